@@ -1,0 +1,40 @@
+# Two commands from a fresh clone: `make run` (the app on the demo) and `make test` (lint, types, tests).
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint typecheck pytest bench browser-deps demo clean
+
+$(STAMP): requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+run: $(STAMP)
+	$(PY) -m streamlit run app.py --server.headless true --browser.gatherUsageStats false
+
+lint: $(STAMP)
+	$(PY) -m ruff check .
+
+typecheck: $(STAMP)
+	$(PY) -m mypy csp_data
+
+browser-deps:
+	@bash scripts/ensure_chromium.sh || echo "browser tests will be skipped: chromium could not be installed"
+
+pytest: $(STAMP)
+	$(PY) -m pytest
+
+test: $(STAMP) lint typecheck browser-deps pytest
+
+bench: $(STAMP) browser-deps
+	$(PY) -m benchmarks.run
+
+demo: $(STAMP)
+	$(PY) -m csp_data demo
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Loaders with validation: every loader returns (frame, LoadReport) and never drops a row silently."""

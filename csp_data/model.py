@@ -1,0 +1,165 @@
+"""The objects every page and CLI command share: load reports, the loaded dataset, the filters."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+import pandas as pd
+
+from csp_data.groups import ALL_CRIME, CrimeGroups
+from csp_data.periods import Period
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+    from shapely.geometry.base import BaseGeometry
+
+Severity = Literal["error", "warning", "info"]
+
+
+@dataclass(frozen=True)
+class LoadIssue:
+    """One problem found while loading: where it is and what is wrong."""
+
+    file: str
+    message: str
+    row: int | None = None  # 1-based data row (header excluded); None for file-level issues
+    column: str | None = None
+    severity: Severity = "error"
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.row is not None:
+            where += f", row {self.row}"
+        if self.column:
+            where += f", column {self.column!r}"
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class FileReport:
+    """What happened to one input file."""
+
+    path: str
+    kind: str  # "police.uk street", "police.uk outcomes (skipped)", "force extract", "boundaries", ...
+    accepted: int = 0
+    rejected: int = 0
+    reasons: Counter[str] = field(default_factory=Counter)  # rejection reason -> rows
+    notes: Counter[str] = field(default_factory=Counter)  # kept-but-notable -> rows (no location, ...)
+    issues: list[LoadIssue] = field(default_factory=list)  # examples with row/column, capped per reason
+
+    @property
+    def usable(self) -> bool:
+        return not any(i.severity == "error" and i.row is None for i in self.issues)
+
+
+@dataclass
+class LoadReport:
+    """Accepted and rejected rows with reasons, for every file a load touched."""
+
+    files: list[FileReport] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # dataset-level notes (partnership filter, assignment)
+
+    @property
+    def accepted(self) -> int:
+        return sum(f.accepted for f in self.files)
+
+    @property
+    def rejected(self) -> int:
+        return sum(f.rejected for f in self.files)
+
+    @property
+    def usable(self) -> bool:
+        return all(f.usable for f in self.files)
+
+    def extend(self, other: LoadReport) -> None:
+        self.files.extend(other.files)
+        self.notes.extend(other.notes)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per file: path, kind, accepted, rejected, reasons, notes."""
+        rows = [
+            {
+                "file": f.path,
+                "kind": f.kind,
+                "accepted": f.accepted,
+                "rejected": f.rejected,
+                "rejected_reasons": "; ".join(f"{k}: {v:,}" for k, v in f.reasons.most_common()),
+                "notes": "; ".join(f"{k}: {v:,}" for k, v in f.notes.most_common()),
+            }
+            for f in self.files
+        ]
+        return pd.DataFrame(
+            rows, columns=["file", "kind", "accepted", "rejected", "rejected_reasons", "notes"]
+        )
+
+
+@dataclass
+class Dataset:
+    """Everything one analysis runs on.
+
+    ``incidents`` holds the partnership's incidents only (canonical columns, see schema.py);
+    incidents of other partnerships are used only to build ``comparators``.
+    """
+
+    name: str
+    is_demo: bool
+    incidents: pd.DataFrame
+    groups: CrimeGroups
+    report: LoadReport
+    areas: gpd.GeoDataFrame | None = None  # area_code, area_name, population, households, geometry (27700)
+    area_label: str = "area"  # "beat", "ward", ...
+    partnership: str | None = None
+    boundary: BaseGeometry | None = None  # the partnership outline in EPSG:27700
+    comparators: pd.DataFrame | None = None  # schema.COMPARATOR_COLUMNS
+    peer_groups: dict[str, list[str]] = field(default_factory=dict)  # {"msg": [...], "county": [...]}
+    source: str = ""  # one line naming the source and licence, shown under every figure
+    has_times: bool = False  # dates and hours known (force extracts, demo)
+
+    @property
+    def months(self) -> pd.DatetimeIndex:
+        """Months that have at least one incident, sorted."""
+        return pd.DatetimeIndex(sorted(self.incidents["month"].dropna().unique()))
+
+    @property
+    def latest_month(self) -> pd.Timestamp | None:
+        m = self.incidents["month"].max()
+        return None if pd.isna(m) else pd.Timestamp(m)
+
+    @property
+    def first_month(self) -> pd.Timestamp | None:
+        m = self.incidents["month"].min()
+        return None if pd.isna(m) else pd.Timestamp(m)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The shared sidebar selection."""
+
+    period: Period
+    comparison: Period
+    group: str = ALL_CRIME
+    crime_types: tuple[str, ...] = ()  # narrows the group to these types when not empty
+    areas: tuple[str, ...] = ()  # area codes; empty = the whole partnership
+    preset: str = "rolling12"
+
+
+def filter_incidents(
+    incidents: pd.DataFrame,
+    groups: CrimeGroups,
+    *,
+    group: str = ALL_CRIME,
+    crime_types: tuple[str, ...] | list[str] = (),
+    period: Period | None = None,
+    areas: tuple[str, ...] | list[str] = (),
+) -> pd.DataFrame:
+    """The incidents in ``group`` (optionally only ``crime_types``), ``period`` and ``areas``."""
+    mask = groups.mask(incidents, group)
+    if crime_types:
+        mask &= incidents["crime_type"].isin(list(crime_types)).fillna(False).astype(bool)
+    if period is not None:
+        mask &= period.contains(incidents["month"])
+    if areas:
+        mask &= incidents["area_code"].isin(list(areas)).fillna(False).astype(bool)
+    return incidents.loc[mask]
