@@ -53,6 +53,9 @@ COMPARATOR_COLUMNS: Final[dict[str, str]] = {
     "count": "float64",  # NaN = not available (never read as zero)
     "population": "float64",
     "households": "float64",
+    # months the count covers, ending at `month` (<NA> or 1 = monthly, 3 = quarter, 12 = year);
+    # annual/quarterly comparator tables (ONS, iQuanta) enter the monthly model this way (docs/trends.md)
+    "period_months": "Int64",
 }
 
 ANALYSIS_CRS: Final = "EPSG:27700"
