@@ -12,6 +12,8 @@ import pandas as pd
 
 DEFAULT_GROUPS_FILE: Final = Path(__file__).parent / "config" / "crime_groups.toml"
 ALL_CRIME: Final = "All crime (excluding ASB)"
+#: Every incident: all crime plus ASB.
+ALL_INCIDENTS: Final = "All crime and ASB"
 ASB: Final = "ASB"
 #: Base group given to a crime type the config does not know (the loader reports such rows).
 FALLBACK_GROUP: Final = "Other crime"
@@ -64,13 +66,15 @@ class CrimeGroups:
         return crime_types.map(mapping).astype("string")
 
     def names(self) -> list[str]:
-        """Every selectable group: All crime, the base groups, then the composites."""
-        return [ALL_CRIME, *self.base_groups, *self.composites]
+        """Every selectable group: All crime, All crime and ASB, the base groups, then the composites."""
+        return [ALL_CRIME, ALL_INCIDENTS, *self.base_groups, *self.composites]
 
     def members(self, group: str) -> tuple[frozenset[str], frozenset[str]]:
         """(base groups, crime types) that make up ``group``."""
         if group == ALL_CRIME:
             return frozenset(g for g in self.base_groups if g != ASB), frozenset()
+        if group == ALL_INCIDENTS:
+            return frozenset(self.base_groups), frozenset()
         if group in self.base_groups:
             return frozenset({group}), frozenset()
         if group in self.composites:

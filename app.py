@@ -1,0 +1,198 @@
+"""CSP dashboard entrypoint: page config, the dataset, the shared sidebar filters, the page list.
+
+Runs before every page on every rerun. The page list is explicit (st.navigation), so Streamlit's
+automatic discovery of pages/ is off: a file in pages/ appears only when it is listed here.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from csp_data.cache import load_dataset
+from csp_data.dataset import active_config, demo_config
+from csp_data.groups import ALL_CRIME
+from csp_data.model import Dataset, Filters
+from csp_data.periods import (
+    PRESETS,
+    Period,
+    calendar_year,
+    comparison_for,
+    financial_year,
+    financial_year_of,
+    fmt_month,
+    quarter,
+    rolling_12,
+    to_month,
+)
+
+st.set_page_config(page_title="CSP dashboard", page_icon="🛡️", layout="wide")
+
+PAGES = [
+    st.Page("pages/home.py", title="Overview", icon="🏠", default=True),
+    st.Page("pages/hotspots.py", title="Hotspots", icon="🗺️"),
+    st.Page("pages/trends.py", title="Trends", icon="📈"),
+    st.Page("pages/priorities.py", title="Priorities", icon="⚖️"),
+    st.Page("pages/data.py", title="Data", icon="🗂️"),
+    st.Page("pages/methods.py", title="Methods", icon="📐"),
+]
+
+# Query-string keys that keep the filters in the URL (shareable, survive a reload).
+URL_KEYS = ("preset", "end", "fy", "q", "year", "start", "group", "types", "areas", "present")
+
+
+def _load() -> tuple[str, Dataset]:
+    """The configured dataset; on a bad config, the last good one (or the demo) and an error box."""
+    try:
+        key, dataset = load_dataset(active_config())
+        st.session_state["last_good_key"] = key
+        return key, dataset
+    except (ValueError, OSError) as exc:
+        st.error(f"Could not load the configured data, so the previous data is still showing.\n\n{exc}")
+        if "dataset" in st.session_state:
+            return st.session_state["dataset_key"], st.session_state["dataset"]
+        return load_dataset(demo_config())
+
+
+def _init_from_url() -> None:
+    if st.session_state.get("_url_read"):
+        return
+    for k in URL_KEYS:
+        if k in st.query_params:
+            v = st.query_params.get_all(k) if k in ("types", "areas") else st.query_params[k]
+            st.session_state[f"f_{k}"] = v if k not in ("present",) else v == "1"
+    st.session_state["_url_read"] = True
+
+
+def _sync_url() -> None:
+    for k in URL_KEYS:
+        v = st.session_state.get(f"f_{k}")
+        if v is None or v == [] or v == "":
+            st.query_params.pop(k, None)
+        elif isinstance(v, bool):
+            st.query_params[k] = "1" if v else "0"
+        else:
+            st.query_params[k] = v
+
+
+def _valid(key: str, options: list) -> None:
+    """Drop a stale widget value (e.g. from a URL or another dataset) that is not among the options."""
+    v = st.session_state.get(key)
+    if isinstance(v, list):
+        st.session_state[key] = [x for x in v if x in options]
+    elif v is not None and v not in options:
+        del st.session_state[key]
+
+
+def _period_picker(dataset: Dataset) -> tuple[Period, str]:
+    months = [pd.Timestamp(m) for m in dataset.months]
+    labels = {m.strftime("%Y-%m"): fmt_month(m) for m in months}
+    _valid("f_preset", list(PRESETS))
+    preset = st.sidebar.selectbox(
+        "Period", list(PRESETS), format_func=PRESETS.__getitem__, key="f_preset",
+        help="Rolling 12 months to the chosen month is the Strategic Assessment's period.",
+    )
+    if preset == "rolling12":
+        opts = list(labels)[::-1]
+        _valid("f_end", opts)
+        end = st.sidebar.selectbox("12 months ending", opts, format_func=labels.get, key="f_end")
+        return rolling_12(to_month(end)), preset
+    if preset == "financial_year":
+        years = sorted({financial_year_of(m) for m in months}, reverse=True)
+        opts = [str(y) for y in years]
+        _valid("f_fy", opts)
+        fy = st.sidebar.selectbox(
+            "Financial year", opts, format_func=lambda y: f"{y}/{(int(y) + 1) % 100:02d}", key="f_fy"
+        )
+        return financial_year(int(fy)), preset
+    if preset == "quarter":
+        qs = sorted({(m.year, (m.month - 1) // 3 + 1) for m in months}, reverse=True)
+        opts = [f"{y}-Q{q}" for y, q in qs]
+        _valid("f_q", opts)
+        q = st.sidebar.selectbox("Quarter", opts, key="f_q", help="Q1 = Jan-Mar … Q4 = Oct-Dec")
+        y, n = q.split("-Q")
+        return quarter(int(y), int(n)), preset
+    if preset == "calendar_year":
+        opts = [str(y) for y in sorted({m.year for m in months}, reverse=True)]
+        _valid("f_year", opts)
+        y = st.sidebar.selectbox("Calendar year", opts, key="f_year")
+        return calendar_year(int(y)), preset
+    opts = list(labels)
+    _valid("f_start", opts)
+    _valid("f_end", opts)
+    st.session_state.setdefault("f_start", opts[max(0, len(opts) - 12)])
+    st.session_state.setdefault("f_end", opts[-1])
+    start = st.sidebar.selectbox("From", opts, format_func=labels.get, key="f_start")
+    end = st.sidebar.selectbox("To", opts, format_func=labels.get, key="f_end")
+    if to_month(end) < to_month(start):
+        st.sidebar.warning("'To' is before 'From'; showing the single month 'From'.")
+        end = start
+    return Period(to_month(start), to_month(end)), preset
+
+
+def _sidebar(dataset: Dataset) -> Filters:
+    sb = st.sidebar
+    latest = dataset.latest_month
+    sb.markdown(
+        f"**{dataset.name}**" + (" · demo" if dataset.is_demo else "")
+        + (f"  \nPartnership: **{dataset.partnership}**" if dataset.partnership else "")
+        + (f"  \nLatest month: **{fmt_month(latest)}**" if latest is not None else "  \nNo incidents loaded")
+    )
+    if latest is None:
+        period = rolling_12(pd.Timestamp.today())
+        return Filters(period=period, comparison=period.previous())
+    period, preset = _period_picker(dataset)
+    comparison = comparison_for(period, preset)
+    sb.caption(f"Compared with **{comparison.label}**")
+    missing = [fmt_month(m) for m in period.months if m not in set(dataset.months)]
+    if missing:
+        sb.warning(f"No data for {len(missing)} month(s) of this period: {', '.join(missing[:6])}")
+
+    groups = dataset.groups.names()
+    _valid("f_group", groups)
+    st.session_state.setdefault("f_group", ALL_CRIME)
+    group = sb.selectbox("Crime group", groups, key="f_group")
+    in_group = dataset.incidents.loc[dataset.groups.mask(dataset.incidents, group), "crime_type"]
+    types = sorted(in_group.dropna().unique().tolist())
+    _valid("f_types", types)
+    chosen_types = sb.multiselect("Crime types (optional)", types, key="f_types", placeholder="All in group")
+
+    area_codes: list[str] = []
+    if dataset.areas is not None:
+        names = dict(zip(dataset.areas["area_code"], dataset.areas["area_name"], strict=False))
+        area_codes = sorted(names, key=lambda c: str(names[c]))
+        _valid("f_areas", area_codes)
+        chosen_areas = sb.multiselect(
+            f"{dataset.area_label.capitalize()}s (optional)", area_codes,
+            format_func=lambda c: f"{names[c]} ({c})", key="f_areas", placeholder="Whole partnership",
+        )
+    else:
+        chosen_areas = []
+    sb.toggle("Presentation mode", key="f_present", help="Larger text for projecting in a meeting.")
+    return Filters(
+        period=period, comparison=comparison, group=group, crime_types=tuple(chosen_types),
+        areas=tuple(chosen_areas), preset=preset,
+    )
+
+
+def _presentation_css() -> None:
+    st.markdown(
+        """<style>
+        .stMainBlockContainer, .stMainBlockContainer p, .stMainBlockContainer li,
+        .stMainBlockContainer td, .stMainBlockContainer th { font-size: 24px !important; }
+        .stMainBlockContainer h1 { font-size: 3rem !important; }
+        </style>""",
+        unsafe_allow_html=True,
+    )
+
+
+_init_from_url()
+dataset_key, dataset = _load()
+filters = _sidebar(dataset)
+st.session_state["dataset_key"] = dataset_key
+st.session_state["dataset"] = dataset
+st.session_state["filters"] = filters
+_sync_url()
+if st.session_state.get("f_present"):
+    _presentation_css()
+st.navigation(PAGES).run()

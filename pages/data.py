@@ -1,0 +1,110 @@
+"""Data: what is loaded, how fresh it is, and what was rejected or flagged on the way in."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from csp_data.periods import fmt_month
+from ui.common import current, demo_banner, download_buttons
+
+dataset, filters = current()
+demo_banner(dataset)
+st.title("Data: what is loaded")
+
+inc = dataset.incidents
+first, latest = dataset.first_month, dataset.latest_month
+span = f"{fmt_month(first)} to {fmt_month(latest)}" if first is not None and latest is not None else "no months"
+report = dataset.report
+st.markdown(
+    f"### {dataset.name}: {len(inc):,} incidents for **{dataset.partnership or 'all partnerships'}**, "
+    f"{span} ({len(dataset.months)} months). {report.accepted:,} rows accepted and {report.rejected:,} "
+    f"rejected across {len(report.files)} file(s)."
+)
+st.caption(f"Source: {dataset.source}")
+
+c1, c2, c3, c4 = st.columns(4)
+c1.metric("Incidents (partnership)", f"{len(inc):,}")
+c2.metric("Months", f"{len(dataset.months)}")
+if dataset.areas is not None:
+    c3.metric(f"{dataset.area_label.capitalize()}s", f"{len(dataset.areas):,}")
+    pop = dataset.areas["population"].sum(min_count=1)
+    c4.metric("Population (sum of areas)", "unknown" if pd.isna(pop) else f"{pop:,.0f}")
+
+st.subheader("Files read")
+files = report.to_frame()
+st.dataframe(files, hide_index=True, width="stretch")
+download_buttons(files, "load_report", key="load_report")
+
+if report.notes:
+    st.subheader("Notes from loading")
+    for note in report.notes:
+        st.markdown(f"- {note}")
+
+examples = [(f.path, i) for f in report.files for i in f.issues]
+if examples:
+    st.subheader("Problems found, with file, row and column")
+    st.dataframe(
+        pd.DataFrame(
+            [{"severity": i.severity, "file": i.file, "row": i.row, "column": i.column, "problem": i.message}
+             for _, i in examples]
+        ),
+        hide_index=True, width="stretch",
+    )
+
+st.subheader("Incidents per month")
+missing_months = []
+if first is not None and latest is not None:
+    full = pd.date_range(first, latest, freq="MS")
+    missing_months = [fmt_month(m) for m in full if m not in set(dataset.months)]
+per_month = inc.groupby("month").size().rename("incidents").reset_index()
+if missing_months:
+    st.warning(f"No incidents at all in {len(missing_months)} month(s): {', '.join(missing_months)}. "
+               "These months are treated as missing, never as zero.")
+st.dataframe(per_month.assign(month=per_month["month"].dt.strftime("%Y-%m")), hide_index=True, width="stretch")
+
+st.subheader("Crime types and their groups")
+types = (
+    inc.groupby(["crime_type", "crime_group"], dropna=False).size().rename("incidents").reset_index()
+    .sort_values("incidents", ascending=False)
+)
+st.dataframe(types, hide_index=True, width="stretch")
+located = int(inc["x"].notna().sum())
+st.caption(
+    f"{located:,} of {len(inc):,} incidents have a location. police.uk locations are anonymised: each "
+    "crime is snapped to the nearest of a fixed set of map points, so many crimes share coordinates."
+)
+
+st.subheader("Check a file before you use it")
+st.write(
+    "Upload a police.uk street CSV, a force extract, a boundary file or a population table to see what "
+    "would be accepted and rejected. The data already loaded is not changed."
+)
+upload = st.file_uploader("File to check", type=["csv", "xlsx", "zip", "geojson", "json", "gpkg", "gz"])
+if upload is not None:
+    from csp_data.loaders.detect import validate_paths
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / upload.name
+        path.write_bytes(upload.getvalue())
+        try:
+            checked = validate_paths([path])
+        except ValueError as exc:
+            st.error(str(exc))
+        else:
+            st.dataframe(checked.to_frame(), hide_index=True, width="stretch")
+            for f in checked.files:
+                for issue in f.issues:
+                    (st.error if issue.severity == "error" else st.warning)(str(issue).replace(str(tmp) + "/", ""))
+            if checked.usable:
+                st.success(f"{upload.name} is usable: name it in your csp.toml to load it.")
+
+st.subheader("Load your own data")
+st.markdown(
+    "Write a `csp.toml` (or point the `CSP_CONFIG` environment variable at one) naming your incident "
+    "files, boundaries, populations, partnership and peer groups, then restart the app. The README's "
+    "*Your own data* section has a worked example for the Hertfordshire police.uk files."
+)

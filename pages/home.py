@@ -1,0 +1,75 @@
+"""Overview: how are we doing this period, and where should the meeting look?"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from csp_data.change import fmt_change, fmt_pct
+from csp_data.overview import headline_sentence, headline_table, test_note
+from ui.common import current, demo_banner, download_buttons, source_caption
+
+dataset, filters = current()
+demo_banner(dataset)
+title = dataset.partnership or dataset.name
+st.title(f"{title}: overview")
+
+if dataset.latest_month is None:
+    st.warning("No incidents are loaded. See the Data page for what was read and rejected.")
+    st.stop()
+
+table = headline_table(
+    dataset.incidents, dataset.groups, period=filters.period, comparison=filters.comparison, areas=filters.areas
+)
+scope = "" if not filters.areas else f" (selected {dataset.area_label}s only: {', '.join(filters.areas)})"
+st.markdown(f"### {headline_sentence(table, period=filters.period, comparison=filters.comparison)}{scope}")
+
+shown = pd.DataFrame({
+    "Crime group": table["crime_group"],
+    filters.comparison.short_label: table["previous"].map("{:,}".format),
+    filters.period.short_label: table["current"].map("{:,}".format),
+    "Volume change": table["change"].map(fmt_change),
+    "% change": table["pct_change"].map(lambda v: fmt_pct(None if pd.isna(v) else v)),
+    "Significant (95%)": table["significant"].map({True: "Yes", False: "No"}),
+    "Small numbers": table["small_numbers"].map({True: "⚠ under 20", False: ""}),
+})
+st.dataframe(shown, hide_index=True, width="stretch")
+source_caption(
+    dataset, filters.period,
+    extra=f"Compared with {filters.comparison.label}. Counts of incidents as published. {test_note()}",
+)
+download_buttons(table, f"overview_{filters.period.start:%Y%m}_{filters.period.end:%Y%m}", key="overview")
+
+st.subheader("Monthly incidents")
+inc = dataset.incidents
+if filters.areas:
+    inc = inc.loc[inc["area_code"].isin(list(filters.areas))]
+all_months = pd.DataFrame({"month": dataset.months})
+series = []
+for name, mask in (
+    ("All crime (excluding ASB)", dataset.groups.mask(inc, "All crime (excluding ASB)")),
+    ("ASB", dataset.groups.mask(inc, "ASB")),
+):
+    counts = inc.loc[mask].groupby("month").size().rename("count").reset_index()
+    counts = all_months.merge(counts, on="month", how="left").fillna({"count": 0})
+    series.append(counts.assign(series=name))
+monthly = pd.concat(series, ignore_index=True)
+chart = (
+    alt.Chart(monthly)
+    .mark_line(point=True)
+    .encode(
+        x=alt.X("month:T", title="Month"),
+        y=alt.Y("count:Q", title="Incidents per month"),
+        color=alt.Color("series:N", title=None, scale=alt.Scale(range=["#0072B2", "#E69F00"])),
+        strokeDash=alt.StrokeDash("series:N", legend=None),
+        tooltip=[alt.Tooltip("month:T", format="%b %Y"), "series:N", alt.Tooltip("count:Q", format=",")],
+    )
+    .properties(height=300, title="Crimes and ASB incidents per month, all months loaded")
+)
+st.altair_chart(chart, width="stretch")
+wide = monthly.pivot(index="month", columns="series", values="count").reset_index()
+with st.expander("Table behind the chart"):
+    st.dataframe(wide.assign(month=wide["month"].dt.strftime("%b %Y")), hide_index=True, width="stretch")
+    download_buttons(wide, "monthly_counts", key="monthly")
+source_caption(dataset, extra="Every month that has data is listed; a month missing from the data is not drawn as zero.")

@@ -1,0 +1,139 @@
+"""Browser tests: start `streamlit run app.py` on a free port and drive Debian's chromium with Playwright.
+
+Skipped with a clear reason when chromium or Playwright cannot run here.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+SHOTS = Path(__file__).resolve().parent / "screenshots"
+REAL_CONFIG = ROOT / "config" / "herts-real.toml"
+REAL_DATA = ROOT.parent / "shared" / "data" / "real"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run", "--disable-quic",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class AppServer:
+    def __init__(self, config: Path | None) -> None:
+        self.port = _free_port()
+        env = dict(os.environ)
+        env.pop("CSP_CONFIG", None)
+        if config is not None:
+            env["CSP_CONFIG"] = str(config)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
+             "--server.port", str(self.port), "--browser.gatherUsageStats", "false",
+             "--server.fileWatcherType", "none"],
+            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        )
+        self.url = f"http://127.0.0.1:{self.port}"
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(self.url + "/_stcore/health", timeout=2)
+                return
+            except OSError:
+                if self.proc.poll() is not None:
+                    break
+                time.sleep(0.5)
+        out = self.proc.stdout.read().decode() if self.proc.poll() is not None and self.proc.stdout else ""
+        self.stop()
+        raise RuntimeError(f"streamlit did not start: {out[-2000:]}")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} not installed (make test tries `apt-get install chromium`); browser tests skipped")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("playwright is not installed in this environment")
+    try:
+        pw = sync_playwright().start()
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+    except Exception as exc:  # noqa: BLE001 - any launch failure means "cannot run here"
+        pytest.skip(f"chromium could not be launched by Playwright here: {exc}")
+    yield b
+    b.close()
+    pw.stop()
+
+
+@pytest.fixture(scope="session")
+def demo_app() -> Iterator[AppServer]:
+    server = AppServer(None)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def real_app() -> Iterator[AppServer]:
+    if not REAL_DATA.is_dir():
+        pytest.skip("../shared/data/real not found: real-data browser tests need the shared folder")
+    server = AppServer(REAL_CONFIG)
+    yield server
+    server.stop()
+
+
+def wait_for_app(page: object, timeout_ms: int = 90_000) -> None:
+    """Wait until Streamlit has finished running the script (no running indicator, main block present)."""
+    page.wait_for_selector("[data-testid='stMainBlockContainer']", timeout=timeout_ms)  # type: ignore[attr-defined]
+    page.wait_for_function(  # type: ignore[attr-defined]
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout_ms
+    )
+    page.wait_for_timeout(1500)  # type: ignore[attr-defined]
+
+
+def error_texts(page: object) -> list[str]:
+    """Text of every Streamlit error or exception box on the page."""
+    boxes = page.query_selector_all("[data-testid='stException'], [data-testid='stAlertContentError']")  # type: ignore[attr-defined]
+    return [b.inner_text() for b in boxes]
+
+
+@pytest.fixture
+def open_page(browser: object) -> Callable[..., object]:
+    """open_page(server, path="", name=None) -> a loaded page; saves a full-page screenshot as name.png."""
+    pages = []
+
+    def _open(server: AppServer, path: str = "", name: str | None = None, width: int = 1400) -> object:
+        ctx = browser.new_context(viewport={"width": width, "height": 1000})  # type: ignore[attr-defined]
+        page = ctx.new_page()
+        pages.append(ctx)
+        page.goto(f"{server.url}/{path}")
+        wait_for_app(page)
+        if name:
+            SHOTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+        return page
+
+    yield _open
+    for ctx in pages:
+        ctx.close()

@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+import pandas as pd
+
+from csp_data.groups import load_crime_groups
+from csp_data.overview import headline_sentence, headline_table
+from csp_data.periods import Period
+
+
+def _incidents(rows):
+    g = load_crime_groups()
+    df = pd.DataFrame(rows, columns=["month", "crime_type", "area_code"])
+    df["month"] = pd.to_datetime(df["month"])
+    df["crime_group"] = g.assign(df["crime_type"])
+    return df, g
+
+
+def test_headline_counts_change_and_new():
+    rows = (
+        [("2021-01-01", "Burglary", "A")] * 4
+        + [("2020-06-01", "Burglary", "A")] * 2
+        + [("2021-03-01", "Anti-social behaviour", "B")] * 3
+        + [("2021-02-01", "Drugs", "B")]  # previous 0 -> "new"
+    )
+    df, g = _incidents(rows)
+    period = Period(pd.Timestamp("2021-01-01"), pd.Timestamp("2021-12-01"))
+    t = headline_table(df, g, period=period, comparison=period.previous()).set_index("crime_group")
+    assert t.loc["Burglary", ["previous", "current", "change"]].tolist() == [2, 4, 2]
+    assert t.loc["Burglary", "pct_change"] == 100.0
+    assert t.loc["All crime (excluding ASB)", "current"] == 5
+    assert t.loc["ASB", "current"] == 3
+    assert pd.isna(t.loc["Drugs", "pct_change"])
+    assert t.loc["Robbery", ["previous", "current"]].tolist() == [0, 0]  # zero groups kept
+    # z = 2(sqrt 4 - sqrt 2) = 1.17 -> not significant, small numbers
+    assert not t.loc["Burglary", "significant"]
+    assert t.loc["Burglary", "small_numbers"]
+
+
+def test_area_filter_and_sentence():
+    rows = [("2021-01-01", "Burglary", "A")] * 121 + [("2020-01-01", "Burglary", "A")] * 100 + [
+        ("2021-01-01", "Burglary", "B")
+    ] * 7
+    df, g = _incidents(rows)
+    period = Period(pd.Timestamp("2021-01-01"), pd.Timestamp("2021-12-01"))
+    t = headline_table(df, g, period=period, comparison=period.previous(), areas=["A"])
+    row = t.set_index("crime_group").loc["Burglary"]
+    assert (row["previous"], row["current"]) == (100, 121)
+    assert bool(row["significant"])  # z = 2(11 - 10) = 2.0
+    text = headline_sentence(t, period=period, comparison=period.previous())
+    assert "121 crimes" in text and "up 21.0%" in text and "Burglary (+21)" in text

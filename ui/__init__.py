@@ -1,0 +1,1 @@
+"""Streamlit helpers shared by the pages (the only UI code outside app.py and pages/)."""
