@@ -1,0 +1,222 @@
+"""Boundary loader: shapefile (loose and zipped), GeoJSON, GeoPackage; CRS handling; repairs; bad codes."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import geopandas as gpd
+import pytest
+from shapely.geometry import Polygon, box
+
+from csp_data.loaders.boundaries import guess_code_field, guess_name_field, load_boundaries
+
+X0, Y0 = 500_000.0, 200_000.0
+
+
+def layer(crs: str | None = "EPSG:27700", **columns: list[object]) -> gpd.GeoDataFrame:
+    data = columns or {"WD13CD": ["E05000001", "E05000002"], "WD13NM": ["North", "South"]}
+    frame = gpd.GeoDataFrame(
+        data,
+        geometry=[box(X0, Y0, X0 + 1000, Y0 + 1000), box(X0, Y0 - 1000, X0 + 1000, Y0)],
+        crs="EPSG:27700",
+    )
+    if crs is None:
+        return frame.set_crs(None, allow_override=True)
+    return frame.to_crs(crs)
+
+
+def check_two_squares(areas: gpd.GeoDataFrame) -> None:
+    assert list(areas.columns) == ["area_code", "area_name", "population", "households", "geometry"]
+    assert areas.crs.to_epsg() == 27700
+    assert areas["area_code"].tolist() == ["E05000001", "E05000002"]
+    assert areas["area_name"].tolist() == ["North", "South"]
+    assert areas["population"].isna().all() and areas["households"].isna().all()
+    assert areas.geometry.iloc[0].bounds == pytest.approx((X0, Y0, X0 + 1000, Y0 + 1000), abs=0.5)
+    assert areas.geometry.area.sum() == pytest.approx(2_000_000, rel=1e-3)
+
+
+@pytest.mark.parametrize("crs", ["EPSG:27700", "EPSG:4326"])
+@pytest.mark.parametrize(
+    "suffix,driver", [(".shp", "ESRI Shapefile"), (".geojson", "GeoJSON"), (".gpkg", "GPKG")]
+)
+def test_formats_and_crs_are_read_into_27700(tmp_path: Path, suffix: str, driver: str, crs: str) -> None:
+    path = tmp_path / f"wards{suffix}"
+    layer(crs).to_file(path, driver=driver)
+    areas, report = load_boundaries(path)
+    check_two_squares(areas)
+    assert report.files[0].accepted == 2 and report.files[0].kind == "boundaries"
+    assert report.usable
+
+
+def test_zipped_shapefile(tmp_path: Path) -> None:
+    folder = tmp_path / "shp"
+    folder.mkdir()
+    layer().to_file(folder / "wards.shp")
+    archive = tmp_path / "wards.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        for part in folder.iterdir():
+            z.write(part, f"inner/{part.name}")
+    areas, _ = load_boundaries(archive)
+    check_two_squares(areas)
+
+
+def test_zip_with_several_layers_needs_a_layer(tmp_path: Path) -> None:
+    folder = tmp_path / "shp"
+    folder.mkdir()
+    layer().to_file(folder / "wards.shp")
+    layer().to_file(folder / "beats.shp")
+    archive = tmp_path / "two.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        for part in folder.iterdir():
+            z.write(part, part.name)
+    with pytest.raises(ValueError, match=r"several layers .*choose one with layer="):
+        load_boundaries(archive)
+    areas, _ = load_boundaries(archive, layer="wards")
+    check_two_squares(areas)
+
+
+def test_zip_without_a_layer(tmp_path: Path) -> None:
+    archive = tmp_path / "empty.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("readme.txt", "nothing here")
+    with pytest.raises(ValueError, match=r"empty.zip: the zip holds no shapefile"):
+        load_boundaries(archive)
+
+
+def test_geojson_with_crs84_urn_is_read_as_lon_lat(tmp_path: Path) -> None:
+    path = tmp_path / "crs84.json"
+    ring = [[-0.47, 51.75], [-0.46, 51.75], [-0.46, 51.76], [-0.47, 51.76], [-0.47, 51.75]]
+    path.write_text(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:OGC:1.3:CRS84"}},
+                "features": [
+                    {
+                        "type": "Feature",
+                        "properties": {"WD13CD": "E05004691", "WD13NM": "Adeyfield East"},
+                        "geometry": {"type": "Polygon", "coordinates": [ring]},
+                    }
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
+    areas, _ = load_boundaries(path)
+    minx, miny, maxx, maxy = areas.total_bounds
+    # lon -0.47..-0.46, lat 51.75..51.76 is near Hemel Hempstead: eastings ~505,8xx, northings ~206,8xx
+    assert 505_000 < minx < maxx < 507_500
+    assert 206_000 < miny < maxy < 208_500
+
+
+def test_no_crs_is_an_error_unless_stated(tmp_path: Path) -> None:
+    path = tmp_path / "nocrs.shp"
+    layer(None).to_file(path)
+    assert not path.with_suffix(".prj").exists()
+    with pytest.raises(
+        ValueError, match=r"nocrs.shp: the layer has no CRS; state it \(e.g. crs='EPSG:27700'\)"
+    ):
+        load_boundaries(path)
+    areas, _ = load_boundaries(path, crs="EPSG:27700")
+    check_two_squares(areas)
+
+
+def test_crs_override_replaces_a_wrong_crs_with_a_warning(tmp_path: Path) -> None:
+    path = tmp_path / "wrong.gpkg"
+    layer().set_crs("EPSG:3857", allow_override=True).to_file(path)
+    areas, report = load_boundaries(path, crs="EPSG:27700")
+    check_two_squares(areas)
+    warnings = [i for i in report.files[0].issues if i.severity == "warning"]
+    assert "using EPSG:27700 as instructed" in warnings[0].message
+
+
+def test_invalid_geometry_repaired_with_a_warning_naming_the_code(tmp_path: Path) -> None:
+    bowtie = Polygon([(X0, Y0), (X0 + 100, Y0 + 100), (X0 + 100, Y0), (X0, Y0 + 100), (X0, Y0)])
+    frame = gpd.GeoDataFrame(
+        {"code": ["BOW", "OK"], "name": ["Bowtie", "Fine"]},
+        geometry=[bowtie, box(X0 + 200, Y0, X0 + 300, Y0 + 100)],
+        crs="EPSG:27700",
+    )
+    path = tmp_path / "bad.gpkg"
+    frame.to_file(path)
+    areas, report = load_boundaries(path)
+    assert areas.geometry.is_valid.all()
+    assert areas.geometry.iloc[0].area == pytest.approx(5_000)
+    file = report.files[0]
+    assert file.notes["invalid geometry repaired"] == 1
+    assert any(i.severity == "warning" and i.message.endswith(": BOW") for i in file.issues)
+    assert file.usable
+
+
+@pytest.mark.parametrize(
+    "codes,message",
+    [
+        (["D1A", "D1A"], "column 'beat' has duplicate codes D1A"),
+        (["D1A", None], "column 'beat' is empty in feature rows 2"),
+    ],
+)
+def test_duplicate_or_empty_codes_are_errors(tmp_path: Path, codes: list[object], message: str) -> None:
+    path = tmp_path / "beats.gpkg"
+    layer(beat=codes, beat_name=["One", "Two"]).to_file(path)
+    with pytest.raises(ValueError, match=message):
+        load_boundaries(path)
+
+
+def test_fields_given_explicitly_and_numeric_codes(tmp_path: Path) -> None:
+    path = tmp_path / "n.gpkg"
+    layer(id=[101, 102], label=["North", "South"]).to_file(path)
+    with pytest.raises(ValueError, match="cannot guess the code column"):
+        load_boundaries(path)
+    areas, _ = load_boundaries(path, code_field="id", name_field="label")
+    assert areas["area_code"].tolist() == ["101", "102"]
+    with pytest.raises(
+        ValueError, match=r"code_field 'nope' is not a column; the layer has \['id', 'label'\]"
+    ):
+        load_boundaries(path, code_field="nope")
+
+
+def test_no_name_field_uses_codes(tmp_path: Path) -> None:
+    path = tmp_path / "c.gpkg"
+    layer(beat_code=["D1A", "D1B"]).to_file(path)
+    areas, report = load_boundaries(path)
+    assert areas["area_name"].tolist() == ["D1A", "D1B"]
+    assert any("codes used as names" in i.message for i in report.files[0].issues)
+
+
+def test_points_are_not_areas(tmp_path: Path) -> None:
+    path = tmp_path / "p.gpkg"
+    gpd.GeoDataFrame({"code": ["P"]}, geometry=gpd.points_from_xy([X0], [Y0]), crs="EPSG:27700").to_file(path)
+    with pytest.raises(ValueError, match="expected polygons; features P are Point"):
+        load_boundaries(path)
+
+
+def test_unreadable_and_missing_files(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match=r"nope.shp: no such file"):
+        load_boundaries(tmp_path / "nope.shp")
+    bad = tmp_path / "bad.geojson"
+    bad.write_text("not json", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"bad.geojson: cannot read as a boundary layer"):
+        load_boundaries(bad)
+
+
+def test_guessing_fields() -> None:
+    assert guess_code_field(["objectid", "LSOA11CD", "LSOA11NM"]) == "LSOA11CD"
+    assert guess_code_field(["ward_code", "ward_name"]) == "ward_code"
+    assert guess_code_field(["BEAT", "NAME"]) == "BEAT"
+    assert guess_code_field(["id", "label"]) is None
+    assert guess_name_field(["WD13CD", "WD13NM"]) == "WD13NM"
+    assert guess_name_field(["beat_name", "x"], exclude="beat_name") is None
+
+
+@pytest.mark.real
+def test_real_dacorum_wards(real_data: Path) -> None:
+    areas, report = load_boundaries(real_data / "boundaries" / "wards_2013_by_lad" / "E07000096.json")
+    assert len(areas) == 25
+    assert areas["area_code"].str.startswith("E0500").all()
+    assert sorted(areas["area_code"])[0] == "E05004691" and sorted(areas["area_code"])[-1] == "E05004715"
+    assert "Watling" in set(areas["area_name"])
+    minx, miny, maxx, maxy = areas.total_bounds
+    assert 480_000 < minx < maxx < 515_000 and 195_000 < miny < maxy < 222_000
+    assert report.usable
