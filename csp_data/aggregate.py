@@ -1,0 +1,444 @@
+"""Aggregations the pages and the CLI call: counts by field, choropleth, grid, MSG trend, priority totals.
+
+Every function has two paths that return identical frames:
+
+* the **baseline** (``engine=None``): straightforward pandas over the canonical incidents frame; it is
+  the reference implementation and is what the tests and the benchmark compare against;
+* the **engine** path (``engine=`` a :class:`csp_data.engine.Engine`): the filters and the grouping
+  are pushed down to DuckDB, and only the small aggregated result comes back to pandas.
+
+The engine holds its own copy of the incidents (an Arrow table or Parquet files); when ``engine`` is
+given the ``incidents`` argument is not read and may be ``None``.
+
+Filters are the same everywhere (see :func:`csp_data.model.filter_incidents`): ``group`` (a crime group
+name from the crime-groups config; ``None`` = no group filter, ASB included), ``crime_types`` (exact
+crime-type names), ``period`` (inclusive months) and ``areas`` (area codes).
+
+Zero counts are data: every function documents which categories are kept with a count of 0.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Final
+
+import numpy as np
+import pandas as pd
+
+from csp_data.groups import CrimeGroups
+from csp_data.periods import Period, month_range
+
+if TYPE_CHECKING:
+    from csp_data.engine import Engine
+
+#: count_by field name -> canonical incidents column.
+FIELDS: Final[dict[str, str]] = {
+    "crime_type": "crime_type",
+    "group": "crime_group",
+    "month": "month",
+    "area": "area_code",
+    "lsoa": "lsoa_code",
+    "partnership": "partnership",
+}
+#: Fields whose known categories get a zero row when they are the only field requested.
+ZERO_FILLED_FIELDS: Final = ("month", "area")
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The incident filters shared by every aggregation (see the module docstring)."""
+
+    group: str | None = None
+    crime_types: tuple[str, ...] = ()
+    period: Period | None = None
+    areas: tuple[str, ...] = ()
+
+    @classmethod
+    def of(
+        cls,
+        group: str | None = None,
+        crime_types: Sequence[str] = (),
+        period: Period | None = None,
+        areas: Sequence[str] = (),
+    ) -> Selection:
+        """Build a selection, normalising sequences to tuples and checking their types."""
+        for name, value in (("crime_types", crime_types), ("areas", areas)):
+            if isinstance(value, str):
+                raise ValueError(f"{name}: expected a sequence of strings, got the string {value!r}")
+        return cls(group=group, crime_types=tuple(crime_types), period=period, areas=tuple(areas))
+
+
+def _require_columns(incidents: pd.DataFrame | None, columns: Sequence[str], argument: str) -> pd.DataFrame:
+    if incidents is None:
+        raise ValueError(f"{argument}: a DataFrame is required when no engine is given, got None")
+    missing = [c for c in columns if c not in incidents.columns]
+    if missing:
+        raise ValueError(
+            f"{argument}: missing column(s) {missing}; expected the canonical incidents columns "
+            f"(found {list(incidents.columns)})"
+        )
+    return incidents
+
+
+def _check_fields(by: Sequence[str]) -> list[str]:
+    if isinstance(by, str):
+        raise ValueError(f"by: expected a sequence of field names, got the string {by!r}")
+    fields = list(by)
+    for i, f in enumerate(fields):
+        if f not in FIELDS:
+            raise ValueError(f"by[{i}]: unknown field {f!r}; expected one of {list(FIELDS)}")
+    dupes = sorted({f for f in fields if fields.count(f) > 1})
+    if dupes:
+        raise ValueError(f"by: field(s) {dupes} given more than once")
+    return fields
+
+
+def selection_mask(incidents: pd.DataFrame, groups: CrimeGroups, selection: Selection) -> pd.Series:
+    """Boolean mask of the incidents matching ``selection`` (pandas baseline)."""
+    mask = pd.Series(True, index=incidents.index)
+    if selection.group is not None:
+        mask &= groups.mask(incidents, selection.group)
+    if selection.crime_types:
+        mask &= incidents["crime_type"].isin(list(selection.crime_types)).fillna(False).astype(bool)
+    if selection.period is not None:
+        mask &= selection.period.contains(incidents["month"]).fillna(False).astype(bool)
+    if selection.areas:
+        mask &= incidents["area_code"].isin(list(selection.areas)).fillna(False).astype(bool)
+    return mask
+
+
+def _known_months(
+    month_min: pd.Timestamp | None, month_max: pd.Timestamp | None, period: Period | None
+) -> pd.DatetimeIndex:
+    if period is not None:
+        return period.months
+    if month_min is None or month_max is None or pd.isna(month_min) or pd.isna(month_max):
+        return pd.DatetimeIndex([], dtype="datetime64[ns]")
+    return month_range(pd.Timestamp(month_min), pd.Timestamp(month_max))
+
+
+def _finish_counts(raw: pd.DataFrame, fields: list[str], known: Sequence[object] | None) -> pd.DataFrame:
+    """Rename canonical columns to field names, zero-fill ``known`` (single field), cast, sort."""
+    out = raw.rename(columns={FIELDS[f]: f for f in fields})
+    out = out[[*fields, "count"]]
+    if len(fields) == 1 and known is not None:
+        f = fields[0]
+        present = set(out[f].dropna().tolist())
+        missing = [k for k in known if k not in present]
+        if missing:
+            out = pd.concat([out, pd.DataFrame({f: missing, "count": 0})], ignore_index=True)
+    cast: dict[str, object] = {}
+    for f in fields:
+        cast[f] = "datetime64[ns]" if f == "month" else "string"
+    cast["count"] = "int64"
+    out = out.astype(cast)  # type: ignore[arg-type]
+    if fields:
+        out = out.sort_values(fields, na_position="last", kind="mergesort")
+    return out.reset_index(drop=True)
+
+
+def count_by(
+    incidents: pd.DataFrame | None,
+    by: Sequence[str],
+    *,
+    groups: CrimeGroups,
+    group: str | None = None,
+    crime_types: Sequence[str] = (),
+    period: Period | None = None,
+    areas: Sequence[str] = (),
+    known_areas: Sequence[str] = (),
+    engine: Engine | None = None,
+) -> pd.DataFrame:
+    """Count incidents by one or more fields.
+
+    Parameters
+    ----------
+    incidents
+        Canonical incidents (not read when ``engine`` is given; may then be None).
+    by
+        Field names, any of ``crime_type``, ``group`` (crime_group), ``month``, ``area`` (area_code),
+        ``lsoa`` (lsoa_code), ``partnership``; an empty sequence gives the one-row total.
+    groups
+        The crime-groups config used for ``group``.
+    group, crime_types, period, areas
+        Filters (module docstring). ``group=None`` applies no group filter.
+    known_areas
+        Extra area codes that get a zero row when ``by == ["area"]`` (e.g. ``dataset.areas.area_code``,
+        so areas with no crime at all are listed).
+    engine
+        Run the query in this engine instead of pandas (identical result).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The field columns as named in ``by`` (strings; ``month`` a Timestamp at the first of the month),
+        then ``count`` (int64), sorted by the fields, missing values (<NA>/NaT) last. Only combinations
+        with at least one incident are listed, except when a single field is requested:
+        ``["month"]`` lists every month of ``period`` (or, without a period, every month from the first
+        to the last month of all incidents) and ``["area"]`` lists every area in ``areas`` (or, without
+        an area filter, every area code of all incidents plus ``known_areas``), with 0 where none match.
+
+    Raises
+    ------
+    ValueError
+        For an unknown or repeated field, a missing column, or an unknown crime group.
+
+    Examples
+    --------
+    >>> from csp_data.groups import load_crime_groups
+    >>> df = pd.DataFrame({"crime_type": ["Burglary", "Drugs", "Burglary"],
+    ...                    "crime_group": ["Burglary", "Drugs", "Burglary"],
+    ...                    "month": pd.to_datetime(["2021-01-01", "2021-01-01", "2021-03-01"]),
+    ...                    "area_code": ["A", "B", "A"], "lsoa_code": ["L1", "L2", "L1"],
+    ...                    "partnership": ["P", "P", "P"]})
+    >>> count_by(df, ["month"], groups=load_crime_groups())["count"].tolist()
+    [2, 0, 1]
+    """
+    fields = _check_fields(by)
+    sel = Selection.of(group, crime_types, period, areas)
+    if isinstance(known_areas, str):
+        raise ValueError(f"known_areas: expected a sequence of strings, got the string {known_areas!r}")
+    if sel.group is not None:
+        groups.members(sel.group)  # validates the name on both paths
+    columns = [FIELDS[f] for f in fields]
+    if engine is not None:
+        raw = engine.count_by(columns, groups=groups, selection=sel)
+        month_min, month_max = engine.month_bounds()
+        all_areas: Sequence[str] = engine.area_codes() if "area" in fields and not sel.areas else ()
+    else:
+        needed = ["crime_type", "crime_group", "month", "area_code"]
+        inc = _require_columns(incidents, [*needed, *(c for c in columns if c not in needed)], "incidents")
+        sub = inc.loc[selection_mask(inc, groups, sel), columns]
+        if columns:
+            raw = sub.groupby(columns, dropna=False, sort=False).size().rename("count").reset_index()
+        else:
+            raw = pd.DataFrame({"count": [len(sub)]})
+        month_min = inc["month"].min() if len(inc) else None
+        month_max = inc["month"].max() if len(inc) else None
+        all_areas = inc["area_code"].dropna().unique().tolist() if "area" in fields and not sel.areas else ()
+    known: Sequence[object] | None = None
+    if fields == ["month"]:
+        known = list(_known_months(month_min, month_max, sel.period))
+    elif fields == ["area"]:
+        known = list(sel.areas) if sel.areas else list(dict.fromkeys([*all_areas, *known_areas]))
+    return _finish_counts(raw, fields, known)
+
+
+def choropleth_counts(
+    incidents: pd.DataFrame | None,
+    *,
+    groups: CrimeGroups,
+    period: Period,
+    comparison: Period | None = None,
+    group: str | None = None,
+    crime_types: Sequence[str] = (),
+    areas: Sequence[str] = (),
+    known_areas: Sequence[str] = (),
+    engine: Engine | None = None,
+) -> pd.DataFrame:
+    """Counts per area for ``period`` and ``comparison`` (the choropleth and its change map).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``area_code`` (string), ``current``, ``previous`` (int64; ``previous`` is 0 without a comparison),
+        one row per area: every area in ``areas`` when given, else every area code of all incidents
+        plus ``known_areas``, zeros kept; sorted by ``area_code``. Incidents with no area code are left out.
+    """
+    sel = Selection.of(group, crime_types, None, areas)
+    if sel.group is not None:
+        groups.members(sel.group)
+    if engine is not None:
+        raw = engine.choropleth(groups=groups, selection=sel, period=period, comparison=comparison)
+        all_areas: Sequence[str] = engine.area_codes() if not sel.areas else ()
+    else:
+        inc = _require_columns(incidents, ["crime_type", "crime_group", "month", "area_code"], "incidents")
+        sub = inc.loc[selection_mask(inc, groups, sel) & inc["area_code"].notna()]
+        cur = sub.loc[period.contains(sub["month"]).fillna(False).astype(bool)].groupby("area_code").size()
+        if comparison is not None:
+            prev_mask = comparison.contains(sub["month"]).fillna(False).astype(bool)
+            prev = sub.loc[prev_mask].groupby("area_code").size()
+        else:
+            prev = pd.Series(dtype="int64")
+        raw = pd.concat([cur.rename("current"), prev.rename("previous")], axis=1).reset_index()
+        raw = raw.rename(columns={raw.columns[0]: "area_code"})
+        all_areas = inc["area_code"].dropna().unique().tolist() if not sel.areas else ()
+    known = list(sel.areas) if sel.areas else list(dict.fromkeys([*all_areas, *known_areas]))
+    out = raw[["area_code", "current", "previous"]].astype({"area_code": "string"})
+    out = out.set_index("area_code").reindex(
+        pd.Index(sorted(set(known) | set(out["area_code"])), name="area_code")
+    )
+    out = out.fillna(0).astype("int64").reset_index().astype({"area_code": "string"})
+    return out.sort_values("area_code", kind="mergesort").reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A regular square grid in EPSG:27700: cell (col, row) covers
+    ``[x0 + col*cell_size, x0 + (col+1)*cell_size) x [y0 + row*cell_size, ...)``."""
+
+    x0: float
+    y0: float
+    cell_size: float
+    n_cols: int
+    n_rows: int
+
+    def __post_init__(self) -> None:
+        if not self.cell_size > 0:
+            raise ValueError(f"cell_size: expected a positive number of metres, got {self.cell_size!r}")
+        if self.n_cols < 1 or self.n_rows < 1:
+            raise ValueError(f"n_cols, n_rows: expected at least 1 each, got {self.n_cols} x {self.n_rows}")
+
+    @property
+    def n_cells(self) -> int:
+        return self.n_cols * self.n_rows
+
+
+def grid_counts(
+    incidents: pd.DataFrame | None,
+    grid: Grid,
+    *,
+    groups: CrimeGroups,
+    group: str | None = None,
+    crime_types: Sequence[str] = (),
+    period: Period | None = None,
+    areas: Sequence[str] = (),
+    engine: Engine | None = None,
+) -> pd.DataFrame:
+    """Incident counts per grid cell, cell = (floor((x - x0) / cell_size), floor((y - y0) / cell_size)).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``col``, ``row``, ``count`` (int64) for every cell of the grid (zeros kept), ordered by row then
+        col (so ``count.to_numpy().reshape(n_rows, n_cols)`` is the raster, row 0 at the south).
+        Incidents without coordinates or outside the grid are not counted.
+    """
+    sel = Selection.of(group, crime_types, period, areas)
+    if sel.group is not None:
+        groups.members(sel.group)
+    if engine is not None:
+        raw = engine.grid_counts(grid, groups=groups, selection=sel)
+        cols = raw["col"].to_numpy(dtype="int64")
+        rows = raw["row"].to_numpy(dtype="int64")
+        counts = raw["count"].to_numpy(dtype="int64")
+    else:
+        inc = _require_columns(
+            incidents, ["crime_type", "crime_group", "month", "area_code", "x", "y"], "incidents"
+        )
+        sub = inc.loc[selection_mask(inc, groups, sel)]
+        x = sub["x"].to_numpy(dtype="float64", na_value=np.nan)
+        y = sub["y"].to_numpy(dtype="float64", na_value=np.nan)
+        ok = ~(np.isnan(x) | np.isnan(y))
+        c = np.floor((x[ok] - grid.x0) / grid.cell_size)
+        r = np.floor((y[ok] - grid.y0) / grid.cell_size)
+        inside = (c >= 0) & (c < grid.n_cols) & (r >= 0) & (r < grid.n_rows)
+        cols, rows = c[inside].astype("int64"), r[inside].astype("int64")
+        counts = np.ones(len(cols), dtype="int64")
+    dense = np.zeros(grid.n_cells, dtype="int64")
+    np.add.at(dense, rows * grid.n_cols + cols, counts)
+    idx = np.arange(grid.n_cells)
+    return pd.DataFrame({"col": idx % grid.n_cols, "row": idx // grid.n_cols, "count": dense})
+
+
+def group_month_counts(
+    incidents: pd.DataFrame | None,
+    *,
+    groups: CrimeGroups,
+    partnerships: Sequence[str],
+    group_names: Sequence[str],
+    period: Period,
+    engine: Engine | None = None,
+) -> pd.DataFrame:
+    """Monthly counts per partnership and crime group: the MSG / county trend comparators.
+
+    A composite group counts every incident of its members, so one incident may count in several groups.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``partnership``, ``month``, ``group``, ``count`` (int64): the full cross product of
+        ``partnerships`` x months of ``period`` x ``group_names`` (zeros kept), sorted in that order
+        (partnerships and groups in the order given).
+    """
+    if isinstance(partnerships, str) or isinstance(group_names, str):
+        raise ValueError("partnerships, group_names: expected sequences of strings, got a string")
+    parts = list(dict.fromkeys(partnerships))
+    names = list(dict.fromkeys(group_names))
+    for g in names:
+        groups.members(g)
+    months = period.months
+    if engine is not None:
+        raw = engine.group_month_counts(groups=groups, partnerships=parts, group_names=names, period=period)
+    else:
+        inc = _require_columns(incidents, ["crime_type", "crime_group", "month", "partnership"], "incidents")
+        base = inc.loc[
+            inc["partnership"].isin(parts).fillna(False).astype(bool)
+            & period.contains(inc["month"]).fillna(False).astype(bool)
+        ]
+        pieces = []
+        for g in names:
+            s = (
+                base.loc[groups.mask(base, g)]
+                .groupby(["partnership", "month"])
+                .size()
+                .rename("count")
+                .reset_index()
+            )
+            s["group"] = g
+            pieces.append(s)
+        raw = (
+            pd.concat(pieces, ignore_index=True)
+            if pieces
+            else pd.DataFrame(columns=["partnership", "month", "group", "count"])
+        )
+    full = pd.MultiIndex.from_product([parts, months, names], names=["partnership", "month", "group"])
+    raw = raw.astype({"partnership": "object", "group": "object", "month": "datetime64[ns]"})
+    counts = raw.set_index(["partnership", "month", "group"])["count"].reindex(full, fill_value=0)
+    out = counts.fillna(0).astype("int64").reset_index()
+    return out.astype({"partnership": "string", "group": "string", "month": "datetime64[ns]"})
+
+
+def priority_totals(
+    incidents: pd.DataFrame | None,
+    *,
+    groups: CrimeGroups,
+    group_names: Sequence[str],
+    period: Period,
+    comparison: Period,
+    areas: Sequence[str] = (),
+    engine: Engine | None = None,
+) -> pd.DataFrame:
+    """Totals per crime group for the period and its comparison (the priority table's counts).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``group``, ``current``, ``previous`` (int64), one row per name in ``group_names`` in that order.
+    """
+    if isinstance(group_names, str):
+        raise ValueError(f"group_names: expected a sequence of strings, got the string {group_names!r}")
+    names = list(dict.fromkeys(group_names))
+    for g in names:
+        groups.members(g)
+    sel = Selection.of(None, (), None, areas)
+    if engine is not None:
+        raw = engine.priority_totals(
+            groups=groups, group_names=names, period=period, comparison=comparison, selection=sel
+        )
+    else:
+        inc = _require_columns(incidents, ["crime_type", "crime_group", "month", "area_code"], "incidents")
+        sub = inc.loc[selection_mask(inc, groups, sel)]
+        in_cur = period.contains(sub["month"]).fillna(False).astype(bool)
+        in_prev = comparison.contains(sub["month"]).fillna(False).astype(bool)
+        rows = []
+        for g in names:
+            m = groups.mask(sub, g)
+            rows.append(
+                {"group": g, "current": int((m & in_cur).sum()), "previous": int((m & in_prev).sum())}
+            )
+        raw = pd.DataFrame(rows, columns=["group", "current", "previous"])
+    out = raw.set_index("group").reindex(names).fillna(0).astype("int64").reset_index()
+    out = out.rename(columns={out.columns[0]: "group"})
+    return out.astype({"group": "string"})

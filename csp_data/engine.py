@@ -1,0 +1,356 @@
+"""The columnar query engine: incidents held by DuckDB, filters and aggregations pushed down to it.
+
+An :class:`Engine` is built once per process (``csp_data.cache`` keeps it with ``st.cache_resource``)
+from either
+
+* a canonical incidents frame (:meth:`Engine.from_frame`; the columns the queries need are handed to
+  DuckDB as an Arrow table and kept in its compressed columnar storage), or
+* Parquet files written by :func:`csp_data.engine.import_policeuk_fast` (:meth:`Engine.from_parquet`;
+  DuckDB scans only the columns and row groups a query needs, so 20 million rows never sit in pandas).
+
+Queries return small pandas frames of *raw* grouped counts; :mod:`csp_data.aggregate` turns them into
+the published shapes (zero rows, dtypes, order), identically to its pandas baseline.
+
+Crime-group filters are translated to SQL ``IN`` lists: ``crime_group IN (base groups)`` or
+``crime_type IN (the loaded crime types whose name matches one of the group's types)``, the type match
+being decided by :meth:`CrimeGroups.mask` on the distinct crime types, so the rule is written once.
+Queries over several groups at once (MSG trends, the priority table) group by
+``(crime_group, crime_type)`` in DuckDB and apply the group masks to that small result in pandas.
+
+Each query runs on its own DuckDB cursor, so one engine can serve several Streamlit sessions at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+
+from csp_data.groups import CrimeGroups
+from csp_data.periods import Period, to_month
+
+if TYPE_CHECKING:
+    from csp_data.aggregate import Grid, Selection
+
+#: The incident columns the engine's queries read (others are ignored by from_frame).
+QUERY_COLUMNS: Final = (
+    "crime_type",
+    "crime_group",
+    "month",
+    "area_code",
+    "lsoa_code",
+    "partnership",
+    "x",
+    "y",
+)
+TABLE: Final = "incidents"
+
+
+def sql_str(value: str) -> str:
+    """A SQL string literal (single quotes doubled)."""
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def sql_in(column: str, values: Iterable[str]) -> str:
+    """``column IN ('a', 'b')``, or ``FALSE`` for no values."""
+    vals = sorted({str(v) for v in values})
+    if not vals:
+        return "FALSE"
+    return f"{column} IN ({', '.join(sql_str(v) for v in vals)})"
+
+
+def _ts(month: pd.Timestamp) -> str:
+    return f"TIMESTAMP '{to_month(month).strftime('%Y-%m-%d')}'"
+
+
+def sql_period(period: Period, column: str = "month") -> str:
+    """``month BETWEEN <first month> AND <last month>`` (inclusive, whole months)."""
+    return f"({column} BETWEEN {_ts(period.start)} AND {_ts(period.end)})"
+
+
+class Engine:
+    """DuckDB over the incidents (an Arrow table or Parquet files).
+
+    Use :meth:`from_frame` or :meth:`from_parquet`; the constructor takes an open connection in which
+    ``relation`` (a table or view name) already holds canonical incident columns.
+    """
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, relation: str = TABLE) -> None:
+        self._con = con
+        self._relation = relation
+        cols = {r[0] for r in self._query(f"DESCRIBE {relation}").fetchall()}
+        missing = [c for c in QUERY_COLUMNS if c not in cols]
+        if missing:
+            raise ValueError(
+                f"engine relation {relation!r}: missing column(s) {missing}; found {sorted(cols)}"
+            )
+        bounds = self._query(f"SELECT min(month), max(month), count(*) FROM {relation}").fetchone()
+        assert bounds is not None
+        self._month_min = None if bounds[0] is None else pd.Timestamp(bounds[0])
+        self._month_max = None if bounds[1] is None else pd.Timestamp(bounds[1])
+        self._n_rows = int(bounds[2])
+        self._area_codes = tuple(
+            r[0]
+            for r in self._query(
+                f"SELECT DISTINCT area_code FROM {relation} WHERE area_code IS NOT NULL"
+            ).fetchall()
+        )
+        self._crime_types = tuple(
+            r[0]
+            for r in self._query(
+                f"SELECT DISTINCT crime_type FROM {relation} WHERE crime_type IS NOT NULL"
+            ).fetchall()
+        )
+
+    # ----------------------------------------------------------------------------------------- building
+    @classmethod
+    def from_frame(cls, incidents: pd.DataFrame, *, threads: int | None = None) -> Engine:
+        """An engine over a canonical incidents frame (its query columns copied into DuckDB via Arrow).
+
+        Raises
+        ------
+        ValueError
+            Naming the missing columns when ``incidents`` lacks one of :data:`QUERY_COLUMNS`.
+        """
+        missing = [c for c in QUERY_COLUMNS if c not in incidents.columns]
+        if missing:
+            raise ValueError(
+                f"incidents: missing column(s) {missing}; expected the canonical incidents columns"
+            )
+        frame = incidents.loc[:, list(QUERY_COLUMNS)]
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+        con = _connect(threads)
+        # A registered Arrow table is visible only to the connection that registered it, not to the
+        # per-query cursors, so it is copied into DuckDB's own columnar storage once.
+        con.register(f"{TABLE}_arrow", table)
+        con.execute(f"CREATE TABLE {TABLE} AS SELECT * FROM {TABLE}_arrow")
+        con.unregister(f"{TABLE}_arrow")
+        return cls(con, TABLE)
+
+    @classmethod
+    def from_parquet(
+        cls,
+        paths: str | Path | Sequence[str | Path],
+        *,
+        materialize: bool = False,
+        threads: int | None = None,
+    ) -> Engine:
+        """An engine over Parquet files with canonical columns (e.g. from :func:`import_policeuk_fast`).
+
+        Parameters
+        ----------
+        paths
+            A Parquet file, a directory of them, or a list of files.
+        materialize
+            Copy the query columns into DuckDB's own (compressed, in-memory) storage: faster queries for
+            more memory; the default scans the files on every query.
+        """
+        files = _parquet_files(paths)
+        con = _connect(threads)
+        listing = "[" + ", ".join(sql_str(str(f)) for f in files) + "]"
+        kind = "TABLE" if materialize else "VIEW"
+        con.execute(
+            f"CREATE {kind} {TABLE} AS SELECT {', '.join(QUERY_COLUMNS)} FROM read_parquet({listing})"
+        )
+        return cls(con, TABLE)
+
+    # ------------------------------------------------------------------------------------------- basics
+    def _query(self, sql: str, params: Sequence[Any] | None = None) -> duckdb.DuckDBPyConnection:
+        cur = self._con.cursor()
+        return cur.execute(sql, params) if params is not None else cur.execute(sql)
+
+    def sql(self, sql: str, params: Sequence[Any] | None = None) -> pd.DataFrame:
+        """Run ``sql`` (the incidents are the relation ``incidents``) and return a pandas frame."""
+        return self._query(sql, params).df()
+
+    @property
+    def n_rows(self) -> int:
+        return self._n_rows
+
+    def month_bounds(self) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
+        """First and last month of all incidents (None when there are none)."""
+        return self._month_min, self._month_max
+
+    def area_codes(self) -> list[str]:
+        """Every distinct area code of all incidents."""
+        return list(self._area_codes)
+
+    def crime_types(self) -> list[str]:
+        """Every distinct crime type of all incidents."""
+        return list(self._crime_types)
+
+    # ---------------------------------------------------------------------------------------- filtering
+    def group_sql(self, groups: CrimeGroups, group: str) -> str:
+        """SQL condition for membership of ``group`` (see the module docstring)."""
+        base, types = groups.members(group)
+        parts = [sql_in("crime_group", base)]
+        if types and self._crime_types:
+            probe = pd.DataFrame(
+                {
+                    "crime_type": pd.array(self._crime_types, dtype="string"),
+                    "crime_group": pd.array([None] * len(self._crime_types), dtype="string"),
+                }
+            )
+            matching = probe.loc[groups.mask(probe, group), "crime_type"].tolist()
+            parts.append(sql_in("crime_type", matching))
+        return "coalesce(" + " OR ".join(parts) + ", FALSE)"
+
+    def where_sql(self, groups: CrimeGroups, selection: Selection) -> str:
+        """SQL ``WHERE`` condition for a :class:`csp_data.aggregate.Selection`."""
+        parts = []
+        if selection.group is not None:
+            parts.append(self.group_sql(groups, selection.group))
+        if selection.crime_types:
+            parts.append(sql_in("crime_type", selection.crime_types))
+        if selection.period is not None:
+            parts.append(sql_period(selection.period))
+        if selection.areas:
+            parts.append(sql_in("area_code", selection.areas))
+        return " AND ".join(parts) if parts else "TRUE"
+
+    # ------------------------------------------------------------------------------------------ queries
+    def count_by(self, columns: Sequence[str], *, groups: CrimeGroups, selection: Selection) -> pd.DataFrame:
+        """Raw counts grouped by canonical ``columns`` (unordered; no zero rows)."""
+        where = self.where_sql(groups, selection)
+        if not columns:
+            return self.sql(f"SELECT count(*) AS count FROM {self._relation} WHERE {where}")
+        cols = ", ".join(columns)
+        return self.sql(
+            f"SELECT {cols}, count(*) AS count FROM {self._relation} WHERE {where} GROUP BY {cols}"
+        )
+
+    def choropleth(
+        self, *, groups: CrimeGroups, selection: Selection, period: Period, comparison: Period | None
+    ) -> pd.DataFrame:
+        """Raw ``area_code, current, previous`` for the areas with at least one incident in either period."""
+        where = self.where_sql(groups, selection)
+        cur = sql_period(period)
+        prev = sql_period(comparison) if comparison is not None else "FALSE"
+        return self.sql(
+            f"SELECT area_code, count(*) FILTER (WHERE {cur}) AS current, "
+            f"count(*) FILTER (WHERE {prev}) AS previous FROM {self._relation} "
+            f"WHERE {where} AND area_code IS NOT NULL AND ({cur} OR {prev}) GROUP BY area_code"
+        )
+
+    def grid_counts(self, grid: Grid, *, groups: CrimeGroups, selection: Selection) -> pd.DataFrame:
+        """Raw ``col, row, count`` for the non-empty cells of ``grid``."""
+        where = self.where_sql(groups, selection)
+        return self.sql(
+            "SELECT CAST(c AS BIGINT) AS col, CAST(r AS BIGINT) AS row, count(*) AS count FROM ("
+            f"  SELECT floor((x - $x0) / $cs) AS c, floor((y - $y0) / $cs) AS r FROM {self._relation}"
+            f"  WHERE {where} AND x IS NOT NULL AND y IS NOT NULL AND NOT isnan(x) AND NOT isnan(y)"
+            ") WHERE c >= 0 AND c < $nc AND r >= 0 AND r < $nr GROUP BY c, r",
+            {  # type: ignore[arg-type]
+                "x0": float(grid.x0),
+                "y0": float(grid.y0),
+                "cs": float(grid.cell_size),
+                "nc": int(grid.n_cols),
+                "nr": int(grid.n_rows),
+            },
+        )
+
+    def group_month_counts(
+        self, *, groups: CrimeGroups, partnerships: Sequence[str], group_names: Sequence[str], period: Period
+    ) -> pd.DataFrame:
+        """Raw ``partnership, month, group, count`` (no zero rows) for the MSG / county trends."""
+        small = self.sql(
+            "SELECT partnership, month, crime_group, crime_type, count(*) AS count "
+            f"FROM {self._relation} WHERE {sql_in('partnership', partnerships)} AND {sql_period(period)} "
+            "GROUP BY ALL"
+        )
+        small = small.astype({"crime_group": "string", "crime_type": "string"})
+        pieces = []
+        for g in group_names:
+            s = (
+                small.loc[groups.mask(small, g)]
+                .groupby(["partnership", "month"])["count"]
+                .sum()
+                .reset_index()
+            )
+            s["group"] = g
+            pieces.append(s)
+        if not pieces:
+            return pd.DataFrame(columns=["partnership", "month", "group", "count"])
+        return pd.concat(pieces, ignore_index=True)
+
+    def priority_totals(
+        self,
+        *,
+        groups: CrimeGroups,
+        group_names: Sequence[str],
+        period: Period,
+        comparison: Period,
+        selection: Selection,
+    ) -> pd.DataFrame:
+        """Raw ``group, current, previous`` totals for each of ``group_names``."""
+        where = self.where_sql(groups, selection)
+        cur, prev = sql_period(period), sql_period(comparison)
+        small = self.sql(
+            f"SELECT crime_group, crime_type, count(*) FILTER (WHERE {cur}) AS current, "
+            f"count(*) FILTER (WHERE {prev}) AS previous FROM {self._relation} "
+            f"WHERE {where} AND ({cur} OR {prev}) GROUP BY ALL"
+        )
+        small = small.astype({"crime_group": "string", "crime_type": "string"})
+        rows = []
+        for g in group_names:
+            m = groups.mask(small, g)
+            rows.append(
+                {
+                    "group": g,
+                    "current": int(small.loc[m, "current"].sum()),
+                    "previous": int(small.loc[m, "previous"].sum()),
+                }
+            )
+        return pd.DataFrame(rows, columns=["group", "current", "previous"])
+
+    def fetch(
+        self,
+        columns: Sequence[str],
+        *,
+        groups: CrimeGroups,
+        selection: Selection,
+        partnerships: Sequence[str] = (),
+        limit: int | None = None,
+    ) -> pd.DataFrame:
+        """The filtered incidents' ``columns`` as a pandas frame (e.g. x, y of one partnership for KDE).
+
+        ``limit`` bounds the rows returned; callers that draw points must pass one.
+        """
+        bad = [c for c in columns if c not in QUERY_COLUMNS]
+        if bad:
+            raise ValueError(f"columns: unknown column(s) {bad}; expected some of {list(QUERY_COLUMNS)}")
+        where = self.where_sql(groups, selection)
+        if partnerships:
+            where += " AND " + sql_in("partnership", partnerships)
+        lim = f" LIMIT {int(limit)}" if limit is not None else ""
+        return self.sql(f"SELECT {', '.join(columns)} FROM {self._relation} WHERE {where}{lim}")
+
+    def close(self) -> None:
+        self._con.close()
+
+
+def _connect(threads: int | None) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(":memory:")
+    if threads is not None:
+        con.execute(f"SET threads = {int(threads)}")
+    return con
+
+
+def _parquet_files(paths: str | Path | Sequence[str | Path]) -> list[Path]:
+    items = [paths] if isinstance(paths, str | Path) else list(paths)
+    files: list[Path] = []
+    for item in items:
+        p = Path(item)
+        if p.is_dir():
+            files.extend(sorted(p.glob("*.parquet")))
+        elif p.is_file():
+            files.append(p)
+        else:
+            raise ValueError(f"paths: {p} does not exist")
+    if not files:
+        raise ValueError(f"paths: no Parquet files found in {[str(i) for i in items]}")
+    return files

@@ -1,0 +1,233 @@
+"""csp_data.aggregate: the pandas baseline on tiny hand-computed inputs (the engine path: test_engine.py)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from csp_data.aggregate import (
+    Grid,
+    choropleth_counts,
+    count_by,
+    grid_counts,
+    group_month_counts,
+    priority_totals,
+)
+from csp_data.groups import ALL_CRIME, load_crime_groups
+from csp_data.periods import Period
+from csp_data.schema import INCIDENT_COLUMNS, conform
+
+GROUPS = load_crime_groups()
+
+
+def incidents(rows: list[tuple[str, str, str, str | None, float | None, float | None]]) -> pd.DataFrame:
+    """(crime_type, month, area_code, partnership, x, y) -> canonical incidents."""
+    frame = pd.DataFrame(rows, columns=["crime_type", "month", "area_code", "partnership", "x", "y"])
+    frame["crime_group"] = GROUPS.assign(frame["crime_type"].astype("string"))
+    frame["lsoa_code"] = frame["area_code"].map(lambda a: None if a is None else f"L{a}")
+    return conform(frame, INCIDENT_COLUMNS)
+
+
+P = Period(pd.Timestamp("2021-01-01"), pd.Timestamp("2021-03-01"))
+PREV = Period(pd.Timestamp("2020-10-01"), pd.Timestamp("2020-12-01"))
+
+SMALL = incidents(
+    [
+        ("Burglary", "2021-01", "A", "Dacorum", 50.0, 50.0),
+        ("Burglary", "2021-01", "A", "Dacorum", 150.0, 50.0),
+        ("Anti-social behaviour", "2021-01", "B", "Dacorum", 250.0, 150.0),
+        ("Robbery", "2021-03", "B", "Dacorum", 99.9, 199.9),
+        ("Drugs", "2021-03", None, "Watford", None, None),
+        ("Burglary dwelling", "2020-11", "A", "Watford", 0.0, 0.0),
+        ("Vehicle crime", "2020-12", "C", "Watford", 300.0, 300.0),
+    ]
+)
+
+
+class TestCountByChecksInputs:
+    def test_unknown_field(self) -> None:
+        with pytest.raises(ValueError, match=r"by\[1\]: unknown field 'ward'"):
+            count_by(SMALL, ["month", "ward"], groups=GROUPS)
+
+    def test_string_instead_of_list(self) -> None:
+        with pytest.raises(
+            ValueError, match="by: expected a sequence of field names, got the string 'month'"
+        ):
+            count_by(SMALL, "month", groups=GROUPS)
+
+    def test_repeated_field(self) -> None:
+        with pytest.raises(ValueError, match=r"by: field\(s\) \['area'\] given more than once"):
+            count_by(SMALL, ["area", "month", "area"], groups=GROUPS)
+
+    def test_missing_column(self) -> None:
+        with pytest.raises(ValueError, match=r"incidents: missing column\(s\) \['partnership'\]"):
+            count_by(SMALL.drop(columns=["partnership"]), ["partnership"], groups=GROUPS)
+
+    def test_no_frame_and_no_engine(self) -> None:
+        with pytest.raises(ValueError, match="incidents: a DataFrame is required when no engine is given"):
+            count_by(None, ["month"], groups=GROUPS)
+
+    def test_unknown_group(self) -> None:
+        with pytest.raises(ValueError, match="unknown crime group 'Burglaries'"):
+            count_by(SMALL, ["month"], groups=GROUPS, group="Burglaries")
+
+    def test_areas_as_string(self) -> None:
+        with pytest.raises(ValueError, match="areas: expected a sequence of strings, got the string 'A'"):
+            count_by(SMALL, ["area"], groups=GROUPS, areas="A")
+
+    def test_crime_types_as_string(self) -> None:
+        with pytest.raises(ValueError, match="crime_types: expected a sequence of strings"):
+            count_by(SMALL, ["area"], groups=GROUPS, crime_types="Burglary")
+
+    def test_known_areas_as_string(self) -> None:
+        with pytest.raises(ValueError, match="known_areas: expected a sequence of strings"):
+            count_by(SMALL, ["area"], groups=GROUPS, known_areas="Z")
+
+
+class TestCountByOutputs:
+    def test_columns_and_dtypes(self) -> None:
+        out = count_by(SMALL, ["crime_type", "group", "month", "area", "lsoa", "partnership"], groups=GROUPS)
+        assert list(out.columns) == ["crime_type", "group", "month", "area", "lsoa", "partnership", "count"]
+        assert str(out["month"].dtype) == "datetime64[ns]"
+        assert out["count"].dtype == "int64"
+        assert out["count"].sum() == len(SMALL)
+
+    def test_months_zero_filled_over_all_months(self) -> None:
+        out = count_by(SMALL, ["month"], groups=GROUPS)
+        assert out["month"].dt.strftime("%Y-%m").tolist() == [
+            "2020-11",
+            "2020-12",
+            "2021-01",
+            "2021-02",
+            "2021-03",
+        ]
+        assert out["count"].tolist() == [1, 1, 3, 0, 2]
+
+    def test_months_of_period_with_group(self) -> None:
+        out = count_by(SMALL, ["month"], groups=GROUPS, group="Burglary", period=P)
+        assert out["count"].tolist() == [2, 0, 0]
+
+    def test_all_crime_excludes_asb(self) -> None:
+        out = count_by(SMALL, [], groups=GROUPS, group=ALL_CRIME, period=P)
+        assert out["count"].tolist() == [4]  # 2 burglary, robbery, drugs; ASB left out
+
+    def test_no_group_includes_asb(self) -> None:
+        assert count_by(SMALL, [], groups=GROUPS, period=P)["count"].tolist() == [5]
+
+    def test_areas_zero_filled_and_missing_last(self) -> None:
+        out = count_by(SMALL, ["area"], groups=GROUPS, group="Robbery", known_areas=["Z"])
+        assert out["area"].tolist() == ["A", "B", "C", "Z"]
+        assert out["count"].tolist() == [0, 1, 0, 0]
+
+    def test_area_filter_lists_only_those_areas(self) -> None:
+        out = count_by(SMALL, ["area"], groups=GROUPS, areas=["C", "A"])
+        assert out["area"].tolist() == ["A", "C"]
+        assert out["count"].tolist() == [3, 1]
+
+    def test_missing_area_kept_last(self) -> None:
+        out = count_by(SMALL, ["area"], groups=GROUPS, period=P)
+        assert out["area"].tolist()[:3] == ["A", "B", "C"]
+        assert pd.isna(out["area"].iloc[3])
+        assert out["count"].tolist() == [2, 2, 0, 1]
+
+    def test_composite_with_types(self) -> None:
+        # "Dwelling burglary" is made of force categories: only the "Burglary dwelling" row matches
+        out = count_by(SMALL, ["partnership"], groups=GROUPS, group="Dwelling burglary")
+        assert out.to_dict("list") == {"partnership": ["Watford"], "count": [1]}
+
+    def test_crime_types_narrow(self) -> None:
+        out = count_by(SMALL, ["crime_type"], groups=GROUPS, group="Burglary", crime_types=["Burglary"])
+        assert out.to_dict("list") == {"crime_type": ["Burglary"], "count": [2]}
+
+    def test_does_not_mutate(self) -> None:
+        before = SMALL.copy()
+        count_by(SMALL, ["area", "month"], groups=GROUPS, group="Burglary", period=P)
+        pd.testing.assert_frame_equal(SMALL, before)
+
+    def test_empty_incidents(self) -> None:
+        out = count_by(SMALL.iloc[0:0], ["month"], groups=GROUPS)
+        assert out.empty and list(out.columns) == ["month", "count"]
+
+
+def test_choropleth_counts() -> None:
+    out = choropleth_counts(
+        SMALL, groups=GROUPS, period=P, comparison=PREV, group=ALL_CRIME, known_areas=["Z"]
+    )
+    assert out.to_dict("list") == {
+        "area_code": ["A", "B", "C", "Z"],
+        "current": [2, 1, 0, 0],
+        "previous": [1, 0, 1, 0],
+    }
+
+
+def test_choropleth_without_comparison() -> None:
+    out = choropleth_counts(SMALL, groups=GROUPS, period=P, areas=["B"])
+    assert out.to_dict("list") == {"area_code": ["B"], "current": [2], "previous": [0]}
+
+
+def test_grid_counts() -> None:
+    grid = Grid(x0=0.0, y0=0.0, cell_size=100.0, n_cols=3, n_rows=2)
+    out = grid_counts(SMALL, grid, groups=GROUPS, period=P)
+    # (50,50)->(0,0); (150,50)->(1,0); (250,150)->(2,1); (99.9,199.9)->(0,1); no-location row skipped
+    assert out["count"].to_numpy().reshape(2, 3).tolist() == [[1, 1, 0], [1, 0, 1]]
+    assert list(out.columns) == ["col", "row", "count"]
+
+
+def test_grid_excludes_outside_points() -> None:
+    grid = Grid(x0=100.0, y0=0.0, cell_size=100.0, n_cols=1, n_rows=1)
+    assert grid_counts(SMALL, grid, groups=GROUPS)["count"].tolist() == [1]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"cell_size": 0.0, "n_cols": 1, "n_rows": 1}, "cell_size: expected a positive number"),
+        (
+            {"cell_size": 10.0, "n_cols": 0, "n_rows": 1},
+            "n_cols, n_rows: expected at least 1 each, got 0 x 1",
+        ),
+    ],
+)
+def test_grid_checks(kwargs: dict[str, float], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        Grid(x0=0.0, y0=0.0, **kwargs)  # type: ignore[arg-type]
+
+
+def test_group_month_counts() -> None:
+    out = group_month_counts(
+        SMALL, groups=GROUPS, partnerships=["Dacorum", "Luton"], group_names=["Burglary", ALL_CRIME], period=P
+    )
+    assert len(out) == 2 * 3 * 2
+    dac = out[out["partnership"] == "Dacorum"].set_index(["month", "group"])["count"]
+    assert dac[(pd.Timestamp("2021-01-01"), "Burglary")] == 2
+    assert dac[(pd.Timestamp("2021-01-01"), ALL_CRIME)] == 2
+    assert dac[(pd.Timestamp("2021-03-01"), ALL_CRIME)] == 1
+    assert out[out["partnership"] == "Luton"]["count"].sum() == 0
+    assert out["partnership"].tolist()[:6] == ["Dacorum"] * 6
+
+
+def test_group_month_counts_checks() -> None:
+    with pytest.raises(ValueError, match="partnerships, group_names: expected sequences of strings"):
+        group_month_counts(SMALL, groups=GROUPS, partnerships="Dacorum", group_names=["Burglary"], period=P)
+
+
+def test_priority_totals() -> None:
+    out = priority_totals(
+        SMALL,
+        groups=GROUPS,
+        group_names=["Burglary", "Dwelling burglary", "ASB", ALL_CRIME],
+        period=P,
+        comparison=PREV,
+    )
+    assert out.to_dict("list") == {
+        "group": ["Burglary", "Dwelling burglary", "ASB", ALL_CRIME],
+        "current": [2, 0, 1, 4],
+        "previous": [1, 1, 0, 2],
+    }
+
+
+def test_priority_totals_checks() -> None:
+    with pytest.raises(ValueError, match="group_names: expected a sequence of strings"):
+        priority_totals(SMALL, groups=GROUPS, group_names="ASB", period=P, comparison=PREV)
+    with pytest.raises(ValueError, match="unknown crime group 'Nope'"):
+        priority_totals(SMALL, groups=GROUPS, group_names=["Nope"], period=P, comparison=PREV)
