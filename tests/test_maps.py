@@ -1,0 +1,210 @@
+"""Tests for csp_data.maps: classification, palettes, legends and pydeck decks (no browser)."""
+
+from __future__ import annotations
+
+import json
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+from shapely.geometry import box
+
+from csp_data import maps as M
+from csp_data.hotspots import GISTAR_CLASSES, make_grid
+
+
+def test_hex_and_rgba_round_trip() -> None:
+    assert M.hex_to_rgba("#21918c") == [33, 145, 140, 255]
+    assert M.hex_to_rgba("#21918c", 100)[3] == 100
+    assert M.hex_to_rgba("") == [0, 0, 0, 0]
+    assert M.rgba_to_hex([33, 145, 140, 255]) == "#21918c"
+    with pytest.raises(ValueError, match="colour: expected '#rrggbb'"):
+        M.hex_to_rgba("#fff")
+
+
+def test_palette_runs_light_to_dark_by_default() -> None:
+    assert M.palette("viridis", 2) == ["#fde725", "#440154"]
+    assert M.palette("viridis", 2, reverse=False) == ["#440154", "#fde725"]
+    assert M.palette("cividis", 3)[0] == "#fee838"
+    assert len(M.palette("viridis", 7)) == 7
+    assert M.palette("viridis", 1) == ["#21918c"]
+    with pytest.raises(ValueError, match="palette: unknown name 'jet'"):
+        M.palette("jet", 3)
+    with pytest.raises(ValueError, match="n: expected at least 1"):
+        M.palette("viridis", 0)
+
+
+def test_diverging_palette_has_no_red_or_green() -> None:
+    blues, oranges = M.diverging_palette(3)
+    assert blues == ["#d1e5f0", "#4393c3", "#053061"]
+    assert oranges == ["#fee0b6", "#e08214", "#7f3b08"]
+    for colour in blues:
+        r, g, b, _ = M.hex_to_rgba(colour)
+        assert b >= r  # blue side
+    for colour in oranges:
+        r, g, b, _ = M.hex_to_rgba(colour)
+        assert r > b and g < r  # orange/brown side
+    with pytest.raises(ValueError, match="n_side: expected 1 to 5"):
+        M.diverging_palette(6)
+
+
+def test_classify_schemes() -> None:
+    v = np.arange(1, 11, dtype=float)
+    q = M.classify(v, scheme="quantiles", k=5)
+    assert q.bins == pytest.approx((2.8, 4.6, 6.4, 8.2, 10.0))
+    assert q.yb.tolist() == [0, 0, 1, 1, 2, 2, 3, 3, 4, 4]
+    e = M.classify(v, scheme="equal_interval", k=3)
+    assert e.bins == pytest.approx((4.0, 7.0, 10.0))
+    assert e.yb.tolist() == [0, 0, 0, 0, 1, 1, 1, 2, 2, 2]
+    n = M.classify([1, 1, 2, 2, 10, 11, 12], scheme="natural_breaks", k=2)
+    assert n.bins == pytest.approx((2.0, 12.0))
+    assert M.classify([1, 1, 2, 2, 10, 11, 12], scheme="natural_breaks", k=2).bins == n.bins  # deterministic
+
+
+def test_classify_reduces_k_and_marks_nan() -> None:
+    c = M.classify([3.0, 3.0, np.nan, 5.0], scheme="quantiles", k=5)
+    assert c.k == 2
+    assert c.yb.tolist() == [0, 0, -1, 1]
+    one = M.classify([4.0, 4.0], k=5)
+    assert one.bins == (4.0,) and one.yb.tolist() == [0, 0]
+    empty = M.classify([np.nan], k=3)
+    assert empty.k == 0 and empty.yb.tolist() == [-1]
+    with pytest.raises(ValueError, match="scheme: unknown classification 'jenks'"):
+        M.classify([1.0], scheme="jenks")
+    with pytest.raises(ValueError, match="k: expected at least 1 class"):
+        M.classify([1.0], k=0)
+
+
+def test_legend_labels() -> None:
+    c = M.classify(np.arange(1, 11, dtype=float), scheme="equal_interval", k=3)
+    assert M.legend_labels(c) == ["1 to 4", "4 to 7", "7 to 10"]
+    assert M.legend_labels(c, fmt="{:.1f}") == ["1.0 to 4.0", "4.0 to 7.0", "7.0 to 10.0"]
+
+
+def test_colour_scale_sequential_legend_counts() -> None:
+    values = [0, 1, 2, 3, 4, 5, np.nan]
+    colours, legend = M.colour_scale(values, scheme="equal_interval", k=3)
+    assert list(legend.columns) == M.LEGEND_COLUMNS
+    assert legend["n"].sum() == len(values)
+    assert legend["label"].iloc[-1] == "No data"
+    assert colours[-1][:3] == M.hex_to_rgba(M.NO_DATA)[:3]
+    assert colours[0] != colours[5]
+    assert M.rgba_to_hex(colours[5]) == legend["colour"].iloc[2]  # top class = darkest
+
+
+def test_colour_scale_zero_transparent() -> None:
+    colours, legend = M.colour_scale([0, 0, 3, 9], k=2, zero_transparent=True)
+    assert colours[0][3] == 0 and colours[1][3] == 0
+    assert legend["label"].iloc[0] == "0 (not shown)" and legend["n"].iloc[0] == 2
+    assert legend["n"].sum() == 4
+
+
+def test_colour_scale_diverging_neutral_at_zero() -> None:
+    values = [-10, -2, 0, 3, 12, np.nan]
+    colours, legend = M.colour_scale(values, k=4, diverging=True, scheme="equal_interval")
+    assert M.rgba_to_hex(colours[2]) == M.NEUTRAL
+    assert M.rgba_to_hex(colours[0]) in M.DIVERGING_NEGATIVE
+    assert M.rgba_to_hex(colours[4]) in M.DIVERGING_POSITIVE
+    assert M.rgba_to_hex(colours[5]) == M.NO_DATA
+    labels = legend["label"].tolist()
+    assert labels[0].startswith("−") and "0" in labels
+    assert labels[labels.index("0") + 1].startswith("+")
+    assert legend["n"].sum() == len(values)
+    # the largest decrease is the darkest blue
+    assert M.DIVERGING_NEGATIVE.index(M.rgba_to_hex(colours[0])) > M.DIVERGING_NEGATIVE.index(
+        M.rgba_to_hex(colours[1])
+    )
+
+
+def test_class_colours_keeps_every_class() -> None:
+    classes = pd.Series(["Hot spot 99%", "Not significant", "Hot spot 99%"])
+    colours, legend = M.class_colours(classes, M.GISTAR_COLOURS)
+    assert legend["label"].tolist() == list(GISTAR_CLASSES)
+    assert legend.set_index("label").loc["Hot spot 99%", "n"] == 2
+    assert legend.set_index("label").loc["Cold spot 99%", "n"] == 0
+    assert colours[1][3] == 0  # not significant is not painted
+    with pytest.raises(ValueError, match="classes: unknown class 'Warm'"):
+        M.class_colours(pd.Series(["Warm"]), M.GISTAR_COLOURS)
+
+
+def areas() -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(
+        {"area_code": ["A", "B"], "area_name": ["Alpha", "Bravo"]},
+        geometry=[box(500_000, 200_000, 501_000, 201_000), box(501_000, 200_000, 502_000, 201_000)],
+        crs="EPSG:27700",
+    )
+
+
+def test_deck_has_no_basemap_by_default() -> None:
+    layer = M.area_layer(areas(), [[1, 2, 3, 255]] * 2, ["Alpha\nCount: 1", "Bravo\nCount: 2"])
+    deck = M.make_deck([layer], (500_000, 200_000, 502_000, 201_000))
+    spec = json.loads(deck.to_json())
+    assert spec["mapStyle"] == "__MAP_STYLE__"  # Streamlit draws no basemap for this sentinel
+    assert "cartocdn" not in deck.to_json() and "mapbox" not in deck.to_json()
+    assert spec["layers"][0]["@@type"] == "GeoJsonLayer"
+    props = spec["layers"][0]["data"]["features"][0]["properties"]
+    assert props == {"area_code": "A", "area_name": "Alpha", "fill": [1, 2, 3, 255], "tip": "Alpha\nCount: 1"}
+    lon = spec["layers"][0]["data"]["features"][0]["geometry"]["coordinates"][0][0][0]
+    assert -2 < lon < 0  # EPSG:4326, near Hemel Hempstead
+    assert spec["initialViewState"]["latitude"] == pytest.approx(51.7, abs=0.1)
+    with_map = json.loads(
+        M.make_deck([layer], (0, 0, 1, 1), basemap="https://example.org/style.json").to_json()
+    )
+    assert with_map["mapStyle"] == "https://example.org/style.json"
+
+
+def test_area_layer_extra_properties_and_validation() -> None:
+    extra = pd.DataFrame({"count": [np.int64(3), np.int64(4)], "rate": [np.nan, 1.5]})
+    layer = M.area_layer(areas(), [[0, 0, 0, 0]] * 2, ["a", "b"], extra=extra)
+    props = layer.data["features"][0]["properties"]
+    assert props["count"] == 3 and props["rate"] is None
+    with pytest.raises(ValueError, match="colours/tips: expected one per area"):
+        M.area_layer(areas(), [[0, 0, 0, 0]], ["a", "b"])
+
+
+def test_cell_layer_leaves_out_transparent_cells() -> None:
+    grid = make_grid(box(500_000, 200_000, 500_300, 200_100), cell_size=100)
+    colours = [[0, 0, 0, 0], [1, 1, 1, 200], [2, 2, 2, 200]]
+    layer = M.cell_layer(grid.cells, grid, colours, ["x", "y", "z"])
+    assert [r["tip"] for r in layer.data] == ["y", "z"]
+    assert len(layer.data[0]["polygon"]) == 4
+    with pytest.raises(ValueError, match="colours/tips: expected one per cell"):
+        M.cell_layer(grid.cells, grid, colours[:1], ["x"])
+
+
+def test_points_layer_is_capped() -> None:
+    inc = pd.DataFrame(
+        {
+            "x": np.linspace(500_000, 501_000, 50),
+            "y": 200_000.0,
+            "location": "On or near High Street",
+            "crime_type": "Burglary",
+        }
+    )
+    inc.loc[0, "x"] = np.nan
+    layer, shown, located = M.points_layer(inc, cap=10)
+    assert (shown, located) == (10, 49)
+    assert len(layer.data) == 10
+    assert "snapped map point" in layer.data[0]["tip"]
+    with pytest.raises(ValueError, match="cap: expected at least 1"):
+        M.points_layer(inc, cap=0)
+
+
+def test_basemap_url_configuration() -> None:
+    assert M.basemap_url({}) is None
+    assert M.basemap_url({M.BASEMAP_ENV: "  "}) is None
+    assert M.basemap_url({M.BASEMAP_ENV: "https://tiles.example/style.json"}, check=False) == (
+        "https://tiles.example/style.json"
+    )
+    # configured but unreachable (nothing listens on port 9): no basemap
+    assert M.basemap_url({M.BASEMAP_ENV: "http://127.0.0.1:9/style.json"}, timeout=0.5) is None
+    with pytest.raises(ValueError, match="CSP_BASEMAP_URL: expected an http"):
+        M.basemap_url({M.BASEMAP_ENV: "file:///etc/passwd"})
+
+
+def test_view_state_fits_the_bounds() -> None:
+    small = M.view_state((500_000, 200_000, 501_000, 201_000))
+    large = M.view_state((480_000, 190_000, 520_000, 230_000))
+    assert small.zoom > large.zoom
+    assert large.longitude == pytest.approx(-0.5, abs=0.3)
