@@ -229,3 +229,39 @@ def _read_csv_slow(data: bytes, report: FileReport) -> pd.DataFrame:
         )
     frame = pd.DataFrame(good, columns=header, index=pd.Index(rows, dtype="int64"), dtype="string")
     return frame.replace("", pd.NA)
+
+
+def read_table(path: Path, report: FileReport, *, sheet: str | int | None = None) -> pd.DataFrame:
+    """Read a CSV, CSV.GZ or Excel table with every column as text; index = 1-based data-row numbers.
+
+    Raises
+    ------
+    ValueError
+        Naming the file when it is not a CSV/XLSX, cannot be read, or lacks the named sheet.
+    """
+    low = path.name.lower()
+    if low.endswith((".xlsx", ".xlsm")):
+        try:
+            book = pd.ExcelFile(path)
+        except Exception as exc:  # openpyxl raises many types for a damaged workbook
+            raise ValueError(f"{path}: cannot read as an Excel workbook ({exc})") from exc
+        with book:
+            names = [str(n) for n in book.sheet_names]
+            if isinstance(sheet, str) and sheet not in names:
+                raise ValueError(f"{path}: no sheet {sheet!r}; the workbook has {names}")
+            if isinstance(sheet, int) and not 0 <= sheet < len(names):
+                raise ValueError(f"{path}: no sheet number {sheet}; the workbook has {len(names)} sheets")
+            frame = pd.read_excel(book, sheet_name=sheet if sheet is not None else 0, dtype=str)
+        frame.columns = pd.Index(clean_columns(frame.columns))
+        frame = frame.astype("string")
+        frame.index = pd.RangeIndex(1, len(frame) + 1)
+        return frame
+    if low.endswith((".csv", ".csv.gz", ".txt")):
+        try:
+            data = Source(path).read_bytes()
+        except OSError as exc:
+            raise ValueError(f"{path}: cannot read ({exc})") from exc
+        if not data.strip():
+            raise ValueError(f"{path}: the file is empty")
+        return read_csv_strings(data, report)
+    raise ValueError(f"{path}: expected a .csv, .csv.gz or .xlsx table")
