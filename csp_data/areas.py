@@ -274,15 +274,18 @@ def assign_areas(
     n_outside = int(located.sum()) - n_inside - n_nearest
 
     out["area_code"] = pd.array(result, dtype="string")
-    notes = [f"{_rows(n_inside)} inside an area"]
+    notes: list[str] = []
+    if keep_code.any():
+        notes.append(f"{_rows(int(keep_code.sum()))} kept the area code given in the source")
+    if keep_code.all():
+        return out, notes
+    notes.append(f"{_rows(n_inside)} inside an area")
     notes.append(
         f"{_rows(n_nearest)} outside every area but within {tolerance_m:g} m: given the nearest area"
         + (f" (largest distance {max_distance:.1f} m)" if n_nearest else "")
     )
     notes.append(f"{_rows(n_outside)} more than {tolerance_m:g} m outside every area: {OUTSIDE}")
     notes.append(f"{_rows_have(int(no_location.sum()))} no location: {NO_LOCATION}")
-    if keep_code.any():
-        notes.insert(0, f"{_rows(int(keep_code.sum()))} kept the area code given in the source")
     return out, notes
 
 

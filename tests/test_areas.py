@@ -112,6 +112,13 @@ def test_assign_keeps_codes_from_beat_only_extracts() -> None:
     assert notes[0] == "2 rows kept the area code given in the source"
 
 
+def test_assign_notes_only_the_kept_codes_when_every_row_has_one() -> None:
+    frame = incidents([{"area_code": "D1A", **pt(50, 50)}, {"area_code": "D1B", "x": np.nan, "y": np.nan}])
+    out, notes = assign_areas(frame, squares())
+    assert out["area_code"].tolist() == ["D1A", "D1B"]
+    assert notes == ["2 rows kept the area code given in the source"]
+
+
 def test_assign_checks_inputs() -> None:
     frame = incidents([pt(50, 50)])
     with pytest.raises(ValueError, match="'area_code' is missing"):
@@ -263,6 +270,26 @@ def test_real_dacorum_rows_all_assigned_to_the_25_wards(real_data: Path) -> None
         "Boxmoor": 543,
         "Woodhall Farm": 521,
     }
+
+
+@pytest.mark.real
+def test_real_dacorum_by_lad_code_and_by_boundary(real_data: Path) -> None:
+    from csp_data.groups import load_crime_groups
+    from csp_data.loaders.boundaries import load_boundaries
+    from csp_data.loaders.policeuk import load_policeuk
+
+    every, _ = load_policeuk([real_data / "policeuk"], load_crime_groups())
+    lsoas, _ = load_boundaries(real_data / "boundaries" / "lsoa_2011_by_lad" / "E07000096.json")
+    assert len(lsoas) == 94
+    lookup = pd.DataFrame({"lsoa_code": lsoas["area_code"], "lad_code": "E07000096"})
+    by_lad, _, _ = select_partnership(every, lad_code="E07000096", lsoa_lookup=lookup)
+    assert len(by_lad) == 13_187
+    wards, _ = load_boundaries(real_data / "boundaries" / "wards_2013_by_lad" / "E07000096.json")
+    by_boundary, _, notes = select_partnership(every, boundary=partnership_boundary(wards))
+    # every Dacorum row is inside the 50 m buffer; a few neighbours' map points are too
+    assert int((by_boundary["partnership"] == "Dacorum").sum()) == 13_187
+    assert 13_187 < len(by_boundary) < 13_400
+    assert "1,789 rows have no location: cannot be placed by boundary" in notes
 
 
 def _inside(frame: pd.DataFrame, areas: gpd.GeoDataFrame) -> np.ndarray:
