@@ -10,6 +10,7 @@ import pytest
 
 from csp_data.groups import load_crime_groups
 from csp_data.loaders.policeuk import LEGACY_CRIME_TYPES, load_policeuk
+from csp_data.model import LoadReport
 from csp_data.schema import INCIDENT_COLUMNS
 
 GROUPS = load_crime_groups()
@@ -311,30 +312,48 @@ REAL_ROWS_PER_MONTH = {
 
 
 @pytest.fixture(scope="module")
-def real_incidents(real_data: Path) -> tuple[pd.DataFrame, object]:
+def real_incidents(real_data: Path) -> tuple[pd.DataFrame, LoadReport]:
     return load_policeuk([real_data / "policeuk"], GROUPS)
 
 
 @pytest.mark.real
-def test_real_rows_per_month(real_incidents: tuple[pd.DataFrame, object]) -> None:
+def test_real_rows_per_month(real_incidents: tuple[pd.DataFrame, LoadReport]) -> None:
     incidents, report = real_incidents
     assert len(incidents) == 108_465
     counts = incidents.groupby(incidents["month"].dt.strftime("%Y-%m")).size().to_dict()
     assert counts == REAL_ROWS_PER_MONTH
-    assert report.rejected == 0  # type: ignore[attr-defined]
-    assert sum(1 for f in report.files if f.kind == "police.uk outcomes (skipped)") == 13  # type: ignore[attr-defined]
+    assert report.rejected == 0
+    assert sum(1 for f in report.files if f.kind == "police.uk outcomes (skipped)") == 13
 
 
 @pytest.mark.real
-def test_real_no_location_rows(real_incidents: tuple[pd.DataFrame, object]) -> None:
+def test_real_no_location_rows(real_incidents: tuple[pd.DataFrame, LoadReport]) -> None:
     incidents, report = real_incidents
     assert int(incidents["x"].isna().sum()) == 1_789
-    assert sum(f.notes["no location"] for f in report.files) == 1_789  # type: ignore[attr-defined]
+    assert sum(f.notes["no location"] for f in report.files) == 1_789
 
 
 @pytest.mark.real
-def test_real_dacorum_rows_by_lsoa_name(real_incidents: tuple[pd.DataFrame, object]) -> None:
+def test_real_dacorum_rows_by_lsoa_name(real_incidents: tuple[pd.DataFrame, LoadReport]) -> None:
     incidents, _ = real_incidents
     assert int((incidents["partnership"] == "Dacorum").sum()) == 13_187
     outside_herts = incidents["partnership"].isna().sum()
     assert outside_herts == 1_789
+
+
+DACORUM_2021_BY_TYPE = {
+    "Anti-social behaviour": 3504, "Violence and sexual offences": 3331, "Other theft": 930,
+    "Shoplifting": 920, "Criminal damage and arson": 913, "Vehicle crime": 777, "Public order": 620,
+    "Burglary": 372, "Drugs": 303, "Other crime": 207, "Bicycle theft": 91, "Theft from the person": 90,
+    "Possession of weapons": 75, "Robbery": 57,
+}  # fmt: skip
+
+
+@pytest.mark.real
+def test_real_dacorum_2021_counts_by_type(real_incidents: tuple[pd.DataFrame, LoadReport]) -> None:
+    incidents, _ = real_incidents
+    dacorum = incidents[(incidents["partnership"] == "Dacorum") & (incidents["month"].dt.year == 2021)]
+    assert len(dacorum) == 12_190
+    assert dacorum["crime_type"].value_counts().to_dict() == DACORUM_2021_BY_TYPE
+    assert int((dacorum["crime_group"] != "ASB").sum()) == 8_686
+    assert int((dacorum["crime_group"] == "ASB").sum()) == 3_504
