@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TextIO
 
 import pandas as pd
 
@@ -120,9 +121,9 @@ def resolve_crime_types(values: list[str], dataset: Dataset) -> tuple[str, tuple
     return ALL_INCIDENTS, tuple(resolved)
 
 
-def write_table(df: pd.DataFrame, fmt: str, out: object = None) -> None:
+def write_table(df: pd.DataFrame, fmt: str, out: TextIO | None = None) -> None:
     """Print a table: csv (months as YYYY-MM), json (records) or an aligned text table."""
-    stream = out if out is not None else sys.stdout
+    stream: TextIO = out if out is not None else sys.stdout
     frame = df.copy()
     for col in frame.columns:
         if pd.api.types.is_datetime64_any_dtype(frame[col]):
@@ -130,9 +131,9 @@ def write_table(df: pd.DataFrame, fmt: str, out: object = None) -> None:
     if fmt == "csv":
         frame.to_csv(stream, index=False, lineterminator="\n")
     elif fmt == "json":
-        stream.write(frame.to_json(orient="records", force_ascii=False) + "\n")  # type: ignore[attr-defined]
+        stream.write(frame.to_json(orient="records", force_ascii=False) + "\n")
     else:
-        stream.write(frame.to_string(index=False) + "\n")  # type: ignore[attr-defined]
+        stream.write(frame.to_string(index=False) + "\n")
 
 
 __all__ = [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from csp_data.aggregate import COUNT_FIELDS, count_by
+from csp_data.aggregate import FIELDS, count_by
 from csp_data.cli.common import add_data_options, dataset_from_args, period_from_args, resolve_crime_types, write_table
 from csp_data.groups import ALL_INCIDENTS
 
@@ -14,16 +14,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     add_data_options(p)
     p.add_argument(
         "--by", required=True, metavar="FIELD[,FIELD...]",
-        help=f"fields to count by: {', '.join(COUNT_FIELDS)}",
+        help=f"fields to count by: {', '.join(FIELDS)}",
     )
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     by = [f.strip() for f in args.by.split(",") if f.strip()]
-    bad = [f for f in by if f not in COUNT_FIELDS]
+    bad = [f for f in by if f not in FIELDS]
     if bad or not by:
-        raise ValueError(f"--by {args.by!r}: unknown field(s) {bad}; expected one or more of {', '.join(COUNT_FIELDS)}")
+        raise ValueError(f"--by {args.by!r}: unknown field(s) {bad}; expected one or more of {', '.join(FIELDS)}")
     dataset = dataset_from_args(args)
     group, types = resolve_crime_types(args.crime_type, dataset) if args.crime_type else (ALL_INCIDENTS, ())
     table = count_by(
