@@ -212,16 +212,11 @@ def _sig_of(area: Mapping[str, Any], confidence: str) -> str:
     return significance_phrase(area.get("significant") == "yes", confidence)
 
 
-def unit_word(group: str) -> str:
-    """'incidents' for groups that contain ASB (ASB incidents are not crimes), else 'offences'."""
-    return "incidents" if "ASB" in group else "offences"
-
-
 def context_sentences(ctx: LocalContext, *, confidence: str = "95%", policeuk: bool = False) -> list[str]:
     """Top areas, greatest increase and decrease, peak and trough months, repeat locations."""
     out: list[str] = []
     label = ctx.area_label
-    unit = unit_word(ctx.group)
+    unit = ctx.unit
     if ctx.total == 0:
         return [f"No {ctx.noun} were recorded in the period, so there is no local breakdown."]
     top = ctx.top

@@ -25,6 +25,7 @@ from typing import Any, Final
 import pandas as pd
 
 from csp_data.change import TEST_LABELS, ChangeTest, TestName, pct_change, test_change
+from csp_data.groups import ASB
 from csp_data.model import Dataset, filter_incidents
 from csp_data.periods import Period, fmt_month
 from csp_data.schema import NO_LOCATION, OUTSIDE
@@ -566,7 +567,7 @@ def score_measures(m: PriorityMeasures, config: RiskConfig) -> Score:
         components["rank"] = rank_score(pos.rank, pos.size)
         parts.append(f"{fmt_position(pos.rank, pos.size)} in {label}")
     else:
-        parts.append(f"rank not scored ({m.msg.note or m.county.note})")
+        parts.append(f"rank not scored (MSG: {m.msg.note or 'no rank'}; county: {m.county.note or 'no rank'})")
     for i, name in enumerate(COMPONENTS):
         value = components[name]
         if value is not None:
@@ -833,6 +834,7 @@ class LocalContext:
     locations: pd.DataFrame
     unlocated: int
     notes: tuple[str, ...] = ()
+    unit: str = "offences"  # "incidents" when the group holds ASB (ASB incidents are not crimes)
 
 
 _NO_PLACE = {"", "no location", "on or near no location"}
@@ -976,6 +978,7 @@ def local_context(
         locations=locations,
         unlocated=unlocated,
         notes=tuple(notes),
+        unit="incidents" if ASB in dataset.groups.members(group)[0] else "offences",
     )
 
 
@@ -1046,7 +1049,7 @@ def _peer_position(
         why = missing.get(dataset.partnership, "") or "no rate"
         if "households" in why or "population" in why or (denominator == "households" and "figure" in why):
             why = f"no {denominator} for {dataset.partnership}"
-        return Position(note=f"{why} ({period.label})" if why == "no data for the period" else why)
+        return Position(note=f"no comparator data for {period.label}" if why == "no data for the period" else why)
     size = int(pos.get("group_size") or 0)
     avg = _num(pos.get("msg_average"))
     sd = _num(pos.get("msg_sd"))
