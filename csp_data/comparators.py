@@ -443,7 +443,10 @@ def period_rates(
         mine = counts[counts["partnership"] == name]
         result: dict[str, Any] = {"partnership": name, "count": np.nan, "denom": np.nan, "months_covered": 0}
         if mine.empty:
-            result["note"] = "not in the comparator table"
+            result["note"] = (
+                f"no {group} counts in the comparator table" if (frame["partnership"] == name).any()
+                else "not in the comparator table"
+            )
             rows.append(result)
             continue
         note = "no data for the period"

@@ -1,0 +1,258 @@
+"""Altair chart builders: pure functions from a tidy frame to an ``alt.Chart`` (no Streamlit).
+
+Visual language (../shared/DESIGN.md): the partnership is one strong line; the MSG average a grey line
+with a light grey band; the county a dashed line; the latest value annotated; titles state the finding
+and subtitles give the measure, period and source. A gap in the data is a break in the line (each run
+of consecutive months is its own ``segment``), never a drop to zero.
+
+Other modules may add their own builders here; each returns a chart and is tested with ``to_dict()``.
+"""
+
+from __future__ import annotations
+
+from typing import Final, cast
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+PARTNERSHIP_COLOUR: Final = "#1f4e79"
+MSG_COLOUR: Final = "#7f7f7f"
+BAND_COLOUR: Final = "#d9d9d9"
+COUNTY_COLOUR: Final = "#4d4d4d"
+PEAK_COLOUR: Final = "#b35806"  # orange-brown: "up" in the diverging palette
+BAR_COLOUR: Final = "#5b8db8"
+
+
+def segments(frame: pd.DataFrame, column: str, *, key: str = "month") -> pd.DataFrame:
+    """Rows with a value in ``column`` and a ``segment`` number that changes at every gap.
+
+    Months are compared by position in ``frame`` (one row per month, gaps as NaN rows), so a missing
+    month splits the line instead of joining its neighbours (or being drawn as zero).
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"month": pd.date_range("2021-01-01", periods=4, freq="MS"),
+    ...                   "v": [1.0, np.nan, 3.0, 4.0]})
+    >>> segments(f, "v")["segment"].tolist()
+    [0, 1, 1]
+    """
+    ordered = frame.sort_values(key).reset_index(drop=True)
+    present = ordered[column].notna()
+    seg = (~present).cumsum()
+    out = ordered.loc[present].copy()
+    out["segment"] = seg[present].astype("int64").to_numpy()
+    return out
+
+
+def _month_axis() -> alt.X:
+    return alt.X("month:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount="month"))
+
+
+def trend_chart(
+    frame: pd.DataFrame,
+    *,
+    partnership: str,
+    title: str,
+    subtitle: str,
+    measure: str = "per 1,000 residents",
+    view: str = "rate",
+    show_band: bool = True,
+    show_county: bool = True,
+    k: float = 1.0,
+    height: int = 380,
+) -> alt.LayerChart:
+    """The partnership's rate against its MSG average and ±k·SD band (and the county average).
+
+    Parameters
+    ----------
+    frame
+        :func:`csp_data.trends.trend_frame` output (one row per month, gaps as NaN rows).
+    partnership
+        Name shown in the legend.
+    title, subtitle
+        The finding, and the measure / period / source.
+    measure
+        Axis label for rates ('per 1,000 residents' or 'per 1,000 households').
+    view
+        ``"rate"`` (default) or ``"count"`` (the partnership's counts only: an average of other
+        partnerships' counts would not be comparable).
+    show_band, show_county
+        Draw the MSG band and the county average line.
+    k
+        The band's half-width, for the legend text.
+
+    Returns
+    -------
+    altair.LayerChart
+        Layers: band (area), MSG average (grey line), county average (dashed), partnership (strong line
+        with points), latest value (text). The rank ('4th/15') is in the tooltip.
+    """
+    if view not in ("rate", "count"):
+        raise ValueError(f"view: expected 'rate' or 'count', got {view!r}")
+    needed = ["month", "count", "rate", "msg_average", "band_low", "band_high", "rank_label"]
+    missing = [c for c in needed if c not in frame.columns]
+    if missing:
+        raise ValueError(f"frame: missing column(s) {missing}; expected the output of trends.trend_frame()")
+    value = "rate" if view == "rate" else "count"
+    y_title = f"Crimes {measure}" if view == "rate" else "Crimes (count)"
+    base = frame.copy()
+    base["month"] = pd.to_datetime(base["month"])
+    for col in ("county_average", "county_rank_label"):
+        if col not in base.columns:
+            base[col] = np.nan if col == "county_average" else "–"
+    tooltip = [
+        alt.Tooltip("month:T", title="Month", format="%b %Y"),
+        alt.Tooltip("count:Q", title="Count", format=",.0f"),
+        alt.Tooltip("rate:Q", title=f"Rate {measure}", format=",.2f"),
+        alt.Tooltip("msg_average:Q", title="MSG average", format=",.2f"),
+        alt.Tooltip("band_low:Q", title="Band low", format=",.2f"),
+        alt.Tooltip("band_high:Q", title="Band high", format=",.2f"),
+        alt.Tooltip("rank_label:N", title="MSG rank (1 = lowest)"),
+        alt.Tooltip("county_rank_label:N", title="County rank"),
+    ]
+    series_names = [partnership]
+    if view == "rate":
+        series_names.append("MSG average")
+        if show_county and base["county_average"].notna().any():
+            series_names.append("County average")
+    colours = {partnership: PARTNERSHIP_COLOUR, "MSG average": MSG_COLOUR, "County average": COUNTY_COLOUR}
+    dashes = {partnership: [1, 0], "MSG average": [1, 0], "County average": [6, 4]}
+    color = alt.Color(
+        "series:N", title=None, sort=series_names,
+        scale=alt.Scale(domain=series_names, range=[colours[s] for s in series_names]),
+        legend=alt.Legend(orient="top", direction="horizontal"),
+    )
+    dash = alt.StrokeDash(
+        "series:N", title=None, scale=alt.Scale(domain=series_names, range=[dashes[s] for s in series_names]),
+        legend=None,
+    )
+    layers: list[alt.Chart] = []
+    if view == "rate":
+        if show_band:
+            band = segments(base.assign(band_low=base["band_low"].where(base["band_high"].notna())), "band_low")
+            layers.append(
+                alt.Chart(band).mark_area(opacity=0.6, color=BAND_COLOUR).encode(
+                    x=_month_axis(), y=alt.Y("band_low:Q", title=y_title), y2="band_high:Q",
+                    detail="segment:N", tooltip=tooltip,
+                )
+            )
+        msg = segments(base, "msg_average").assign(series="MSG average")
+        layers.append(_line(msg, "msg_average", y_title, tooltip, color, dash, width=2))
+        if "County average" in series_names:
+            county = segments(base, "county_average").assign(series="County average")
+            layers.append(_line(county, "county_average", y_title, tooltip, color, dash, width=2))
+    own = segments(base, value).assign(series=partnership)
+    layers.append(_line(own, value, y_title, tooltip, color, dash, width=3.5, points=True))
+    if len(own):
+        last = own.iloc[[-1]].copy()
+        last["label"] = f"{last[value].iloc[0]:,.1f}" if view == "rate" else f"{last[value].iloc[0]:,.0f}"
+        layers.append(
+            alt.Chart(last).mark_text(align="left", dx=8, dy=-10, fontSize=14, fontWeight="bold",
+                                      color=PARTNERSHIP_COLOUR).encode(
+                x="month:T", y=f"{value}:Q", text="label:N"
+            )
+        )
+    chart = alt.layer(*layers).properties(
+        title=alt.TitleParams(text=title, subtitle=subtitle, anchor="start", fontSize=16, subtitleFontSize=12),
+        height=height,
+        width="container",
+    )
+    return cast(alt.LayerChart, chart)
+
+
+def _line(
+    data: pd.DataFrame,
+    column: str,
+    y_title: str,
+    tooltip: list[alt.Tooltip],
+    color: alt.Color,
+    dash: alt.StrokeDash,
+    *,
+    width: float,
+    points: bool = False,
+) -> alt.Chart:
+    return alt.Chart(data).mark_line(strokeWidth=width, point=points).encode(
+        x=_month_axis(),
+        y=alt.Y(f"{column}:Q", title=y_title, scale=alt.Scale(zero=False)),
+        color=color,
+        strokeDash=dash,
+        detail="segment:N",
+        tooltip=tooltip,
+    )
+
+
+def seasonality_chart(profile: pd.DataFrame, *, title: str, subtitle: str, height: int = 300) -> alt.LayerChart:
+    """This year's monthly counts (bars; peaks in orange) against the average of the same month in
+    earlier years (grey ticks). A month without data gets the text 'no data', not a zero bar."""
+    needed = ["month", "month_name", "count", "average", "peak"]
+    missing = [c for c in needed if c not in profile.columns]
+    if missing:
+        raise ValueError(f"profile: missing column(s) {missing}; expected the output of trends.seasonality()")
+    data = profile.copy()
+    data["label"] = pd.to_datetime(data["month"]).dt.strftime("%b %Y")
+    data["kind"] = np.where(data["peak"], "Peak", "This year")
+    order = data["label"].tolist()
+    x = alt.X("label:N", sort=order, title=None, axis=alt.Axis(labelAngle=0))
+    tooltip = [
+        alt.Tooltip("label:N", title="Month"),
+        alt.Tooltip("count:Q", title="Count", format=",.0f"),
+        alt.Tooltip("average:Q", title="Earlier years' average", format=",.1f"),
+        alt.Tooltip("years_used:Q", title="Years averaged") if "years_used" in data else alt.Tooltip("label:N"),
+    ]
+    bars = alt.Chart(data.dropna(subset=["count"])).mark_bar().encode(
+        x=x, y=alt.Y("count:Q", title="Crimes (count)"),
+        color=alt.Color("kind:N", title=None, scale=alt.Scale(domain=["This year", "Peak"],
+                                                            range=[BAR_COLOUR, PEAK_COLOUR]),
+                        legend=alt.Legend(orient="top")),
+        tooltip=tooltip,
+    )
+    avg = alt.Chart(data.dropna(subset=["average"])).mark_tick(color="#333333", thickness=3, size=28).encode(
+        x=x, y="average:Q", tooltip=tooltip
+    )
+    gaps = data[data["count"].isna()].assign(text="no data", zero=0)
+    layers = [bars, avg]
+    if len(gaps):
+        layers.append(alt.Chart(gaps).mark_text(dy=-8, color="#7f7f7f", fontStyle="italic").encode(
+            x=x, y="zero:Q", text="text:N"))
+    chart = alt.layer(*layers).properties(
+        title=alt.TitleParams(text=title, subtitle=subtitle, anchor="start", fontSize=16, subtitleFontSize=12),
+        height=height, width="container",
+    )
+    return cast(alt.LayerChart, chart)
+
+
+def profile_chart(
+    profile: pd.DataFrame, *, x: str, title: str, subtitle: str, order: list[str] | None = None, height: int = 260
+) -> alt.Chart:
+    """Bars of ``count`` by ``x`` (day of week or hour of day) in the given order, share in the tooltip."""
+    for col in (x, "count"):
+        if col not in profile.columns:
+            raise ValueError(f"profile: missing column {col!r}")
+    data = profile.copy()
+    data[x] = data[x].astype(str)
+    sort = order if order is not None else data[x].tolist()
+    tooltip = [alt.Tooltip(f"{x}:N", title=x.replace("_", " ").capitalize()),
+               alt.Tooltip("count:Q", title="Count", format=",.0f")]
+    if "share" in data:
+        tooltip.append(alt.Tooltip("share:Q", title="Share %", format=".1f"))
+    return alt.Chart(data).mark_bar(color=BAR_COLOUR).encode(
+        x=alt.X(f"{x}:N", sort=sort, title=None, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("count:Q", title="Crimes (count)"),
+        tooltip=tooltip,
+    ).properties(
+        title=alt.TitleParams(text=title, subtitle=subtitle, anchor="start", fontSize=16, subtitleFontSize=12),
+        height=height, width="container",
+    )
+
+
+__all__ = [
+    "BAND_COLOUR",
+    "COUNTY_COLOUR",
+    "MSG_COLOUR",
+    "PARTNERSHIP_COLOUR",
+    "profile_chart",
+    "seasonality_chart",
+    "segments",
+    "trend_chart",
+]

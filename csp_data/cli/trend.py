@@ -1,0 +1,142 @@
+"""`trend` and `yoy`: the Trends page's numbers on the command line.
+
+`python -m csp_data trend --partnership NAME --peers "A;B;C" [--county "D;E"] [--rolling 12]` prints per
+month ``month, count, rate, msg_average, msg_sd, band_low, band_high, rank, group_size`` (rank 1 = lowest
+rate, ties share the lowest rank; the partnership is always in its own group).
+
+`python -m csp_data yoy` prints the year-on-year table (previous and current 12 months, change, % change,
+significance with the test named, small-numbers warning).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+import pandas as pd
+
+from csp_data.change import TEST_LABELS
+from csp_data.cli.common import (
+    add_data_options,
+    dataset_from_args,
+    filters_from_args,
+    resolve_crime_types,
+    write_table,
+)
+from csp_data.comparators import TIE_RULE, load_comparator_table, parse_names
+from csp_data.groups import ALL_INCIDENTS, CrimeGroups
+from csp_data.model import Dataset
+from csp_data.trends import (
+    TREND_COLUMNS,
+    choose_denominator,
+    comparators_with_partnership,
+    measure_label,
+    yoy_table,
+)
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = subparsers.add_parser(
+        "trend", help="monthly rate against the MSG average and band, with the rank",
+        description="Monthly rate per 1,000 (households for burglary) against the MSG average ± k·SD and "
+        "the rank (1 = lowest rate; " + TIE_RULE + "). With --data covering several partnerships and "
+        "--population, the comparators are computed from the files; without --data, the demo.",
+    )
+    add_data_options(p)
+    p.add_argument("--peers", metavar="'NAME;NAME;...'", help="MSG members (default: the dataset's peer groups)")
+    p.add_argument("--county", metavar="'NAME;NAME;...'", help="county group (adds county_average, county_rank)")
+    p.add_argument("--comparators", metavar="FILE", help="comparator table (iQuanta-style CSV/XLSX or the ONS workbook)")
+    p.add_argument("--rolling", type=int, choices=[12], help="rolling-12-month rates instead of monthly")
+    p.add_argument("--k", type=float, default=1.0, help="band half-width in standard deviations (default 1)")
+    p.set_defaults(run=run_trend)
+
+    y = subparsers.add_parser("yoy", help="year-on-year table: current vs previous 12 months with significance")
+    add_data_options(y)
+    y.add_argument("--test", choices=list(TEST_LABELS), default="poisson_z", help="significance test (default poisson_z)")
+    y.set_defaults(run=run_yoy)
+
+
+def _trend_group(values: list[str], dataset: Dataset) -> str:
+    """The one crime group the trend is for (comparator tables hold groups, not crime types)."""
+    group, types = resolve_crime_types(values, dataset)
+    if group != ALL_INCIDENTS or not types:
+        return group
+    mapped = {dataset.groups.group_of(t) for t in types}
+    if len(mapped) == 1 and None not in mapped:
+        return str(mapped.pop())
+    raise ValueError(
+        f"--crime-type {values}: the trend needs one crime group (comparator tables hold groups, not crime "
+        f"types); choose one of {', '.join(dataset.groups.names())}"
+    )
+
+
+def _partnership_population(dataset: Dataset, column: str) -> float | None:
+    if dataset.areas is None or column not in dataset.areas.columns:
+        return None
+    values = pd.to_numeric(dataset.areas[column], errors="coerce")
+    return float(values.sum()) if values.notna().any() else None
+
+
+def trend_inputs(
+    dataset: Dataset, *, partnership: str | None, comparators_file: str | None = None
+) -> tuple[pd.DataFrame, str, list[str]]:
+    """(comparators including the partnership, partnership name, notes) for a dataset."""
+    name = partnership or dataset.partnership
+    if not name:
+        raise ValueError("--partnership is required (the dataset does not name one)")
+    comparators = dataset.comparators
+    notes: list[str] = []
+    if comparators_file:
+        comparators, rep = load_comparator_table(comparators_file)
+        notes.extend(rep.notes)
+    comp, more = comparators_with_partnership(
+        comparators, dataset.incidents, dataset.groups, name,
+        population=_partnership_population(dataset, "population"),
+        households=_partnership_population(dataset, "households"),
+    )
+    return comp, name, notes + more
+
+
+def run_trend(args: argparse.Namespace) -> int:
+    from csp_data.trends import trend_frame
+
+    dataset = dataset_from_args(args)
+    comp, name, notes = trend_inputs(dataset, partnership=args.partnership, comparators_file=args.comparators)
+    peers = parse_names(args.peers) if args.peers else list(dataset.peer_groups.get("msg", []))
+    county = parse_names(args.county) if args.county else list(dataset.peer_groups.get("county", []))
+    group = _trend_group(args.crime_type, dataset)
+    groups: CrimeGroups = dataset.groups
+    denominator, note = choose_denominator(comp, [name, *peers], group, groups)
+    if note:
+        notes.append(note)
+    frame = trend_frame(
+        comp, name, group, msg=peers, county=county, denominator=denominator, groups=groups,
+        rolling=args.rolling, k=args.k,
+    )
+    columns = list(TREND_COLUMNS)
+    if args.county:
+        columns += ["county_average", "county_rank", "county_size"]
+    for n in notes:
+        print(f"note: {n}", file=sys.stderr)
+    print(
+        f"note: {group}, crimes {measure_label(denominator)}, {'rolling 12 months' if args.rolling else 'monthly'}; "
+        f"MSG of {len(set([name, *peers]))} incl. {name}; rank 1 = lowest rate, {TIE_RULE}; band = average ± "
+        f"{args.k:g} sample SD",
+        file=sys.stderr,
+    )
+    write_table(frame[columns], args.format)
+    return 0
+
+
+def run_yoy(args: argparse.Namespace) -> int:
+    dataset = dataset_from_args(args)
+    filters = filters_from_args(args, dataset)
+    names = [filters.group] if args.crime_type else None
+    if filters.crime_types:
+        raise ValueError("yoy takes a crime group for --crime-type (or none for every group)")
+    table = yoy_table(dataset.incidents, dataset.groups, filters.period, filters.comparison,
+                      group_names=names, test=args.test)
+    print(f"note: {filters.period.label} compared with {filters.comparison.label}; test: {TEST_LABELS[args.test]}",
+          file=sys.stderr)
+    write_table(table, args.format)
+    return 0

@@ -1,0 +1,668 @@
+"""Trends: the partnership's monthly series, its position against its groups, year-on-year change,
+seasonality and what is missing.
+
+A month absent from the data is *missing* (NaN), never zero: a month with data and no crime of a group
+is zero. Short or gappy data is normal (13 months of police.uk files, a force missing a month, a peer
+without a population): every function here says what it could not compute instead of guessing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Final
+
+import numpy as np
+import pandas as pd
+
+from csp_data.change import SMALL_NUMBER, TEST_LABELS, TestName, fmt_change, fmt_pct, pct_change, test_change
+from csp_data.comparators import (
+    comparators_from_incidents,
+    fmt_rank,
+    group_stats,
+    member_rates,
+    name_key,
+    ordinal,
+    period_position,
+    with_partnership,
+)
+from csp_data.groups import ASB, CrimeGroups
+from csp_data.periods import Period, add_months, fmt_month, month_range, rolling_12
+
+#: Columns the `trend` command prints (and the page's trend table starts with).
+TREND_COLUMNS: Final = [
+    "month",
+    "count",
+    "rate",
+    "msg_average",
+    "msg_sd",
+    "band_low",
+    "band_high",
+    "rank",
+    "group_size",
+]
+WEEKDAYS: Final = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+MONTH_NAMES: Final = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+
+def measure_label(denominator: str) -> str:
+    """'per 1,000 residents' or 'per 1,000 households'."""
+    return "per 1,000 households" if denominator == "households" else "per 1,000 residents"
+
+
+def _group_mask(incidents: pd.DataFrame, groups: CrimeGroups, group: str, crime_types: Sequence[str]) -> pd.Series:
+    mask = groups.mask(incidents, group)
+    if crime_types:
+        mask &= incidents["crime_type"].isin(list(crime_types)).fillna(False).astype(bool)
+    return mask
+
+
+def data_months(incidents: pd.DataFrame) -> pd.DatetimeIndex:
+    """Months with at least one incident of any kind: the months the data covers."""
+    return pd.DatetimeIndex(sorted(pd.to_datetime(incidents["month"]).dropna().unique()))
+
+
+def monthly_counts(
+    incidents: pd.DataFrame,
+    groups: CrimeGroups,
+    group: str,
+    *,
+    crime_types: Sequence[str] = (),
+    months: pd.DatetimeIndex | None = None,
+    covered: pd.DatetimeIndex | None = None,
+) -> pd.DataFrame:
+    """The partnership's monthly counts of ``group``, gaps kept.
+
+    Parameters
+    ----------
+    incidents
+        Canonical incidents of the partnership.
+    groups, group, crime_types
+        The crime group (optionally narrowed to some crime types).
+    months
+        Months to report (default: first to last month of the data).
+    covered
+        Months the data covers (default: months with at least one incident of any kind).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``month, count, has_data``: ``count`` is NaN for a month the data does not cover (a gap), 0 for a
+        covered month with no such crime.
+
+    Examples
+    --------
+    >>> from csp_data.groups import load_crime_groups
+    >>> inc = pd.DataFrame({"month": pd.to_datetime(["2021-01-01", "2021-03-01", "2021-03-01"]),
+    ...                     "crime_group": ["Drugs", "ASB", "Drugs"], "crime_type": ["Drugs", "x", "Drugs"]})
+    >>> monthly_counts(inc, load_crime_groups(), "Drugs")["count"].tolist()
+    [1.0, nan, 1.0]
+    """
+    for col in ("month", "crime_group", "crime_type"):
+        if col not in incidents.columns:
+            raise ValueError(f"incidents: missing column {col!r}; expected canonical incidents (schema.py)")
+    cov = covered if covered is not None else data_months(incidents)
+    if months is None:
+        months = month_range(cov.min(), cov.max()) if len(cov) else pd.DatetimeIndex([], dtype="datetime64[ns]")
+    sub = incidents.loc[_group_mask(incidents, groups, group, crime_types)]
+    counts = pd.to_datetime(sub["month"]).value_counts()
+    out = pd.DataFrame({"month": pd.DatetimeIndex(months).astype("datetime64[ns]")})
+    out["has_data"] = out["month"].isin(cov)
+    out["count"] = out["month"].map(counts).fillna(0).astype("float64").where(out["has_data"])
+    return out[["month", "count", "has_data"]]
+
+
+# --------------------------------------------------------------------------------------------------
+# comparators with the partnership
+
+
+def choose_denominator(
+    comparators: pd.DataFrame, members: Sequence[str], group: str, groups: CrimeGroups
+) -> tuple[str, str]:
+    """The denominator for ``group`` and a note when the preferred one is not available.
+
+    Burglary-type groups are per 1,000 households; when no member has a household figure they fall back
+    to residents, and the note says so.
+    """
+    preferred = groups.denominator(group)
+    if preferred == "households":
+        keys = {name_key(m) for m in members}
+        sub = comparators[comparators["partnership"].map(name_key).isin(keys)]
+        if "households" not in sub.columns or sub["households"].isna().all():
+            return "population", (
+                f"No household figures for the comparators, so {group} is shown per 1,000 residents "
+                "(burglary is usually per 1,000 households)."
+            )
+    return preferred, ""
+
+
+def comparators_with_partnership(
+    comparators: pd.DataFrame | None,
+    incidents: pd.DataFrame,
+    groups: CrimeGroups,
+    partnership: str,
+    *,
+    population: float | None = None,
+    households: float | None = None,
+) -> tuple[pd.DataFrame, list[str]]:
+    """The comparator table with the partnership's own rows.
+
+    When the table already has the partnership (e.g. computed from the same police.uk files, or the ONS
+    table), it is used unchanged so that the partnership and its peers are the same measure. Otherwise
+    the partnership's monthly counts are built from its incidents with ``population``/``households``
+    and appended; the notes say so.
+    """
+    notes: list[str] = []
+    if comparators is not None and len(comparators) and (
+        comparators["partnership"].map(name_key) == name_key(partnership)
+    ).any():
+        return comparators, notes
+    pop = pd.DataFrame({"partnership": [partnership], "population": [population if population else np.nan]})
+    hh = pd.DataFrame({"partnership": [partnership], "households": [households if households else np.nan]})
+    own = comparators_from_incidents(
+        incidents.assign(partnership=partnership), pop, hh, groups=groups, partnerships=[partnership]
+    )
+    notes.append(
+        f"{partnership} is not in the comparator table: its counts come from the loaded incidents"
+        + (f" with a population of {population:,.0f}." if population else "; no population is known, so no rates.")
+    )
+    if comparators is None or len(comparators) == 0:
+        return own, notes
+    return pd.concat([comparators, own], ignore_index=True), notes
+
+
+def trend_frame(
+    comparators: pd.DataFrame,
+    partnership: str,
+    group: str,
+    *,
+    msg: Sequence[str],
+    county: Sequence[str] = (),
+    denominator: str = "population",
+    groups: CrimeGroups | None = None,
+    rolling: int | None = None,
+    k: float = 1.0,
+) -> pd.DataFrame:
+    """The partnership's rate against its MSG (and county) month by month.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`TREND_COLUMNS` (the MSG figures: average, sample SD, band, rank 1 = lowest with ties
+        sharing the lowest rank, group size), then ``rank_label`` ('4th/15'), ``county_average``,
+        ``county_sd``, ``county_rank``, ``county_size``, ``county_rank_label`` (NaN without a county
+        group). Every month from the first to the last is listed; a month nobody has data for is a row
+        of NaN (a gap, never zero). The partnership is always in its own groups.
+    """
+    msg_members = with_partnership(msg, partnership)
+    rates = member_rates(comparators, msg_members, group, denominator=denominator, groups=groups, rolling=rolling)
+    if rates.empty or not (rates["partnership"] == partnership).any():
+        raise ValueError(f"partnership: {partnership!r} has no {group} counts in the comparator table")
+    stats = group_stats(rates, partnership, k=k)
+    if county:
+        county_members = with_partnership(county, partnership)
+        crates = member_rates(
+            comparators, county_members, group, denominator=denominator, groups=groups, rolling=rolling
+        )
+        cstats = group_stats(crates, partnership, k=k)[["month", "msg_average", "msg_sd", "rank", "group_size"]]
+        cstats.columns = ["month", "county_average", "county_sd", "county_rank", "county_size"]
+        stats = stats.merge(cstats, on="month", how="outer")
+    else:
+        for col in ("county_average", "county_sd", "county_rank", "county_size"):
+            stats[col] = np.nan
+    months = month_range(stats["month"].min(), stats["month"].max())
+    out = stats.set_index("month").reindex(months).rename_axis("month").reset_index()
+    out["group_size"] = out["group_size"].fillna(0).astype("int64")
+    out["county_size"] = out["county_size"].fillna(0).astype("int64")
+    out["rank_label"] = [fmt_rank(r, n) for r, n in zip(out["rank"], out["group_size"], strict=True)]
+    out["county_rank_label"] = [
+        fmt_rank(r, n) if county else "–" for r, n in zip(out["county_rank"], out["county_size"], strict=True)
+    ]
+    return out[[*TREND_COLUMNS, "rank_label", "county_average", "county_sd", "county_rank", "county_size",
+                "county_rank_label"]]
+
+
+def position_table(
+    comparators: pd.DataFrame,
+    partnership: str,
+    *,
+    msg: Sequence[str],
+    county: Sequence[str] = (),
+    period: Period,
+    earlier: Period | None = None,
+    groups: CrimeGroups,
+    group_names: Sequence[str] | None = None,
+    k: float = 1.0,
+) -> pd.DataFrame:
+    """Position for every crime group: the period against ``earlier`` (default: a year before).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group: ``crime_group, measure, rate, msg_average, difference`` (rate − average),
+        ``difference_pct``, ``status`` (above / within / below the MSG band, 'n/a'), ``msg_rank``,
+        ``msg_size``, ``msg_rank_label`` ('4th/15'), ``county_rank``, ``county_size``,
+        ``county_rank_label``, the same ranks and the rate for ``earlier`` (suffix ``_earlier``),
+        and ``note`` (why something is blank).
+    """
+    earlier = earlier or period.year_earlier()
+    names = list(group_names) if group_names is not None else groups.names()
+    rows = []
+    for g in names:
+        denominator, note = choose_denominator(comparators, with_partnership(msg, partnership), g, groups)
+        row: dict[str, Any] = {"crime_group": g, "measure": measure_label(denominator)}
+        notes = [note] if note else []
+        for suffix, per in (("", period), ("_earlier", earlier)):
+            pos = period_position(comparators, partnership, msg, g, per, denominator=denominator, groups=groups, k=k)
+            if suffix == "":
+                row.update(
+                    count=pos["count"],
+                    rate=pos["rate"],
+                    msg_average=pos["msg_average"],
+                    difference=pos["rate"] - pos["msg_average"],
+                    difference_pct=(pos["rate"] - pos["msg_average"]) / pos["msg_average"] * 100
+                    if pos["msg_average"] else np.nan,
+                    band_low=pos["band_low"],
+                    band_high=pos["band_high"],
+                    status=pos["status"],
+                    z=pos["z"],
+                )
+                if partnership in pos["missing"]:
+                    notes.append(f"{partnership}: {pos['missing'][partnership]}")
+                elif pos["missing"]:
+                    notes.append(f"{len(pos['missing'])} MSG member(s) without a rate")
+            else:
+                row["rate_earlier"] = pos["rate"]
+            row[f"msg_rank{suffix}"] = pos["rank"]
+            row[f"msg_size{suffix}"] = pos["group_size"]
+            row[f"msg_rank_label{suffix}"] = pos["rank_label"]
+            if county:
+                cpos = period_position(
+                    comparators, partnership, county, g, per, denominator=denominator, groups=groups, k=k
+                )
+                row[f"county_rank{suffix}"] = cpos["rank"]
+                row[f"county_size{suffix}"] = cpos["group_size"]
+                row[f"county_rank_label{suffix}"] = cpos["rank_label"]
+            else:
+                row[f"county_rank{suffix}"] = np.nan
+                row[f"county_size{suffix}"] = 0
+                row[f"county_rank_label{suffix}"] = "–"
+        row["note"] = "; ".join(dict.fromkeys(notes))
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def position_sentence(
+    group: str, pos: dict[str, Any], *, period: Period, group_label: str = "in the MSG", denominator: str = "population"
+) -> str:
+    """'All crime: 55.9 per 1,000 residents in the 12 months to Dec 2021, 5th lowest of 10 in the county,
+    within the band.' Every number from ``pos`` (:func:`csp_data.comparators.period_position`)."""
+    when = f"the 12 months to {fmt_month(period.end)}" if period.n_months == 12 else period.label
+    if pos["rate"] is None or pd.isna(pos["rate"]):
+        return f"{group}: no rate for {when} (counts or population missing)."
+    text = f"{group}: {pos['rate']:,.1f} {measure_label(denominator)} in {when}"
+    if pd.notna(pos["rank"]) and pos["group_size"] > 1:
+        rank, size = int(pos["rank"]), int(pos["group_size"])
+        where = "the lowest" if rank == 1 else "the highest" if rank == size else f"{ordinal(rank)} lowest"
+        text += f", {where} of {size} {group_label}"
+        text += f", {pos['status']} the band" if pos["status"] != "n/a" else ""
+        if pd.notna(pos["msg_average"]):
+            text += f" (average {pos['msg_average']:,.1f})"
+    return text + "."
+
+
+# --------------------------------------------------------------------------------------------------
+# year on year
+
+
+def coverage(period: Period, covered: pd.DatetimeIndex) -> int:
+    """How many of the period's months the data covers."""
+    return int(pd.DatetimeIndex(period.months).isin(covered).sum())
+
+
+def yoy_table(
+    incidents: pd.DataFrame,
+    groups: CrimeGroups,
+    period: Period,
+    comparison: Period,
+    *,
+    group_names: Sequence[str] | None = None,
+    test: TestName = "poisson_z",
+    confidence: float = 0.95,
+    covered: pd.DatetimeIndex | None = None,
+) -> pd.DataFrame:
+    """Year-on-year table ("Looking back"): previous and current counts for every crime group.
+
+    Parameters
+    ----------
+    incidents
+        The partnership's canonical incidents.
+    period, comparison
+        The current period and the one it is compared with (e.g. the 12 months before).
+    group_names
+        Groups to list (default every group of the config).
+    test
+        ``"poisson_z"`` (z = 2(√current − √previous), |z| > 1.96 at 95%) or ``"binomial"`` (exact
+        conditional binomial); the ``test`` column names it.
+    covered
+        Months the data covers (default: months with any incident).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``crime_group, previous, current, change, pct_change`` (NaN when previous is 0), ``pct_label``
+        ('+12.3%', 'new'), ``statistic, p_value, significant, significance`` ('significant at 95%'),
+        ``test``, ``small_numbers`` (both counts below change.SMALL_NUMBER), ``note``. When either
+        period is not fully covered by the data, its count and the change are NaN and ``note`` says how
+        many months are missing: a partial year is never compared with a whole one.
+    """
+    cov = covered if covered is not None else data_months(incidents)
+    names = list(group_names) if group_names is not None else groups.names()
+    cur_cov, prev_cov = coverage(period, cov), coverage(comparison, cov)
+    inc_cur = incidents.loc[period.contains(incidents["month"]).fillna(False).astype(bool)]
+    inc_prev = incidents.loc[comparison.contains(incidents["month"]).fillna(False).astype(bool)]
+    rows = []
+    for g in names:
+        cur = float(groups.mask(inc_cur, g).sum()) if cur_cov == period.n_months else np.nan
+        prev = float(groups.mask(inc_prev, g).sum()) if prev_cov == comparison.n_months else np.nan
+        notes = []
+        if cur_cov < period.n_months:
+            notes.append(f"current period: data for {cur_cov} of {period.n_months} months")
+        if prev_cov < comparison.n_months:
+            notes.append(f"previous period: data for {prev_cov} of {comparison.n_months} months")
+        row: dict[str, Any] = {"crime_group": g, "previous": prev, "current": cur}
+        if np.isnan(cur) or np.isnan(prev):
+            row.update(change=np.nan, pct_change=np.nan, pct_label="n/a", statistic=np.nan, p_value=np.nan,
+                       significant=pd.NA, significance="not tested (incomplete data)", small_numbers=pd.NA)
+        else:
+            t = test_change(cur, prev, test=test, confidence=confidence)
+            pct = pct_change(cur, prev)
+            row.update(
+                change=cur - prev,
+                pct_change=np.nan if pct is None else pct,
+                pct_label=fmt_pct(pct),
+                statistic=t.statistic,
+                p_value=t.p_value,
+                significant=t.significant,
+                significance=t.describe(),
+                small_numbers=t.small_numbers,
+            )
+            if t.small_numbers:
+                notes.append(f"small numbers (both under {SMALL_NUMBER}): treat the % change with caution")
+        row["test"] = TEST_LABELS[test]
+        row["note"] = "; ".join(notes)
+        rows.append(row)
+    out = pd.DataFrame(rows)
+    out["significant"] = out["significant"].astype("boolean")
+    out["small_numbers"] = out["small_numbers"].astype("boolean")
+    return out
+
+
+def yoy_display(table: pd.DataFrame) -> pd.DataFrame:
+    """The year-on-year table formatted for reading: thousands separators, signed changes, 'new'."""
+    def num(v: float) -> str:
+        return "–" if pd.isna(v) else f"{v:,.0f}"
+
+    return pd.DataFrame(
+        {
+            "Crime group": table["crime_group"],
+            "Previous 12 months": table["previous"].map(num),
+            "Current 12 months": table["current"].map(num),
+            "Volume change": table["change"].map(lambda v: "–" if pd.isna(v) else fmt_change(v)),
+            "% change": table["pct_label"],
+            "Significance": table["significance"],
+            "Small numbers": table["small_numbers"].map(lambda v: "⚠ yes" if v is True else ("" if v is False else "–")),
+            "Note": table["note"],
+        }
+    )
+
+
+def month_pairs(
+    series: pd.DataFrame, *, test: TestName = "poisson_z", confidence: float = 0.95
+) -> pd.DataFrame:
+    """Months that have a same-month-last-year pair, with the change and its test.
+
+    ``series`` is :func:`monthly_counts` output. What can be compared when 24 months are not there.
+    """
+    s = series.set_index("month")["count"]
+    rows = []
+    for m, cur in s.items():
+        prev_m = add_months(pd.Timestamp(m), -12)  # type: ignore[arg-type]
+        prev = s.get(prev_m, np.nan)
+        if pd.isna(cur) or pd.isna(prev):
+            continue
+        t = test_change(float(cur), float(prev), test=test, confidence=confidence)
+        pct = pct_change(float(cur), float(prev))
+        rows.append({
+            "month": m, "previous_month": prev_m, "previous": float(prev), "current": float(cur),
+            "change": float(cur) - float(prev), "pct_label": fmt_pct(pct), "significance": t.describe(),
+            "small_numbers": t.small_numbers,
+        })
+    cols = ["month", "previous_month", "previous", "current", "change", "pct_label", "significance", "small_numbers"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+# --------------------------------------------------------------------------------------------------
+# seasonality
+
+
+def seasonality(
+    incidents: pd.DataFrame,
+    groups: CrimeGroups,
+    group: str,
+    *,
+    latest: pd.Timestamp,
+    years: int = 3,
+    crime_types: Sequence[str] = (),
+    covered: pd.DatetimeIndex | None = None,
+) -> pd.DataFrame:
+    """Month-of-year profile: the 12 months to ``latest`` against the average of the same calendar
+    month over the ``years`` years before.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per month of the year ending at ``latest`` (in calendar order of that year):
+        ``month`` (the month this year), ``month_name``, ``count`` (NaN when the month is a gap),
+        ``average`` (mean of the same month in the previous ``years`` years that have data), ``years_used``,
+        ``difference`` (count − average), ``peak`` (True when this year's count is at least the mean + 1 SD
+        of this year's 12 months — the rule is shown to users) and ``above_usual`` (count significantly
+        above the average by the Poisson z test on count vs average, when an average exists).
+    """
+    cov = covered if covered is not None else data_months(incidents)
+    series = monthly_counts(
+        incidents, groups, group, crime_types=crime_types,
+        months=month_range(add_months(latest, -12 * (years + 1) + 1), latest), covered=cov,
+    ).set_index("month")["count"]
+    this_year = rolling_12(latest).months
+    rows = []
+    for m in this_year:
+        past = [series.get(add_months(m, -12 * y), np.nan) for y in range(1, years + 1)]
+        past_known = [float(v) for v in past if pd.notna(v)]
+        avg = float(np.mean(past_known)) if past_known else np.nan
+        rows.append({
+            "month": m, "month_name": MONTH_NAMES[m.month - 1], "count": series.get(m, np.nan),
+            "average": avg, "years_used": len(past_known),
+        })
+    out = pd.DataFrame(rows)
+    out["count"] = out["count"].astype("float64")
+    out["difference"] = out["count"] - out["average"]
+    valid = out["count"].dropna()
+    threshold = valid.mean() + valid.std(ddof=1) if len(valid) >= 3 else np.inf
+    out["peak"] = (out["count"] >= threshold).fillna(False).astype(bool)
+    above: list[object] = []
+    for c, a in zip(out["count"], out["average"], strict=True):
+        if pd.isna(c) or pd.isna(a):
+            above.append(pd.NA)
+        else:
+            t = test_change(float(c), float(a))
+            above.append(bool(t.significant and c > a))
+    out["above_usual"] = pd.Series(above, index=out.index, dtype="object").astype("boolean")
+    out.attrs["peak_rule"] = (
+        f"peak = at least the mean + 1 SD of the 12 months ({threshold:,.1f})" if np.isfinite(threshold)
+        else "peaks need at least 3 months of data"
+    )
+    return out
+
+
+def day_of_week_profile(
+    incidents: pd.DataFrame, groups: CrimeGroups, group: str, *, period: Period | None = None,
+    crime_types: Sequence[str] = (),
+) -> pd.DataFrame:
+    """Counts by day of the week (Monday first, zeros kept) from ``date``; ``share`` in %.
+
+    Rows without a date (police.uk) are not counted; ``attrs['undated']`` says how many.
+    """
+    sub = _profile_rows(incidents, groups, group, period, crime_types)
+    dates = pd.to_datetime(sub["date"]).dropna()
+    counts = dates.dt.dayofweek.value_counts().reindex(range(7), fill_value=0)
+    out = pd.DataFrame({"day": WEEKDAYS, "count": counts.to_numpy().astype("int64")})
+    total = out["count"].sum()
+    out["share"] = out["count"] / total * 100 if total else np.nan
+    out.attrs["undated"] = int(len(sub) - len(dates))
+    return out
+
+
+def hour_profile(
+    incidents: pd.DataFrame, groups: CrimeGroups, group: str, *, period: Period | None = None,
+    crime_types: Sequence[str] = (),
+) -> pd.DataFrame:
+    """Counts by hour of the day 0–23 (zeros kept); ``share`` in %. ``attrs['untimed']`` = rows without an hour."""
+    sub = _profile_rows(incidents, groups, group, period, crime_types)
+    hours = pd.to_numeric(sub["hour"], errors="coerce").dropna().astype(int)
+    counts = hours.value_counts().reindex(range(24), fill_value=0)
+    out = pd.DataFrame({"hour": range(24), "count": counts.to_numpy().astype("int64")})
+    total = out["count"].sum()
+    out["share"] = out["count"] / total * 100 if total else np.nan
+    out.attrs["untimed"] = int(len(sub) - len(hours))
+    return out
+
+
+def _profile_rows(
+    incidents: pd.DataFrame, groups: CrimeGroups, group: str, period: Period | None, crime_types: Sequence[str]
+) -> pd.DataFrame:
+    for col in ("date", "hour", "month", "crime_group", "crime_type"):
+        if col not in incidents.columns:
+            raise ValueError(f"incidents: missing column {col!r}; expected canonical incidents (schema.py)")
+    mask = _group_mask(incidents, groups, group, crime_types)
+    if period is not None:
+        mask &= period.contains(incidents["month"]).fillna(False).astype(bool)
+    return incidents.loc[mask]
+
+
+# --------------------------------------------------------------------------------------------------
+# gaps
+
+
+def gap_report(
+    comparators: pd.DataFrame | None,
+    members: Sequence[str],
+    *,
+    months: pd.DatetimeIndex,
+    partnership: str | None = None,
+    covered: pd.DatetimeIndex | None = None,
+) -> pd.DataFrame:
+    """Which months and figures are missing, for whom.
+
+    Parameters
+    ----------
+    comparators
+        Comparator table (may be None).
+    members
+        Partnerships to check (the MSG and county members).
+    months
+        The months that should be there (e.g. the chart's range).
+    partnership, covered
+        The partnership and the months its incidents cover (when its series comes from incidents).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``partnership, months_expected, months_with_data, missing_months`` ('Mar 2021, Apr 2021' or ''),
+        ``population`` (known / missing), ``status`` ('complete', 'gaps', 'not in the table').
+    """
+    expected = pd.DatetimeIndex(months)
+    rows = []
+    names = with_partnership(members, partnership) if partnership else list(dict.fromkeys(members))
+    for name in names:
+        if partnership and name_key(name) == name_key(partnership) and covered is not None:
+            have = expected[expected.isin(covered)]
+            pop_known = "n/a"
+        else:
+            sub = pd.DataFrame() if comparators is None else comparators[
+                comparators["partnership"].map(name_key) == name_key(name)
+            ]
+            if sub.empty:
+                rows.append({"partnership": name, "months_expected": len(expected), "months_with_data": 0,
+                             "missing_months": "all", "population": "missing", "status": "not in the table"})
+                continue
+            have_months = pd.DatetimeIndex(pd.to_datetime(sub.loc[sub["count"].notna(), "month"]).unique())
+            pm = pd.to_numeric(sub.get("period_months", pd.Series(1, index=sub.index)), errors="coerce").fillna(1)
+            if (pm > 1).all():
+                # annual/quarterly figures: "months" are the months their periods cover
+                spans = [month_range(add_months(m, -(int(p) - 1)), m) for m, p in
+                         zip(pd.to_datetime(sub["month"]), pm, strict=True)]
+                have_months = pd.DatetimeIndex(sorted(set().union(*[set(s) for s in spans]))) if spans else have_months
+            have = expected[expected.isin(have_months)]
+            pop_known = "known" if sub["population"].notna().any() else "missing"
+        missing = expected[~expected.isin(have)]
+        rows.append({
+            "partnership": name,
+            "months_expected": len(expected),
+            "months_with_data": len(have),
+            "missing_months": ", ".join(fmt_month(m) for m in missing),
+            "population": pop_known,
+            "status": "complete" if len(missing) == 0 else "gaps",
+        })
+    return pd.DataFrame(rows, columns=["partnership", "months_expected", "months_with_data", "missing_months",
+                                       "population", "status"])
+
+
+def gap_sentence(covered: pd.DatetimeIndex, months: pd.DatetimeIndex) -> str:
+    """One sentence on the data's own gaps and what a year-on-year comparison can use."""
+    months = pd.DatetimeIndex(months)
+    missing = months[~months.isin(covered)]
+    pairs = [m for m in covered if add_months(m, -12) in set(covered)]
+    parts = []
+    if len(missing):
+        parts.append("No data for " + ", ".join(fmt_month(m) for m in missing) + " (shown as gaps, not zeros)")
+    if len(covered):
+        parts.append(
+            f"{len(covered)} months of data ({fmt_month(covered.min())} to {fmt_month(covered.max())})"
+        )
+    if len(covered) < 24:
+        parts.append(
+            "fewer than 24 months, so there is no full rolling year-on-year comparison; "
+            + (f"{len(pairs)} month(s) have the same month a year earlier: "
+               + ", ".join(fmt_month(m) for m in pairs) if pairs else "no month has the same month a year earlier")
+        )
+    return "; ".join(parts) + "." if parts else ""
+
+
+def default_groups(groups: CrimeGroups, *, include_asb: bool = True) -> list[str]:
+    """Groups for the position and year-on-year tables (all of them; ASB optional)."""
+    return [g for g in groups.names() if include_asb or g != ASB]
+
+
+__all__ = [
+    "MONTH_NAMES",
+    "TREND_COLUMNS",
+    "WEEKDAYS",
+    "choose_denominator",
+    "comparators_with_partnership",
+    "coverage",
+    "data_months",
+    "day_of_week_profile",
+    "default_groups",
+    "gap_report",
+    "gap_sentence",
+    "hour_profile",
+    "measure_label",
+    "month_pairs",
+    "monthly_counts",
+    "position_sentence",
+    "position_table",
+    "seasonality",
+    "trend_frame",
+    "yoy_display",
+    "yoy_table",
+]

@@ -1,0 +1,111 @@
+"""Tests for csp_data.charts: chart specs checked with to_dict(), no browser."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from csp_data.charts import (
+    BAND_COLOUR,
+    MSG_COLOUR,
+    PARTNERSHIP_COLOUR,
+    profile_chart,
+    seasonality_chart,
+    segments,
+    trend_chart,
+)
+
+
+def frame() -> pd.DataFrame:
+    months = pd.date_range("2021-01", periods=5, freq="MS")
+    return pd.DataFrame(
+        {
+            "month": months,
+            "count": [10.0, 12.0, np.nan, 11.0, 13.0],
+            "rate": [1.0, 1.2, np.nan, 1.1, 1.3],
+            "msg_average": [1.1, 1.1, np.nan, 1.0, 1.2],
+            "msg_sd": [0.1] * 5,
+            "band_low": [1.0, 1.0, np.nan, 0.9, 1.1],
+            "band_high": [1.2, 1.2, np.nan, 1.1, 1.3],
+            "rank": [2.0, 3.0, np.nan, 4.0, 5.0],
+            "group_size": [15, 15, 0, 15, 15],
+            "rank_label": ["2nd/15", "3rd/15", "–", "4th/15", "5th/15"],
+            "county_average": [1.3, 1.3, np.nan, 1.3, 1.3],
+            "county_rank_label": ["1st/10"] * 5,
+        }
+    )
+
+
+def layer_data(spec: dict, i: int) -> list[dict]:
+    return spec["datasets"][spec["layer"][i]["data"]["name"]]
+
+
+def test_segments_break_at_gaps() -> None:
+    seg = segments(frame(), "rate")
+    assert seg["segment"].tolist() == [0, 0, 1, 1]
+    assert len(seg) == 4  # the gap month is left out, not set to 0
+
+
+def test_trend_chart_layers_colours_and_gap() -> None:
+    spec = trend_chart(frame(), partnership="Dacorum", title="Dacorum is 5th/15", subtitle="Crimes per 1,000").to_dict()
+    marks = [layer["mark"]["type"] if isinstance(layer["mark"], dict) else layer["mark"] for layer in spec["layer"]]
+    assert marks == ["area", "line", "line", "line", "text"]  # band, MSG, county, partnership, latest value
+    assert spec["layer"][0]["mark"]["color"] == BAND_COLOUR
+    colour = spec["layer"][3]["encoding"]["color"]["scale"]
+    assert colour["domain"] == ["Dacorum", "MSG average", "County average"]
+    assert colour["range"] == [PARTNERSHIP_COLOUR, MSG_COLOUR, "#4d4d4d"]
+    assert spec["layer"][3]["encoding"]["strokeDash"]["scale"]["range"][2] == [6, 4]  # county dashed
+    own = layer_data(spec, 3)
+    assert [r["rate"] for r in own] == [1.0, 1.2, 1.1, 1.3]  # no zero for the gap
+    assert len({r["segment"] for r in own}) == 2  # the line breaks at the gap
+    assert spec["layer"][3]["encoding"]["detail"]["field"] == "segment"
+    tooltips = [t["field"] for t in spec["layer"][3]["encoding"]["tooltip"]]
+    assert "rank_label" in tooltips and "county_rank_label" in tooltips
+    assert layer_data(spec, 4)[0]["label"] == "1.3"  # latest value annotated
+    assert spec["title"]["text"] == "Dacorum is 5th/15" and spec["title"]["subtitle"] == "Crimes per 1,000"
+
+
+def test_trend_chart_count_view_and_options() -> None:
+    spec = trend_chart(frame(), partnership="A", title="t", subtitle="s", view="count").to_dict()
+    assert len(spec["layer"]) == 2  # counts of other partnerships are not comparable: own line + label
+    assert layer_data(spec, 1)[0]["label"] == "13"
+    spec = trend_chart(frame(), partnership="A", title="t", subtitle="s", show_band=False,
+                       show_county=False).to_dict()
+    assert [layer["mark"]["type"] for layer in spec["layer"]][:2] == ["line", "line"] and len(spec["layer"]) == 3
+
+
+def test_trend_chart_checks_inputs() -> None:
+    with pytest.raises(ValueError, match="view: expected 'rate' or 'count', got 'share'"):
+        trend_chart(frame(), partnership="A", title="t", subtitle="s", view="share")
+    with pytest.raises(ValueError, match=r"frame: missing column\(s\) \['rank_label'\]"):
+        trend_chart(frame().drop(columns="rank_label"), partnership="A", title="t", subtitle="s")
+
+
+def test_seasonality_chart_marks_peaks_and_gaps() -> None:
+    prof = pd.DataFrame(
+        {
+            "month": pd.date_range("2021-01", periods=3, freq="MS"),
+            "month_name": ["Jan", "Feb", "Mar"],
+            "count": [5.0, np.nan, 20.0],
+            "average": [4.0, 4.0, np.nan],
+            "years_used": [1, 1, 0],
+            "peak": [False, False, True],
+        }
+    )
+    spec = seasonality_chart(prof, title="t", subtitle="s").to_dict()
+    bars = layer_data(spec, 0)
+    assert [b["count"] for b in bars] == [5.0, 20.0]  # the gap has no bar
+    assert [b["kind"] for b in bars] == ["This year", "Peak"]
+    assert [g["text"] for g in layer_data(spec, 2)] == ["no data"]
+    with pytest.raises(ValueError, match=r"profile: missing column\(s\) \['peak'\]"):
+        seasonality_chart(prof.drop(columns="peak"), title="t", subtitle="s")
+
+
+def test_profile_chart_order() -> None:
+    prof = pd.DataFrame({"day": ["Monday", "Tuesday"], "count": [3, 0], "share": [100.0, 0.0]})
+    spec = profile_chart(prof, x="day", title="t", subtitle="s", order=["Monday", "Tuesday"]).to_dict()
+    assert spec["encoding"]["x"]["sort"] == ["Monday", "Tuesday"]
+    assert [r["count"] for r in spec["datasets"][spec["data"]["name"]]] == [3, 0]  # zero kept
+    with pytest.raises(ValueError, match="profile: missing column 'hour'"):
+        profile_chart(prof, x="hour", title="t", subtitle="s")
