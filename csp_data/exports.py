@@ -185,7 +185,6 @@ def _docx_table(doc: Any, df: pd.DataFrame) -> None:
     table = doc.add_table(rows=1, cols=len(frame.columns))
     table.style = "Table Grid"
     for cell, col in zip(table.rows[0].cells, frame.columns, strict=True):
-        cell.text = ""
         run = cell.paragraphs[0].add_run(str(col))
         run.bold = True
     for row in frame.itertuples(index=False):
