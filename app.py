@@ -6,6 +6,8 @@ automatic discovery of pages/ is off: a file in pages/ appears only when it is l
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import streamlit as st
 
@@ -26,15 +28,21 @@ from csp_data.periods import (
     to_month,
 )
 
-st.set_page_config(page_title="CSP dashboard", page_icon="🛡️", layout="wide")
+st.set_page_config(page_title="CSP dashboard", page_icon=":material/shield:", layout="wide")
 
+_PAGE_SPECS = [
+    ("pages/home.py", "Overview", ":material/home:"),
+    ("pages/hotspots.py", "Hotspots", ":material/map:"),
+    ("pages/trends.py", "Trends", ":material/show_chart:"),
+    ("pages/priorities.py", "Priorities", ":material/balance:"),
+    ("pages/data.py", "Data", ":material/database:"),
+    ("pages/methods.py", "Methods", ":material/functions:"),
+]
+_ROOT = Path(__file__).resolve().parent
 PAGES = [
-    st.Page("pages/home.py", title="Overview", icon="🏠", default=True),
-    st.Page("pages/hotspots.py", title="Hotspots", icon="🗺️"),
-    st.Page("pages/trends.py", title="Trends", icon="📈"),
-    st.Page("pages/priorities.py", title="Priorities", icon="⚖️"),
-    st.Page("pages/data.py", title="Data", icon="🗂️"),
-    st.Page("pages/methods.py", title="Methods", icon="📐"),
+    st.Page(path, title=title, icon=icon, default=(path == "pages/home.py"))
+    for path, title, icon in _PAGE_SPECS
+    if (_ROOT / path).exists()
 ]
 
 # Query-string keys that keep the filters in the URL (shareable, survive a reload).
@@ -195,4 +203,9 @@ st.session_state["filters"] = filters
 _sync_url()
 if st.session_state.get("f_present"):
     _presentation_css()
-st.navigation(PAGES).run()
+navigation = st.navigation(PAGES)
+pending = st.session_state.pop("_pending_page", None)
+if pending is not None and pending != navigation.url_path:
+    # A deep link served before the navigation existed (see ui.common.current): go where it pointed.
+    st.switch_page(pending)
+navigation.run()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import inspect
 import io
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -12,7 +14,16 @@ from csp_data.periods import Period
 
 
 def current() -> tuple[Dataset, Filters]:
-    """The dataset and filters app.py put in session state for this run."""
+    """The dataset and filters app.py put in session state for this run.
+
+    When a page script runs without app.py (Streamlit's legacy pages/ mode can do that for a deep
+    link on the very first request after the server starts), hand over to app.py, which sets up the
+    sidebar and the navigation.
+    """
+    if "dataset" not in st.session_state or "filters" not in st.session_state:
+        caller = Path(inspect.stack()[1].filename)
+        st.session_state["_pending_page"] = f"pages/{caller.name}"
+        st.switch_page("app.py")
     return st.session_state["dataset"], st.session_state["filters"]
 
 

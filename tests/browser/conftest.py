@@ -103,13 +103,28 @@ def real_app() -> Iterator[AppServer]:
     server.stop()
 
 
-def wait_for_app(page: object, timeout_ms: int = 90_000) -> None:
-    """Wait until Streamlit has finished running the script (no running indicator, main block present)."""
-    page.wait_for_selector("[data-testid='stMainBlockContainer']", timeout=timeout_ms)  # type: ignore[attr-defined]
+def wait_for_app(page: object, timeout_ms: int = 120_000) -> None:
+    """Wait until Streamlit has finished running the script and no spinner is showing."""
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout_ms)  # type: ignore[attr-defined]
     page.wait_for_function(  # type: ignore[attr-defined]
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout_ms
+        "() => !document.querySelector('[data-testid=\"stSpinner\"]')", timeout=timeout_ms
     )
-    page.wait_for_timeout(1500)  # type: ignore[attr-defined]
+    page.wait_for_timeout(1000)  # type: ignore[attr-defined]  # let charts and maps draw
+
+
+def screenshot(page: object, name: str) -> Path:
+    """Screenshot the whole page: Streamlit scrolls inside its main block, so grow the viewport first."""
+    height = page.evaluate(  # type: ignore[attr-defined]
+        "() => Math.max(...[...document.querySelectorAll('[data-testid=stMain], [data-testid=stMainBlockContainer]')]"
+        ".map(e => e.scrollHeight), 1000)"
+    )
+    width = page.viewport_size["width"]  # type: ignore[attr-defined]
+    page.set_viewport_size({"width": width, "height": min(int(height) + 100, 12000)})  # type: ignore[attr-defined]
+    page.wait_for_timeout(800)  # type: ignore[attr-defined]
+    SHOTS.mkdir(exist_ok=True)
+    out = SHOTS / f"{name}.png"
+    page.screenshot(path=str(out), full_page=True)  # type: ignore[attr-defined]
+    return out
 
 
 def error_texts(page: object) -> list[str]:
@@ -130,8 +145,7 @@ def open_page(browser: object) -> Callable[..., object]:
         page.goto(f"{server.url}/{path}")
         wait_for_app(page)
         if name:
-            SHOTS.mkdir(exist_ok=True)
-            page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+            screenshot(page, name)
         return page
 
     yield _open

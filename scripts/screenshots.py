@@ -1,0 +1,53 @@
+"""Take full-page screenshots of app pages in headless chromium (for README and review).
+
+    .venv/bin/python scripts/screenshots.py [--config FILE] [--out DIR] [--prefix NAME] [PAGE ...]
+
+PAGE is a URL path ('' = Overview, 'hotspots', 'trends', ...). Starts its own streamlit server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.browser.conftest import (  # noqa: E402
+    CHROMIUM, CHROMIUM_ARGS, AppServer, error_texts, screenshot, wait_for_app,
+)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("pages", nargs="*", default=["", "hotspots", "trends", "priorities", "data", "methods"])
+    ap.add_argument("--config", type=Path)
+    ap.add_argument("--out", type=Path, default=ROOT / "tests" / "browser" / "screenshots")
+    ap.add_argument("--prefix", default="page")
+    ap.add_argument("--width", type=int, default=1400)
+    ap.add_argument("--query", default="", help="query string to append, e.g. present=1")
+    args = ap.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    server = AppServer(args.config)
+    args.out.mkdir(parents=True, exist_ok=True)
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": args.width, "height": 1000})
+            for p in args.pages:
+                page.goto(f"{server.url}/{p}" + (f"?{args.query}" if args.query else ""))
+                wait_for_app(page)
+                page.set_viewport_size({"width": args.width, "height": 1000})
+                out = screenshot(page, f"{args.prefix}_{p or 'home'}")
+                errs = error_texts(page)
+                print(out, "ERRORS: " + " | ".join(e[:300] for e in errs) if errs else "ok")
+            browser.close()
+    finally:
+        server.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
