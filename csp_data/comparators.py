@@ -143,6 +143,21 @@ def _period_months(comparators: pd.DataFrame) -> pd.Series:
     return pd.to_numeric(comparators["period_months"], errors="coerce").fillna(1).astype("int64")
 
 
+def _select(comparators: pd.DataFrame, members: Sequence[str]) -> pd.DataFrame:
+    """Rows of ``members`` (matched by :func:`name_key`), renamed to the members' spellings; month as
+    Timestamp and count as float."""
+    wanted = {name_key(m): str(m) for m in members}
+    names = comparators["partnership"]
+    lookup = {u: wanted.get(name_key(u)) for u in pd.unique(names.dropna())}
+    renamed = names.map(lookup)
+    frame = comparators[renamed.notna()]
+    return frame.assign(
+        partnership=renamed[renamed.notna()].astype("string"),
+        month=pd.to_datetime(frame["month"]),
+        count=pd.to_numeric(frame["count"], errors="coerce").astype("float64"),
+    )
+
+
 def _check_comparators(comparators: pd.DataFrame, argument: str = "comparators") -> None:
     missing = [c for c in ("partnership", "month", "crime_group", "count") if c not in comparators.columns]
     if missing:
@@ -176,14 +191,11 @@ def _group_counts(
         if set(needed) <= present:
             parts = frame[frame["crime_group"].isin(needed)]
             # a partnership-month missing a member group, or with one NaN, gets NaN
-            composed = (
-                parts.groupby(keys, dropna=False)
-                .agg(count=("count", lambda s: s.sum(min_count=len(s)) if s.notna().all() else np.nan),
-                     n=("crime_group", "nunique"))
-                .reset_index()
-            )
-            composed.loc[composed["n"] < len(needed), "count"] = np.nan
-            composed = composed.drop(columns="n")
+            grouped = parts.groupby(keys, dropna=False)
+            composed = grouped["count"].sum().rename("count").to_frame()
+            incomplete = (grouped["count"].count() < grouped.size()) | (grouped["crime_group"].nunique() < len(needed))
+            composed.loc[incomplete, "count"] = np.nan
+            composed = composed.reset_index()
     direct_counts = direct.groupby(keys, dropna=False)["count"].sum(min_count=1).reset_index()
     if len(composed) and len(direct_counts):
         # a table that gives the group's own total (e.g. an iQuanta "All crime" row) wins over the sum
@@ -287,13 +299,7 @@ def member_rates(
     if rolling is not None and (int(rolling) != rolling or rolling < 1):
         raise ValueError(f"rolling: expected a whole number of months ≥ 1 or None, got {rolling!r}")
     window = int(rolling) if rolling else 1
-    wanted = {name_key(m): str(m) for m in members}
-    frame = comparators[comparators["partnership"].map(name_key).isin(wanted)]
-    frame = frame.assign(
-        partnership=frame["partnership"].map(lambda p: wanted[name_key(p)]),
-        month=pd.to_datetime(frame["month"]),
-        count=pd.to_numeric(frame["count"], errors="coerce").astype("float64"),
-    )
+    frame = _select(comparators, members)
     if denominator not in frame.columns:
         frame = frame.assign(**{denominator: np.nan})
     if frame.empty:
@@ -426,48 +432,54 @@ def period_rates(
         raise ValueError(f"denominator: expected one of {list(DENOMINATORS)}, got {denominator!r}")
     start, end = to_month(period.start), to_month(period.end)
     n = period.n_months
-    wanted = {name_key(m): str(m) for m in members}
-    frame = comparators[comparators["partnership"].map(name_key).isin(wanted)]
-    frame = frame.assign(
-        partnership=frame["partnership"].map(lambda p: wanted[name_key(p)]),
-        month=pd.to_datetime(frame["month"]),
-        count=pd.to_numeric(frame["count"], errors="coerce").astype("float64"),
-    )
+    wanted = list(dict.fromkeys(str(m) for m in members))
+    frame = _select(comparators, wanted)
     if denominator not in frame.columns:
         frame = frame.assign(**{denominator: np.nan})
     counts = _group_counts(frame, group, groups) if len(frame) else pd.DataFrame(
         columns=["partnership", "month", "period_months", "count", denominator]
     )
+    # month index arithmetic: a row covers the months (index - p + 1) .. index
+    idx = pd.to_datetime(counts["month"]).dt.year * 12 + pd.to_datetime(counts["month"]).dt.month - 1
+    p_col = counts["period_months"].astype("int64")
+    start_idx, end_idx = start.year * 12 + start.month - 1, end.year * 12 + end.month - 1
+    inside = counts[((idx - p_col + 1) >= start_idx) & (idx <= end_idx)]
+    inside = inside.sort_values("month").drop_duplicates(["partnership", "period_months", "month"], keep="last")
+    grouped = inside.groupby(["partnership", "period_months"], sort=True)
+    summary = pd.DataFrame({
+        "rows": grouped.size(),
+        "total": grouped["count"].sum(),
+        "any_nan": grouped["count"].count() < grouped.size(),
+        "denom": grouped[denominator].last(),
+    }).reset_index()
+    has_rows = set(pd.unique(frame["partnership"]).tolist())
+    has_counts = set(pd.unique(counts["partnership"]).tolist())
+    by_member: dict[str, list[tuple[int, int, float, bool, float]]] = {}
+    for rec in zip(summary["partnership"].tolist(), summary["period_months"].tolist(), summary["rows"].tolist(),
+                   summary["total"].tolist(), summary["any_nan"].tolist(), summary["denom"].tolist(), strict=True):
+        by_member.setdefault(str(rec[0]), []).append((int(rec[1]), int(rec[2]), float(rec[3]), bool(rec[4]),
+                                                      float(rec[5])))
     rows = []
-    for name in wanted.values():
-        mine = counts[counts["partnership"] == name]
+    for name in wanted:
         result: dict[str, Any] = {"partnership": name, "count": np.nan, "denom": np.nan, "months_covered": 0}
-        if mine.empty:
-            result["note"] = (
-                f"no {group} counts in the comparator table" if (frame["partnership"] == name).any()
-                else "not in the comparator table"
+        if name not in has_counts:
+            result["note"] = f"no {group} counts in the comparator table" if name in has_rows else (
+                "not in the comparator table"
             )
             rows.append(result)
             continue
         note = "no data for the period"
-        for p in sorted(mine["period_months"].astype(int).unique()):
-            sub = mine[mine["period_months"] == p]
-            # rows whose whole coverage lies inside the period
-            first_covered = sub["month"].map(lambda m, p=p: add_months(m, -(p - 1)))
-            inside = sub[(first_covered >= start) & (sub["month"] <= end)].drop_duplicates("month", keep="last")
-            covered = len(inside) * p
-            if covered == 0:
-                continue
+        for p_months, n_rows, total, any_nan, denom in sorted(by_member.get(name, [])):
+            covered = n_rows * p_months
             result["months_covered"] = max(result["months_covered"], covered)
             if covered < n:
                 note = f"{covered} of {n} months available"
                 continue
-            if inside["count"].isna().any():
+            if any_nan:
                 note = "count not available (suppressed or missing)"
                 continue
-            last = inside.sort_values("month").iloc[-1]
-            result["count"] = float(inside["count"].sum())
-            result["denom"] = float(last[denominator]) if pd.notna(last[denominator]) else np.nan
+            result["count"] = total
+            result["denom"] = denom
             note = "" if pd.notna(result["denom"]) else f"no {denominator} figure"
             break
         result["note"] = note
@@ -500,24 +512,44 @@ def period_position(
         ties 'min'), ``group_size`` (members with a rate), ``rank_label`` ('5th/10'), ``missing``
         (member -> why it has no rate) and ``rates`` (the members' period rates frame).
     """
+    names = with_partnership(members, partnership)
+    rates = period_rates(comparators, names, group, period, denominator=denominator, groups=groups)
+    return position_from_rates(rates, partnership, names, k=k, group=group, period=period)
+
+
+def position_from_rates(
+    rates: pd.DataFrame,
+    partnership: str,
+    members: Sequence[str],
+    *,
+    k: float = 1.0,
+    group: str = "",
+    period: Period | None = None,
+) -> dict[str, Any]:
+    """:func:`period_position` from already computed :func:`period_rates` (which may hold more
+    partnerships than ``members``, e.g. the MSG and the county at once)."""
     if k < 0 or not np.isfinite(k):
         raise ValueError(f"k: expected a non-negative number of standard deviations, got {k!r}")
     names = with_partnership(members, partnership)
-    rates = period_rates(comparators, names, group, period, denominator=denominator, groups=groups)
+    keys = {name_key(n) for n in names}
+    rates = rates[rates["partnership"].map(name_key).isin(keys)]
+    own_rows = rates[rates["partnership"].map(name_key) == name_key(partnership)]
+    if own_rows.empty:
+        raise ValueError(f"rates: no row for partnership {partnership!r}")
+    own = own_rows.iloc[0]
     valid = rates[rates["rate"].notna()]
-    own = rates[rates["partnership"] == partnership].iloc[0]
     avg = float(valid["rate"].mean()) if len(valid) else np.nan
     sd = float(valid["rate"].std(ddof=1)) if len(valid) >= 2 else np.nan
     rank = np.nan
     if pd.notna(own["rate"]):
         ranked = valid["rate"].rank(method="min")
-        rank = float(ranked[valid["partnership"] == partnership].iloc[0])
+        rank = float(ranked[valid["partnership"] == own["partnership"]].iloc[0])
     low, high = avg - k * sd, avg + k * sd
     rate = float(own["rate"])
     return {
         "partnership": partnership,
         "group": group,
-        "period": period.label,
+        "period": period.label if period is not None else "",
         "count": float(own["count"]),
         "denom": float(own["denom"]),
         "rate": rate,
@@ -1188,6 +1220,7 @@ __all__ = [
     "parse_names",
     "period_position",
     "period_rates",
+    "position_from_rates",
     "rolling_rates",
     "with_partnership",
 ]

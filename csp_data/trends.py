@@ -22,7 +22,8 @@ from csp_data.comparators import (
     member_rates,
     name_key,
     ordinal,
-    period_position,
+    period_rates,
+    position_from_rates,
     with_partnership,
 )
 from csp_data.groups import ASB, CrimeGroups
@@ -246,13 +247,22 @@ def position_table(
     """
     earlier = earlier or period.year_earlier()
     names = list(group_names) if group_names is not None else groups.names()
+    msg_members = with_partnership(msg, partnership)
+    county_members = with_partnership(county, partnership) if county else []
+    everyone = list(dict.fromkeys([*msg_members, *county_members]))
+    keys = {name_key(n) for n in everyone}
+    # select the members once: every group and period below reads this small frame
+    subset = comparators[comparators["partnership"].map(
+        {u: name_key(u) in keys for u in pd.unique(comparators["partnership"].dropna())}
+    ).fillna(False).astype(bool)]
     rows = []
     for g in names:
-        denominator, note = choose_denominator(comparators, with_partnership(msg, partnership), g, groups)
+        denominator, note = choose_denominator(subset, msg_members, g, groups)
         row: dict[str, Any] = {"crime_group": g, "measure": measure_label(denominator)}
         notes = [note] if note else []
         for suffix, per in (("", period), ("_earlier", earlier)):
-            pos = period_position(comparators, partnership, msg, g, per, denominator=denominator, groups=groups, k=k)
+            rates = period_rates(subset, everyone, g, per, denominator=denominator, groups=groups)
+            pos = position_from_rates(rates, partnership, msg_members, k=k, group=g, period=per)
             if suffix == "":
                 row.update(
                     count=pos["count"],
@@ -276,9 +286,7 @@ def position_table(
             row[f"msg_size{suffix}"] = pos["group_size"]
             row[f"msg_rank_label{suffix}"] = pos["rank_label"]
             if county:
-                cpos = period_position(
-                    comparators, partnership, county, g, per, denominator=denominator, groups=groups, k=k
-                )
+                cpos = position_from_rates(rates, partnership, county_members, k=k, group=g, period=per)
                 row[f"county_rank{suffix}"] = cpos["rank"]
                 row[f"county_size{suffix}"] = cpos["group_size"]
                 row[f"county_rank_label{suffix}"] = cpos["rank_label"]
