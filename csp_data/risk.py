@@ -567,7 +567,9 @@ def score_measures(m: PriorityMeasures, config: RiskConfig) -> Score:
         components["rank"] = rank_score(pos.rank, pos.size)
         parts.append(f"{fmt_position(pos.rank, pos.size)} in {label}")
     else:
-        parts.append(f"rank not scored (MSG: {m.msg.note or 'no rank'}; county: {m.county.note or 'no rank'})")
+        parts.append(
+            f"rank not scored (MSG: {m.msg.note or 'no rank'}; county: {m.county.note or 'no rank'})"
+        )
     for i, name in enumerate(COMPONENTS):
         value = components[name]
         if value is not None:
@@ -713,8 +715,14 @@ def measure_priority(
     period: Period,
     comparison: Period,
     config: RiskConfig,
+    peers: PeerData | None = None,
 ) -> PriorityMeasures:
-    """Measure one priority: counts, the change and its test, the rate and the peer positions."""
+    """Measure one priority: counts, the change and its test, the rate and the peer positions.
+
+    ``peers`` is ``prepare_peers(dataset)``; pass it when measuring several priorities (it is built
+    once), else it is built here.
+    """
+    peers = peers if peers is not None else prepare_peers(dataset)
     group, noun, note = resolve_priority(dataset, priority)
     current = _count(dataset, group, period)
     cur_cov = _months_covered(dataset, period)
@@ -733,9 +741,11 @@ def measure_priority(
     else:
         previous = _count(dataset, group, comparison)
         change = test_change(current, previous, test=config.test, confidence=config.confidence)
-    denominator = dataset.groups.denominator(group)
-    msg, msg_prev = _peer_positions(dataset, "msg", group, period, comparison, denominator, config)
-    county, county_prev = _peer_positions(dataset, "county", group, period, comparison, denominator, config)
+    denominator, denominator_note = _denominator(dataset, peers, group)
+    msg, msg_prev = _peer_positions(dataset, peers, "msg", group, period, comparison, denominator, config)
+    county, county_prev = _peer_positions(
+        dataset, peers, "county", group, period, comparison, denominator, config
+    )
     rate: float | None
     rate_note = ""
     if msg.rate is not None:
@@ -744,6 +754,7 @@ def measure_priority(
         rate = county.rate
     else:
         rate, rate_note = _own_rate(dataset, current, denominator)
+    note = "; ".join(x for x in (note, denominator_note) if x)
     return PriorityMeasures(
         priority=priority.name,
         crime_group=group,
@@ -770,8 +781,9 @@ def measure_priorities(
     dataset: Dataset, *, period: Period, comparison: Period, config: RiskConfig
 ) -> list[PriorityMeasures]:
     """``measure_priority`` for every priority of ``config``, in order."""
+    peers = prepare_peers(dataset)
     return [
-        measure_priority(dataset, p, period=period, comparison=comparison, config=config)
+        measure_priority(dataset, p, period=period, comparison=comparison, config=config, peers=peers)
         for p in config.priorities
     ]
 
@@ -1017,8 +1029,74 @@ def priority_contexts(
 _PEER_WORDS: Final = {"msg": "MSG", "county": "county"}
 
 
+@dataclass(frozen=True)
+class PeerData:
+    """The comparator table with the partnership's own rows, and notes on how it was made."""
+
+    comparators: pd.DataFrame | None
+    notes: tuple[str, ...] = ()
+
+
+def _area_total(dataset: Dataset, column: str) -> float | None:
+    if dataset.areas is None or column not in dataset.areas.columns:
+        return None
+    values = pd.to_numeric(dataset.areas[column], errors="coerce")
+    return float(values.sum()) if values.notna().all() and len(values) else None
+
+
+def prepare_peers(dataset: Dataset) -> PeerData:
+    """The dataset's comparators with the partnership in them (csp_data.trends.comparators_with_partnership:
+    when the table lacks the partnership, its counts come from the loaded incidents), so the Priorities
+    and Trends pages rank from the same table."""
+    from csp_data.trends import comparators_with_partnership
+
+    comp = dataset.comparators
+    if comp is None or len(comp) == 0 or not dataset.partnership:
+        return PeerData(None)
+    if not any(dataset.peer_groups.get(k) for k in _PEER_WORDS):
+        return PeerData(comp)
+    full, notes = comparators_with_partnership(
+        comp,
+        dataset.incidents,
+        dataset.groups,
+        dataset.partnership,
+        population=_area_total(dataset, "population"),
+        households=_area_total(dataset, "households"),
+    )
+    return PeerData(full, tuple(notes))
+
+
+def _denominator(dataset: Dataset, peers: PeerData, group: str) -> tuple[str, str]:
+    """Households for burglary-type groups, residents otherwise; residents (with a note) when no household
+    figures are loaded (the same rule as the Trends page: csp_data.trends.choose_denominator)."""
+    from csp_data.comparators import with_partnership
+    from csp_data.trends import choose_denominator
+
+    preferred = dataset.groups.denominator(group)
+    if preferred != "households":
+        return preferred, ""
+    if peers.comparators is not None and dataset.partnership:
+        members = [m for k in _PEER_WORDS for m in dataset.peer_groups.get(k, [])]
+        if members:
+            return choose_denominator(
+                peers.comparators, with_partnership(members, dataset.partnership), group, dataset.groups
+            )
+    if _area_total(dataset, "households") is None and _area_total(dataset, "population") is not None:
+        return "population", (
+            f"no household figures are loaded, so {group} is per 1,000 residents "
+            "(burglary is usually per 1,000 households)"
+        )
+    return preferred, ""
+
+
 def _peer_position(
-    dataset: Dataset, key: str, group: str, period: Period, denominator: str, config: RiskConfig
+    dataset: Dataset,
+    peers: PeerData,
+    key: str,
+    group: str,
+    period: Period,
+    denominator: str,
+    config: RiskConfig,
 ) -> Position:
     from csp_data.comparators import period_position
 
@@ -1026,15 +1104,13 @@ def _peer_position(
     members = [m for m in dataset.peer_groups.get(key, []) if m]
     if not members:
         return Position(note=f"no {word} peers")
-    if dataset.comparators is None or len(dataset.comparators) == 0:
+    if peers.comparators is None or not dataset.partnership:
         return Position(note="no comparator data")
-    if not dataset.partnership:
-        return Position(note="partnership not named")
     _, types = dataset.groups.members(group)
     if types:
         return Position(note=f"comparators cannot separate {group}")
     pos = period_position(
-        dataset.comparators,
+        peers.comparators,
         dataset.partnership,
         members,
         group,
@@ -1046,10 +1122,12 @@ def _peer_position(
     rate = _num(pos.get("rate"))
     missing = pos.get("missing") or {}
     if rate is None:
-        why = missing.get(dataset.partnership, "") or "no rate"
-        if "households" in why or "population" in why or (denominator == "households" and "figure" in why):
-            why = f"no {denominator} for {dataset.partnership}"
-        return Position(note=f"no comparator data for {period.label}" if why == "no data for the period" else why)
+        why = str(missing.get(dataset.partnership, "")) or "no rate"
+        if why == "no data for the period":
+            why = f"no comparator data for {period.label}"
+        elif why.startswith("no ") and why.endswith(" figure"):
+            why = f"no {denominator} figure for {dataset.partnership}"
+        return Position(note=why)
     size = int(pos.get("group_size") or 0)
     avg = _num(pos.get("msg_average"))
     sd = _num(pos.get("msg_sd"))
@@ -1077,6 +1155,7 @@ def _num(value: object) -> float | None:
 
 def _peer_positions(
     dataset: Dataset,
+    peers: PeerData,
     key: str,
     group: str,
     period: Period,
@@ -1086,6 +1165,6 @@ def _peer_positions(
 ) -> tuple[Position, Position]:
     """(position in ``period``, position in ``comparison``) in peer group ``key`` ("msg" / "county")."""
     return (
-        _peer_position(dataset, key, group, period, denominator, config),
-        _peer_position(dataset, key, group, comparison, denominator, config),
+        _peer_position(dataset, peers, key, group, period, denominator, config),
+        _peer_position(dataset, peers, key, group, comparison, denominator, config),
     )
