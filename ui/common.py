@@ -13,15 +13,23 @@ from csp_data.model import Dataset, Filters
 from csp_data.periods import Period
 
 
+APP_SCRIPT = Path(__file__).resolve().parent.parent / "app.py"
+
+
+def _run_by_app() -> bool:
+    """True when this page is being run by app.py's navigation (app.py's frame is on the stack)."""
+    return any(Path(f.filename).resolve() == APP_SCRIPT for f in inspect.stack(context=0))
+
+
 def current() -> tuple[Dataset, Filters]:
     """The dataset and filters app.py put in session state for this run.
 
-    When a page script runs without app.py (Streamlit's legacy pages/ mode can do that for a deep
-    link on the very first request after the server starts), hand over to app.py, which sets up the
-    sidebar and the navigation.
+    Streamlit still runs a pages/ script on its own (legacy multipage mode) for a deep link on the
+    first request after the server starts, and in AppTest: then hand over to app.py, which builds the
+    sidebar and the navigation and comes back to this page.
     """
-    if "dataset" not in st.session_state or "filters" not in st.session_state:
-        caller = Path(inspect.stack()[1].filename)
+    if not _run_by_app():
+        caller = Path(inspect.stack(context=0)[1].filename)
         st.session_state["_pending_page"] = f"pages/{caller.name}"
         st.switch_page("app.py")
     return st.session_state["dataset"], st.session_state["filters"]

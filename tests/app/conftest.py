@@ -12,6 +12,18 @@ REAL_CONFIG = ROOT / "config" / "herts-real.toml"
 REAL_DATA = ROOT.parent / "shared" / "data" / "real"
 
 
+@pytest.fixture(autouse=True)
+def _no_legacy_pages_mode(monkeypatch: pytest.MonkeyPatch) -> None:
+    """AppTest resets Streamlit's "pages/ directory" flag before every run, so each rerun would execute
+    the page script alone (legacy multipage mode) instead of app.py. In the server the flag is cleared
+    by the first st.navigation call; here, run app.py itself, as the server does from then on."""
+    import runpy
+
+    from streamlit.runtime.scriptrunner import script_runner
+
+    monkeypatch.setattr(script_runner, "_mpa_v1", lambda main_script_path: runpy.run_path(main_script_path))
+
+
 def run_page(page: str | None = None, *, config: Path | None = None, timeout: float = 120) -> AppTest:
     """Run app.py, then switch to ``page`` (e.g. "pages/hotspots.py") and run again."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
