@@ -15,7 +15,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tests.browser.conftest import (  # noqa: E402
-    CHROMIUM, CHROMIUM_ARGS, AppServer, error_texts, screenshot, wait_for_app,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    AppServer,
+    error_texts,
+    screenshot,
+    wait_for_app,
 )
 
 

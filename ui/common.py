@@ -12,7 +12,6 @@ import streamlit as st
 from csp_data.model import Dataset, Filters
 from csp_data.periods import Period
 
-
 APP_SCRIPT = Path(__file__).resolve().parent.parent / "app.py"
 
 

@@ -5,7 +5,13 @@ from __future__ import annotations
 import argparse
 
 from csp_data.aggregate import FIELDS, count_by
-from csp_data.cli.common import add_data_options, dataset_from_args, period_from_args, resolve_crime_types, write_table
+from csp_data.cli.common import (
+    add_data_options,
+    dataset_from_args,
+    period_from_args,
+    resolve_crime_types,
+    write_table,
+)
 from csp_data.groups import ALL_INCIDENTS
 
 
