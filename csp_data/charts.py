@@ -60,6 +60,7 @@ def trend_chart(
     show_band: bool = True,
     show_county: bool = True,
     k: float = 1.0,
+    group_label: str = "MSG",
     height: int = 380,
 ) -> alt.LayerChart:
     """The partnership's rate against its MSG average and ±k·SD band (and the county average).
@@ -81,6 +82,8 @@ def trend_chart(
         Draw the MSG band and the county average line.
     k
         The band's half-width, for the legend text.
+    group_label
+        Name of the comparison group in the legend ('MSG', or 'County' when the county is the main group).
 
     Returns
     -------
@@ -105,19 +108,22 @@ def trend_chart(
         alt.Tooltip("month:T", title="Month", format="%b %Y"),
         alt.Tooltip("count:Q", title="Count", format=",.0f"),
         alt.Tooltip("rate:Q", title=f"Rate {measure}", format=",.2f"),
-        alt.Tooltip("msg_average:Q", title="MSG average", format=",.2f"),
+        alt.Tooltip("msg_average:Q", title=f"{group_label} average", format=",.2f"),
         alt.Tooltip("band_low:Q", title="Band low", format=",.2f"),
         alt.Tooltip("band_high:Q", title="Band high", format=",.2f"),
-        alt.Tooltip("rank_label:N", title="MSG rank (1 = lowest)"),
+        alt.Tooltip("rank_label:N", title=f"{group_label} rank (1 = lowest)"),
         alt.Tooltip("county_rank_label:N", title="County rank"),
     ]
+    avg_name = f"{group_label} average"
     series_names = [partnership]
     if view == "rate":
-        series_names.append("MSG average")
-        if show_county and base["county_average"].notna().any():
+        series_names.append(avg_name)
+        if show_county and base["county_average"].notna().any() and avg_name != "County average":
             series_names.append("County average")
-    colours = {partnership: PARTNERSHIP_COLOUR, "MSG average": MSG_COLOUR, "County average": COUNTY_COLOUR}
-    dashes = {partnership: [1, 0], "MSG average": [1, 0], "County average": [6, 4]}
+    colours = {partnership: PARTNERSHIP_COLOUR, avg_name: MSG_COLOUR, "County average": COUNTY_COLOUR}
+    dashes = {partnership: [1, 0], avg_name: [1, 0], "County average": [6, 4]}
+    if avg_name == "County average":
+        colours[avg_name], dashes[avg_name] = MSG_COLOUR, [1, 0]
     color = alt.Color(
         "series:N", title=None, sort=series_names,
         scale=alt.Scale(domain=series_names, range=[colours[s] for s in series_names]),
@@ -137,7 +143,7 @@ def trend_chart(
                     detail="segment:N", tooltip=tooltip,
                 )
             )
-        msg = segments(base, "msg_average").assign(series="MSG average")
+        msg = segments(base, "msg_average").assign(series=avg_name)
         layers.append(_line(msg, "msg_average", y_title, tooltip, color, dash, width=2))
         if "County average" in series_names:
             county = segments(base, "county_average").assign(series="County average")

@@ -306,7 +306,8 @@ def position_sentence(
     within the band.' Every number from ``pos`` (:func:`csp_data.comparators.period_position`)."""
     when = f"the 12 months to {fmt_month(period.end)}" if period.n_months == 12 else period.label
     if pos["rate"] is None or pd.isna(pos["rate"]):
-        return f"{group}: no rate for {when} (counts or population missing)."
+        reason = next(iter(pos.get("missing", {}).get(p, "") for p in [pos.get("partnership")]), "")
+        return f"{group}: no rate for {when} ({reason or 'counts or population missing'})."
     text = f"{group}: {pos['rate']:,.1f} {measure_label(denominator)} in {when}"
     if pd.notna(pos["rank"]) and pos["group_size"] > 1:
         rank, size = int(pos["rank"]), int(pos["group_size"])

@@ -1,0 +1,344 @@
+"""Trends: are we better or worse than similar places, and is the change real?
+
+Thin page: read the dataset and filters -> csp_data.comparators / csp_data.trends -> render.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from csp_data.cache import get_dataset
+from csp_data.change import TEST_LABELS
+from csp_data.charts import profile_chart, seasonality_chart, trend_chart
+from csp_data.comparators import TIE_RULE, period_position, with_partnership
+from csp_data.groups import ALL_CRIME
+from csp_data.model import Dataset
+from csp_data.periods import Period, fmt_month, month_range
+from csp_data.trends import (
+    WEEKDAYS,
+    choose_denominator,
+    comparators_with_partnership,
+    data_months,
+    day_of_week_profile,
+    gap_report,
+    gap_sentence,
+    hour_profile,
+    measure_label,
+    month_pairs,
+    monthly_counts,
+    position_sentence,
+    position_table,
+    seasonality,
+    trend_frame,
+    yoy_display,
+    yoy_table,
+)
+from ui.common import current, demo_banner, download_buttons, source_caption
+
+VIEWS = {"rate": "Monthly rate", "rolling": "Rolling 12-month rate", "count": "Monthly count"}
+
+
+def _area_total(dataset: Dataset, column: str) -> float | None:
+    if dataset.areas is None or column not in dataset.areas.columns:
+        return None
+    values = pd.to_numeric(dataset.areas[column], errors="coerce")
+    return float(values.sum()) if values.notna().any() else None
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _comparators(dataset_key: str, partnership: str) -> tuple[pd.DataFrame, list[str]]:
+    ds = get_dataset(dataset_key)
+    return comparators_with_partnership(
+        ds.comparators, ds.incidents, ds.groups, partnership,
+        population=_area_total(ds, "population"), households=_area_total(ds, "households"),
+    )
+
+
+@st.cache_data(max_entries=32, show_spinner="Ranking every crime group…")
+def _positions(
+    dataset_key: str, partnership: str, msg: tuple[str, ...], county: tuple[str, ...],
+    start: pd.Timestamp, end: pd.Timestamp, k: float,
+) -> pd.DataFrame:
+    ds = get_dataset(dataset_key)
+    comp, _ = _comparators(dataset_key, partnership)
+    return position_table(comp, partnership, msg=list(msg), county=list(county), period=Period(start, end),
+                          groups=ds.groups, k=k)
+
+
+def _short_source(dataset: Dataset) -> str:
+    if dataset.is_demo:
+        return "synthetic demo data"
+    text = dataset.source.split("(")[0].split(".")[0].strip().rstrip(",")
+    return text[:70] or dataset.name
+
+
+def _fmt(v: float, digits: int = 1) -> str:
+    return "–" if pd.isna(v) else f"{v:,.{digits}f}"
+
+
+dataset, filters = current()
+demo_banner(dataset)
+partnership = dataset.partnership or dataset.name
+st.title(f"{partnership}: trends against similar places")
+
+if dataset.latest_month is None:
+    st.warning("No incidents are loaded. See the Data page for what was read and rejected.")
+    st.stop()
+
+dataset_key = st.session_state.get("dataset_key", dataset.name)
+comp, comp_notes = _comparators(dataset_key, partnership)
+groups = dataset.groups
+group = filters.group
+period = filters.period
+
+# ---------------------------------------------------------------------------------------- peer groups
+all_names = sorted(set(comp["partnership"].dropna().astype(str)) | {
+    n for members in dataset.peer_groups.values() for n in members
+})
+options = [n for n in all_names if n != partnership]
+# The chosen groups live in session state under their own keys (widget state is dropped when the user
+# visits another page); the widgets start from them and copy changes back.
+saved = f"trend_peers::{dataset.name}::{partnership}"
+if saved not in st.session_state:
+    st.session_state[saved] = {
+        name: [n for n in dataset.peer_groups.get(name, []) if n in options] for name in ("msg", "county")
+    }
+
+
+def _keep(name: str) -> None:
+    st.session_state[saved][name] = list(st.session_state[f"trend_{name}"])
+
+
+with st.expander("Peer groups: the Most Similar Group (MSG) and the county — edit for this session"):
+    st.caption(
+        f"{partnership} is always in its own groups. Membership need not be symmetric (a peer's own MSG may "
+        "leave you out). Changes last for this browser session; to keep them, edit the peer groups in csp.toml "
+        "(see config/peer_groups.example.toml)."
+    )
+    c1, c2 = st.columns(2)
+    c1.multiselect("MSG members", options, default=st.session_state[saved]["msg"], key="trend_msg",
+                   on_change=_keep, args=("msg",), placeholder="No MSG: the county is used")
+    c2.multiselect("County members", options, default=st.session_state[saved]["county"], key="trend_county",
+                   on_change=_keep, args=("county",), placeholder="No county group")
+msg = list(st.session_state[saved]["msg"])
+county = list(st.session_state[saved]["county"])
+if msg:
+    primary, primary_label, second = msg, "MSG", county
+else:
+    primary, primary_label, second = county, "county", []
+
+# ---------------------------------------------------------------------------------------- controls
+c1, c2, c3 = st.columns([3, 2, 2])
+view = c1.radio("View", list(VIEWS), format_func=VIEWS.__getitem__, horizontal=True, key="trend_view")
+k = c2.select_slider("Band width (± k standard deviations)", [0.5, 1.0, 1.5, 2.0, 2.5, 3.0], value=1.0, key="trend_k")
+show_county = c3.toggle("County line", value=bool(second), disabled=not second, key="trend_county_line")
+if filters.crime_types or filters.areas:
+    st.caption(
+        "Comparisons are between whole partnerships and whole crime groups: the crime-type and area "
+        "selections in the sidebar are not applied to the rates, ranks and position table on this page."
+    )
+monthly_rows = comp.get("period_months", pd.Series(1, index=comp.index)).fillna(1).eq(1).any()
+if view in ("rate", "count") and not monthly_rows:
+    st.info("The comparator table has annual or quarterly figures only, so the rolling 12-month view is shown.")
+    view = "rolling"
+
+denominator, denom_note = choose_denominator(comp, with_partnership(primary, partnership), group, groups)
+measure = measure_label(denominator)
+
+# ---------------------------------------------------------------------------------------- the answer
+pos = period_position(comp, partnership, primary, group, period, denominator=denominator, groups=groups, k=k)
+label = f"in the {primary_label}"
+sentence = position_sentence(group, pos, period=period, group_label=label, denominator=denominator)
+if not primary:
+    sentence = sentence.rstrip(".") + " (no peer group set: open 'Peer groups' above)."
+st.markdown(f"### {sentence}")
+if second:
+    cpos = period_position(comp, partnership, second, group, period, denominator=denominator, groups=groups, k=k)
+    st.markdown(position_sentence(group, cpos, period=period, group_label="in the county", denominator=denominator))
+for note in [*comp_notes, denom_note]:
+    if note:
+        st.caption(note)
+if pos["missing"]:
+    missing = "; ".join(f"{p}: {why}" for p, why in pos["missing"].items())
+    st.caption(f"Without a rate for {period.label} (left out of the average and the rank): {missing}.")
+
+# ---------------------------------------------------------------------------------------- trend chart
+rolling = 12 if view == "rolling" else None
+try:
+    frame = trend_frame(
+        comp, partnership, group, msg=primary, county=second if show_county else (), denominator=denominator,
+        groups=groups, rolling=rolling, k=k,
+    )
+except ValueError as exc:
+    st.warning(f"No trend can be drawn for {group}: {exc}.")
+    frame = None
+if frame is not None:
+    shown = frame[frame["rate"].notna() | frame["count"].notna()]
+    last = shown.iloc[-1] if len(shown) else None
+    if last is not None and pd.notna(last["rate"]):
+        status = "within" if pd.isna(last["band_low"]) else (
+            "above" if last["rate"] > last["band_high"] else "below" if last["rate"] < last["band_low"] else "within"
+        )
+        title = (
+            f"{partnership} is {status} the {primary_label} band in {fmt_month(last['month'])}: "
+            f"{last['rank_label']} (1 = lowest rate)" if last["group_size"] > 1 else
+            f"{partnership}: {_fmt(last['rate'])} {measure} in {fmt_month(last['month'])}"
+        )
+    else:
+        title = f"{partnership}: {group}"
+    span = f"{fmt_month(frame['month'].min())} to {fmt_month(frame['month'].max())}"
+    kind = "rolling 12 months" if rolling else "monthly"
+    what = "Crimes (count)" if view == "count" else f"Crimes {measure}"
+    subtitle = f"{group} · {what}, {kind}, {_short_source(dataset)}, {span}"
+    chart = trend_chart(
+        frame.assign(county_average=frame["county_average"] if show_county else float("nan")),
+        partnership=partnership, title=title, subtitle=subtitle, measure=measure,
+        view="count" if view == "count" else "rate", show_county=show_county, k=k,
+        group_label="MSG" if primary_label == "MSG" else "County",
+    )
+    st.altair_chart(chart, width="stretch")
+    if last is not None and pd.notna(last["rate"]) and view != "count":
+        summary = (
+            f"In {fmt_month(last['month'])} {partnership}'s rate was {_fmt(last['rate'], 2)} {measure} against a "
+            f"{primary_label} average of {_fmt(last['msg_average'], 2)} (band {_fmt(last['band_low'], 2)} to "
+            f"{_fmt(last['band_high'], 2)}, ± {k:g} SD), {last['rank_label']} (1 = lowest)."
+        )
+    elif last is not None:
+        summary = f"In {fmt_month(last['month'])} {partnership} recorded {_fmt(last['count'], 0)} {group.lower()}."
+    else:
+        summary = "No month has a value to show."
+    gaps = frame.loc[frame["rate"].isna() & frame["count"].isna(), "month"]
+    if len(gaps) and rolling:
+        summary += f" Rolling-12 values need 12 months in a row: {len(gaps)} month(s) have none (not zero)."
+    elif len(gaps):
+        summary += f" No data for {', '.join(fmt_month(m) for m in gaps)} (gaps, not zeros)."
+    st.markdown(summary)
+    st.caption(
+        f"Grey line: the {primary_label} average, the plain mean of the members' rates ({partnership} included); "
+        f"grey band: ± {k:g} sample standard deviations (n − 1). Rank 1 = lowest rate; {TIE_RULE}."
+        + (" Dashed line: the county average." if show_county and second else "")
+        + (" Rates are per 1,000 households." if denominator == "households" else "")
+    )
+    if st.toggle("Show the table behind the chart", key="trend_table"):
+        table = frame.copy()
+        table.insert(0, "Month", table.pop("month").dt.strftime("%b %Y"))
+        st.dataframe(table, hide_index=True, width="stretch")
+    download_buttons(frame, f"trend_{group}_{'rolling12' if rolling else 'monthly'}".replace(" ", "_"), key="trend")
+source_caption(dataset, extra=f"Comparators: {len(set(comp['partnership']))} partnerships in the comparator table.")
+
+# ---------------------------------------------------------------------------------------- position table
+st.subheader(f"Position: {period.label} against {period.year_earlier().label}")
+positions = _positions(dataset_key, partnership, tuple(primary), tuple(second), period.start, period.end, float(k))
+pos_shown = pd.DataFrame({
+    "Crime group": positions["crime_group"],
+    "Measure": positions["measure"],
+    "Rate": positions["rate"].map(lambda v: _fmt(v, 2)),
+    f"{primary_label.upper() if primary_label == 'MSG' else 'County'} average": positions["msg_average"].map(
+        lambda v: _fmt(v, 2)),
+    "Difference": positions["difference"].map(lambda v: "–" if pd.isna(v) else f"{v:+,.2f}"),
+    "Band": positions["status"],
+    f"{primary_label.upper() if primary_label == 'MSG' else 'County'} rank": positions["msg_rank_label"],
+    "A year earlier": positions["msg_rank_label_earlier"],
+    "Note": positions["note"],
+})
+if second:
+    pos_shown.insert(7, "County rank", positions["county_rank_label"])
+    pos_shown.insert(9, "County rank a year earlier", positions["county_rank_label_earlier"])
+st.dataframe(pos_shown, hide_index=True, width="stretch")
+above = positions.loc[positions["status"] == "above", "crime_group"].tolist()
+below = positions.loc[positions["status"] == "below", "crime_group"].tolist()
+st.markdown(
+    f"Above the {primary_label} band: {', '.join(above) if above else 'none'}. "
+    f"Below it: {', '.join(below) if below else 'none'}."
+)
+st.caption(
+    f"Rates for the whole period (sum of the months' counts over the population × 1,000). Rank 1 = lowest rate; "
+    f"{TIE_RULE}. A blank 'a year earlier' means the data does not cover {period.year_earlier().label}."
+)
+download_buttons(positions, f"position_{period.start:%Y%m}_{period.end:%Y%m}", key="position")
+
+# ---------------------------------------------------------------------------------------- year on year
+st.subheader(f"Looking back: {period.label} against {filters.comparison.label}")
+covered = data_months(dataset.incidents)
+yoy = yoy_table(dataset.incidents, groups, period, filters.comparison, covered=covered)
+st.dataframe(yoy_display(yoy), hide_index=True, width="stretch")
+sig = yoy[yoy["significant"].fillna(False).astype(bool)]
+if yoy["current"].isna().all() or yoy["previous"].isna().all():
+    st.markdown(
+        "The data does not cover both periods in full, so no year-on-year change is given "
+        "(a part-year is never compared with a whole year)."
+    )
+else:
+    st.markdown(
+        "Changes significant at 95%: "
+        + (", ".join(f"{r.crime_group} ({r.pct_label})" for r in sig.itertuples()) if len(sig) else "none")
+        + "."
+    )
+st.caption(f"Test: {TEST_LABELS['poisson_z']}; |z| > 1.96 is significant at 95%. Small numbers: both counts "
+           "under 20, where a percentage change swings widely. 'new' = none in the previous period.")
+download_buttons(yoy, f"year_on_year_{period.start:%Y%m}_{period.end:%Y%m}", key="yoy")
+series = monthly_counts(dataset.incidents, groups, group, covered=covered)
+pairs = month_pairs(series)
+if yoy["previous"].isna().all() and len(pairs):
+    st.markdown(f"What can be compared: {group} in the months that have the same month a year earlier.")
+    st.dataframe(pairs.assign(month=pairs["month"].dt.strftime("%b %Y"),
+                              previous_month=pairs["previous_month"].dt.strftime("%b %Y")),
+                 hide_index=True, width="stretch")
+
+# ---------------------------------------------------------------------------------------- seasonality
+st.subheader(f"Seasonality: {group}")
+profile = seasonality(dataset.incidents, groups, group, latest=period.end, crime_types=filters.crime_types,
+                      covered=covered)
+peaks = profile.loc[profile["peak"], "month"].dt.strftime("%b %Y").tolist()
+with_avg = int(profile["average"].notna().sum())
+st.altair_chart(
+    seasonality_chart(
+        profile,
+        title=f"{group}: peak month(s) {', '.join(peaks) if peaks else 'none'} in the 12 months to {fmt_month(period.end)}",
+        subtitle=f"Crimes (count) per month; tick = average of the same month in up to 3 earlier years; "
+                 f"{_short_source(dataset)}",
+    ),
+    width="stretch",
+)
+st.markdown(
+    f"Peaks ({profile.attrs.get('peak_rule', '')}): {', '.join(peaks) if peaks else 'none'}. "
+    f"An earlier-years average exists for {with_avg} of 12 months"
+    + ("." if with_avg else " (the data starts less than a year before this period).")
+)
+if st.toggle("Show the seasonality table", key="season_table"):
+    st.dataframe(profile.assign(month=profile["month"].dt.strftime("%b %Y")), hide_index=True, width="stretch")
+download_buttons(profile, f"seasonality_{group}".replace(" ", "_"), key="season")
+
+if dataset.has_times:
+    c1, c2 = st.columns(2)
+    dow = day_of_week_profile(dataset.incidents, groups, group, period=period, crime_types=filters.crime_types)
+    hours = hour_profile(dataset.incidents, groups, group, period=period, crime_types=filters.crime_types)
+    with c1:
+        st.altair_chart(profile_chart(dow, x="day", order=WEEKDAYS, title="Day of the week",
+                                      subtitle=f"{group}, {period.label}"), width="stretch")
+        top = dow.sort_values("count", ascending=False).iloc[0]
+        st.markdown(f"Busiest day: {top['day']} ({_fmt(top['share'])}% of {group.lower()}).")
+        download_buttons(dow, "day_of_week", key="dow")
+    with c2:
+        st.altair_chart(profile_chart(hours, x="hour", order=[str(h) for h in range(24)], title="Hour of the day",
+                                      subtitle=f"{group}, {period.label}"), width="stretch")
+        toph = hours.sort_values("count", ascending=False).iloc[0]
+        st.markdown(
+            f"Busiest hour: {int(toph['hour']):02d}:00–{int(toph['hour']):02d}:59 ({_fmt(toph['share'])}%)."
+            + (f" {hours.attrs['untimed']:,} incidents have no time." if hours.attrs.get("untimed") else "")
+        )
+        download_buttons(hours, "hour_of_day", key="hours")
+else:
+    st.caption("Day-of-week and hour-of-day profiles need dates and times (force extracts); police.uk data "
+               "gives the month only.")
+
+# ---------------------------------------------------------------------------------------- gaps
+st.subheader("What is missing")
+months = month_range(dataset.first_month, dataset.latest_month)
+st.markdown(gap_sentence(covered, months) or "Every month from the first to the latest has data.")
+gaps_table = gap_report(comp, [*primary, *second], months=months, partnership=partnership)
+st.dataframe(gaps_table, hide_index=True, width="stretch")
+download_buttons(gaps_table, "comparator_gaps", key="gaps")
+if group == ALL_CRIME:
+    st.caption("All crime excludes ASB. police.uk counts are not the same measure as ONS recorded crime.")
