@@ -82,11 +82,17 @@ def headline_sentence(table: pd.DataFrame, *, period: Period, comparison: Period
     )
     base = table.loc[~table["crime_group"].isin([ALL_CRIME, ASB]) & table["significant"]]
     ups = base.loc[base["change"] > 0].sort_values("change", ascending=False)
+    downs = base.loc[base["change"] < 0].sort_values("change")
     if len(ups):
-        names = ", ".join(f"{r.crime_group} ({'+' if r.change > 0 else ''}{int(r.change):,})" for r in ups.head(3).itertuples())
-        text += f" Significant increases: {names}."
+        text += " Significant increases: " + ", ".join(
+            f"{r.crime_group} (+{int(r.change):,})" for r in ups.head(3).itertuples()
+        ) + "."
     else:
         text += " No crime group shows a statistically significant increase."
+    if len(downs):
+        text += " Significant decreases: " + ", ".join(
+            f"{r.crime_group} (−{abs(int(r.change)):,})" for r in downs.head(3).itertuples()
+        ) + "."
     return text
 
 

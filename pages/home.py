@@ -34,7 +34,7 @@ shown = pd.DataFrame({
     "Significant (95%)": table["significant"].map({True: "Yes", False: "No"}),
     "Small numbers": table["small_numbers"].map({True: "⚠ under 20", False: ""}),
 })
-st.dataframe(shown, hide_index=True, width="stretch")
+st.dataframe(shown, hide_index=True, width="stretch", height=(len(shown) + 1) * 35 + 3)
 source_caption(
     dataset, filters.period,
     extra=f"Compared with {filters.comparison.label}. Counts of incidents as published. {test_note()}",
@@ -61,7 +61,10 @@ chart = (
     .encode(
         x=alt.X("month:T", title="Month"),
         y=alt.Y("count:Q", title="Incidents per month"),
-        color=alt.Color("series:N", title=None, scale=alt.Scale(range=["#0072B2", "#E69F00"])),
+        color=alt.Color(
+            "series:N", title=None, legend=alt.Legend(orient="top", labelFontSize=13),
+            scale=alt.Scale(domain=["All crime (excluding ASB)", "ASB"], range=["#0072B2", "#E69F00"]),
+        ),
         strokeDash=alt.StrokeDash("series:N", legend=None),
         tooltip=[alt.Tooltip("month:T", format="%b %Y"), "series:N", alt.Tooltip("count:Q", format=",")],
     )
