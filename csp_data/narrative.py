@@ -228,18 +228,13 @@ def context_sentences(ctx: LocalContext, *, confidence: str = "95%", policeuk: b
             f"{float(first['share_pct']):.1f}% of the total ({fmt_count(first['current'])} {unit})."
         )
     inc, dec = ctx.increase, ctx.decrease
-    if inc is not None:
-        sig = _sig_of(inc, confidence)
-        if first is not None and inc["area_code"] == first["area_code"]:
-            out.append(
-                f"This {label} has also seen the greatest increase within the CSP, up "
-                f"{fmt_count(inc['change'])} {unit} from {fmt_count(inc['previous'])} the previous year ({sig})."
-            )
-        else:
-            out.append(
-                f"The greatest increase within the CSP was in {_area_phrase(inc)}, up {fmt_count(inc['change'])} "
-                f"{unit} to {fmt_count(inc['current'])} from {fmt_count(inc['previous'])} the previous year ({sig})."
-            )
+    inc_is_top = inc is not None and first is not None and inc["area_code"] == first["area_code"]
+    if inc is not None and inc_is_top:
+        out.append(
+            f"This {label} has also seen the greatest increase within the CSP, up "
+            f"{fmt_count(inc['change'])} {unit} from {fmt_count(inc['previous'])} the previous year "
+            f"({_sig_of(inc, confidence)})."
+        )
     if len(top) == 2:
         second = top.iloc[1]
         out.append(
@@ -254,11 +249,16 @@ def context_sentences(ctx: LocalContext, *, confidence: str = "95%", policeuk: b
             )
         ]
         out.append(f"The rest of the top {len(top)} {label}s are {_join(others)}.")
+    if inc is not None and not inc_is_top:
+        out.append(
+            f"The greatest increase within the CSP was in {_area_phrase(inc)}, up {fmt_count(inc['change'])} "
+            f"{unit} to {fmt_count(inc['current'])} from {fmt_count(inc['previous'])} the previous year "
+            f"({_sig_of(inc, confidence)})."
+        )
     if dec is not None:
-        sig = _sig_of(dec, confidence)
         out.append(
             f"{_area_phrase(dec)} has seen the greatest decrease, down {fmt_count(-int(dec['change']))} {unit} "
-            f"from {fmt_count(dec['previous'])} to {fmt_count(dec['current'])} ({sig})."
+            f"from {fmt_count(dec['previous'])} to {fmt_count(dec['current'])} ({_sig_of(dec, confidence)})."
         )
     if inc is None and dec is None and ctx.previous_total is not None:
         out.append(f"No {label} changed in number between the two periods.")

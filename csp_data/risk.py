@@ -316,13 +316,7 @@ def load_risk_config(path: str | Path | None = None) -> RiskConfig:
     file = Path(path)
     raw = _read_toml(file)
     if "risk" in raw and isinstance(raw["risk"], Mapping):
-        section = dict(raw["risk"])
-        if "file" in section:
-            inner = Path(str(section.pop("file")))
-            inner = inner if inner.is_absolute() else file.resolve().parent / inner
-            cfg = load_risk_config(inner)
-            return parse_risk_config(section, where=f"{file} [risk]", base=cfg) if section else cfg
-        return parse_risk_config(section, where=f"{file} [risk]")
+        return risk_config_from_section(raw["risk"], where=f"{file} [risk]", base_dir=file.resolve().parent)
     if not is_risk_table(raw):
         if "incidents" in raw:
             return load_risk_config()  # a csp.toml with no [risk] table: the defaults
@@ -331,6 +325,25 @@ def load_risk_config(path: str | Path | None = None) -> RiskConfig:
             f"(or a csp.toml with a [risk] table), found keys {sorted(raw)}"
         )
     return parse_risk_config(raw, where=str(file))
+
+
+def risk_config_from_section(section: Mapping[str, Any] | None, *, where: str, base_dir: Path) -> RiskConfig:
+    """The scoring settings of a csp.toml ``[risk]`` table (the defaults when there is none).
+
+    The table holds the same tables as a risk TOML, or ``file = "my-risk.toml"`` (relative to
+    ``base_dir``) with optional overrides beside it.
+    """
+    if section is None:
+        return load_risk_config()
+    if not isinstance(section, Mapping):
+        raise ValueError(f"{where}: `risk` must be a table ([risk]), got {type(section).__name__}")
+    rest = dict(section)
+    if "file" in rest:
+        inner = Path(str(rest.pop("file")))
+        inner = inner if inner.is_absolute() else base_dir / inner
+        cfg = load_risk_config(inner)
+        return parse_risk_config(rest, where=where, base=cfg) if rest else cfg
+    return parse_risk_config(rest, where=where)
 
 
 def _read_toml(file: Path) -> dict[str, Any]:
@@ -1168,3 +1181,59 @@ def _peer_positions(
         _peer_position(dataset, peers, key, group, period, denominator, config),
         _peer_position(dataset, peers, key, group, comparison, denominator, config),
     )
+
+
+# --------------------------------------------------------------------------------------------------
+# Display
+# --------------------------------------------------------------------------------------------------
+
+#: Headers of the display table, by priority-table column.
+DISPLAY_HEADERS: Final[dict[str, str]] = {
+    "priority": "Priority",
+    "previous": "Previous",
+    "current": "Current",
+    "change": "Change",
+    "pct_change": "% change",
+    "significant": "Significant",
+    "rate": "Rate",
+    "msg_average": "MSG average",
+    "msg_rank": "MSG rank",
+    "county_rank": "County rank",
+    "likelihood": "Likelihood",
+    "impact": "Impact",
+    "score": "Score",
+    "risk": "Risk",
+    "why": "Why",
+}
+
+
+def display_table(table: pd.DataFrame) -> pd.DataFrame:
+    """The priority table as text for the screen: thousands separators, signed changes, "+96.0%", "new",
+    rates with their unit, "n/a: reason" kept. Columns renamed with DISPLAY_HEADERS."""
+    from csp_data.change import fmt_change, fmt_pct
+
+    def num(v: Any, fmt: str) -> str:
+        if isinstance(v, str):
+            return v
+        if v is None or pd.isna(v):
+            return ""
+        return format(v, fmt)
+
+    out = pd.DataFrame(index=table.index)
+    out["priority"] = table["priority"].astype(str)
+    out["previous"] = table["previous"].map(lambda v: num(v, ","))
+    out["current"] = table["current"].map(lambda v: num(v, ","))
+    out["change"] = table["change"].map(lambda v: v if isinstance(v, str) else fmt_change(float(v)))
+    out["pct_change"] = table["pct_change"].map(
+        lambda v: v if isinstance(v, str) and v != "new" else fmt_pct(None if v == "new" else float(v))
+    )
+    out["significant"] = table["significant"].map(lambda v: {"yes": "Yes", "no": "No"}.get(str(v), str(v)))
+    units = table.get("rate_denominator", pd.Series("", index=table.index)).astype(str)
+    out["rate"] = [
+        v if isinstance(v, str) else f"{v:,.2f} {u}".strip()
+        for v, u in zip(table["rate"], units, strict=True)
+    ]
+    out["msg_average"] = table["msg_average"].map(lambda v: num(v, ",.2f"))
+    for col in ("msg_rank", "county_rank", "likelihood", "impact", "score", "risk", "why"):
+        out[col] = table[col].astype(str)
+    return out.rename(columns=DISPLAY_HEADERS).reset_index(drop=True)
