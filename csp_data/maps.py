@@ -396,21 +396,16 @@ def cell_layer(
         )
     keep = [i for i, c in enumerate(colours) if c[3] > 0]
     sub = cells.iloc[keep]
-    rings = grid.polygons(sub)
-    t = _transformer()
     records = []
-    for j, ring in enumerate(rings):
-        arr = np.asarray(ring)
-        lon, lat = t.transform(arr[:, 0], arr[:, 1])
-        i = keep[j]
-        records.append(
-            {
-                "polygon": [[round(float(a), 6), round(float(b), 6)] for a, b in zip(lon, lat, strict=True)],
-                "fill": colours[i],
-                "tip": tips[i],
-                "cell_id": int(cells["cell_id"].iloc[i]),
-            }
-        )
+    if len(keep):
+        rings = np.asarray(grid.polygons(sub), dtype=float)
+        lon, lat = _transformer().transform(rings[:, :, 0].ravel(), rings[:, :, 1].ravel())
+        lonlat = np.round(np.stack([lon, lat], axis=-1).reshape(rings.shape), 6).tolist()
+        ids = sub["cell_id"].to_numpy()
+        records = [
+            {"polygon": lonlat[j], "fill": colours[i], "tip": tips[i], "cell_id": int(ids[j])}
+            for j, i in enumerate(keep)
+        ]
     return pdk.Layer(
         "PolygonLayer",
         data=records,

@@ -660,3 +660,65 @@ def test_real_dacorum_grid_counts_every_located_incident(real_data) -> None:  # 
     assert counts["count"].sum() == inc["x"].notna().sum()
     out = H.gistar(counts, grid)
     assert (out["class"] == "Hot spot 99%").sum() > 0
+
+
+# ----------------------------------------------------------------------------------- summary text
+
+
+def test_choropleth_summary_sentences() -> None:
+    current = coded(["A"] * 10 + ["B"] * 5 + ["C"] * 1)
+    previous = coded(["A"] * 12 + ["B"] * 1 + ["C"] * 4)
+    m = H.area_measures(current, previous, areas_frame())
+    assert H.choropleth_summary(m, "count", area_label="beat") == (
+        "Alpha (A) is highest (10) and Delta (D) lowest (0) of 4 beats."
+    )
+    assert H.choropleth_summary(m, "rate", area_label="beat") == (
+        "Bravo (B) is highest (10.0 per 1,000) and Alpha (A) lowest (5.0 per 1,000) of 2 beats. "
+        "2 beats have no value."
+    )
+    assert H.choropleth_summary(m, "change", area_label="beat") == (
+        "The greatest increase is in Bravo (B) (+4, 1 to 5); the greatest decrease is in Charlie (C) (−3, 4 to 1)."
+    )
+    assert "(previous count 0: new)" in H.choropleth_summary(m, "pct_change")
+    no_rates = H.area_measures(current, previous, areas_frame().assign(population=np.nan))
+    assert H.choropleth_summary(no_rates, "rate") == (
+        "No area has a value for this measure (no population or household figures are loaded)."
+    )
+    with pytest.raises(ValueError, match="measure: expected one of"):
+        H.choropleth_summary(m, "density")
+
+
+def test_density_emerging_concentration_and_pai_summaries() -> None:
+    cells = pd.DataFrame({"cell_id": [1, 2, 3, 4], "count": [0, 7, 1, 0], "density": [0.0, 12.5, 3.0, 0.0]})
+    names = pd.DataFrame({"cell_id": [1, 2, 3, 4], "area_code": ["A"] * 4, "area_name": ["Alpha"] * 4})
+    assert H.density_summary(cells, cell_areas=names) == (
+        "The busiest cell in Alpha (A) has 7 incidents; 50% of cells have none."
+    )
+    assert H.density_summary(cells, value="density").startswith("Density peaks at 12 incidents per km²")
+    assert "surface is empty" in H.density_summary(cells.assign(count=0))
+    em = pd.DataFrame(
+        {
+            "n_slices": 4,
+            "class": ["Persistent hot spot", "Emerging hot spot", "Emerging hot spot", "Former cold spot"],
+        }
+    )
+    assert H.emerging_summary(em, slice_label="quarter") == (
+        "Hot-spot cells: 1 persistent, 2 emerging, 0 former and 0 intermittent; 1 cell shows a cold-spot "
+        "pattern (Gi* in each of 4 quarter slices, hot = p < 0.05)."
+    )
+    text = H.concentration_summary(
+        H.concentration([10, 5, 3, 1, 1] + [0] * 15), H.concentration([6, 3, 1], unit="areas")
+    )
+    assert text == (
+        "The busiest 5% of cells (1 of 20) hold 50% of the located incidents; "
+        "the busiest 10% of areas (1 of 3) hold 60% of the incidents in an area."
+    )
+    base = pd.DataFrame({"cell_id": [0, 1, 2, 3], "area_m2": [1.0] * 4})
+    prev = base.assign(z=[3.0, 0.0, 0.0, 0.0], confidence=[0.99, np.nan, np.nan, np.nan])
+    pai = H.prediction_accuracy(prev, base.assign(count=[6, 2, 1, 1]))
+    assert H.pai_summary(pai, previous_label="2020", current_label="2021") == (
+        "The 1 hot-spot cell at 95% in 2020 cover 25% of the area and caught 60% of the located "
+        "incidents in 2021: PAI 2.4 (1 = no better than chance)."
+    )
+    none = H.prediction_accuracy(prev.assign(z=0.0, confidence=np.nan), base.assign(count=[6, 2, 1, 1]))
+    assert "no PAI" in H.pai_summary(none, previous_label="2020", current_label="2021")

@@ -208,3 +208,9 @@ def test_view_state_fits_the_bounds() -> None:
     large = M.view_state((480_000, 190_000, 520_000, 230_000))
     assert small.zoom > large.zoom
     assert large.longitude == pytest.approx(-0.5, abs=0.3)
+
+
+def test_cell_layer_with_nothing_to_draw() -> None:
+    grid = make_grid(box(500_000, 200_000, 500_200, 200_100), cell_size=100)
+    layer = M.cell_layer(grid.cells, grid, [[0, 0, 0, 0]] * 2, ["a", "b"])
+    assert layer.data == []

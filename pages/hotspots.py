@@ -1,0 +1,539 @@
+"""Hotspots: where is it happening, is that concentration real, and what changed?"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from csp_data import hotspots as H
+from csp_data import maps as M
+from csp_data.change import TEST_LABELS, fmt_change, test_change
+from csp_data.groups import ALL_INCIDENTS, ASB
+from csp_data.model import filter_incidents
+from ui import hotspots as U
+from ui.common import current, demo_banner, download_buttons, source_caption
+
+dataset, filters = current()
+key: str = st.session_state["dataset_key"]
+demo_banner(dataset)
+st.title(f"{dataset.partnership or dataset.name}: hotspots")
+
+if dataset.latest_month is None:
+    st.warning("No incidents are loaded. See the Data page for what was read and rejected.")
+    st.stop()
+boundary = U.outline(dataset, filters.areas)
+if boundary is None:
+    st.warning(
+        "No area boundaries are loaded, so there is nothing to map. Add a boundary layer (see the Data page)."
+    )
+    st.stop()
+
+period, comparison = filters.period, filters.comparison
+spec, prev_spec = U.spec_of(filters), U.spec_of(filters, comparison)
+current_inc = U.incidents_for(dataset, spec)
+previous_inc = U.incidents_for(dataset, prev_spec)
+label = ", ".join(filters.crime_types) if filters.crime_types else filters.group
+includes_asb = filters.group in (ASB, ALL_INCIDENTS) or "Anti-social behaviour" in filters.crime_types
+what = f"incidents ({label})" if includes_asb else f"crimes ({label})"
+area_label = dataset.area_label
+denominator = dataset.groups.denominator(filters.group)
+rate_label = "per 1,000 households" if denominator == "households" else "per 1,000 residents"
+
+areas = dataset.areas
+if areas is not None and filters.areas:
+    areas = areas.loc[areas["area_code"].isin(list(filters.areas))]
+measures = (
+    H.area_measures(current_inc, previous_inc, areas, denominator=denominator, total=len(current_inc))
+    if areas is not None
+    else None
+)
+
+# ----------------------------------------------------------------------------------- the answer
+if measures is not None:
+    st.markdown(
+        "### "
+        + H.headline(
+            measures,
+            what=what,
+            period_label=period.label,
+            total=len(current_inc),
+            previous_total=len(previous_inc),
+            area_label=area_label,
+        )
+    )
+scope = f" Only the selected {area_label}s are shown." if filters.areas else ""
+st.caption(
+    f"Compared with {comparison.label}. Changes tested with the {TEST_LABELS['poisson_z']}, at 95%.{scope}"
+)
+unlocated = int((current_inc["x"].isna() | current_inc["y"].isna()).sum())
+if unlocated:
+    st.caption(f"{unlocated:,} of these have no location and are not on the maps.")
+
+# -------------------------------------------------------------------------------------- the maps
+VIEWS = {
+    "areas": f"{area_label.capitalize()}s",
+    "density": "Street-level density",
+    "gistar": "Statistical hot spots (Gi*)",
+    "emerging": "Emerging and persistent",
+}
+view = st.radio("Map", list(VIEWS), format_func=VIEWS.__getitem__, key="hot_view", horizontal=True)
+if view == "areas" and measures is None:
+    st.info("No area boundaries are loaded, so the area map is not available; choose another map.")
+    view = "density"
+base = U.basemap()
+outline_layers = [M.outline_layer(boundary, layer_id="partnership")]
+if areas is not None:
+    outline_layers.append(M.outline_layer(areas.geometry.union_all(), layer_id="area-lines", width_px=0.5))
+bounds = boundary.bounds
+CELL_SIZES = [None, 50.0, 100.0, 150.0, 200.0, 250.0, 300.0, 400.0, 500.0, 750.0, 1000.0]
+default_size = H.default_cell_size(bounds)
+
+
+def cell_size_picker(key_: str) -> float | None:
+    return st.selectbox(
+        "Cell size",
+        CELL_SIZES,
+        format_func=lambda v: f"Automatic ({default_size:,.0f} m)" if v is None else f"{v:,.0f} m",
+        key=key_,
+        help="Automatic: the smaller side of the bounding box ÷ 50, rounded down to 100 m.",
+    )
+
+
+map_col, side_col = st.columns([3, 2], gap="medium")
+
+if view == "areas":
+    assert measures is not None and areas is not None
+    c1, c2, c3, c4 = st.columns(4)
+    measure = c1.selectbox(
+        "Measure",
+        list(H.MEASURES),
+        format_func=lambda m: H.MEASURES[m].replace("per 1,000", rate_label),
+        key="hot_measure",
+    )
+    scheme = c2.selectbox("Classes", list(M.SCHEMES), format_func=M.SCHEMES.__getitem__, key="hot_scheme")
+    k = c3.select_slider("Number of classes", [3, 4, 5, 6, 7], value=5, key="hot_k")
+    pal = c4.selectbox("Palette", list(M.SEQUENTIAL), key="hot_palette")
+    measure_label = H.MEASURES[measure].replace("per 1,000", rate_label)
+    diverging = measure in ("change", "pct_change")
+    fmt = {"count": "{:,.0f}", "change": "{:,.0f}", "rate": "{:,.1f}"}.get(measure, "{:.1f}")
+    ordered = measures.set_index("area_code").loc[areas["area_code"].astype(str)].reset_index()
+    colours, legend = M.colour_scale(
+        ordered[measure], scheme=scheme, k=k, palette_name=pal, diverging=diverging, fmt=fmt
+    )
+    layer = M.area_layer(areas, colours, U.area_tips(ordered, rate_label=rate_label), layer_id="areas")
+    summary = H.choropleth_summary(measures, measure, area_label=area_label)
+    with map_col:
+        event = st.pydeck_chart(
+            M.make_deck([layer, outline_layers[0]], bounds, basemap=base),
+            on_select="rerun",
+            selection_mode="single-object",
+            key="hot_area_map",
+            alt=summary,
+        )
+        st.caption(f"Click a {area_label} to see it in the drill-down below.")
+    picked = (event.selection.get("objects", {}) if event else {}).get("areas", []) if event else []
+    if picked:
+        code = picked[0].get("properties", {}).get("area_code") or picked[0].get("area_code")
+        if code and st.session_state.get("hot_last_pick") != code:
+            st.session_state["hot_last_pick"] = code
+            st.session_state["hot_drill"] = code
+    with side_col:
+        st.markdown(f"**{measure_label}, {period.label}.** {summary}")
+        U.legend(legend, title=measure_label)
+        table = pd.DataFrame(
+            {
+                "Area": measures["area_name"] + " (" + measures["area_code"] + ")",
+                "Count": measures["count"],
+                f"Rate {rate_label}": measures["rate"].map(U.fmt_rate),
+                "Previous": measures["previous"],
+                "Change": measures["change"].map(fmt_change),
+                "% change": measures["pct_change"].map(U.pct_or_new),
+                "Share": measures["share_pct"].map("{:.1f}%".format),
+                "Rank": measures["rank"],
+            }
+        )
+        st.dataframe(table, hide_index=True, width="stretch", height=320)
+        download_buttons(measures, f"area_measures_{period.start:%Y%m}_{period.end:%Y%m}", key="hot-measures")
+
+elif view == "density":
+    c1, c2, c3, c4 = st.columns(4)
+    method = c1.radio(
+        "Method",
+        ["grid", "hex", "kde"],
+        format_func={
+            "grid": "Grid counts",
+            "hex": "Hexagon counts",
+            "kde": "Kernel density (KDE)",
+        }.__getitem__,
+        key="hot_method",
+    )
+    with c2:
+        size = cell_size_picker("hot_cell_density")
+    with c3:
+        mult = st.select_slider(
+            "Bandwidth multiplier", [0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0], value=1.0, key="hot_mult",
+            disabled=method != "kde",
+        )  # fmt: skip
+    with c4:
+        show_points = st.toggle(f"Show incident points (at most {M.POINTS_CAP:,})", key="hot_points")
+    shape = "hex" if method == "hex" else "square"
+    grid = U.grid_for(key, filters.areas, size, shape)
+    names = U.cell_areas_for(key, filters.areas, size, shape)
+    params = None
+    try:
+        if method == "kde":
+            cells, params = U.kde_for(key, spec, size, mult)
+        else:
+            cells = U.counts_for(key, spec, size, shape)
+    except ValueError as exc:
+        st.warning(f"The density surface cannot be drawn: {exc}")
+        st.stop()
+    value = "density" if method == "kde" else "count"
+    colours, legend = M.colour_scale(
+        cells[value], scheme="quantiles", k=5, fmt="{:,.0f}" if value == "count" else "{:,.1f}",
+        zero_transparent=True,
+    )  # fmt: skip
+    where = U.named_cells(cells, names)
+    unit = "hexagon" if method == "hex" else "cell"
+    tips = [
+        f"{w}\n{c:,} incidents in this {unit}" + (f"\n{d:,.1f} per km² (KDE)" if method == "kde" else "")
+        for w, c, d in zip(where, cells["count"], cells.get("density", cells["count"]), strict=True)
+    ]
+    layers = [M.cell_layer(cells, grid, colours, tips, layer_id="density"), *outline_layers]
+    points_note = ""
+    if show_points:
+        pts_layer, shown, located = M.points_layer(current_inc)
+        layers.append(pts_layer)
+        points_note = f"Showing {shown:,} of {located:,} located incidents. {M.POINTS_NOTICE}"
+    summary = H.density_summary(cells, value=value, cell_areas=names, cell_label=unit)
+    with map_col:
+        st.pydeck_chart(M.make_deck(layers, bounds, basemap=base), key="hot_density_map", alt=summary)
+        if points_note:
+            st.warning(points_note)
+    with side_col:
+        parameters = (
+            f"{grid.cell_size:,.0f} m {'hexagons of equal area' if method == 'hex' else 'square cells'}"
+        )
+        parameters += " (automatic)" if size is None else " (chosen)"
+        if params is not None:
+            parameters = params.describe() + (" (automatic cell size)" if size is None else "")
+        st.markdown(f"**{VIEWS['density']}, {period.label}.** {summary}")
+        st.caption(f"Parameters: {parameters}" + (" Density is incidents per km²." if params else ""))
+        for note in [*grid.notes[1:], *(params.notes if params else ())]:
+            if "smaller than" in note or "more than" in note:
+                st.warning(note)
+        U.legend(legend, title="Incidents per km²" if method == "kde" else f"Incidents per {unit}")
+        top = cells.sort_values(value, ascending=False).head(15)
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    "Cell": top["cell_id"],
+                    "In": U.named_cells(top, names),
+                    "Count": top["count"],
+                    **({"Per km²": top["density"].round(1)} if method == "kde" else {}),
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+        download_buttons(
+            cells.merge(names, on="cell_id"), f"density_{method}_{period.start:%Y%m}", key="hot-density"
+        )
+
+elif view == "gistar":
+    c1, c2 = st.columns(2)
+    with c1:
+        size = cell_size_picker("hot_cell_gistar")
+    with c2:
+        fdr = st.toggle("False-discovery-rate correction (Benjamini–Hochberg)", key="hot_fdr")
+    grid = U.grid_for(key, filters.areas, size, "square")
+    names = U.cell_areas_for(key, filters.areas, size, "square")
+    result = U.gistar_for(key, spec, size, fdr)
+    colours, legend = M.class_colours(result["class"], M.GISTAR_COLOURS)
+    where = U.named_cells(result, names)
+    tips = [
+        f"{cls}\n{w}\n{c:,} incidents; z = {z:.2f}, {U.p_text(p)}"
+        for cls, w, c, z, p in zip(
+            result["class"], where, result["count"], result["z"], result["p"], strict=True
+        )
+    ]
+    caption = H.gistar_caption(result)
+    with map_col:
+        layers = [M.cell_layer(result, grid, colours, tips, layer_id="gistar"), *outline_layers]
+        st.pydeck_chart(M.make_deck(layers, bounds, basemap=base), key="hot_gistar_map", alt=caption)
+    with side_col:
+        st.markdown(f"**Getis-Ord Gi\\*, {period.label}.** {caption}")
+        st.caption(
+            f"Parameters: {grid.cell_size:,.0f} m square cells ({grid.n_cells:,} cells"
+            f"{', automatic size' if size is None else ''}); binary weights, the 8 neighbouring cells and the "
+            f"cell itself; two-sided p = 2·Φ(−|z|); hot/cold at 99% (|z| ≥ 2.576), 95% (1.96), 90% (1.645); "
+            + ("Benjamini–Hochberg FDR correction applied." if fdr else "no false-discovery-rate correction.")
+        )
+        U.legend(legend, title="Gi* class")
+        summary_table = H.gistar_summary(result)
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    "Class": summary_table["class"],
+                    "Cells": summary_table["cells"],
+                    "Share of area": summary_table["area_share_pct"].map("{:.1f}%".format),
+                    "Incidents": summary_table["count"],
+                    "Share of incidents": summary_table["count_share_pct"].map("{:.1f}%".format),
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+        hot = result.loc[result["z"] > 0].sort_values("z", ascending=False)
+        hot = hot.loc[hot["class"] != H.NOT_SIGNIFICANT].head(15)
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    "Cell": hot["cell_id"],
+                    "In": U.named_cells(hot, names),
+                    "Class": hot["class"],
+                    "Count": hot["count"],
+                    "z": hot["z"].round(2),
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+        download_buttons(result.merge(names, on="cell_id"), f"gistar_{period.start:%Y%m}", key="hot-gistar")
+
+else:  # emerging
+    options = [m for m in (1, 2, 3, 4, 6) if period.n_months % m == 0 and period.n_months // m >= 2]
+    if not options:
+        st.info(
+            "Emerging hot spots need a period of at least 2 months; choose a longer period in the sidebar."
+        )
+        st.stop()
+    c1, c2, c3 = st.columns(3)
+    slice_names = {1: "month", 2: "2-month", 3: "quarter", 4: "4-month", 6: "half-year"}
+    with c1:
+        slice_months = st.selectbox(
+            "Time slice", options, index=options.index(3) if 3 in options else 0,
+            format_func=lambda m: f"{slice_names[m]} ({period.n_months // m} slices)", key="hot_slice",
+        )  # fmt: skip
+    with c2:
+        size = cell_size_picker("hot_cell_emerging")
+    with c3:
+        fdr_e = st.toggle("False-discovery-rate correction", key="hot_fdr_emerging")
+    grid = U.grid_for(key, filters.areas, size, "square")
+    result = U.emerging_for(key, spec, size, slice_months, fdr_e)
+    colours, legend = M.class_colours(result["class"], M.EMERGING_COLOURS)
+    tips = [
+        f"{cls}\n{name} ({code})\nhot in {h} of {n} slices ({ho} older, {hr} recent)"
+        for cls, name, code, h, n, ho, hr in zip(
+            result["class"], result["area_name"], result["area_code"], result["hot_slices"], result["n_slices"],
+            result["hot_older"], result["hot_recent"], strict=True,
+        )
+    ]  # fmt: skip
+    summary = H.emerging_summary(result, slice_label=slice_names[slice_months])
+    with map_col:
+        layers = [M.cell_layer(result, grid, colours, tips, layer_id="emerging"), *outline_layers]
+        st.pydeck_chart(M.make_deck(layers, bounds, basemap=base), key="hot_emerging_map", alt=summary)
+    with side_col:
+        n = int(result["n_slices"].iloc[0])
+        st.markdown(f"**Emerging and persistent hot spots, {period.label}.** {summary}")
+        st.caption(
+            f"Parameters: {grid.cell_size:,.0f} m cells; Gi* in each of {n} equal {slice_names[slice_months]} "
+            f"slices; the last {H.n_recent(n)} slice(s) are 'recent'. Persistent: hot in ≥ 80% of slices; "
+            "emerging: hot in < 10% of older and ≥ 20% of recent slices; former: hot in ≥ 10% of older and "
+            "< 10% of recent; intermittent: hot in ≥ 10% overall (the same for cold spots)."
+        )
+        U.legend(legend, title="Pattern")
+        named = result.loc[result["class"] != "No pattern"].sort_values(
+            ["class", "hot_slices"], ascending=[True, False]
+        )
+        table = pd.DataFrame(
+            {
+                "Pattern": named["class"],
+                "Area": named["area_name"] + " (" + named["area_code"] + ")",
+                "Cell": named["cell_id"],
+                "Hot slices": named["hot_slices"].astype(str) + f" of {n}",
+                "Recent hot": named["hot_recent"],
+                "Count": named["count"],
+            }
+        )
+        st.dataframe(table, hide_index=True, width="stretch", height=320)
+        download_buttons(result, f"emerging_{period.start:%Y%m}", key="hot-emerging")
+
+source_caption(dataset, period, extra="Maps drawn without a basemap." if base is None else "")
+
+# -------------------------------------------------------------------------------- concentration
+st.subheader("Concentration")
+conc_size: float | None = None
+cells_now = U.counts_for(key, spec, conc_size, "square")
+conc_cells = H.concentration(cells_now["count"], unit="cells")
+conc_areas = (
+    H.concentration(measures["count"], unit=f"{area_label}s")
+    if measures is not None
+    else conc_cells.iloc[0:0]
+)
+prev_gi = U.gistar_for(key, prev_spec, conc_size, False)
+pai = H.prediction_accuracy(prev_gi, cells_now)
+c1, c2 = st.columns(2)
+with c1:
+    st.markdown(H.concentration_summary(conc_cells, conc_areas))
+    conc = pd.concat([conc_cells, conc_areas], ignore_index=True)
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Unit": conc["unit"],
+                "Top": conc["top_pct"].map("{:.0f}%".format),
+                "Units in top": conc["n_top"].astype(str) + " of " + conc["n_units"].astype(str),
+                "Incidents in top": conc["count_top"].map("{:,.0f}".format),
+                "Share": conc["share_pct"].map(lambda v: "n/a" if pd.isna(v) else f"{v:.1f}%"),
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    download_buttons(conc, "concentration", key="hot-conc")
+with c2:
+    st.markdown(H.pai_summary(pai, previous_label=comparison.label, current_label=period.label))
+    row = pai.iloc[0]
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Measure": ["Hot-spot cells (95%+)", "Share of area", "Share of incidents (hit rate)", "PAI"],
+                "Value": [
+                    f"{int(row['hot_cells']):,}",
+                    "n/a" if pd.isna(row["area_share_pct"]) else f"{row['area_share_pct']:.1f}%",
+                    "n/a" if pd.isna(row["hit_rate_pct"]) else f"{row['hit_rate_pct']:.1f}%",
+                    "n/a" if pd.isna(row["pai"]) else f"{row['pai']:.2f}",
+                ],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    st.caption(
+        "PAI = share of this period's incidents in last period's Gi* hot spots (95%+) ÷ their share of the "
+        f"area; automatic cell size ({default_size:,.0f} m)."
+    )
+
+if measures is None:
+    st.stop()
+
+# ------------------------------------------------------------------------------------- top areas
+st.subheader(f"Top {area_label}s")
+top = H.top_areas(measures, n=10)
+ups = H.greatest_changes(measures, direction="increase")
+downs = H.greatest_changes(measures, direction="decrease")
+if len(top):
+    first = top.iloc[0]
+    sentence = (
+        f"{first['area']} has the most {what}: {first['count']:,}, {first['share_pct']:.1f}% of the total."
+    )
+    if len(ups):
+        u = ups.iloc[0]
+        sentence += f" The greatest increase is in {u['area']}, up {u['change']:,} from {u['previous']:,}."
+    if len(downs):
+        d = downs.iloc[0]
+        sentence += f" The greatest decrease is in {d['area']}, down {-d['change']:,} from {d['previous']:,}."
+    st.markdown(sentence)
+st.dataframe(
+    U.top_table(top, current_label=period.short_label, previous_label=comparison.short_label),
+    hide_index=True,
+    width="stretch",
+)
+download_buttons(top, f"top_{area_label}s_{period.start:%Y%m}_{period.end:%Y%m}", key="hot-top")
+c1, c2 = st.columns(2)
+with c1:
+    st.markdown("**Greatest increases**")
+    st.dataframe(
+        U.top_table(ups, current_label=period.short_label, previous_label=comparison.short_label),
+        hide_index=True,
+        width="stretch",
+    )
+with c2:
+    st.markdown("**Greatest decreases**")
+    st.dataframe(
+        U.top_table(downs, current_label=period.short_label, previous_label=comparison.short_label),
+        hide_index=True,
+        width="stretch",
+    )
+
+# ------------------------------------------------------------------------------------ drill-down
+st.subheader(f"{area_label.capitalize()} drill-down")
+codes = measures["area_code"].tolist()
+names_by_code = dict(zip(measures["area_code"], measures["area_name"], strict=True))
+if st.session_state.get("hot_drill") not in codes:
+    st.session_state["hot_drill"] = codes[0]
+code = st.selectbox(
+    f"Choose a {area_label} (or click one on the {VIEWS['areas'].lower()} map)",
+    codes,
+    format_func=lambda c: f"{names_by_code[c]} ({c})",
+    key="hot_drill",
+)
+row = measures.set_index("area_code").loc[code]
+change = test_change(int(row["count"]), int(row["previous"]))
+st.markdown(
+    f"**{names_by_code[code]} ({code})**: {int(row['count']):,} {what} in {period.label} "
+    f"({row['share_pct']:.1f}% of the total, rank {int(row['rank'])} of {len(measures)}); "
+    f"{fmt_change(row['count'] - row['previous'])} ({U.pct_or_new(row['pct_change'])}) on "
+    f"{int(row['previous']):,} in {comparison.label}, {change.describe()}."
+    + (" Small numbers: treat the change with care." if change.small_numbers else "")
+)
+both = filter_incidents(
+    dataset.incidents, dataset.groups, group=filters.group, crime_types=filters.crime_types, areas=(code,)
+)
+months = comparison.months.union(period.months)
+monthly = H.area_monthly(both.loc[both["month"].isin(months)], code, months)
+monthly["period"] = ["This period" if m in set(period.months) else "Comparison" for m in monthly["month"]]
+d1, d2 = st.columns(2)
+with d1:
+    chart = (
+        alt.Chart(monthly)
+        .mark_bar()
+        .encode(
+            x=alt.X("month:T", title="Month"),
+            y=alt.Y("count:Q", title="Incidents per month"),
+            color=alt.Color("period:N", scale=alt.Scale(range=["#bdbdbd", "#0072B2"]), title=None),
+            tooltip=[alt.Tooltip("month:T", format="%b %Y"), alt.Tooltip("count:Q", format=",")],
+        )
+        .properties(height=260, title=f"{names_by_code[code]}: {label} per month")
+    )
+    st.altair_chart(chart, width="stretch")
+    peak = monthly.loc[monthly["count"].idxmax()]
+    st.caption(f"Highest month: {peak['month']:%b %Y} with {int(peak['count']):,}.")
+    st.dataframe(
+        monthly.assign(month=monthly["month"].dt.strftime("%b %Y")),
+        hide_index=True,
+        width="stretch",
+        height=200,
+    )
+    download_buttons(monthly, f"{code}_monthly", key="hot-monthly")
+with d2:
+    mix = H.area_crime_mix(current_inc, code)
+    st.markdown(f"**Crime mix, {period.label}**")
+    if len(mix) and mix["count"].sum():
+        st.caption(
+            f"{mix.iloc[0]['crime_type']} is the largest type: {mix.iloc[0]['share_pct']:.1f}% of the {area_label}'s total."
+        )
+    st.dataframe(
+        mix.assign(share_pct=mix["share_pct"].map("{:.1f}%".format)).rename(
+            columns={"crime_type": "Crime type", "count": "Count", "share_pct": "Share"}
+        ),
+        hide_index=True,
+        width="stretch",
+        height=200,
+    )
+    download_buttons(mix, f"{code}_crime_mix", key="hot-mix")
+    st.markdown("**Top repeat locations**")
+    locs = H.top_locations(current_inc, code)
+    if dataset.is_demo or "police.uk" in dataset.source:
+        st.caption("police.uk locations are snapped map points ('On or near …'), not addresses.")
+    st.dataframe(
+        locs.assign(share_pct=locs["share_pct"].map("{:.1f}%".format)).rename(
+            columns={"location": "Location", "count": "Count", "share_pct": "Share of the area"}
+        ),
+        hide_index=True,
+        width="stretch",
+        height=200,
+    )
+    download_buttons(locs, f"{code}_locations", key="hot-locs")
+source_caption(dataset, period, extra=f"Compared with {comparison.label}.")

@@ -1,0 +1,121 @@
+"""AppTest of the Hotspots page: runs on the demo, and changing measure, method and filters works."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.app.conftest import ROOT, assert_no_errors
+
+PAGE = "pages/hotspots.py"
+
+
+def open_page() -> AppTest:
+    """app.py with the Hotspots page chosen before the first run, so the sidebar filters stay in the
+    element tree (after run -> switch_page -> run, AppTest drops app.py's sidebar widgets)."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    at.switch_page(PAGE)
+    at.run()
+    return at
+
+
+def texts(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown) + "\n" + "\n".join(c.value for c in at.caption)
+
+
+@pytest.fixture
+def page(demo_env: None) -> AppTest:
+    at = open_page()
+    assert_no_errors(at)
+    return at
+
+
+def test_page_answers_where_first(page: AppTest) -> None:
+    headline = page.markdown[0].value
+    assert headline.startswith("### There were ")
+    assert "Hemel Hempstead Central (D1A) had the most of any beat" in headline
+    assert "Demo data" in page.info[0].value
+    # the top-beats table and its increases/decreases
+    areas = [df.value for df in page.dataframe if "Area" in df.value.columns and "Rank" in df.value.columns]
+    assert areas and areas[-3]["Area"].iloc[0] == "Hemel Hempstead Central (D1A)"
+    assert "Click a beat" in texts(page)
+
+
+def test_changing_measure_and_classification(page: AppTest) -> None:
+    assert "**Count," in texts(page)
+    page.selectbox(key="hot_measure").set_value("rate").run()
+    assert_no_errors(page)
+    assert "**Rate per 1,000 residents," in texts(page)
+    assert "per 1,000" in texts(page)
+    page.selectbox(key="hot_measure").set_value("pct_change").run()
+    page.selectbox(key="hot_scheme").set_value("natural_breaks").run()
+    assert_no_errors(page)
+    body = texts(page)
+    assert "greatest increase" in body.lower() or "greatest decrease" in body.lower()
+    assert "−" in body or "+" in body  # signed legend labels of the diverging scale
+    page.selectbox(key="hot_measure").set_value("share_pct").run()
+    page.select_slider(key="hot_k").set_value(3).run()
+    assert_no_errors(page)
+
+
+def test_changing_density_method(page: AppTest) -> None:
+    page.radio(key="hot_view").set_value("density").run()
+    assert_no_errors(page)
+    assert "square cells (automatic)" in texts(page)
+    page.radio(key="hot_method").set_value("kde").run()
+    assert_no_errors(page)
+    body = texts(page)
+    assert "Quartic kernel, bandwidth" in body and "incidents per km²" in body
+    page.select_slider(key="hot_mult").set_value(2.0).run()
+    assert "× 2" in texts(page)
+    page.radio(key="hot_method").set_value("hex").run()
+    page.selectbox(key="hot_cell_density").set_value(500.0).run()
+    assert_no_errors(page)
+    assert "500 m hexagons of equal area (chosen)" in texts(page)
+    page.toggle(key="hot_points").set_value(True).run()
+    assert_no_errors(page)
+    assert any("snapped" in w.value for w in page.warning)
+
+
+def test_gistar_and_emerging_views(page: AppTest) -> None:
+    page.radio(key="hot_view").set_value("gistar").run()
+    assert_no_errors(page)
+    body = texts(page)
+    assert "cells are hot spots at 99% confidence" in body
+    assert "no false-discovery-rate correction" in body
+    page.toggle(key="hot_fdr").set_value(True).run()
+    assert "Benjamini–Hochberg FDR correction applied" in texts(page)
+    page.radio(key="hot_view").set_value("emerging").run()
+    assert_no_errors(page)
+    body = texts(page)
+    assert "Hot-spot cells:" in body and "4 quarter slices" in body
+    pattern_tables = [df.value for df in page.dataframe if "Pattern" in df.value.columns]
+    assert pattern_tables
+    persistent = pattern_tables[0].loc[pattern_tables[0]["Pattern"] == "Persistent hot spot", "Area"]
+    assert persistent.str.contains("(D1A)", regex=False).any()  # the planted town-centre hot spot
+
+
+def test_filters_change_the_page(page: AppTest) -> None:
+    before = page.markdown[0].value
+    page.sidebar.selectbox(key="f_group").set_value("Burglary").run()
+    assert_no_errors(page)
+    after = page.markdown[0].value
+    assert after != before and "(Burglary)" in after
+    page.selectbox(key="hot_measure").set_value("rate").run()
+    assert "per 1,000 households" in texts(page)  # burglary rates use households
+    page.sidebar.multiselect(key="f_areas").set_value(["D1A", "D1B"]).run()
+    assert page.session_state["filters"].areas == ("D1A", "D1B")
+    assert_no_errors(page)
+    assert "Only the selected beats are shown" in texts(page)
+    drill = page.selectbox(key="hot_drill")
+    assert len(drill.options) == 2 and all(o.endswith(("(D1A)", "(D1B)")) for o in drill.options)
+
+
+def test_drill_down_shows_area_detail(page: AppTest) -> None:
+    page.selectbox(key="hot_drill").set_value("D2A").run()
+    assert_no_errors(page)
+    body = texts(page)
+    assert "(D2A)**:" in body
+    assert "Top repeat locations" in body
+    assert any("Location" in df.value.columns for df in page.dataframe)
+    assert any("Crime type" in df.value.columns for df in page.dataframe)
