@@ -12,7 +12,8 @@ given the ``incidents`` argument is not read and may be ``None``.
 
 Filters are the same everywhere (see :func:`csp_data.model.filter_incidents`): ``group`` (a crime group
 name from the crime-groups config; ``None`` = no group filter, ASB included), ``crime_types`` (exact
-crime-type names), ``period`` (inclusive months) and ``areas`` (area codes).
+crime-type names), ``period`` (inclusive months), ``areas`` (area codes) and ``partnerships``
+(partnership names: for an engine holding many partnerships, e.g. a national police.uk import).
 
 Zero counts are data: every function documents which categories are kept with a count of 0.
 """
@@ -53,6 +54,7 @@ class Selection:
     crime_types: tuple[str, ...] = ()
     period: Period | None = None
     areas: tuple[str, ...] = ()
+    partnerships: tuple[str, ...] = ()
 
     @classmethod
     def of(
@@ -61,12 +63,19 @@ class Selection:
         crime_types: Sequence[str] = (),
         period: Period | None = None,
         areas: Sequence[str] = (),
+        partnerships: Sequence[str] = (),
     ) -> Selection:
         """Build a selection, normalising sequences to tuples and checking their types."""
-        for name, value in (("crime_types", crime_types), ("areas", areas)):
+        for name, value in (("crime_types", crime_types), ("areas", areas), ("partnerships", partnerships)):
             if isinstance(value, str):
                 raise ValueError(f"{name}: expected a sequence of strings, got the string {value!r}")
-        return cls(group=group, crime_types=tuple(crime_types), period=period, areas=tuple(areas))
+        return cls(
+            group=group,
+            crime_types=tuple(crime_types),
+            period=period,
+            areas=tuple(areas),
+            partnerships=tuple(partnerships),
+        )
 
 
 def _require_columns(incidents: pd.DataFrame | None, columns: Sequence[str], argument: str) -> pd.DataFrame:
@@ -105,7 +114,17 @@ def selection_mask(incidents: pd.DataFrame, groups: CrimeGroups, selection: Sele
         mask &= selection.period.contains(incidents["month"]).fillna(False).astype(bool)
     if selection.areas:
         mask &= incidents["area_code"].isin(list(selection.areas)).fillna(False).astype(bool)
+    if selection.partnerships:
+        mask &= incidents["partnership"].isin(list(selection.partnerships)).fillna(False).astype(bool)
     return mask
+
+
+def _frame_areas(incidents: pd.DataFrame, partnerships: tuple[str, ...]) -> list[str]:
+    """Every area code of the incidents (of ``partnerships`` when given)."""
+    codes = incidents["area_code"]
+    if partnerships:
+        codes = codes[incidents["partnership"].isin(list(partnerships)).fillna(False).astype(bool)]
+    return codes.dropna().unique().tolist()
 
 
 def _known_months(
@@ -147,6 +166,7 @@ def count_by(
     crime_types: Sequence[str] = (),
     period: Period | None = None,
     areas: Sequence[str] = (),
+    partnerships: Sequence[str] = (),
     known_areas: Sequence[str] = (),
     engine: Engine | None = None,
 ) -> pd.DataFrame:
@@ -161,7 +181,7 @@ def count_by(
         ``lsoa`` (lsoa_code), ``partnership``; an empty sequence gives the one-row total.
     groups
         The crime-groups config used for ``group``.
-    group, crime_types, period, areas
+    group, crime_types, period, areas, partnerships
         Filters (module docstring). ``group=None`` applies no group filter.
     known_areas
         Extra area codes that get a zero row when ``by == ["area"]`` (e.g. ``dataset.areas.area_code``,
@@ -177,7 +197,8 @@ def count_by(
         with at least one incident are listed, except when a single field is requested:
         ``["month"]`` lists every month of ``period`` (or, without a period, every month from the first
         to the last month of all incidents) and ``["area"]`` lists every area in ``areas`` (or, without
-        an area filter, every area code of all incidents plus ``known_areas``), with 0 where none match.
+        an area filter, every area code of all incidents -- of ``partnerships`` when given -- plus
+        ``known_areas``), with 0 where none match.
 
     Raises
     ------
@@ -196,7 +217,7 @@ def count_by(
     [2, 0, 1]
     """
     fields = _check_fields(by)
-    sel = Selection.of(group, crime_types, period, areas)
+    sel = Selection.of(group, crime_types, period, areas, partnerships)
     if isinstance(known_areas, str):
         raise ValueError(f"known_areas: expected a sequence of strings, got the string {known_areas!r}")
     if sel.group is not None:
@@ -205,9 +226,17 @@ def count_by(
     if engine is not None:
         raw = engine.count_by(columns, groups=groups, selection=sel)
         month_min, month_max = engine.month_bounds()
-        all_areas: Sequence[str] = engine.area_codes() if "area" in fields and not sel.areas else ()
+        all_areas: Sequence[str] = (
+            engine.area_codes(sel.partnerships) if "area" in fields and not sel.areas else ()
+        )
     else:
-        needed = ["crime_type", "crime_group", "month", "area_code"]
+        needed = [
+            "crime_type",
+            "crime_group",
+            "month",
+            "area_code",
+            *(["partnership"] if partnerships else []),
+        ]
         inc = _require_columns(incidents, [*needed, *(c for c in columns if c not in needed)], "incidents")
         sub = inc.loc[selection_mask(inc, groups, sel), columns]
         if columns:
@@ -216,7 +245,7 @@ def count_by(
             raw = pd.DataFrame({"count": [len(sub)]})
         month_min = inc["month"].min() if len(inc) else None
         month_max = inc["month"].max() if len(inc) else None
-        all_areas = inc["area_code"].dropna().unique().tolist() if "area" in fields and not sel.areas else ()
+        all_areas = _frame_areas(inc, sel.partnerships) if "area" in fields and not sel.areas else ()
     known: Sequence[object] | None = None
     if fields == ["month"]:
         known = list(_known_months(month_min, month_max, sel.period))
@@ -234,6 +263,7 @@ def choropleth_counts(
     group: str | None = None,
     crime_types: Sequence[str] = (),
     areas: Sequence[str] = (),
+    partnerships: Sequence[str] = (),
     known_areas: Sequence[str] = (),
     engine: Engine | None = None,
 ) -> pd.DataFrame:
@@ -244,16 +274,23 @@ def choropleth_counts(
     pandas.DataFrame
         ``area_code`` (string), ``current``, ``previous`` (int64; ``previous`` is 0 without a comparison),
         one row per area: every area in ``areas`` when given, else every area code of all incidents
-        plus ``known_areas``, zeros kept; sorted by ``area_code``. Incidents with no area code are left out.
+        (of ``partnerships`` when given) plus ``known_areas``, zeros kept; sorted by ``area_code``. Incidents with no area code are left out.
     """
-    sel = Selection.of(group, crime_types, None, areas)
+    sel = Selection.of(group, crime_types, None, areas, partnerships)
     if sel.group is not None:
         groups.members(sel.group)
     if engine is not None:
         raw = engine.choropleth(groups=groups, selection=sel, period=period, comparison=comparison)
-        all_areas: Sequence[str] = engine.area_codes() if not sel.areas else ()
+        all_areas: Sequence[str] = engine.area_codes(sel.partnerships) if not sel.areas else ()
     else:
-        inc = _require_columns(incidents, ["crime_type", "crime_group", "month", "area_code"], "incidents")
+        needed = [
+            "crime_type",
+            "crime_group",
+            "month",
+            "area_code",
+            *(["partnership"] if partnerships else []),
+        ]
+        inc = _require_columns(incidents, needed, "incidents")
         sub = inc.loc[selection_mask(inc, groups, sel) & inc["area_code"].notna()]
         cur = sub.loc[period.contains(sub["month"]).fillna(False).astype(bool)].groupby("area_code").size()
         if comparison is not None:
@@ -263,7 +300,7 @@ def choropleth_counts(
             prev = pd.Series(dtype="int64")
         raw = pd.concat([cur.rename("current"), prev.rename("previous")], axis=1).reset_index()
         raw = raw.rename(columns={raw.columns[0]: "area_code"})
-        all_areas = inc["area_code"].dropna().unique().tolist() if not sel.areas else ()
+        all_areas = _frame_areas(inc, sel.partnerships) if not sel.areas else ()
     known = list(sel.areas) if sel.areas else list(dict.fromkeys([*all_areas, *known_areas]))
     out = raw[["area_code", "current", "previous"]].astype({"area_code": "string"})
     out = out.set_index("area_code").reindex(
@@ -304,6 +341,7 @@ def grid_counts(
     crime_types: Sequence[str] = (),
     period: Period | None = None,
     areas: Sequence[str] = (),
+    partnerships: Sequence[str] = (),
     engine: Engine | None = None,
 ) -> pd.DataFrame:
     """Incident counts per grid cell, cell = (floor((x - x0) / cell_size), floor((y - y0) / cell_size)).
@@ -315,7 +353,7 @@ def grid_counts(
         col (so ``count.to_numpy().reshape(n_rows, n_cols)`` is the raster, row 0 at the south).
         Incidents without coordinates or outside the grid are not counted.
     """
-    sel = Selection.of(group, crime_types, period, areas)
+    sel = Selection.of(group, crime_types, period, areas, partnerships)
     if sel.group is not None:
         groups.members(sel.group)
     if engine is not None:
@@ -324,9 +362,8 @@ def grid_counts(
         rows = raw["row"].to_numpy(dtype="int64")
         counts = raw["count"].to_numpy(dtype="int64")
     else:
-        inc = _require_columns(
-            incidents, ["crime_type", "crime_group", "month", "area_code", "x", "y"], "incidents"
-        )
+        needed = ["crime_type", "crime_group", "month", "area_code", "x", "y"]
+        inc = _require_columns(incidents, [*needed, *(["partnership"] if partnerships else [])], "incidents")
         sub = inc.loc[selection_mask(inc, groups, sel)]
         x = sub["x"].to_numpy(dtype="float64", na_value=np.nan)
         y = sub["y"].to_numpy(dtype="float64", na_value=np.nan)
@@ -408,6 +445,7 @@ def priority_totals(
     period: Period,
     comparison: Period,
     areas: Sequence[str] = (),
+    partnerships: Sequence[str] = (),
     engine: Engine | None = None,
 ) -> pd.DataFrame:
     """Totals per crime group for the period and its comparison (the priority table's counts).
@@ -422,13 +460,20 @@ def priority_totals(
     names = list(dict.fromkeys(group_names))
     for g in names:
         groups.members(g)
-    sel = Selection.of(None, (), None, areas)
+    sel = Selection.of(None, (), None, areas, partnerships)
     if engine is not None:
         raw = engine.priority_totals(
             groups=groups, group_names=names, period=period, comparison=comparison, selection=sel
         )
     else:
-        inc = _require_columns(incidents, ["crime_type", "crime_group", "month", "area_code"], "incidents")
+        needed = [
+            "crime_type",
+            "crime_group",
+            "month",
+            "area_code",
+            *(["partnership"] if partnerships else []),
+        ]
+        inc = _require_columns(incidents, needed, "incidents")
         sub = inc.loc[selection_mask(inc, groups, sel)]
         in_cur = period.contains(sub["month"]).fillna(False).astype(bool)
         in_prev = comparison.contains(sub["month"]).fillna(False).astype(bool)

@@ -195,9 +195,15 @@ class Engine:
         """First and last month of all incidents (None when there are none)."""
         return self._month_min, self._month_max
 
-    def area_codes(self) -> list[str]:
-        """Every distinct area code of all incidents."""
-        return list(self._area_codes)
+    def area_codes(self, partnerships: Sequence[str] = ()) -> list[str]:
+        """Every distinct area code of all incidents (of ``partnerships`` when given)."""
+        if not partnerships:
+            return list(self._area_codes)
+        rows = self._query(
+            f"SELECT DISTINCT area_code FROM {self._relation} "
+            f"WHERE area_code IS NOT NULL AND {sql_in('partnership', partnerships)}"
+        ).fetchall()
+        return [r[0] for r in rows]
 
     def crime_types(self) -> list[str]:
         """Every distinct crime type of all incidents."""
@@ -230,6 +236,8 @@ class Engine:
             parts.append(sql_period(selection.period))
         if selection.areas:
             parts.append(sql_in("area_code", selection.areas))
+        if selection.partnerships:
+            parts.append(sql_in("partnership", selection.partnerships))
         return " AND ".join(parts) if parts else "TRUE"
 
     # ------------------------------------------------------------------------------------------ queries
@@ -333,7 +341,6 @@ class Engine:
         *,
         groups: CrimeGroups,
         selection: Selection,
-        partnerships: Sequence[str] = (),
         limit: int | None = None,
     ) -> pd.DataFrame:
         """The filtered incidents' ``columns`` as a pandas frame (e.g. x, y of one partnership for KDE).
@@ -344,8 +351,6 @@ class Engine:
         if bad:
             raise ValueError(f"columns: unknown column(s) {bad}; expected some of {list(QUERY_COLUMNS)}")
         where = self.where_sql(groups, selection)
-        if partnerships:
-            where += " AND " + sql_in("partnership", partnerships)
         lim = f" LIMIT {int(limit)}" if limit is not None else ""
         return self.sql(f"SELECT {', '.join(columns)} FROM {self._relation} WHERE {where}{lim}")
 

@@ -119,6 +119,15 @@ class TestCountByOutputs:
         assert out["area"].tolist() == ["A", "B", "C", "Z"]
         assert out["count"].tolist() == [0, 1, 0, 0]
 
+    def test_partnership_filter_lists_its_areas(self) -> None:
+        out = count_by(SMALL, ["area"], groups=GROUPS, partnerships=["Watford"])
+        assert out["area"].tolist()[:2] == ["A", "C"] and pd.isna(out["area"].iloc[2])
+        assert out["count"].tolist() == [1, 1, 1]
+
+    def test_partnerships_as_string(self) -> None:
+        with pytest.raises(ValueError, match="partnerships: expected a sequence of strings"):
+            count_by(SMALL, ["area"], groups=GROUPS, partnerships="Watford")
+
     def test_area_filter_lists_only_those_areas(self) -> None:
         out = count_by(SMALL, ["area"], groups=GROUPS, areas=["C", "A"])
         assert out["area"].tolist() == ["A", "C"]

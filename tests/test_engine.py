@@ -71,6 +71,7 @@ periods = st.sampled_from(
 )
 area_filters = st.sampled_from([(), ("A",), ("B", "O'Brien"), ("Z",)])
 type_filters = st.sampled_from([(), ("Burglary",), ("Burglary dwelling", "Robbery")])
+part_filters = st.sampled_from([(), ("Dacorum",), ("Watford", "Luton")])
 by_choice = st.lists(st.sampled_from(list(FIELDS)), unique=True, max_size=3)
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -79,9 +80,16 @@ PREV = Period(pd.Timestamp("2020-10-01"), pd.Timestamp("2020-12-01"))
 
 
 @SETTINGS
-@given(frames, by_choice, group_choice, type_filters, periods, area_filters)
-def test_count_by_engine_equals_baseline(df, by, group, types, period, areas) -> None:
-    kwargs = {"groups": GROUPS, "group": group, "crime_types": types, "period": period, "areas": areas}
+@given(frames, by_choice, group_choice, type_filters, periods, area_filters, part_filters)
+def test_count_by_engine_equals_baseline(df, by, group, types, period, areas, parts) -> None:
+    kwargs = {
+        "groups": GROUPS,
+        "group": group,
+        "crime_types": types,
+        "period": period,
+        "areas": areas,
+        "partnerships": parts,
+    }
     engine = Engine.from_frame(df)
     expected = count_by(df, by, **kwargs, known_areas=["K"])
     got = count_by(None, by, **kwargs, known_areas=["K"], engine=engine)
@@ -89,21 +97,31 @@ def test_count_by_engine_equals_baseline(df, by, group, types, period, areas) ->
 
 
 @SETTINGS
-@given(frames, group_choice, area_filters, st.booleans())
-def test_choropleth_engine_equals_baseline(df, group, areas, with_comparison) -> None:
+@given(frames, group_choice, area_filters, st.booleans(), part_filters)
+def test_choropleth_engine_equals_baseline(df, group, areas, with_comparison, parts) -> None:
     comparison = PREV if with_comparison else None
-    kwargs = {"groups": GROUPS, "period": P, "comparison": comparison, "group": group, "areas": areas}
+    kwargs = {
+        "groups": GROUPS,
+        "period": P,
+        "comparison": comparison,
+        "group": group,
+        "areas": areas,
+        "partnerships": parts,
+    }
     expected = choropleth_counts(df, **kwargs)
     got = choropleth_counts(None, **kwargs, engine=Engine.from_frame(df))
     pd.testing.assert_frame_equal(got, expected)
 
 
 @SETTINGS
-@given(frames, group_choice, periods, st.sampled_from([37.5, 100.0, 333.3]), st.floats(-200, 200))
-def test_grid_engine_equals_baseline(df, group, period, cell, x0) -> None:
+@given(
+    frames, group_choice, periods, st.sampled_from([37.5, 100.0, 333.3]), st.floats(-200, 200), part_filters
+)
+def test_grid_engine_equals_baseline(df, group, period, cell, x0, parts) -> None:
     grid = Grid(x0=x0, y0=-100.0, cell_size=cell, n_cols=7, n_rows=5)
-    expected = grid_counts(df, grid, groups=GROUPS, group=group, period=period)
-    got = grid_counts(None, grid, groups=GROUPS, group=group, period=period, engine=Engine.from_frame(df))
+    kwargs = {"groups": GROUPS, "group": group, "period": period, "partnerships": parts}
+    expected = grid_counts(df, grid, **kwargs)
+    got = grid_counts(None, grid, **kwargs, engine=Engine.from_frame(df))
     pd.testing.assert_frame_equal(got, expected)
 
 
@@ -121,19 +139,18 @@ def test_group_month_counts_engine_equals_baseline(df, parts) -> None:
 
 
 @SETTINGS
-@given(frames, area_filters)
-def test_priority_totals_engine_equals_baseline(df, areas) -> None:
-    names = GROUPS.names()
-    expected = priority_totals(df, groups=GROUPS, group_names=names, period=P, comparison=PREV, areas=areas)
-    got = priority_totals(
-        None,
-        groups=GROUPS,
-        group_names=names,
-        period=P,
-        comparison=PREV,
-        areas=areas,
-        engine=Engine.from_frame(df),
-    )
+@given(frames, area_filters, part_filters)
+def test_priority_totals_engine_equals_baseline(df, areas, parts) -> None:
+    kwargs = {
+        "groups": GROUPS,
+        "group_names": GROUPS.names(),
+        "period": P,
+        "comparison": PREV,
+        "areas": areas,
+        "partnerships": parts,
+    }
+    expected = priority_totals(df, **kwargs)
+    got = priority_totals(None, **kwargs, engine=Engine.from_frame(df))
     pd.testing.assert_frame_equal(got, expected)
 
 
@@ -166,7 +183,7 @@ def test_fetch_bounded() -> None:
     engine = Engine.from_frame(SMALL)
     out = engine.fetch(["x", "y"], groups=GROUPS, selection=Selection.of(group=ALL_CRIME), limit=1)
     assert len(out) == 1
-    everything = engine.fetch(["x"], groups=GROUPS, selection=Selection(), partnerships=["Watford"])
+    everything = engine.fetch(["x"], groups=GROUPS, selection=Selection.of(partnerships=["Watford"]))
     assert everything["x"].tolist() == [5.0]
 
 
