@@ -124,14 +124,16 @@ def trend_chart(
     dashes = {partnership: [1, 0], avg_name: [1, 0], "County average": [6, 4]}
     if avg_name == "County average":
         colours[avg_name], dashes[avg_name] = MSG_COLOUR, [1, 0]
+    # one legend: colour and dash share the field and title, so Vega-Lite merges them (dashed county line)
+    legend = alt.Legend(orient="top", direction="horizontal", symbolType="stroke", symbolStrokeWidth=3,
+                        symbolSize=400, labelFontSize=12)
     color = alt.Color(
         "series:N", title=None, sort=series_names,
-        scale=alt.Scale(domain=series_names, range=[colours[s] for s in series_names]),
-        legend=alt.Legend(orient="top", direction="horizontal"),
+        scale=alt.Scale(domain=series_names, range=[colours[s] for s in series_names]), legend=legend,
     )
     dash = alt.StrokeDash(
-        "series:N", title=None, scale=alt.Scale(domain=series_names, range=[dashes[s] for s in series_names]),
-        legend=None,
+        "series:N", title=None, sort=series_names,
+        scale=alt.Scale(domain=series_names, range=[dashes[s] for s in series_names]), legend=legend,
     )
     layers: list[alt.Chart] = []
     if view == "rate":

@@ -5,6 +5,8 @@ Thin page: read the dataset and filters -> csp_data.comparators / csp_data.trend
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import streamlit as st
 
@@ -69,7 +71,7 @@ def _positions(
 def _short_source(dataset: Dataset) -> str:
     if dataset.is_demo:
         return "synthetic demo data"
-    text = dataset.source.split("(")[0].split(".")[0].strip().rstrip(",")
+    text = re.split(r"\s\(|\.\s", dataset.source)[0].strip().rstrip(",.")
     return text[:70] or dataset.name
 
 
@@ -282,9 +284,16 @@ series = monthly_counts(dataset.incidents, groups, group, covered=covered)
 pairs = month_pairs(series)
 if yoy["previous"].isna().all() and len(pairs):
     st.markdown(f"What can be compared: {group} in the months that have the same month a year earlier.")
-    st.dataframe(pairs.assign(month=pairs["month"].dt.strftime("%b %Y"),
-                              previous_month=pairs["previous_month"].dt.strftime("%b %Y")),
-                 hide_index=True, width="stretch")
+    st.dataframe(pd.DataFrame({
+        "Month": pairs["month"].dt.strftime("%b %Y"),
+        "A year earlier": pairs["previous_month"].dt.strftime("%b %Y"),
+        "Count a year earlier": pairs["previous"].map(lambda v: _fmt(v, 0)),
+        "Count": pairs["current"].map(lambda v: _fmt(v, 0)),
+        "Change": pairs["change"].map(lambda v: f"{v:+,.0f}"),
+        "% change": pairs["pct_label"],
+        "Significance": pairs["significance"],
+        "Small numbers": pairs["small_numbers"].map({True: "⚠ yes", False: ""}),
+    }), hide_index=True, width="stretch")
 
 # ---------------------------------------------------------------------------------------- seasonality
 st.subheader(f"Seasonality: {group}")
