@@ -145,7 +145,7 @@ def volume_sentences(row: Mapping[str, Any], *, noun: str, period: Period, compa
     if not _is_number(row["previous"]):
         return [
             f"{lead}.",
-            f"No comparison with {comparison.label} can be made: {_na_reason(row['previous'])}.",
+            f"No comparison with {comparison.label} can be made ({_na_reason(row['previous'])}).",
         ]
     clause = change_clause(
         current,

@@ -741,13 +741,13 @@ def measure_priority(
     cur_cov = _months_covered(dataset, period)
     current_note = ""
     if cur_cov < period.n_months:
-        current_note = f"the data cover {cur_cov} of the {period.n_months} months of {period.label}"
+        current_note = f"only {cur_cov} of the {period.n_months} months of {period.label} are in the data"
     cmp_cov = _months_covered(dataset, comparison)
     previous: int | None = None
     change: ChangeTest | None = None
     previous_note = ""
     if cmp_cov < comparison.n_months:
-        previous_note = f"the data cover {cmp_cov} of the {comparison.n_months} months of {comparison.label}"
+        previous_note = f"only {cmp_cov} of {comparison.n_months} months in the data"
     elif cur_cov < period.n_months:
         previous = _count(dataset, group, comparison)
         previous_note = f"current period incomplete ({cur_cov} of {period.n_months} months)"

@@ -41,6 +41,11 @@ RISK_COLOURS = {
     "High": ("#C85200", "#FFFFFF"),
     NOT_SCORED: ("#EEEEEE", "#333333"),
 }
+#: Screen order: the answer (risk and its parts) first, the evidence after, the reason last.
+SHOWN = [
+    "Priority", "Risk", "Score", "Likelihood", "Impact", "Previous", "Current", "Change", "% change",
+    "Significant", "Rate", "MSG average", "MSG rank", "County rank", "Why",
+]  # fmt: skip
 WEIGHT_HELP = {
     "trend": "% change on the comparison period and its significance test",
     "msg": "rate against the MSG average (z within the band)",
@@ -50,7 +55,7 @@ WEIGHT_HELP = {
 
 def _md(text: str) -> str:
     """Plain text safe for st.markdown (no accidental maths or emphasis)."""
-    return text.replace("$", "\\$").replace("*", "\\*").replace("_", "\\_")
+    return text.replace("$", "\\$")
 
 
 def _defaults() -> RiskConfig:
@@ -173,7 +178,7 @@ changed = (
 if changed:
     st.info("Scoring settings changed for this session (see Scoring settings below); the table uses them.")
 
-shown = display_table(table)
+shown = display_table(table)[SHOWN]
 st.dataframe(
     shown.style.map(_risk_style, subset=["Risk"]),
     hide_index=True,
@@ -193,6 +198,11 @@ if filters.group != ALL_CRIME or filters.crime_types or filters.areas:
         "The priority table always covers every priority and the whole partnership: the sidebar's crime-group, "
         "crime-type and area filters do not apply on this page."
     )
+
+with st.container(border=True):
+    st.markdown("**Why each priority scored what it did**")
+    for prio, level, why in zip(table["priority"], table["risk"], table["why"], strict=True):
+        st.markdown(f"{_badge(str(level))} **{_md(str(prio))}**: {_md(str(why))}", unsafe_allow_html=True)
 
 stem = f"priorities_{filters.period.start:%Y%m}_{filters.period.end:%Y%m}"
 c1, c2, c3, c4 = st.columns(4)
@@ -278,6 +288,8 @@ with left:
         st.caption("No location recorded more than once.")
 with right:
     peak = int(ctx.months["count"].max()) if len(ctx.months) else 0
+    if peak == 0:
+        st.caption(f"No {ctx.noun} in any month of the period.")
     months = ctx.months.assign(
         which=["Peak" if c == peak and peak > 0 else "Other" for c in ctx.months["count"]]
     )
@@ -285,16 +297,23 @@ with right:
         alt.Chart(months)
         .mark_bar()
         .encode(
-            x=alt.X("month:T", title=None, axis=alt.Axis(format="%b %y")),
-            y=alt.Y("count:Q", title=f"{ctx.noun} per month"),
+            x=alt.X("label:N", title=None, sort=None, axis=alt.Axis(labelAngle=-45)),
+            y=alt.Y("count:Q", title="Per month"),
             color=alt.Color(
                 "which:N",
                 scale=alt.Scale(domain=["Peak", "Other"], range=["#C85200", "#0072B2"]),
                 legend=None,
             ),
-            tooltip=[alt.Tooltip("month:T", format="%b %Y"), alt.Tooltip("count:Q", format=",")],
+            tooltip=[alt.Tooltip("label:N", title="Month"), alt.Tooltip("count:Q", format=",")],
         )
-        .properties(height=260, title=f"{choice}: {ctx.noun} per month, {filters.period.label}")
+        .properties(
+            height=260,
+            title=alt.Title(
+                f"{choice}: peak {'month' if len(ctx.peak) == 1 else 'months'} "
+                f"{', '.join(list(ctx.peak['label'])[:3])}{' …' if len(ctx.peak) > 3 else ''} (orange)",
+                subtitle=f"{ctx.noun.capitalize()} per month, {filters.period.label}",
+            ),
+        )
     )
     st.altair_chart(chart, width="stretch")
     st.dataframe(
