@@ -145,6 +145,14 @@ def trend_chart(
                     detail="segment:N", tooltip=tooltip,
                 )
             )
+            lone = band[band.groupby("segment")["segment"].transform("size") == 1]
+            if len(lone):
+                # an isolated month (e.g. annual figures) has no area to draw: show its band as a bar
+                layers.append(
+                    alt.Chart(lone).mark_rule(strokeWidth=14, color=BAND_COLOUR, opacity=0.8).encode(
+                        x="month:T", y="band_low:Q", y2="band_high:Q", tooltip=tooltip,
+                    )
+                )
         msg = segments(base, "msg_average").assign(series=avg_name)
         layers.append(_line(msg, "msg_average", y_title, tooltip, color, dash, width=2))
         if "County average" in series_names:
@@ -180,7 +188,9 @@ def _line(
     width: float,
     points: bool = False,
 ) -> alt.Chart:
-    return alt.Chart(data).mark_line(strokeWidth=width, point=points).encode(
+    # a segment of one month has no line to draw: show its point
+    lone = bool(len(data)) and bool((data.groupby("segment")["segment"].transform("size") == 1).any())
+    return alt.Chart(data).mark_line(strokeWidth=width, point=points or lone).encode(
         x=_month_axis(),
         y=alt.Y(f"{column}:Q", title=y_title, scale=alt.Scale(zero=False)),
         color=color,

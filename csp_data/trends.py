@@ -319,6 +319,27 @@ def position_sentence(
     return text + "."
 
 
+def latest_sentence(frame: pd.DataFrame, group: str, *, group_label: str = "in the MSG",
+                    denominator: str = "population", rolling: int | None = 12) -> str:
+    """The latest month of a :func:`trend_frame` with a rate, as a sentence (used when the selected
+    period has no comparator figures, e.g. annual ONS tables against recent police.uk months)."""
+    rows = frame[frame["rate"].notna()]
+    if rows.empty:
+        return f"{group}: no month has a rate for the partnership."
+    last = rows.iloc[-1]
+    when = f"the 12 months to {fmt_month(last['month'])}" if rolling == 12 else fmt_month(last["month"])
+    text = f"{group}: {last['rate']:,.1f} {measure_label(denominator)} in {when} (the latest comparator figures)"
+    if pd.notna(last["rank"]) and last["group_size"] > 1:
+        rank, size = int(last["rank"]), int(last["group_size"])
+        where = "the lowest" if rank == 1 else "the highest" if rank == size else f"{ordinal(rank)} lowest"
+        status = "within"
+        if pd.notna(last["band_low"]):
+            status = "above" if last["rate"] > last["band_high"] else "below" if last["rate"] < last["band_low"] \
+                else "within"
+        text += f", {where} of {size} {group_label}, {status} the band (average {last['msg_average']:,.1f})"
+    return text + "."
+
+
 # --------------------------------------------------------------------------------------------------
 # year on year
 
@@ -665,6 +686,7 @@ __all__ = [
     "gap_report",
     "gap_sentence",
     "hour_profile",
+    "latest_sentence",
     "measure_label",
     "month_pairs",
     "monthly_counts",

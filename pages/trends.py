@@ -26,6 +26,7 @@ from csp_data.trends import (
     gap_report,
     gap_sentence,
     hour_profile,
+    latest_sentence,
     measure_label,
     month_pairs,
     monthly_counts,
@@ -152,6 +153,14 @@ measure = measure_label(denominator)
 pos = period_position(comp, partnership, primary, group, period, denominator=denominator, groups=groups, k=k)
 label = f"in the {primary_label}"
 sentence = position_sentence(group, pos, period=period, group_label=label, denominator=denominator)
+if pd.isna(pos["rate"]):
+    # the chosen period has no comparator figures (e.g. annual ONS tables): say so, then give the latest
+    try:
+        latest = trend_frame(comp, partnership, group, msg=primary, denominator=denominator, groups=groups,
+                             rolling=12, k=k)
+        sentence = latest_sentence(latest, group, group_label=label, denominator=denominator) + f" {sentence}"
+    except ValueError:
+        pass
 if not primary:
     sentence = sentence.rstrip(".") + " (no peer group set: open 'Peer groups' above)."
 st.markdown(f"### {sentence}")
@@ -211,7 +220,10 @@ if frame is not None:
     else:
         summary = "No month has a value to show."
     gaps = frame.loc[frame["rate"].isna() & frame["count"].isna(), "month"]
-    if len(gaps) and rolling:
+    annual_only = not comp.get("period_months", pd.Series(1, index=comp.index)).fillna(1).eq(1).any()
+    if annual_only:
+        summary += " The comparator table gives one figure per year or quarter, so points are not joined."
+    elif len(gaps) and rolling:
         summary += f" Rolling-12 values need 12 months in a row: {len(gaps)} month(s) have none (not zero)."
     elif len(gaps):
         summary += f" No data for {', '.join(fmt_month(m) for m in gaps)} (gaps, not zeros)."

@@ -109,3 +109,19 @@ def test_profile_chart_order() -> None:
     assert [r["count"] for r in spec["datasets"][spec["data"]["name"]]] == [3, 0]  # zero kept
     with pytest.raises(ValueError, match="profile: missing column 'hour'"):
         profile_chart(prof, x="hour", title="t", subtitle="s")
+
+
+def test_isolated_months_get_points_and_a_band_bar() -> None:
+    # annual comparators: Dec 2023 and Dec 2024 with 11 empty months between
+    months = pd.date_range("2023-12", periods=13, freq="MS")
+    f = pd.DataFrame({"month": months})
+    for col in ("count", "rate", "msg_average", "msg_sd", "band_low", "band_high", "rank", "county_average"):
+        f[col] = np.nan
+    f.loc[[0, 12], ["rate", "msg_average", "band_low", "band_high"]] = [[60.0, 62.0, 55.0, 69.0], [66.0, 66.7, 55.2, 78.2]]
+    f["rank_label"] = "–"
+    spec = trend_chart(f, partnership="Dacorum", title="t", subtitle="s").to_dict()
+    marks = [layer["mark"]["type"] for layer in spec["layer"]]
+    assert marks[:2] == ["area", "rule"]  # a lone month's band is drawn as a bar
+    msg_line = spec["layer"][2]
+    assert msg_line["mark"]["point"] is True  # a lone month's average is drawn as a point
+    assert len(layer_data(spec, 1)) == 2

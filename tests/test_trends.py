@@ -22,6 +22,7 @@ from csp_data.trends import (
     gap_report,
     gap_sentence,
     hour_profile,
+    latest_sentence,
     month_pairs,
     monthly_counts,
     position_sentence,
@@ -84,6 +85,15 @@ def test_trend_frame_lists_every_month_and_keeps_gaps() -> None:
     assert out["rank_label"].iloc[0] == "1st/2"
     assert out["county_rank_label"].iloc[3] == "2nd/2"
     assert out["msg_average"].iloc[0] == pytest.approx(2.0)
+
+
+def test_latest_sentence_uses_the_last_month_with_a_rate() -> None:
+    comp = comparators({"A": [1.0] * 13, "B": [2.0] * 13, "C": [3.0] * 13})
+    frame = trend_frame(comp, "A", "Robbery", msg=["B", "C"], rolling=12)
+    text = latest_sentence(frame, "Robbery", group_label="in the MSG")
+    assert text == ("Robbery: 12.0 per 1,000 residents in the 12 months to Jan 2022 (the latest comparator figures), "
+                    "the lowest of 3 in the MSG, within the band (average 24.0).")  # 12 = band low
+    assert latest_sentence(frame.assign(rate=np.nan), "Robbery") == "Robbery: no month has a rate for the partnership."
 
 
 def test_trend_frame_rolling_and_missing_partnership() -> None:

@@ -72,3 +72,25 @@ def test_trends_page_on_real_data(real_env):
     row = position[position["Crime group"] == ALL_CRIME].iloc[0]
     assert row["Rate"] == "55.87" and row["County rank"] == "5th/10"
     assert "fewer than 24 months" in text
+
+
+@pytest.mark.real
+def test_trends_page_with_ons_comparators(tmp_path, monkeypatch):
+    """The ONS workbook as the comparator table: annual figures, rolling view, latest figures stated."""
+    from tests.app.conftest import REAL_CONFIG, REAL_DATA, ROOT
+
+    if not REAL_DATA.is_dir():
+        pytest.skip("../shared/data/real not found: real-data tests need the shared folder beside the repo")
+    text = REAL_CONFIG.read_text(encoding="utf-8").replace("../../shared", str(ROOT.parent / "shared"))
+    text = text.replace(
+        'population = "' + str(ROOT.parent / "shared") + '/data/real/population/pop.xlsx"',
+        'path = "' + str(REAL_DATA / "ons" / "policeforceareatablesyedecember2024.xlsx") + '"',
+    )
+    config = tmp_path / "ons.toml"
+    config.write_text(text, encoding="utf-8")
+    monkeypatch.setenv("CSP_CONFIG", str(config))
+    at = run_page(PAGE)
+    assert_no_errors(at)
+    assert any("annual or quarterly figures only" in i.value for i in at.info)
+    # ONS table C2/C4: Dacorum 10,340 crimes, 156,100 people -> 66.2 per 1,000, YE Dec 2024
+    assert "66.2 per 1,000 residents in the 12 months to Dec 2024 (the latest comparator figures)" in _text(at)
