@@ -762,13 +762,17 @@ def load_population_table(path: str | Path, *, column: str | None = None) -> pd.
             raise ValueError(f"{file}: no column {column!r}; found {list(raw.columns)}")
     else:
         value_col = _find(raw.columns, (*_POPULATION_NAMES, *_HOUSEHOLD_NAMES))
+        if value_col is None:
+            # Census tables: the total column, e.g. QS405EW "Tenure: All categories: Tenure; measures: Value"
+            value_col = next((c for c in raw.columns if _clean_header(c).startswith("tenure: all categories")), None)
     if name_col is None or value_col is None:
         what = "name" if name_col is None else "population"
         raise ValueError(
             f"{file}: no {what} column recognised; found {list(raw.columns)}; expected `partnership,population` "
             "(or variants such as `area_name,pop`, `la_name,population`)"
         )
-    out_col = "households" if _clean_header(value_col) in _HOUSEHOLD_NAMES else "population"
+    is_households = _clean_header(value_col) in _HOUSEHOLD_NAMES or _clean_header(value_col).startswith("tenure:")
+    out_col = "households" if is_households else "population"
     names = raw[name_col].astype("string").str.strip()
     values = pd.to_numeric(raw[value_col].astype("string").str.replace(",", "", regex=False), errors="coerce")
     out = pd.DataFrame({"partnership": names, out_col: values.astype("float64")})

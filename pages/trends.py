@@ -350,6 +350,10 @@ if dataset.has_times:
             + (f" {hours.attrs['untimed']:,} incidents have no time." if hours.attrs.get("untimed") else "")
         )
         download_buttons(hours, "hour_of_day", key="hours")
+    if st.toggle("Show the day and hour tables", key="profile_tables"):
+        t1, t2 = st.columns(2)
+        t1.dataframe(dow, hide_index=True, width="stretch")
+        t2.dataframe(hours, hide_index=True, width="stretch")
 else:
     st.caption("Day-of-week and hour-of-day profiles need dates and times (force extracts); police.uk data "
                "gives the month only.")

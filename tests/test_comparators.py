@@ -466,9 +466,29 @@ def test_ons_messy_csvs_load_or_fail_clearly(real_data: Path) -> None:
 
 
 @pytest.mark.real
-def test_population_xlsx(real_data: Path) -> None:
+def test_population_xlsx_and_census_households(real_data: Path) -> None:
     pop = load_population_table(real_data / "population" / "pop.xlsx")
     assert pop.set_index("partnership").loc["Dacorum", "population"] == 155457
+    hh = load_population_table(real_data / "households" / "tenure-households-lad_QS405EW.csv")
+    assert hh.columns.tolist() == ["partnership", "households"]
+    assert hh.set_index("partnership").loc["Dacorum", "households"] == 59938
+
+
+def test_load_long_xlsx_table_with_messy_headers(tmp_path: Path) -> None:
+    f = tmp_path / "iquanta.xlsx"
+    pd.DataFrame({
+        "Community Safety\nPartnership name": ["Alpha", "Alpha"],
+        "Month": ["Jan 2021", "Feb 2021"],
+        "Crime group": ["All crime", "All crime"],
+        "Count": [30, 40],
+        "Population": [10000, 10000],
+        "Households": [4000, 4000],
+    }).to_excel(f, index=False)
+    df, rep = load_comparator_table(f)
+    assert df["crime_group"].unique().tolist() == [ALL_CRIME]
+    assert df["month"].dt.strftime("%Y-%m").tolist() == ["2021-01", "2021-02"]
+    assert member_rates(df, ["Alpha"], ALL_CRIME)["rate"].tolist() == [3.0, 4.0]
+    assert rep.files[0].accepted == 2
 
 
 @pytest.mark.real
