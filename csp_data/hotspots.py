@@ -1100,6 +1100,12 @@ def top_locations(incidents: pd.DataFrame, area_code: str, *, n: int = 10) -> pd
 # --------------------------------------------------------------------------------------------- text
 
 
+def comparison_coverage(period: Period, months: pd.DatetimeIndex | list[pd.Timestamp]) -> tuple[int, int]:
+    """(months of ``period`` that have data, months in ``period``)."""
+    have = set(pd.DatetimeIndex(months))
+    return sum(1 for m in period.months if m in have), period.n_months
+
+
 def fmt_area(name: object, code: object) -> str:
     return f"{name} ({code})"
 
@@ -1118,17 +1124,24 @@ def headline(
     total: int,
     previous_total: int,
     area_label: str = "area",
+    comparison_coverage: tuple[int, int] | None = None,
 ) -> str:
     """The sentence at the top of the page, every number from ``measures``.
 
     "There were 8,686 crimes (All crime (excluding ASB)) in Jan 2021 to Dec 2021, up 3.1% on
     8,425 (not significant at 95%). Hemel Hempstead Town (E05004701) had the most: 1,500 (17.3% of
     the total)."
+
+    ``comparison_coverage`` is (months with data, months) of the comparison period; when the
+    comparison period is incomplete no change is claimed.
     """
     from csp_data.change import fmt_pct
 
     test = test_change(total, previous_total)
-    if previous_total == 0:
+    if comparison_coverage is not None and comparison_coverage[0] < comparison_coverage[1]:
+        have, need = comparison_coverage
+        change = f"no change is given: the comparison period has data for {have} of its {need} months"
+    elif previous_total == 0:
         change = "with none in the comparison period"
     elif total == previous_total:
         change = f"the same as the comparison period ({previous_total:,})"

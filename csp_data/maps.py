@@ -315,10 +315,10 @@ def view_state(
     lon, lat = (xs[0] + xs[1]) / 2.0, (ys[0] + ys[1]) / 2.0
     dlon = max(abs(xs[1] - xs[0]), 1e-6)
     dlat = max(abs(ys[1] - ys[0]), 1e-6)
-    # Web Mercator: 256 px span 360 degrees of longitude at zoom 0
-    zoom_x = math.log2(360.0 * width_px / (256.0 * dlon))
+    # deck.gl Web Mercator: the world is 512 px wide at zoom 0
+    zoom_x = math.log2(360.0 * width_px / (512.0 * dlon))
     lat_scale = 1.0 / math.cos(math.radians(lat))
-    zoom_y = math.log2(360.0 * height_px / (256.0 * dlat * lat_scale))
+    zoom_y = math.log2(360.0 * height_px / (512.0 * dlat * lat_scale))
     zoom = max(0.0, min(zoom_x, zoom_y) - 0.2)
     return pdk.ViewState(longitude=lon, latitude=lat, zoom=round(zoom, 2), pitch=0, bearing=0)
 
@@ -369,9 +369,16 @@ def area_layer(
 
 
 def outline_layer(
-    geometry: shapely.Geometry, *, layer_id: str = "outline", width_px: float = 2.0
+    geometry: shapely.Geometry,
+    *,
+    layer_id: str = "outline",
+    width_px: float = 2.0,
+    colour: Rgba | None = None,
 ) -> pdk.Layer:
-    """A non-pickable outline (the partnership or area boundaries) from an EPSG:27700 geometry."""
+    """A non-pickable outline (the partnership or area boundaries) from an EPSG:27700 geometry.
+
+    Polygons are drawn by their edges; pass ``boundary_lines(areas)`` to draw every area's edge.
+    """
     geom = to_display(geometry)
     feature = {"type": "Feature", "geometry": shapely.geometry.mapping(geom), "properties": {}}
     return pdk.Layer(
@@ -381,9 +388,16 @@ def outline_layer(
         pickable=False,
         stroked=True,
         filled=False,
-        get_line_color=OUTLINE,
+        get_line_color=colour or OUTLINE,
         line_width_min_pixels=width_px,
     )
+
+
+def boundary_lines(areas: pd.DataFrame) -> shapely.Geometry:
+    """The edges of every area (a GeoDataFrame in EPSG:27700) as one line geometry."""
+    import geopandas as gpd
+
+    return shapely.union_all(shapely.boundary(gpd.GeoSeries(areas["geometry"]).to_numpy()))
 
 
 def cell_layer(

@@ -49,6 +49,9 @@ measures = (
     else None
 )
 
+coverage = H.comparison_coverage(comparison, dataset.months)
+comparable = coverage[0] == coverage[1]
+
 # ----------------------------------------------------------------------------------- the answer
 if measures is not None:
     st.markdown(
@@ -60,7 +63,13 @@ if measures is not None:
             total=len(current_inc),
             previous_total=len(previous_inc),
             area_label=area_label,
+            comparison_coverage=coverage,
         )
+    )
+if not comparable:
+    st.warning(
+        f"The comparison period ({comparison.label}) has data for only {coverage[0]} of its {coverage[1]} "
+        "months, so changes against it and last period's hot spots (PAI) are not shown."
     )
 scope = f" Only the selected {area_label}s are shown." if filters.areas else ""
 st.caption(
@@ -82,9 +91,13 @@ if view == "areas" and measures is None:
     st.info("No area boundaries are loaded, so the area map is not available; choose another map.")
     view = "density"
 base = U.basemap()
-outline_layers = [M.outline_layer(boundary, layer_id="partnership")]
+partnership_layer = M.outline_layer(boundary, layer_id="partnership")
+outline_layers = [partnership_layer]
 if areas is not None:
-    outline_layers.append(M.outline_layer(areas.geometry.union_all(), layer_id="area-lines", width_px=0.5))
+    lines = M.outline_layer(
+        M.boundary_lines(areas), layer_id="area-lines", width_px=1, colour=[150, 150, 150, 200]
+    )
+    outline_layers.insert(0, lines)
 bounds = boundary.bounds
 CELL_SIZES = [None, 50.0, 100.0, 150.0, 200.0, 250.0, 300.0, 400.0, 500.0, 750.0, 1000.0]
 default_size = H.default_cell_size(bounds)
@@ -107,7 +120,7 @@ if view == "areas":
     c1, c2, c3, c4 = st.columns(4)
     measure = c1.selectbox(
         "Measure",
-        list(H.MEASURES),
+        [m for m in H.MEASURES if comparable or m not in ("change", "pct_change")],
         format_func=lambda m: H.MEASURES[m].replace("per 1,000", rate_label),
         key="hot_measure",
     )
@@ -125,7 +138,7 @@ if view == "areas":
     summary = H.choropleth_summary(measures, measure, area_label=area_label)
     with map_col:
         event = st.pydeck_chart(
-            M.make_deck([layer, outline_layers[0]], bounds, basemap=base),
+            M.make_deck([layer, partnership_layer], bounds, basemap=base),
             on_select="rerun",
             selection_mode="single-object",
             key="hot_area_map",
@@ -146,9 +159,15 @@ if view == "areas":
                 "Area": measures["area_name"] + " (" + measures["area_code"] + ")",
                 "Count": measures["count"],
                 f"Rate {rate_label}": measures["rate"].map(U.fmt_rate),
-                "Previous": measures["previous"],
-                "Change": measures["change"].map(fmt_change),
-                "% change": measures["pct_change"].map(U.pct_or_new),
+                **(
+                    {
+                        "Previous": measures["previous"],
+                        "Change": measures["change"].map(fmt_change),
+                        "% change": measures["pct_change"].map(U.pct_or_new),
+                    }
+                    if comparable
+                    else {}
+                ),
                 "Share": measures["share_pct"].map("{:.1f}%".format),
                 "Rank": measures["rank"],
             }
@@ -372,8 +391,6 @@ conc_areas = (
     if measures is not None
     else conc_cells.iloc[0:0]
 )
-prev_gi = U.gistar_for(key, prev_spec, conc_size, False)
-pai = H.prediction_accuracy(prev_gi, cells_now)
 c1, c2 = st.columns(2)
 with c1:
     st.markdown(H.concentration_summary(conc_cells, conc_areas))
@@ -393,26 +410,38 @@ with c1:
     )
     download_buttons(conc, "concentration", key="hot-conc")
 with c2:
-    st.markdown(H.pai_summary(pai, previous_label=comparison.label, current_label=period.label))
-    row = pai.iloc[0]
-    st.dataframe(
-        pd.DataFrame(
-            {
-                "Measure": ["Hot-spot cells (95%+)", "Share of area", "Share of incidents (hit rate)", "PAI"],
-                "Value": [
-                    f"{int(row['hot_cells']):,}",
-                    "n/a" if pd.isna(row["area_share_pct"]) else f"{row['area_share_pct']:.1f}%",
-                    "n/a" if pd.isna(row["hit_rate_pct"]) else f"{row['hit_rate_pct']:.1f}%",
-                    "n/a" if pd.isna(row["pai"]) else f"{row['pai']:.2f}",
-                ],
-            }
-        ),
-        hide_index=True,
-        width="stretch",
-    )
+    if comparable:
+        pai = H.prediction_accuracy(U.gistar_for(key, prev_spec, conc_size, False), cells_now)
+        st.markdown(H.pai_summary(pai, previous_label=comparison.label, current_label=period.label))
+        row = pai.iloc[0]
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    "Measure": [
+                        "Hot-spot cells (95%+)",
+                        "Share of area",
+                        "Share of incidents (hit rate)",
+                        "PAI",
+                    ],
+                    "Value": [
+                        f"{int(row['hot_cells']):,}",
+                        "n/a" if pd.isna(row["area_share_pct"]) else f"{row['area_share_pct']:.1f}%",
+                        "n/a" if pd.isna(row["hit_rate_pct"]) else f"{row['hit_rate_pct']:.1f}%",
+                        "n/a" if pd.isna(row["pai"]) else f"{row['pai']:.2f}",
+                    ],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+    else:
+        st.markdown(
+            f"No PAI: the comparison period ({comparison.label}) has data for only {coverage[0]} of its "
+            f"{coverage[1]} months, so its hot spots cannot be found."
+        )
     st.caption(
-        "PAI = share of this period's incidents in last period's Gi* hot spots (95%+) ÷ their share of the "
-        f"area; automatic cell size ({default_size:,.0f} m)."
+        "PAI (Predictive Accuracy Index) = share of this period's located incidents in last period's Gi* hot "
+        f"spots (95%+) ÷ their share of the area; automatic cell size ({default_size:,.0f} m)."
     )
 
 if measures is None:
@@ -421,8 +450,8 @@ if measures is None:
 # ------------------------------------------------------------------------------------- top areas
 st.subheader(f"Top {area_label}s")
 top = H.top_areas(measures, n=10)
-ups = H.greatest_changes(measures, direction="increase")
-downs = H.greatest_changes(measures, direction="decrease")
+ups = H.greatest_changes(measures, direction="increase") if comparable else top.iloc[0:0]
+downs = H.greatest_changes(measures, direction="decrease") if comparable else top.iloc[0:0]
 if len(top):
     first = top.iloc[0]
     sentence = (
@@ -435,27 +464,21 @@ if len(top):
         d = downs.iloc[0]
         sentence += f" The greatest decrease is in {d['area']}, down {-d['change']:,} from {d['previous']:,}."
     st.markdown(sentence)
-st.dataframe(
-    U.top_table(top, current_label=period.short_label, previous_label=comparison.short_label),
-    hide_index=True,
-    width="stretch",
-)
+top_shown = U.top_table(top, current_label=period.short_label, previous_label=comparison.short_label)
+if not comparable:
+    top_shown = top_shown.drop(columns=[comparison.short_label, "Change", "% change"])
+st.dataframe(top_shown, hide_index=True, width="stretch")
 download_buttons(top, f"top_{area_label}s_{period.start:%Y%m}_{period.end:%Y%m}", key="hot-top")
-c1, c2 = st.columns(2)
-with c1:
-    st.markdown("**Greatest increases**")
-    st.dataframe(
-        U.top_table(ups, current_label=period.short_label, previous_label=comparison.short_label),
-        hide_index=True,
-        width="stretch",
-    )
-with c2:
-    st.markdown("**Greatest decreases**")
-    st.dataframe(
-        U.top_table(downs, current_label=period.short_label, previous_label=comparison.short_label),
-        hide_index=True,
-        width="stretch",
-    )
+if comparable:
+    c1, c2 = st.columns(2)
+    for col, title, table in ((c1, "Greatest increases", ups), (c2, "Greatest decreases", downs)):
+        with col:
+            st.markdown(f"**{title}**")
+            st.dataframe(
+                U.top_table(table, current_label=period.short_label, previous_label=comparison.short_label),
+                hide_index=True,
+                width="stretch",
+            )
 
 # ------------------------------------------------------------------------------------ drill-down
 st.subheader(f"{area_label.capitalize()} drill-down")
@@ -471,12 +494,16 @@ code = st.selectbox(
 )
 row = measures.set_index("area_code").loc[code]
 change = test_change(int(row["count"]), int(row["previous"]))
-st.markdown(
-    f"**{names_by_code[code]} ({code})**: {int(row['count']):,} {what} in {period.label} "
-    f"({row['share_pct']:.1f}% of the total, rank {int(row['rank'])} of {len(measures)}); "
+change_text = (
     f"{fmt_change(row['count'] - row['previous'])} ({U.pct_or_new(row['pct_change'])}) on "
     f"{int(row['previous']):,} in {comparison.label}, {change.describe()}."
     + (" Small numbers: treat the change with care." if change.small_numbers else "")
+    if comparable
+    else f"no change is given ({comparison.label} is incomplete)."
+)
+st.markdown(
+    f"**{names_by_code[code]} ({code})**: {int(row['count']):,} {what} in {period.label} "
+    f"({row['share_pct']:.1f}% of the total, rank {int(row['rank'])} of {len(measures)}); {change_text}"
 )
 both = filter_incidents(
     dataset.incidents, dataset.groups, group=filters.group, crime_types=filters.crime_types, areas=(code,)

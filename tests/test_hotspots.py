@@ -722,3 +722,19 @@ def test_density_emerging_concentration_and_pai_summaries() -> None:
     )
     none = H.prediction_accuracy(prev.assign(z=0.0, confidence=np.nan), base.assign(count=[6, 2, 1, 1]))
     assert "no PAI" in H.pai_summary(none, previous_label="2020", current_label="2021")
+
+
+def test_headline_makes_no_claim_on_an_incomplete_comparison() -> None:
+    m = H.area_measures(coded(["A"] * 10), coded(["A"] * 2), areas_frame())
+    p = Period(pd.Timestamp("2020-02-01"), pd.Timestamp("2021-01-01"))
+    coverage = H.comparison_coverage(p, pd.date_range("2021-01-01", "2022-01-01", freq="MS"))
+    assert coverage == (1, 12)
+    text = H.headline(
+        m, what="crimes", period_label="2021", total=10, previous_total=2, comparison_coverage=coverage
+    )
+    assert "no change is given: the comparison period has data for 1 of its 12 months" in text
+    assert "up" not in text and "significant" not in text
+    full = H.headline(
+        m, what="crimes", period_label="2021", total=10, previous_total=2, comparison_coverage=(12, 12)
+    )
+    assert "up 400.0% on 2" in full

@@ -214,3 +214,11 @@ def test_cell_layer_with_nothing_to_draw() -> None:
     grid = make_grid(box(500_000, 200_000, 500_200, 200_100), cell_size=100)
     layer = M.cell_layer(grid.cells, grid, [[0, 0, 0, 0]] * 2, ["a", "b"])
     assert layer.data == []
+
+
+def test_boundary_lines_keep_inner_edges() -> None:
+    lines = M.boundary_lines(areas())
+    # two 1 km squares sharing an edge: 4 + 4 - 1 = 7 km of edges (a dissolved outline has only 6)
+    assert lines.length == pytest.approx(7_000)
+    layer = M.outline_layer(lines, layer_id="edges", colour=[1, 2, 3, 4])
+    assert layer.get_line_color == [1, 2, 3, 4]

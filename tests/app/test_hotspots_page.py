@@ -119,3 +119,19 @@ def test_drill_down_shows_area_detail(page: AppTest) -> None:
     assert "Top repeat locations" in body
     assert any("Location" in df.value.columns for df in page.dataframe)
     assert any("Crime type" in df.value.columns for df in page.dataframe)
+
+
+@pytest.mark.real
+def test_real_dacorum_makes_no_claim_on_an_incomplete_comparison(real_env: None) -> None:
+    at = open_page()
+    assert_no_errors(at)
+    head = at.markdown[0].value
+    # Feb 2021 to Jan 2022 against Feb 2020 to Jan 2021, of which only Jan 2021 is loaded
+    assert "Hemel Hempstead Town (E05004705) had the most of any ward" in head
+    assert "no change is given: the comparison period has data for 1 of its 12 months" in head
+    assert any("has data for only 1 of its 12 months" in w.value for w in at.warning)
+    options = at.selectbox(key="hot_measure").options
+    assert options[0] == "Count" and not any(o.startswith("Change") for o in options)
+    at.radio(key="hot_view").set_value("gistar").run()
+    assert_no_errors(at)
+    assert "cells are hot spots at 99% confidence" in texts(at)
