@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from csp_data.change import test_change as change_test
 from csp_data.periods import Period, calendar_year, to_month
@@ -20,6 +22,7 @@ from csp_data.risk import (
     PriorityMeasures,
     RiskConfig,
     combine_likelihood,
+    display_table,
     is_risk_table,
     load_risk_config,
     local_context,
@@ -509,3 +512,61 @@ def test_real_dacorum_2021(real_data: Path, cfg: RiskConfig) -> None:
     assert t.loc["All crime", "rate"] == pytest.approx(55.87, abs=0.01)
     # 2020 is not in the sample: the comparison cannot be made, and the table says so
     assert str(t.loc["All crime", "previous"]) == "n/a: only 0 of 12 months in the data"
+
+
+# --------------------------------------------------------------------------------------------------
+# invariants and display
+
+_component = st.one_of(st.none(), st.integers(1, 4))
+_weight = st.sampled_from([0.0, 0.5, 1.0, 2.0, 5.0])
+
+
+@given(
+    st.integers(0, 400),
+    st.integers(0, 400),
+    st.one_of(st.none(), st.floats(-3, 3)),
+    st.one_of(st.none(), st.integers(1, 15)),
+    st.integers(1, 4),
+    st.tuples(_weight, _weight, _weight),
+    st.integers(1, 17),
+    st.integers(0, 16),
+)
+def test_score_invariants(
+    current: int, previous: int, z: float | None, rank: int | None, harm: int, w: tuple, medium: int, gap: int
+) -> None:
+    cfg = RiskConfig(
+        weights=dict(zip(COMPONENTS, w, strict=True)), harm={"G": harm}, medium=medium, high=min(17, medium + gap)
+    )
+    msg = Position(rate=10 + (z or 0), average=10.0, sd=1.0, band="x") if z is not None else Position(note="none")
+    county = Position(rank=rank, size=15, rate=1.0) if rank is not None else Position(note="none")
+    m = PriorityMeasures(
+        priority="P", crime_group="G", noun="offences", current=current, previous=previous,
+        change=change_test(current, previous), rate=10 + (z or 0), msg=msg, county=county,
+    )  # fmt: skip
+    s = score_measures(m, cfg)
+    assert s.impact == harm
+    if s.likelihood is None:
+        assert s.risk == NOT_SCORED and s.score is None
+    else:
+        assert 1 <= s.likelihood <= 4
+        assert s.score == s.likelihood * harm
+        assert s.risk == cfg.level(s.score)
+        assert s.why.startswith(f"{s.risk} ({s.likelihood} × {harm} = {s.score})")
+    assert s.components["trend"] is not None  # both periods are always known here
+
+
+def test_display_table_formats_for_reading(table: pd.DataFrame) -> None:
+    shown = display_table(table).set_index("Priority")
+    assert shown.loc["Dwelling burglary", "Change"] == "+24"
+    assert shown.loc["Dwelling burglary", "% change"] == "+96.0%"
+    assert shown.loc["Alcohol-related violence", "% change"] == "−40.0%"
+    assert shown.loc["Drugs", "% change"] == "new"
+    assert shown.loc["Dwelling burglary", "Rate"] == "30.62 per 1,000 households"
+    assert shown.loc["Dwelling burglary", "Significant"] == "Yes"
+    assert shown.loc["Vehicle crime", "Risk"] == "Low"
+
+
+def test_display_table_keeps_na_reasons(cfg: RiskConfig) -> None:
+    t = priority_table(rf.dataset(with_peers=False), period=P2021, comparison=P2020, config=cfg)
+    shown = display_table(t).set_index("Priority")
+    assert shown.loc["Drugs", "MSG average"] == "n/a: no MSG peers"
