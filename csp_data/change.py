@@ -87,8 +87,8 @@ def test_change(
         p = 2.0 * float(stats.norm.sf(abs(z)))
         return ChangeTest(current, previous, z, p, p < alpha, confidence, test)
     if test == "binomial":
-        n = int(round(current + previous))
-        p = 1.0 if n == 0 else float(stats.binomtest(int(round(current)), n, 0.5).pvalue)
+        n = round(current + previous)
+        p = 1.0 if n == 0 else float(stats.binomtest(round(current), n, 0.5).pvalue)
         return ChangeTest(current, previous, p, p, p < alpha, confidence, test)
     raise ValueError(f"unknown test {test!r}; expected one of {list(TEST_LABELS)}")
 

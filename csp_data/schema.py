@@ -74,10 +74,7 @@ def conform(frame: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
     """
     out = pd.DataFrame(index=frame.index)
     for name, dtype in columns.items():
-        if name in frame.columns:
-            col = frame[name]
-        else:
-            col = pd.Series(pd.NA, index=frame.index)
+        col = frame[name] if name in frame.columns else pd.Series(pd.NA, index=frame.index)
         if dtype.startswith("datetime64"):
             out[name] = pd.to_datetime(col, errors="coerce").astype(dtype)
         elif dtype == "float64":

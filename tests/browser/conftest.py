@@ -80,7 +80,7 @@ def browser() -> Iterator[object]:
     try:
         pw = sync_playwright().start()
         b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-    except Exception as exc:  # noqa: BLE001 - any launch failure means "cannot run here"
+    except Exception as exc:  # any launch failure means "cannot run here"
         pytest.skip(f"chromium could not be launched by Playwright here: {exc}")
     yield b
     b.close()
