@@ -342,7 +342,8 @@ def build_dataset(config: DatasetConfig) -> Dataset:
         comparators = comparators_from_incidents(all_incidents, pop, hh)
         report.notes.append(
             f"Comparators computed from the incident files for {comparators['partnership'].nunique()} "
-            f"partnerships with populations from {config.comparator_population.name}."
+            f"partnerships with populations from {config.comparator_population.name}"
+            + (f" and households from {config.comparator_households.name}." if config.comparator_households else ".")
         )
 
     peer_groups = dict(config.peer_groups)
