@@ -23,7 +23,12 @@ def _choose(page, label: str, option: str) -> None:
 
 
 def test_trends_demo_draws_charts(demo_app, open_page):
-    page = open_page(demo_app, "trends", name="trends_demo")
+    page = open_page(demo_app, "trends")
+    # the headline is drawn last-but-not-least on a busy machine: wait for it, then take the screenshot
+    page.get_by_text("of 15 in the MSG").first.wait_for(timeout=90_000)
+    wait_for_app(page)
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / "trends_demo.png"), full_page=True)
     assert error_texts(page) == []
     body = page.inner_text("body")
     assert "Demo data" in body and "of 15 in the MSG" in body
@@ -40,6 +45,7 @@ def test_trends_real_dacorum_in_county(real_app, open_page):
     page = open_page(real_app, "trends")
     _choose(page, "Period", "Calendar year")
     _choose(page, "Calendar year", "2021")
+    page.get_by_text("in the 12 months to Dec 2021").first.wait_for(timeout=90_000)
     assert error_texts(page) == []
     body = page.inner_text("body")
     # ../shared/data/real/README.md: Dacorum 55.87 per 1,000 in 2021, 5th of the 10 districts
