@@ -63,12 +63,17 @@ def _load() -> tuple[str, Dataset]:
 
 
 def _init_from_url() -> None:
+    """Seed the filter widgets from the query string, once per session."""
     if st.session_state.get("_url_read"):
         return
+    # A deep link redirected through app.py (ui.common.current) carries its query string here.
+    query = st.session_state.pop("_pending_query", None) or {k: st.query_params.get_all(k) for k in st.query_params}
     for k in URL_KEYS:
-        if k in st.query_params:
-            v = st.query_params.get_all(k) if k in ("types", "areas") else st.query_params[k]
-            st.session_state[f"f_{k}"] = v if k not in ("present",) else v == "1"
+        values = query.get(k)
+        if values:
+            st.session_state[f"f_{k}"] = (
+                list(values) if k in ("types", "areas") else (values[-1] == "1" if k == "present" else values[-1])
+            )
     st.session_state["_url_read"] = True
 
 

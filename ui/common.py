@@ -30,6 +30,7 @@ def current() -> tuple[Dataset, Filters]:
     if not _run_by_app():
         caller = Path(inspect.stack(context=0)[1].filename)
         st.session_state["_pending_page"] = f"pages/{caller.name}"
+        st.session_state["_pending_query"] = {k: st.query_params.get_all(k) for k in st.query_params}
         st.switch_page("app.py")
     return st.session_state["dataset"], st.session_state["filters"]
 

@@ -24,3 +24,11 @@ def test_real_page_has_no_error(real_app, open_page, path):
     page = open_page(real_app, path, name=f"smoke_real_{path or 'home'}")
     assert error_texts(page) == []
     assert "Dacorum" in page.inner_text("body")
+
+
+def test_url_keeps_the_filters(demo_app, open_page):
+    page = open_page(demo_app, "data?preset=calendar_year&year=2023&group=Burglary", name="smoke_demo_url")
+    text = page.inner_text("[data-testid='stSidebar']")
+    assert "Compared with Jan 2022 to Dec 2022" in text
+    assert "Burglary" in text
+    assert error_texts(page) == []
