@@ -113,7 +113,7 @@ def stage_import(scale: str) -> dict[str, Any]:
 
     src, parquet, _ = _paths(scale)
     c0, t0 = _cpu(), _now()
-    result = import_policeuk_fast([src], parquet, areas="lsoa", threads=2)
+    result = import_policeuk_fast([src], parquet, areas="lsoa", order="partnership", threads=2)
     wall, cpu = _now() - t0, _cpu() - c0
     csv_bytes = sum(p.stat().st_size for p in src.rglob("*.csv"))
     return {

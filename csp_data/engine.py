@@ -68,6 +68,8 @@ QUERY_COLUMNS: Final = (
     "y",
 )
 TABLE: Final = "incidents"
+#: The columns of the engine's rollup table (counts ``n`` by these).
+ROLLUP_COLUMNS: Final = ("partnership", "month", "crime_group", "crime_type")
 
 
 def sql_str(value: str) -> str:
@@ -99,9 +101,11 @@ class Engine:
     ``relation`` (a table or view name) already holds canonical incident columns.
     """
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, relation: str = TABLE) -> None:
+    def __init__(self, con: duckdb.DuckDBPyConnection, relation: str = TABLE, *, rollup: bool = True) -> None:
         self._con = con
         self._relation = relation
+        self._rollup: str | None = None
+        self._areas_of: dict[tuple[str, ...], tuple[str, ...]] = {}
         cols = {r[0] for r in self._query(f"DESCRIBE {relation}").fetchall()}
         missing = [c for c in QUERY_COLUMNS if c not in cols]
         if missing:
@@ -125,10 +129,20 @@ class Engine:
                 f"SELECT DISTINCT crime_type FROM {relation} WHERE crime_type IS NOT NULL"
             ).fetchall()
         )
+        if rollup:
+            # Counts by partnership, month, group and type: a few hundred thousand rows even for all of
+            # England and Wales, so queries that need nothing finer never touch the incidents.
+            self._rollup = f"{relation}_rollup"
+            self._con.execute(
+                f"CREATE OR REPLACE TABLE {self._rollup} AS SELECT partnership, month, crime_group, crime_type, "
+                f"count(*) AS n FROM {relation} GROUP BY ALL"
+            )
 
     # ----------------------------------------------------------------------------------------- building
     @classmethod
-    def from_frame(cls, incidents: pd.DataFrame, *, threads: int | None = None) -> Engine:
+    def from_frame(
+        cls, incidents: pd.DataFrame, *, threads: int | None = None, rollup: bool = True
+    ) -> Engine:
         """An engine over a canonical incidents frame (its query columns copied into DuckDB via Arrow).
 
         Raises
@@ -149,7 +163,7 @@ class Engine:
         con.register(f"{TABLE}_arrow", table)
         con.execute(f"CREATE TABLE {TABLE} AS SELECT * FROM {TABLE}_arrow")
         con.unregister(f"{TABLE}_arrow")
-        return cls(con, TABLE)
+        return cls(con, TABLE, rollup=rollup)
 
     @classmethod
     def from_parquet(
@@ -158,6 +172,7 @@ class Engine:
         *,
         materialize: bool = False,
         threads: int | None = None,
+        rollup: bool = True,
     ) -> Engine:
         """An engine over Parquet files with canonical columns (e.g. from :func:`import_policeuk_fast`).
 
@@ -167,7 +182,11 @@ class Engine:
             A Parquet file, a directory of them, or a list of files.
         materialize
             Copy the query columns into DuckDB's own (compressed, in-memory) storage: faster queries for
-            more memory; the default scans the files on every query.
+            more memory; the default scans the files on every query (reading only the columns and row
+            groups a query needs; see ``import_policeuk_fast(order="partnership")``).
+        rollup
+            Keep a partnership x month x crime type count table (built with one scan here) and answer
+            the queries that need nothing finer from it.
         """
         files = _parquet_files(paths)
         con = _connect(threads)
@@ -176,7 +195,7 @@ class Engine:
         con.execute(
             f"CREATE {kind} {TABLE} AS SELECT {', '.join(QUERY_COLUMNS)} FROM read_parquet({listing})"
         )
-        return cls(con, TABLE)
+        return cls(con, TABLE, rollup=rollup)
 
     # ------------------------------------------------------------------------------------------- basics
     def _query(self, sql: str, params: Sequence[Any] | None = None) -> duckdb.DuckDBPyConnection:
@@ -199,11 +218,14 @@ class Engine:
         """Every distinct area code of all incidents (of ``partnerships`` when given)."""
         if not partnerships:
             return list(self._area_codes)
-        rows = self._query(
-            f"SELECT DISTINCT area_code FROM {self._relation} "
-            f"WHERE area_code IS NOT NULL AND {sql_in('partnership', partnerships)}"
-        ).fetchall()
-        return [r[0] for r in rows]
+        key = tuple(sorted(set(partnerships)))
+        if key not in self._areas_of:  # never changes for a loaded engine; a dict write is atomic
+            rows = self._query(
+                f"SELECT DISTINCT area_code FROM {self._relation} "
+                f"WHERE area_code IS NOT NULL AND {sql_in('partnership', key)}"
+            ).fetchall()
+            self._areas_of[key] = tuple(r[0] for r in rows)
+        return list(self._areas_of[key])
 
     def crime_types(self) -> list[str]:
         """Every distinct crime type of all incidents."""
@@ -244,12 +266,13 @@ class Engine:
     def count_by(self, columns: Sequence[str], *, groups: CrimeGroups, selection: Selection) -> pd.DataFrame:
         """Raw counts grouped by canonical ``columns`` (unordered; no zero rows)."""
         where = self.where_sql(groups, selection)
+        source, count = self._relation, "count(*)"
+        if self._rollup and not selection.areas and set(columns) <= set(ROLLUP_COLUMNS):
+            source, count = self._rollup, "CAST(coalesce(sum(n), 0) AS BIGINT)"
         if not columns:
-            return self.sql(f"SELECT count(*) AS count FROM {self._relation} WHERE {where}")
+            return self.sql(f"SELECT {count} AS count FROM {source} WHERE {where}")
         cols = ", ".join(columns)
-        return self.sql(
-            f"SELECT {cols}, count(*) AS count FROM {self._relation} WHERE {where} GROUP BY {cols}"
-        )
+        return self.sql(f"SELECT {cols}, {count} AS count FROM {source} WHERE {where} GROUP BY {cols}")
 
     def choropleth(
         self, *, groups: CrimeGroups, selection: Selection, period: Period, comparison: Period | None
@@ -285,9 +308,10 @@ class Engine:
         self, *, groups: CrimeGroups, partnerships: Sequence[str], group_names: Sequence[str], period: Period
     ) -> pd.DataFrame:
         """Raw ``partnership, month, group, count`` (no zero rows) for the MSG / county trends."""
+        source, count = (self._rollup, "sum(n)") if self._rollup else (self._relation, "count(*)")
         small = self.sql(
-            "SELECT partnership, month, crime_group, crime_type, count(*) AS count "
-            f"FROM {self._relation} WHERE {sql_in('partnership', partnerships)} AND {sql_period(period)} "
+            f"SELECT partnership, month, crime_group, crime_type, CAST({count} AS BIGINT) AS count "
+            f"FROM {source} WHERE {sql_in('partnership', partnerships)} AND {sql_period(period)} "
             "GROUP BY ALL"
         )
         small = small.astype({"crime_group": "string", "crime_type": "string"})
@@ -317,9 +341,12 @@ class Engine:
         """Raw ``group, current, previous`` totals for each of ``group_names``."""
         where = self.where_sql(groups, selection)
         cur, prev = sql_period(period), sql_period(comparison)
+        source, n = self._relation, "1"
+        if self._rollup and not selection.areas:
+            source, n = self._rollup, "n"
         small = self.sql(
-            f"SELECT crime_group, crime_type, count(*) FILTER (WHERE {cur}) AS current, "
-            f"count(*) FILTER (WHERE {prev}) AS previous FROM {self._relation} "
+            f"SELECT crime_group, crime_type, CAST(coalesce(sum({n}) FILTER (WHERE {cur}), 0) AS BIGINT) AS current, "
+            f"CAST(coalesce(sum({n}) FILTER (WHERE {prev}), 0) AS BIGINT) AS previous FROM {source} "
             f"WHERE {where} AND ({cur} OR {prev}) GROUP BY ALL"
         )
         small = small.astype({"crime_group": "string", "crime_type": "string"})
@@ -362,6 +389,10 @@ def _connect(threads: int | None) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(":memory:")
     if threads is not None:
         con.execute(f"SET threads = {int(threads)}")
+    # Results are re-sorted in pandas, so DuckDB need not keep the input order; the Parquet footers
+    # are read once instead of on every query.
+    con.execute("SET preserve_insertion_order = false")
+    con.execute("SET parquet_metadata_cache = true")
     return con
 
 
@@ -425,6 +456,9 @@ _STATISTICS_COLUMNS: Final = ("month", "crime_group", "area_code", "partnership"
 #: Rows per transformed batch (and Parquet row group) in the fast import.
 IMPORT_BATCH_ROWS: Final = 500_000
 AreaMode = Literal["none", "lsoa"]
+ImportOrder = Literal["input", "partnership"]
+#: Row-group size of a partnership-ordered import.
+PARTNERSHIP_ROW_GROUP: Final = 65_536
 
 
 @dataclass
@@ -460,8 +494,10 @@ def import_policeuk_fast(
     *,
     groups: CrimeGroups | None = None,
     areas: AreaMode = "none",
+    order: ImportOrder = "input",
     threads: int = 2,
     batch_rows: int = IMPORT_BATCH_ROWS,
+    row_group_rows: int | None = None,
 ) -> ImportResult:
     """Import police.uk street CSVs straight to one Parquet file of canonical incidents.
 
@@ -491,6 +527,17 @@ def import_policeuk_fast(
         ``"none"``: ``area_code`` left empty as ``load_policeuk`` does (``areas.assign_areas`` fills it
         from boundaries later); ``"lsoa"``: the LSOAs are the areas, ``area_code`` = the row's LSOA code,
         ``schema.NO_LOCATION`` for rows without coordinates.
+    order
+        ``"input"``: the loader's row order. ``"partnership"``: within each batch, rows sorted by
+        partnership then month (stable, so input order within those), written in row groups of
+        ``row_group_rows`` (default 65,536); a query for one partnership then reads only the few row
+        groups that hold it. Same rows and values either way.
+    threads
+        Files parsed in parallel.
+    batch_rows
+        Rows transformed (and held in memory) at a time.
+    row_group_rows
+        Parquet row-group size (default: one row group per batch for ``"input"``).
 
     Returns
     -------
@@ -508,6 +555,11 @@ def import_policeuk_fast(
         raise ValueError(f"areas: expected 'none' or 'lsoa', got {areas!r}")
     if batch_rows < 1:
         raise ValueError(f"batch_rows: expected at least 1, got {batch_rows}")
+    if order not in ("input", "partnership"):
+        raise ValueError(f"order: expected 'input' or 'partnership', got {order!r}")
+    if row_group_rows is not None and row_group_rows < 1:
+        raise ValueError(f"row_group_rows: expected at least 1, got {row_group_rows}")
+    group_rows = row_group_rows or (PARTNERSHIP_ROW_GROUP if order == "partnership" else None)
     t0 = time.perf_counter()
     groups = groups or load_crime_groups()
     out = Path(parquet_out)
@@ -531,7 +583,13 @@ def import_policeuk_fast(
             nonlocal rows, pending_rows
             if pending:
                 table = _transform(pending, groups, projector, areas, schema)
-                writer.write_table(table, row_group_size=max(len(table), 1))
+                if order == "partnership":
+                    table = table.take(
+                        pc.sort_indices(
+                            table, sort_keys=[("partnership", "ascending"), ("month", "ascending")]
+                        )
+                    )
+                writer.write_table(table, row_group_size=max(group_rows or len(table), 1))
                 rows += len(table)
             pending.clear()
             pending_rows = 0

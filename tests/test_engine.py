@@ -80,8 +80,8 @@ PREV = Period(pd.Timestamp("2020-10-01"), pd.Timestamp("2020-12-01"))
 
 
 @SETTINGS
-@given(frames, by_choice, group_choice, type_filters, periods, area_filters, part_filters)
-def test_count_by_engine_equals_baseline(df, by, group, types, period, areas, parts) -> None:
+@given(frames, by_choice, group_choice, type_filters, periods, area_filters, part_filters, st.booleans())
+def test_count_by_engine_equals_baseline(df, by, group, types, period, areas, parts, rollup) -> None:
     kwargs = {
         "groups": GROUPS,
         "group": group,
@@ -90,7 +90,7 @@ def test_count_by_engine_equals_baseline(df, by, group, types, period, areas, pa
         "areas": areas,
         "partnerships": parts,
     }
-    engine = Engine.from_frame(df)
+    engine = Engine.from_frame(df, rollup=rollup)
     expected = count_by(df, by, **kwargs, known_areas=["K"])
     got = count_by(None, by, **kwargs, known_areas=["K"], engine=engine)
     pd.testing.assert_frame_equal(got, expected)
@@ -139,8 +139,8 @@ def test_group_month_counts_engine_equals_baseline(df, parts) -> None:
 
 
 @SETTINGS
-@given(frames, area_filters, part_filters)
-def test_priority_totals_engine_equals_baseline(df, areas, parts) -> None:
+@given(frames, area_filters, part_filters, st.booleans())
+def test_priority_totals_engine_equals_baseline(df, areas, parts, rollup) -> None:
     kwargs = {
         "groups": GROUPS,
         "group_names": GROUPS.names(),
@@ -150,7 +150,7 @@ def test_priority_totals_engine_equals_baseline(df, areas, parts) -> None:
         "partnerships": parts,
     }
     expected = priority_totals(df, **kwargs)
-    got = priority_totals(None, **kwargs, engine=Engine.from_frame(df))
+    got = priority_totals(None, **kwargs, engine=Engine.from_frame(df, rollup=rollup))
     pd.testing.assert_frame_equal(got, expected)
 
 
@@ -342,6 +342,29 @@ def test_fast_import_zip_and_lsoa_areas(tmp_path: Path) -> None:
     assert codes["On or near Z Road"] == OUTSIDE  # legacy row: coordinates but no LSOA
 
 
+def test_fast_import_partnership_order(tmp_path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    from benchmarks.generate import generate
+    from csp_data.engine import import_policeuk_fast
+
+    generate(3000, tmp_path / "gen", n_months=2, quiet=True)
+    by_input = import_policeuk_fast([tmp_path / "gen"], tmp_path / "a.parquet", groups=GROUPS)
+    by_part = import_policeuk_fast(
+        [tmp_path / "gen"], tmp_path / "b.parquet", groups=GROUPS, order="partnership", row_group_rows=100
+    )
+    a = conform(pd.read_parquet(by_input.parquet), INCIDENT_COLUMNS)
+    b = conform(pd.read_parquet(by_part.parquet), INCIDENT_COLUMNS)
+    assert not a.equals(b)  # the order differs ...
+    key = ["source_file", "source_row"]
+    pd.testing.assert_frame_equal(  # ... the rows do not
+        a.sort_values(key).reset_index(drop=True), b.sort_values(key).reset_index(drop=True)
+    )
+    assert pq.ParquetFile(by_part.parquet).metadata.num_row_groups == 30  # 3,000 rows / 100
+    parts = b["partnership"].dropna()
+    assert parts.is_monotonic_increasing  # one batch: sorted by partnership (no-LSOA rows last)
+
+
 def test_fast_import_checks_arguments(tmp_path: Path) -> None:
     from csp_data.engine import import_policeuk_fast
 
@@ -349,6 +372,10 @@ def test_fast_import_checks_arguments(tmp_path: Path) -> None:
         import_policeuk_fast([tmp_path], tmp_path / "x.parquet", areas="ward")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="batch_rows: expected at least 1, got 0"):
         import_policeuk_fast([tmp_path], tmp_path / "x.parquet", batch_rows=0)
+    with pytest.raises(ValueError, match="order: expected 'input' or 'partnership', got 'lsoa'"):
+        import_policeuk_fast([tmp_path], tmp_path / "x.parquet", order="lsoa")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="row_group_rows: expected at least 1, got 0"):
+        import_policeuk_fast([tmp_path], tmp_path / "x.parquet", row_group_rows=0)
     with pytest.raises(ValueError, match="no such file or folder"):
         import_policeuk_fast([tmp_path / "missing"], tmp_path / "x.parquet")
 
