@@ -49,6 +49,15 @@ def _verdict(ok: bool) -> str:
     return "**met**" if ok else "**missed**"
 
 
+def _ratio(entry: dict[str, Any], name: str) -> str:
+    try:
+        e = entry["engine"]["queries"][name]["warm_s"]
+        b = entry["baseline"]["queries"][name]["warm_s"]
+    except (KeyError, TypeError):
+        return "–"
+    return f"{b / e:.1f}×" if e > 0 else "–"
+
+
 def write_results(results: dict[str, Any], out: Path) -> None:
     """Render the results (see benchmarks.run) as Markdown to ``out``."""
     m = results["machine"]
@@ -184,23 +193,28 @@ def write_results(results: dict[str, Any], out: Path) -> None:
             f"{_s(cold['ready_s'])}."
         )
         add("")
+        apptest = results.get("apptest") or {}
         add(
             "| page | first contentful paint | first content | ready (charts drawn) | filter → updated page "
-            "(3 changes) | websocket in | websocket out | static assets (HTTP) | charts/maps/tables |"
+            "(3 changes) | of which server rerun | websocket in | static assets (HTTP) | charts/maps/tables |"
         )
-        add("|---|---:|---:|---:|---|---:|---:|---:|---:|")
+        add("|---|---:|---:|---:|---|---|---:|---:|---:|")
         for page, r in br["pages"].items():
             changes = r.get("filter_to_chart_s")
             ch = ", ".join(_s(c) for c in changes) if changes else "–"
+            server = (apptest.get(page) or {}).get("rerun_s")
+            sv = ", ".join(_s(c) for c in server) if server else "–"
             add(
-                f"| {page} | {_n(r['fcp_ms'])} ms | {_s(r['content_s'])} | {_s(r['ready_s'])} | {ch} "
-                f"| {_kb(r['ws_in_bytes'])} | {_kb(r['ws_out_bytes'])} | {_kb(r['http_bytes'])} | {r['visuals']} |"
+                f"| {page} | {_n(r['fcp_ms'])} ms | {_s(r['content_s'])} | {_s(r['ready_s'])} | {ch} | {sv} "
+                f"| {_kb(r['ws_in_bytes'])} | {_kb(r['http_bytes'])} | {r['visuals']} |"
             )
         add("")
         add(
             "First contentful paint is the browser's own measure (Streamlit's frame); *ready* is until the "
             "script has finished and the first chart, map or table is in the page. *Filter → updated page*: "
             "from choosing a crime group in the sidebar to the end of the rerun plus two animation frames. "
+            "*Of which server rerun*: the same three changes run by Streamlit's AppTest without a browser, "
+            "i.e. the page script's own time on the server. "
             "Websocket bytes are the page's data (the payload bound of docs/performance.md); static assets "
             "are Streamlit's JavaScript and CSS, the same for every page (cached by a real browser)."
         )
@@ -279,12 +293,28 @@ def write_results(results: dict[str, Any], out: Path) -> None:
                     f"{ratios[low]:.1f}× ({low}), highest {max(ratios.values()):.1f}× | "
                     f"{_verdict(ratios[low] >= TARGET_SPEEDUP)} |"
                 )
-                if ratios[low] < TARGET_SPEEDUP:
+                below = {k: v for k, v in ratios.items() if v < TARGET_SPEEDUP}
+                if below:
+                    trend = "; ".join(
+                        f"{k}: "
+                        + " → ".join(
+                            f"{sc} {_ratio(e2, k)}" for sc, e2 in scales.items() if _ratio(e2, k) != "–"
+                        )
+                        for k in below
+                    )
                     notes.append(
-                        f"Speed-up: {low} is {ratios[low]:.1f}× the pandas baseline. The pandas side of that "
-                        "query works on the few rows one partnership has, which pandas filters quickly once "
-                        "the whole frame is in memory; the engine's time there is mostly fixed per-query cost "
-                        "(planning, reading the row-group metadata, converting the small result)."
+                        "Speed-up under 10×: "
+                        + ", ".join(
+                            f"{k} {v:.1f}× ({_s(eng['queries'][k]['warm_s'])} engine vs "
+                            f"{_s(base['queries'][k]['warm_s'])} pandas)"
+                            for k, v in below.items()
+                        )
+                        + f". The baseline is not naive: pandas 3 keeps strings in Arrow arrays, so its "
+                        "filters (`isin`, comparisons) are vectorised C++ too, and with the whole frame already "
+                        "in memory (loading it is not counted in its query times) a filter over 20 million "
+                        "rows costs it well under a second. The engine's times at this size are a few hundred "
+                        "milliseconds of which a fixed part is per query (SQL planning, the final pandas step "
+                        f"both paths share). The ratio grows with the data ({trend})."
                     )
             gi_e = eng["queries"].get("gistar", {}).get("warm_s")
             gi_b = base["queries"].get("gistar", {}).get("warm_s")
@@ -318,11 +348,23 @@ def write_results(results: dict[str, Any], out: Path) -> None:
             }
             over = {p: v for p, v in slow.items() if v >= TARGET_FILTER_S}
             if over:
+                apptest = results.get("apptest") or {}
+                server = {
+                    p: max(apptest[p]["rerun_s"]) for p in over if p in apptest and apptest[p].get("rerun_s")
+                }
                 notes.append(
                     "Filter changes over 1 s on "
-                    + ", ".join(f"{p} ({_s(v)})" for p, v in over.items())
-                    + ": the whole page script reruns on a change (Streamlit's model), so the time is the "
-                    "page's own computation and rendering on the demo data, not the data queries measured above."
+                    + ", ".join(
+                        f"{p} ({_s(v)}"
+                        + (f"; server rerun alone {_s(server[p])}" if p in server else "")
+                        + ")"
+                        for p, v in over.items()
+                    )
+                    + ". A filter change reruns the whole page script (Streamlit's model): on the demo "
+                    "dataset (tens of thousands of rows, well inside pandas' comfort zone) the time is the "
+                    "page's own Python (comparator tables, Gi*, chart specs) and the browser drawing its "
+                    "charts and maps, not the data queries timed above; the load average shows how much of "
+                    "the 2 cores the run had."
                 )
     add("")
     if notes:

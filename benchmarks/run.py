@@ -440,6 +440,35 @@ def _filter_change(page: Any, label: str, option: str) -> float:
     return float(done - t_click) / 1000
 
 
+def stage_apptest() -> dict[str, Any]:
+    """Server-side time of a page rerun after a filter change (Streamlit's AppTest, no browser):
+    separates the page's own Python work from the browser's rendering."""
+    import runpy
+
+    from streamlit.runtime.scriptrunner import script_runner
+    from streamlit.testing.v1 import AppTest
+
+    # Run app.py on every rerun, as the server does after st.navigation (see tests/app/conftest.py).
+    script_runner._mpa_v1 = lambda main_script_path: runpy.run_path(main_script_path)  # type: ignore[attr-defined]
+    os.environ.pop("CSP_CONFIG", None)
+    out: dict[str, Any] = {}
+    for title, path, _ in _BROWSER_PAGES[:4]:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
+        at.run()
+        if path:
+            at.switch_page(f"pages/{path}.py")
+            at.run()
+        times = []
+        for option in ("Burglary", "All crime (excluding ASB)", "Vehicle crime"):
+            box = next(s for s in at.sidebar.selectbox if s.label == "Crime group")
+            box.set_value(option)
+            t0 = _now()
+            at.run()
+            times.append(_now() - t0)
+        out[title] = {"rerun_s": times, "errors": len(at.exception)}
+    return out
+
+
 def stage_browser() -> dict[str, Any]:
     from playwright.sync_api import sync_playwright
 
@@ -564,6 +593,7 @@ def main(argv: list[str] | None = None) -> int:
             "engine": lambda: stage_engine(args.scale, repeats),
             "baseline": lambda: stage_baseline(args.scale, max(1, min(repeats, 3))),
             "browser": stage_browser,
+            "apptest": stage_apptest,
         }
         _emit(stages[args.stage]())
         return 0
@@ -602,6 +632,7 @@ def main(argv: list[str] | None = None) -> int:
             results["browser"] = _run_stage("browser", None, repeats)
         else:
             results["browser"] = {"error": f"{CHROMIUM} not installed"}
+        results["apptest"] = _run_stage("apptest", None, repeats)
     info["load_end"] = os.getloadavg()
     (TMP / "results.json").write_text(json.dumps(results, indent=1, default=str))
     write_results(results, out)

@@ -569,27 +569,33 @@ def import_policeuk_fast(
     schema = parquet_schema()
     projector = _PointProjector()
     rows = fast = fallback = 0
-    with pq.ParquetWriter(
-        out,
-        schema,
-        compression="snappy",
-        use_dictionary=list(_DICTIONARY_COLUMNS),
-        write_statistics=list(_STATISTICS_COLUMNS),
-    ) as writer:
+    with (
+        pq.ParquetWriter(
+            out,
+            schema,
+            compression="snappy",
+            use_dictionary=list(_DICTIONARY_COLUMNS),
+            write_statistics=list(_STATISTICS_COLUMNS),
+        ) as writer,
+        ThreadPoolExecutor(max_workers=1) as write_pool,
+    ):
         pending: list[_RawFile] = []
         pending_rows = 0
+        last_write: list[Future[None]] = []
+
+        def write(table: pa.Table, row_group_size: int) -> None:
+            # Encoding a batch overlaps with transforming the next one; writes stay in order.
+            for done in last_write:
+                done.result()
+            last_write[:] = [write_pool.submit(writer.write_table, table, row_group_size=row_group_size)]
 
         def flush() -> None:
             nonlocal rows, pending_rows
             if pending:
-                table = _transform(pending, groups, projector, areas, schema)
-                if order == "partnership":
-                    table = table.take(
-                        pc.sort_indices(
-                            table, sort_keys=[("partnership", "ascending"), ("month", "ascending")]
-                        )
-                    )
-                writer.write_table(table, row_group_size=max(group_rows or len(table), 1))
+                table, key = _transform(pending, groups, projector, areas, schema)
+                if order == "partnership":  # stable: input order within a partnership and month
+                    table = table.take(pa.array(np.argsort(key, kind="stable")))
+                write(table, max(group_rows or len(table), 1))
                 rows += len(table)
             pending.clear()
             pending_rows = 0
@@ -610,9 +616,11 @@ def import_policeuk_fast(
                 flush()  # keep the input order: earlier fast files go first
                 if areas == "lsoa":
                     frame = _lsoa_areas(frame)
-                writer.write_table(pa.Table.from_pandas(frame, schema=schema, preserve_index=False))
+                write(pa.Table.from_pandas(frame, schema=schema, preserve_index=False), max(len(frame), 1))
                 rows += len(frame)
         flush()
+        for done in last_write:
+            done.result()
     return ImportResult(rows, out, report, time.perf_counter() - t0, fast, fallback)
 
 
@@ -708,11 +716,11 @@ def _encode(values: pa.Array | pa.ChunkedArray) -> tuple[pa.Array, np.ndarray, p
 
 
 def _as_series(values: pa.Array) -> pd.Series:
-    return pd.Series(values.to_pylist(), dtype="string")
+    return pd.Series(values.to_pandas(types_mapper={pa.string(): pd.StringDtype()}.get), dtype="string")
 
 
 def _from_series(values: pd.Series) -> pa.Array:
-    return pa.array(values.astype(object).where(values.notna(), None).tolist(), type=pa.string())
+    return pa.array(values.astype("string"), type=pa.string(), from_pandas=True)
 
 
 def _per_file_counts(report_of: list[FileReport], fidx: np.ndarray, mask: np.ndarray, note: str) -> None:
@@ -777,8 +785,11 @@ def _transform(
     projector: _PointProjector,
     areas: AreaMode,
     schema: pa.Schema,
-) -> pa.Table:
-    """The loader's rules, applied to a batch of raw tables at once (vectorised, per distinct value)."""
+) -> tuple[pa.Table, np.ndarray]:
+    """The loader's rules, applied to a batch of raw tables at once (vectorised, per distinct value).
+
+    Returns the canonical table and a sort key per row (partnership rank, then month).
+    """
     from csp_data.areas import partnership_from_lsoa_name
     from csp_data.loaders._common import reject
     from csp_data.loaders.policeuk import (
@@ -873,6 +884,7 @@ def _transform(
     # Text columns: cleaned once per distinct value (the crime id, nearly all distinct, directly).
     text: dict[str, pa.Array] = {"crime_id": _clean(raw.column("Crime ID").combine_chunks())}
     partnership = pa.nulls(n_rows, pa.string())
+    part_rank = np.zeros(n_rows, dtype=np.int64)
     for name, col in _TEXT_COLUMNS.items():
         if name == "crime_id":
             continue
@@ -882,6 +894,16 @@ def _transform(
         if name == "lsoa_name":
             part = partnership_from_lsoa_name(_as_series(cleaned))
             partnership = _from_series(part).take(indices)
+            # Sort key for order="partnership": the rank of each name, missing names last.
+            values = part.astype(object).where(part.notna(), None).to_numpy()
+            present = np.array([v is not None for v in values], dtype=bool)
+            rank = np.full(len(values) + 1, len(values), dtype=np.int64)
+            if present.any():
+                _, inverse = np.unique(values[present].astype(str), return_inverse=True)
+                rank[np.flatnonzero(present)] = inverse
+            part_rank = rank[
+                pc.fill_null(indices, len(values)).to_numpy(zero_copy_only=False).astype(np.int64)
+            ]
 
     # Coordinates, as the loader reads them, projected once per distinct map point.
     a, blank_a = _coordinate(raw.column("Longitude"))
@@ -933,7 +955,9 @@ def _transform(
         "source_file": labels.take(pa.array(fidx)),
         "source_row": pa.array(rown, type=pa.int64()),
     }
-    return pa.Table.from_pydict(columns, schema=schema)
+    month_days = month_ns.astype("datetime64[D]").astype(np.int64)
+    key = part_rank * 1_000_000 + month_days
+    return pa.Table.from_pydict(columns, schema=schema), key
 
 
 class _PointProjector:
