@@ -6,7 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui.common import current
+from ui.common import current, demo_banner
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 DETAILS = [
@@ -17,6 +17,7 @@ DETAILS = [
 ]
 
 dataset, _ = current()
+demo_banner(dataset)
 st.markdown((DOCS / "methods.md").read_text(encoding="utf-8"))
 for name, title in DETAILS:
     path = DOCS / name
