@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from csp_data.change import TEST_LABELS, fmt_pct, pct_change, test_change
+from csp_data.change import SMALL_NUMBER, TEST_LABELS, fmt_pct, pct_change, test_change
 from csp_data.groups import ALL_CRIME, ASB, CrimeGroups
 from csp_data.model import filter_incidents
 from csp_data.periods import Period
@@ -24,24 +24,34 @@ def headline_table(
     comparison: Period,
     areas: Sequence[str] = (),
     confidence: float = 0.95,
+    months_available: Sequence[pd.Timestamp] | None = None,
 ) -> pd.DataFrame:
     """Counts in ``comparison`` (previous) and ``period`` (current) for All crime, ASB, every base group
     and every composite, with change, % change (NaN when previous is 0: "new") and the Poisson z test.
 
-    Examples
-    --------
     Rows are in ``groups.names()`` order, All crime first; groups with no incidents in either period
-    are kept with zeros.
+    are kept with zeros. When ``months_available`` is given and the data does not cover every month
+    of ``comparison``, there is no honest comparison: previous, change, % change and the test are NaN
+    (never a partial count compared with a full one).
     """
     order = [ALL_CRIME, ASB] + [g for g in groups.names() if g not in (ALL_CRIME, ASB)]
     scoped = filter_incidents(incidents, groups, group="All crime and ASB", areas=tuple(areas))
     cur = scoped.loc[period.contains(scoped["month"])]
     prev = scoped.loc[comparison.contains(scoped["month"])]
+    comparable = True
+    if months_available is not None:
+        have = {pd.Timestamp(m) for m in months_available}
+        comparable = all(m in have for m in comparison.months)
+    nan = float("nan")
     rows = []
     for g in order:
         if g == "All crime and ASB":
             continue
         c = int(groups.mask(cur, g).sum())
+        if not comparable:
+            rows.append({"crime_group": g, "previous": nan, "current": c, "change": nan, "pct_change": nan,
+                         "z": nan, "significant": pd.NA, "small_numbers": c < SMALL_NUMBER})
+            continue
         p = int(groups.mask(prev, g).sum())
         t = test_change(c, p, confidence=confidence)
         pct = pct_change(c, p)
@@ -50,7 +60,7 @@ def headline_table(
             "previous": p,
             "current": c,
             "change": c - p,
-            "pct_change": float("nan") if pct is None else pct,
+            "pct_change": nan if pct is None else pct,
             "z": t.statistic,
             "significant": t.significant,
             "small_numbers": t.small_numbers,
@@ -70,17 +80,27 @@ def describe_change(row: pd.Series) -> str:
     return f"{amount} ({'+' if change > 0 else '−'}{abs(change):,}; {sig})"
 
 
-def headline_sentence(table: pd.DataFrame, *, period: Period, comparison: Period) -> str:
+def headline_sentence(
+    table: pd.DataFrame, *, period: Period, comparison: Period, months_available: Sequence[pd.Timestamp] | None = None
+) -> str:
     """The answer at the top of the Overview, made from the table."""
     by = table.set_index("crime_group")
     allc = by.loc[ALL_CRIME]
     asb = by.loc[ASB]
+    if pd.isna(allc["previous"]):
+        have = {pd.Timestamp(m) for m in months_available or []}
+        n = sum(m in have for m in comparison.months)
+        return (
+            f"In {period.label}, {int(allc['current']):,} crimes (excluding ASB) and {int(asb['current']):,} "
+            f"ASB incidents were recorded. No change can be given: the data holds {n} of the "
+            f"{comparison.n_months} months of the comparison period ({comparison.label})."
+        )
     text = (
         f"In {period.label}, {int(allc['current']):,} crimes (excluding ASB) were recorded, "
         f"{describe_change(allc)} on {comparison.label}; ASB incidents: {int(asb['current']):,}, "
         f"{describe_change(asb)}."
     )
-    base = table.loc[~table["crime_group"].isin([ALL_CRIME, ASB]) & table["significant"]]
+    base = table.loc[~table["crime_group"].isin([ALL_CRIME, ASB]) & table["significant"].fillna(False).astype(bool)]
     ups = base.loc[base["change"] > 0].sort_values("change", ascending=False)
     downs = base.loc[base["change"] < 0].sort_values("change")
     if len(ups):

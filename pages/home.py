@@ -20,18 +20,31 @@ if dataset.latest_month is None:
     st.stop()
 
 table = headline_table(
-    dataset.incidents, dataset.groups, period=filters.period, comparison=filters.comparison, areas=filters.areas
+    dataset.incidents, dataset.groups, period=filters.period, comparison=filters.comparison, areas=filters.areas,
+    months_available=dataset.months,
 )
 scope = "" if not filters.areas else f" (selected {dataset.area_label}s only: {', '.join(filters.areas)})"
-st.markdown(f"### {headline_sentence(table, period=filters.period, comparison=filters.comparison)}{scope}")
+sentence = headline_sentence(
+    table, period=filters.period, comparison=filters.comparison, months_available=dataset.months
+)
+st.markdown(f"### {sentence}{scope}")
+missing = [m for m in filters.period.months if m not in set(dataset.months)]
+if missing:
+    st.warning(
+        f"The data holds {filters.period.n_months - len(missing)} of the {filters.period.n_months} months of "
+        f"{filters.period.label}: counts for this period are incomplete."
+    )
 
 shown = pd.DataFrame({
     "Crime group": table["crime_group"],
-    filters.comparison.short_label: table["previous"].map("{:,}".format),
+    filters.comparison.short_label: table["previous"].map(lambda v: "n/a" if pd.isna(v) else f"{v:,.0f}"),
     filters.period.short_label: table["current"].map("{:,}".format),
-    "Volume change": table["change"].map(fmt_change),
-    "% change": table["pct_change"].map(lambda v: fmt_pct(None if pd.isna(v) else v)),
-    "Significant (95%)": table["significant"].map({True: "Yes", False: "No"}),
+    "Volume change": table["change"].map(lambda v: "n/a" if pd.isna(v) else fmt_change(v)),
+    "% change": [
+        "n/a" if pd.isna(prev) else fmt_pct(None if pd.isna(v) else v)
+        for prev, v in zip(table["previous"], table["pct_change"], strict=True)
+    ],
+    "Significant (95%)": table["significant"].map(lambda v: "n/a" if pd.isna(v) else ("Yes" if v else "No")),
     "Small numbers": table["small_numbers"].map({True: "⚠ under 20", False: ""}),
 })
 st.dataframe(shown, hide_index=True, width="stretch", height=(len(shown) + 1) * 35 + 3)

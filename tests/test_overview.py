@@ -48,3 +48,16 @@ def test_area_filter_and_sentence():
     assert bool(row["significant"])  # z = 2(11 - 10) = 2.0
     text = headline_sentence(t, period=period, comparison=period.previous())
     assert "121 crimes" in text and "up 21.0%" in text and "Burglary (+21)" in text
+
+
+def test_no_change_when_the_comparison_period_is_not_covered():
+    rows = [("2021-01-01", "Burglary", "A")] * 5 + [("2020-12-01", "Burglary", "A")] * 2
+    df, g = _incidents(rows)
+    period = Period(pd.Timestamp("2021-01-01"), pd.Timestamp("2021-12-01"))
+    months = sorted(df["month"].unique())
+    t = headline_table(df, g, period=period, comparison=period.previous(), months_available=months)
+    row = t.set_index("crime_group").loc["Burglary"]
+    assert row["current"] == 5
+    assert pd.isna(row["previous"]) and pd.isna(row["change"]) and pd.isna(row["significant"])
+    text = headline_sentence(t, period=period, comparison=period.previous(), months_available=months)
+    assert "No change can be given: the data holds 1 of the 12 months" in text
