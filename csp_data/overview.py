@@ -88,7 +88,7 @@ def headline_sentence(
     allc = by.loc[ALL_CRIME]
     asb = by.loc[ASB]
     if pd.isna(allc["previous"]):
-        have = {pd.Timestamp(m) for m in months_available or []}
+        have = {pd.Timestamp(m) for m in (months_available if months_available is not None else [])}
         n = sum(m in have for m in comparison.months)
         return (
             f"In {period.label}, {int(allc['current']):,} crimes (excluding ASB) and {int(asb['current']):,} "
