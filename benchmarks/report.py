@@ -147,6 +147,8 @@ def write_results(results: dict[str, Any], out: Path) -> None:
         add("| query | engine cold | engine warm | pandas cold | pandas warm | ratio | equal | result rows |")
         add("|---|---:|---:|---:|---:|---:|:-:|---:|")
         for name, q in eng["queries"].items():
+            if name.startswith("_"):
+                continue
             b = base.get("queries", {}).get(name, {})
             ratio = b["warm_s"] / q["warm_s"] if b.get("warm_s") and q["warm_s"] > 0 else None
             eq = {True: "yes", False: "**NO**"}.get(b.get("equal"), "–")
@@ -158,6 +160,12 @@ def write_results(results: dict[str, Any], out: Path) -> None:
         for d in diffs:
             add(f"\nDifference: `{d}`")
         add("")
+        if "_gistar_statistic" in eng["queries"]:
+            add(
+                f"Of the Gi* time, esda's `G_Local` on the {eng['queries']['gistar']['rows']:,} cells (fixed counts, "
+                f"no counting) takes {_s(eng['queries']['_gistar_statistic']['warm_s'])} warm on either path."
+            )
+            add("")
         add("| page | its queries | engine warm, total | target < 1 s |")
         add("|---|---|---:|:-:|")
         for page, names in PAGES.items():
@@ -259,10 +267,14 @@ def write_results(results: dict[str, Any], out: Path) -> None:
             if rps < TARGET_IMPORT_RPS:
                 load = m.get("load_start") or (0, 0, 0)
                 notes.append(
-                    f"Import: {imp['cpu_s'] / imp['rows'] * 1e6:.2f} CPU-seconds per million rows (CSV parsing, "
-                    "string cleaning, the Parquet encoder); with 2 cores that caps the import at about "
-                    f"{_n(cpu_rps)} rows/s, and other work on the shared machine (load average {load[0]:.1f} "
-                    f"at start) took part of the 2 cores, which is why the wall-clock figure is lower still."
+                    f"Import: {imp['cpu_s'] / imp['rows'] * 1e6:.2f} CPU-seconds per million rows (parsing the "
+                    "CSV text, cleaning and mapping the strings, the Parquet encoder), and "
+                    f"{imp['cpu_s'] / imp['wall_s']:.2f} of the 2 cores busy on average: files are parsed on 2 "
+                    "threads and Parquet is encoded on another, but each batch's transform runs on one thread, "
+                    f"and other work on the shared machine (load average {load[0]:.1f} at the start) took its "
+                    "share. Even with both cores free and perfect overlap the CPU cost caps the import near "
+                    f"{_n(cpu_rps)} rows/s, so the target needs less work per row (the 64-character Crime IDs "
+                    "alone are a third of the bytes) or more cores, not more threads."
                 )
         peaks = [
             (label, e.get(stage, {}).get("maxrss_mb"))
@@ -284,7 +296,10 @@ def write_results(results: dict[str, Any], out: Path) -> None:
             ratios = {
                 n: base["queries"][n]["warm_s"] / eng["queries"][n]["warm_s"]
                 for n in eng["queries"]
-                if n in base["queries"] and n != "gistar" and eng["queries"][n]["warm_s"] > 0
+                if n in base["queries"]
+                and n != "gistar"
+                and not n.startswith("_")
+                and eng["queries"][n]["warm_s"] > 0
             }
             if ratios:
                 low = min(ratios, key=lambda k: ratios[k])
@@ -309,28 +324,39 @@ def write_results(results: dict[str, Any], out: Path) -> None:
                             f"{_s(base['queries'][k]['warm_s'])} pandas)"
                             for k, v in below.items()
                         )
-                        + f". The baseline is not naive: pandas 3 keeps strings in Arrow arrays, so its "
+                        + ". The baseline is not naive: pandas 3 keeps strings in Arrow arrays, so its "
                         "filters (`isin`, comparisons) are vectorised C++ too, and with the whole frame already "
-                        "in memory (loading it is not counted in its query times) a filter over 20 million "
-                        "rows costs it well under a second. The engine's times at this size are a few hundred "
-                        "milliseconds of which a fixed part is per query (SQL planning, the final pandas step "
-                        f"both paths share). The ratio grows with the data ({trend})."
+                        "in memory (loading it is not counted in its query times) a filter costs it well under "
+                        "a second; part of the engine's time is fixed per query (SQL planning, the final pandas "
+                        f"step both paths share). Ratios by scale: {trend}."
                     )
             gi_e = eng["queries"].get("gistar", {}).get("warm_s")
             gi_b = base["queries"].get("gistar", {}).get("warm_s")
+            gi_s = eng["queries"].get("_gistar_statistic", {}).get("warm_s")
             if gi_e and gi_b:
                 notes.append(
-                    f"Gi* is listed but not held to the 10× target: most of its time is esda's G_Local on the "
-                    f"{_n(20000)} cells, the same code on both paths ({_s(gi_e)} engine, {_s(gi_b)} pandas)."
+                    f"Gi* ({gi_b / gi_e:.1f}×) is not counted among the aggregations for the 10× target: it is "
+                    "counting plus esda's G_Local, and G_Local is the same code on both paths"
+                    + (f" ({_s(gi_s)} of the engine's {_s(gi_e)})" if gi_s else "")
+                    + f"; the counting is pushed down like the other queries (pandas path {_s(gi_b)} in all)."
                 )
-            unequal = [n for n, q in base["queries"].items() if q.get("equal") is False]
+            checked = [n for n in base["queries"] if not n.startswith("_")]
+            unequal = [n for n in checked if base["queries"][n].get("equal") is False]
             add(
-                f"| engine results equal the pandas baseline | {len(base['queries']) - len(unequal)} of "
-                f"{len(base['queries'])} queries equal at {biggest} | {_verdict(not unequal)} |"
+                f"| engine results equal the pandas baseline | {len(checked) - len(unequal)} of "
+                f"{len(checked)} queries equal at {biggest} | {_verdict(not unequal)} |"
             )
     if br and "pages" in br:
         fcp = max(r["fcp_ms"] or 0 for r in br["pages"].values()) / 1000
         ready = max(r["ready_s"] for r in br["pages"].values())
+        if ready >= TARGET_FIRST_PAINT_S:
+            slowest = max(br["pages"], key=lambda p: br["pages"][p]["ready_s"])
+            notes.append(
+                f"First paint is under {TARGET_FIRST_PAINT_S:g} s on every page; the page with all its charts "
+                f"drawn takes longer on {slowest} ({_s(br['pages'][slowest]['ready_s'])}): its charts and maps "
+                "are drawn by Vega and deck.gl in Chromium without a GPU (`--disable-gpu`, software WebGL), "
+                "after the page script has run."
+            )
         add(
             f"| demo first paint < {TARGET_FIRST_PAINT_S:g} s | first contentful paint ≤ {fcp:.2f} s on every page; "
             f"charts drawn ≤ {_s(ready)} (first visit after start {_s(br['cold_first_visit']['ready_s'])}) "

@@ -141,6 +141,7 @@ def stage_import_baseline(scale: str) -> dict[str, Any]:
 
 def _queries(source: Any, params: dict[str, Any], *, engine: bool) -> dict[str, Callable[[], Any]]:
     """The benchmark queries over an Engine (engine=True) or an incidents frame (the pandas baseline)."""
+    import numpy as np
     import pandas as pd
     import shapely
 
@@ -181,7 +182,13 @@ def _queries(source: Any, params: dict[str, Any], *, engine: bool) -> dict[str, 
         return hotspots.gistar(counts, hgrid)
 
     common = {"groups": groups, "engine": eng}
-    return {
+
+    def gistar_statistic() -> Any:  # the G_Local part alone, on fixed counts (the same on both paths)
+        counts = hgrid.cells.copy()
+        counts["count"] = np.arange(len(counts)) % 7
+        return hotspots.gistar(counts, hgrid)
+
+    queries: dict[str, Callable[[], Any]] = {
         "area_month": lambda: count_by(
             inc, ["area", "month"], group=ALL_CRIME, period=period, partnerships=part, **common
         ),
@@ -199,6 +206,8 @@ def _queries(source: Any, params: dict[str, Any], *, engine: bool) -> dict[str, 
             inc, group_names=groups.names(), period=period, comparison=comparison, partnerships=part, **common
         ),
     }
+    queries["_gistar_statistic"] = gistar_statistic
+    return queries
 
 
 def _time_queries(

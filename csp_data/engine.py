@@ -592,9 +592,7 @@ def import_policeuk_fast(
         def flush() -> None:
             nonlocal rows, pending_rows
             if pending:
-                table, key = _transform(pending, groups, projector, areas, schema)
-                if order == "partnership":  # stable: input order within a partnership and month
-                    table = table.take(pa.array(np.argsort(key, kind="stable")))
+                table = _transform(pending, groups, projector, areas, schema, sort=order == "partnership")
                 write(table, max(group_rows or len(table), 1))
                 rows += len(table)
             pending.clear()
@@ -785,10 +783,12 @@ def _transform(
     projector: _PointProjector,
     areas: AreaMode,
     schema: pa.Schema,
-) -> tuple[pa.Table, np.ndarray]:
+    *,
+    sort: bool = False,
+) -> pa.Table:
     """The loader's rules, applied to a batch of raw tables at once (vectorised, per distinct value).
 
-    Returns the canonical table and a sort key per row (partnership rank, then month).
+    ``sort``: rows ordered by partnership then month (stable) instead of as read.
     """
     from csp_data.areas import partnership_from_lsoa_name
     from csp_data.loaders._common import reject
@@ -878,22 +878,22 @@ def _transform(
         lambda u: f"unrecognised crime type '{current[u]}' counted as {FALLBACK_GROUP}",
     )
     type_indices = pa.array(type_idx_raw, mask=type_idx_raw < 0)
-    crime_type = _from_series(current).take(type_indices)
-    crime_group = _from_series(group).take(type_indices)
+    type_dict, group_dict = _from_series(current), _from_series(group)
 
     # Text columns: cleaned once per distinct value (the crime id, nearly all distinct, directly).
-    text: dict[str, pa.Array] = {"crime_id": _clean(raw.column("Crime ID").combine_chunks())}
-    partnership = pa.nulls(n_rows, pa.string())
+    # Each is kept as (distinct values, row indices) and only expanded at the end, in the output order.
+    crime_id = _clean(raw.column("Crime ID").combine_chunks())
+    coded: dict[str, tuple[pa.Array, pa.Array]] = {}
     part_rank = np.zeros(n_rows, dtype=np.int64)
     for name, col in _TEXT_COLUMNS.items():
         if name == "crime_id":
             continue
         uniq, _, indices = _encode(raw.column(col))
         cleaned = _clean(uniq)
-        text[name] = cleaned.take(indices)
+        coded[name] = (cleaned, indices)
         if name == "lsoa_name":
             part = partnership_from_lsoa_name(_as_series(cleaned))
-            partnership = _from_series(part).take(indices)
+            coded["partnership"] = (_from_series(part), indices)
             # Sort key for order="partnership": the rank of each name, missing names last.
             values = part.astype(object).where(part.notna(), None).to_numpy()
             present = np.array([v is not None for v in values], dtype=bool)
@@ -924,40 +924,56 @@ def _transform(
 
     # Repeated Crime IDs within a file: kept, and noted as the loader does.
     if n_rows:
-        repeats = _repeated_ids(projector.con, text["crime_id"], fidx)
+        repeats = _repeated_ids(projector.con, crime_id, fidx)
         for f in np.flatnonzero(repeats):
             reports[f].notes[NOTE_REPEATED_ID] += int(repeats[f])
 
+    # The output order: as read, or (stable) by partnership then month. Index arrays are permuted
+    # before the string columns are expanded, so no column is copied twice.
+    perm: np.ndarray | None = None
+    if sort:
+        month_days = month_ns.astype("datetime64[D]").astype(np.int64)
+        perm = np.argsort(part_rank * 1_000_000 + month_days, kind="stable")
+    perm_arr = None if perm is None else pa.array(perm)
+
+    def rows(values: np.ndarray) -> np.ndarray:
+        return values if perm is None else values[perm]
+
+    def expand(name: str) -> pa.Array:
+        distinct, indices = coded[name]
+        return distinct.take(indices if perm_arr is None else indices.take(perm_arr))
+
+    lsoa_code = expand("lsoa_code")
+    valid_out = rows(valid)
     if areas == "lsoa":
-        lsoa_valid = pc.is_valid(text["lsoa_code"]).to_numpy(zero_copy_only=False)
-        fallback = pa.array(np.where(valid, OUTSIDE, NO_LOCATION), type=pa.string())
-        area_arr = pc.if_else(pa.array(valid & lsoa_valid), text["lsoa_code"], fallback)
+        lsoa_valid = pc.is_valid(lsoa_code).to_numpy(zero_copy_only=False)
+        fallback = pa.array(np.where(valid_out, OUTSIDE, NO_LOCATION), type=pa.string())
+        area_arr = pc.if_else(pa.array(valid_out & lsoa_valid), lsoa_code, fallback)
     else:
         area_arr = pa.nulls(n_rows, pa.string())
     labels = pa.array([f.label for f in files], type=pa.string())
+    out_types = type_indices if perm_arr is None else type_indices.take(perm_arr)
     columns = {
-        "crime_id": text["crime_id"],
-        "month": pa.array(month_ns, type=pa.timestamp("ns")),
+        "crime_id": crime_id if perm_arr is None else crime_id.take(perm_arr),
+        "month": pa.array(rows(month_ns), type=pa.timestamp("ns")),
         "date": pa.nulls(n_rows, pa.timestamp("ns")),
         "hour": pa.nulls(n_rows, pa.int64()),
-        "crime_type": crime_type,
-        "crime_group": crime_group,
+        "crime_type": type_dict.take(out_types),
+        "crime_group": group_dict.take(out_types),
         "area_code": area_arr,
-        "lsoa_code": text["lsoa_code"],
-        "lsoa_name": text["lsoa_name"],
-        "partnership": partnership,
-        "x": pa.array(x),
-        "y": pa.array(y),
-        "lon": pa.array(lon),
-        "lat": pa.array(lat),
-        "location": text["location"],
-        "outcome": text["outcome"],
-        "source_file": labels.take(pa.array(fidx)),
-        "source_row": pa.array(rown, type=pa.int64()),
+        "lsoa_code": lsoa_code,
+        "lsoa_name": expand("lsoa_name"),
+        "partnership": expand("partnership"),
+        "x": pa.array(rows(x)),
+        "y": pa.array(rows(y)),
+        "lon": pa.array(rows(lon)),
+        "lat": pa.array(rows(lat)),
+        "location": expand("location"),
+        "outcome": expand("outcome"),
+        "source_file": labels.take(pa.array(rows(fidx))),
+        "source_row": pa.array(rows(rown), type=pa.int64()),
     }
-    month_days = month_ns.astype("datetime64[D]").astype(np.int64)
-    key = part_rank * 1_000_000 + month_days
-    return pa.Table.from_pydict(columns, schema=schema), key
+    return pa.Table.from_pydict(columns, schema=schema)
 
 
 class _PointProjector:
