@@ -17,7 +17,14 @@ being decided by :meth:`CrimeGroups.mask` on the distinct crime types, so the ru
 Queries over several groups at once (MSG trends, the priority table) group by
 ``(crime_group, crime_type)`` in DuckDB and apply the group masks to that small result in pandas.
 
+At load the engine also keeps a *rollup*: counts by partnership, month, crime group and crime type
+(about 150,000 rows for three years of England and Wales). Queries that need nothing finer are
+answered from it; queries by area, LSOA or coordinates read the incidents.
+
 Each query runs on its own DuckDB cursor, so one engine can serve several Streamlit sessions at once.
+
+:func:`import_policeuk_fast` turns police.uk CSVs into the Parquet file such an engine reads, with the
+same result as ``csp_data.loaders.policeuk.load_policeuk``. See docs/performance.md.
 """
 
 from __future__ import annotations
