@@ -29,6 +29,7 @@ same result as ``csp_data.loaders.policeuk.load_policeuk``. See docs/performance
 
 from __future__ import annotations
 
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -459,6 +460,8 @@ _DICTIONARY_COLUMNS: Final = (
     "outcome",
     "source_file",
 )
+#: Text columns handed to the Parquet writer as dictionary arrays (few distinct values per batch).
+_STORED_AS_DICTIONARY: Final = ("crime_type", "crime_group", "partnership", "outcome", "source_file")
 _STATISTICS_COLUMNS: Final = ("month", "crime_group", "area_code", "partnership", "x", "y")
 #: Rows per transformed batch (and Parquet row group) in the fast import.
 IMPORT_BATCH_ROWS: Final = 500_000
@@ -485,7 +488,7 @@ class ImportResult:
 
 
 def parquet_schema() -> pa.Schema:
-    """The Arrow schema of the canonical incidents (schema.INCIDENT_COLUMNS) as written to Parquet."""
+    """The Arrow schema of the canonical incidents (schema.INCIDENT_COLUMNS) as read from the Parquet file."""
     types = {
         "string": pa.string(),
         "datetime64[ns]": pa.timestamp("ns"),
@@ -493,6 +496,16 @@ def parquet_schema() -> pa.Schema:
         "float64": pa.float64(),
     }
     return pa.schema([(name, types[dtype]) for name, dtype in INCIDENT_COLUMNS.items()])
+
+
+def _storage_schema() -> pa.Schema:
+    """The schema batches are written with: the text columns with few distinct values as dictionary
+    arrays. The file is written without the Arrow schema, so readers (pandas, DuckDB) see plain strings.
+    """
+    dictionary = pa.dictionary(pa.int32(), pa.string())
+    return pa.schema(
+        [(f.name, dictionary if f.name in _STORED_AS_DICTIONARY else f.type) for f in parquet_schema()]
+    )
 
 
 def import_policeuk_fast(
@@ -573,7 +586,7 @@ def import_policeuk_fast(
     out.parent.mkdir(parents=True, exist_ok=True)
     sources = expand_paths(paths)
     report = LoadReport()
-    schema = parquet_schema()
+    schema = _storage_schema()
     projector = _PointProjector()
     rows = fast = fallback = 0
     with (
@@ -583,25 +596,40 @@ def import_policeuk_fast(
             compression="snappy",
             use_dictionary=list(_DICTIONARY_COLUMNS),
             write_statistics=list(_STATISTICS_COLUMNS),
+            store_schema=False,
         ) as writer,
         ThreadPoolExecutor(max_workers=1) as write_pool,
+        ThreadPoolExecutor(max_workers=max(1, threads)) as transform_pool,
     ):
         pending: list[_RawFile] = []
         pending_rows = 0
         last_write: list[Future[None]] = []
+        # Batches are transformed on `threads` threads at once (parsing, transforming and encoding
+        # overlap); they are written strictly in input order.
+        in_flight: deque[Future[pa.Table]] = deque()
 
         def write(table: pa.Table, row_group_size: int) -> None:
-            # Encoding a batch overlaps with transforming the next one; writes stay in order.
+            nonlocal rows
             for done in last_write:
                 done.result()
             last_write[:] = [write_pool.submit(writer.write_table, table, row_group_size=row_group_size)]
+            rows += len(table)
+
+        def drain(keep: int) -> None:
+            while len(in_flight) > keep:
+                table = in_flight.popleft().result()
+                write(table, max(group_rows or len(table), 1))
 
         def flush() -> None:
-            nonlocal rows, pending_rows
+            nonlocal pending_rows
             if pending:
-                table = _transform(pending, groups, projector, areas, schema, sort=order == "partnership")
-                write(table, max(group_rows or len(table), 1))
-                rows += len(table)
+                batch = list(pending)
+                in_flight.append(
+                    transform_pool.submit(
+                        _transform, batch, groups, projector, areas, schema, sort=order == "partnership"
+                    )
+                )
+                drain(max(1, threads) - 1)
             pending.clear()
             pending_rows = 0
 
@@ -619,11 +647,12 @@ def import_policeuk_fast(
             report.extend(sub)
             if len(frame):
                 flush()  # keep the input order: earlier fast files go first
+                drain(0)
                 if areas == "lsoa":
                     frame = _lsoa_areas(frame)
                 write(pa.Table.from_pandas(frame, schema=schema, preserve_index=False), max(len(frame), 1))
-                rows += len(frame)
         flush()
+        drain(0)
         for done in last_write:
             done.result()
     return ImportResult(rows, out, report, time.perf_counter() - t0, fast, fallback)
@@ -771,13 +800,14 @@ def _coordinate(raw: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, np.ndarray
 def _repeated_ids(con: duckdb.DuckDBPyConnection, ids: pa.Array, fidx: np.ndarray) -> np.ndarray:
     """Per file of the batch: how many Crime IDs repeat an earlier one in the same file."""
     table = pa.table({"f": pa.array(fidx), "id": ids})
-    con.register("ids", table)
+    cur = con.cursor()  # one per call: batches run on several threads
     try:
-        rows = con.execute(
+        cur.register("ids", table)
+        rows = cur.execute(
             "SELECT f, count(id) - count(DISTINCT id) FROM ids WHERE id IS NOT NULL GROUP BY f"
         ).fetchall()
     finally:
-        con.unregister("ids")
+        cur.close()
     out = np.zeros(int(fidx.max()) + 1 if len(fidx) else 0, dtype=np.int64)
     for f, n in rows:
         out[int(f)] = int(n)
@@ -946,16 +976,25 @@ def _transform(
     def rows(values: np.ndarray) -> np.ndarray:
         return values if perm is None else values[perm]
 
+    # Text columns with few distinct values stay dictionary-encoded (never expanded to one string per
+    # row; written to Parquet as dictionary pages directly). LSOAs, areas and locations have too many
+    # distinct values for that: each row group would carry the whole batch's dictionary.
     def expand(name: str) -> pa.Array:
         distinct, indices = coded[name]
-        return distinct.take(indices if perm_arr is None else indices.take(perm_arr))
+        out_idx = indices if perm_arr is None else indices.take(perm_arr)
+        if name in _STORED_AS_DICTIONARY:
+            return _dictionary(distinct, out_idx)
+        return distinct.take(out_idx)
 
     lsoa_code = expand("lsoa_code")
-    valid_out = rows(valid)
     if areas == "lsoa":
-        lsoa_valid = pc.is_valid(lsoa_code).to_numpy(zero_copy_only=False)
-        fallback = pa.array(np.where(valid_out, OUTSIDE, NO_LOCATION), type=pa.string())
-        area_arr = pc.if_else(pa.array(valid_out & lsoa_valid), lsoa_code, fallback)
+        valid_out = rows(valid)
+        codes, code_idx = coded["lsoa_code"]
+        idx = pc.fill_null(code_idx, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+        idx = rows(idx)
+        lsoa_ok = (idx >= 0) & np.append(pc.is_valid(codes).to_numpy(zero_copy_only=False), False)[idx]
+        idx = np.where(~valid_out, len(codes) + 1, np.where(lsoa_ok, idx, len(codes)))
+        area_arr = pa.concat_arrays([codes, pa.array([OUTSIDE, NO_LOCATION])]).take(pa.array(idx))
     else:
         area_arr = pa.nulls(n_rows, pa.string())
     labels = pa.array([f.label for f in files], type=pa.string())
@@ -965,8 +1004,8 @@ def _transform(
         "month": pa.array(rows(month_ns), type=pa.timestamp("ns")),
         "date": pa.nulls(n_rows, pa.timestamp("ns")),
         "hour": pa.nulls(n_rows, pa.int64()),
-        "crime_type": type_dict.take(out_types),
-        "crime_group": group_dict.take(out_types),
+        "crime_type": _dictionary(type_dict, out_types),
+        "crime_group": _dictionary(group_dict, out_types),
         "area_code": area_arr,
         "lsoa_code": lsoa_code,
         "lsoa_name": expand("lsoa_name"),
@@ -977,10 +1016,21 @@ def _transform(
         "lat": pa.array(rows(lat)),
         "location": expand("location"),
         "outcome": expand("outcome"),
-        "source_file": labels.take(pa.array(rows(fidx))),
+        "source_file": _dictionary(labels, pa.array(rows(fidx).astype(np.int32))),
         "source_row": pa.array(rows(rown), type=pa.int64()),
     }
     return pa.Table.from_pydict(columns, schema=schema)
+
+
+def _dictionary(distinct: pa.Array, indices: pa.Array) -> pa.DictionaryArray:
+    """A dictionary array; an index pointing at a null value becomes a null index."""
+    indices = indices.cast(pa.int32())
+    if distinct.null_count:
+        idx = pc.fill_null(indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+        missing = np.append(pc.is_null(distinct).to_numpy(zero_copy_only=False), True)[idx]
+        indices = pa.array(np.where(missing, 0, idx).astype(np.int32), mask=missing)
+        distinct = pc.fill_null(distinct, "")
+    return pa.DictionaryArray.from_arrays(indices, distinct)
 
 
 class _PointProjector:
@@ -993,6 +1043,7 @@ class _PointProjector:
 
     def __init__(self) -> None:
         self.con = duckdb.connect(":memory:")  # a scratch connection for the batch-level SQL
+        self._lock = threading.Lock()  # batches are transformed on several threads
         self._to_bng = Transformer.from_crs(DISPLAY_CRS, ANALYSIS_CRS, always_xy=True)
         self._keys = pd.Index(np.empty(0, dtype=np.complex128))
         self._x = np.empty(0)
@@ -1003,16 +1054,21 @@ class _PointProjector:
             x, y = self._to_bng.transform(lon, lat)
             return np.asarray(x), np.asarray(y)
         key = lon + 1j * lat
-        pos = self._keys.get_indexer(key)
+        with self._lock:
+            keys, xs, ys = self._keys, self._x, self._y
+        pos = keys.get_indexer(key)
         new = pos < 0
         if new.any():
-            fresh = pd.unique(key[new])
-            fx, fy = self._to_bng.transform(fresh.real, fresh.imag)
-            self._keys = self._keys.append(pd.Index(fresh))
-            self._x = np.concatenate([self._x, np.asarray(fx)])
-            self._y = np.concatenate([self._y, np.asarray(fy)])
-            pos = self._keys.get_indexer(key)
-        return self._x[pos], self._y[pos]
+            with self._lock:
+                fresh = pd.unique(key[new])
+                fresh = fresh[self._keys.get_indexer(fresh) < 0]  # another thread may have added some
+                fx, fy = self._to_bng.transform(fresh.real, fresh.imag)
+                self._keys = self._keys.append(pd.Index(fresh))
+                self._x = np.concatenate([self._x, np.asarray(fx)])
+                self._y = np.concatenate([self._y, np.asarray(fy)])
+                keys, xs, ys = self._keys, self._x, self._y
+            pos = keys.get_indexer(key)
+        return xs[pos], ys[pos]
 
 
 def _lsoa_areas(frame: pd.DataFrame) -> pd.DataFrame:
