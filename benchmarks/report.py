@@ -107,6 +107,22 @@ def write_results(results: dict[str, Any], out: Path) -> None:
             f"| {f'{rps / brps:.1f}×' if brps else '–'} |"
         )
     add("")
+    runs = [
+        f"{sc}: "
+        + ", ".join(
+            f"{_s(w)} (load {ld:.1f})"
+            for w, ld in zip(e["import"]["runs_wall_s"], e["import"].get("load_before", []), strict=False)
+        )
+        for sc, e in scales.items()
+        if e.get("import", {}).get("runs_wall_s")
+    ]
+    if runs:
+        add(
+            "The fast import runs twice per scale (once with --quick) and the fastest run is shown (the machine "
+            "is shared); wall "
+            "times of the runs, with the 1-minute load average before each: " + "; ".join(runs) + "."
+        )
+        add("")
     add(
         "`load_policeuk` is the reference loader (pandas, one file at a time); it is timed at the scales "
         "given by `--baseline-import` (default 1M): above that it takes minutes and holds every row as "
@@ -195,6 +211,9 @@ def write_results(results: dict[str, Any], out: Path) -> None:
         add(f"Not measured: `{br['error']}`")
     else:
         cold = br["cold_first_visit"]
+        if "load_before" in br:
+            add(f"1-minute load average before this part: {br['load_before']:.1f}.")
+            add("")
         add(
             f"First visit after the server starts (the demo dataset is built and cached): first contentful "
             f"paint {_n(cold['fcp_ms'])} ms, first content {_s(cold['content_s'])}, page ready "
@@ -269,10 +288,10 @@ def write_results(results: dict[str, Any], out: Path) -> None:
                 notes.append(
                     f"Import: {imp['cpu_s'] / imp['rows'] * 1e6:.2f} CPU-seconds per million rows (parsing the "
                     "CSV text, cleaning and mapping the strings, the Parquet encoder), and "
-                    f"{imp['cpu_s'] / imp['wall_s']:.2f} of the 2 cores busy on average: files are parsed on 2 "
-                    "threads and Parquet is encoded on another, but each batch's transform runs on one thread, "
-                    f"and other work on the shared machine (load average {load[0]:.1f} at the start) took its "
-                    "share. "
+                    f"{imp['cpu_s'] / imp['wall_s']:.2f} of the 2 cores busy on average although files are "
+                    "parsed on 2 threads, batches transformed on 2 and Parquet encoded on another: other work "
+                    f"on the shared machine (1-minute load average {max(imp.get('load_before') or [load[0]]):.1f} "
+                    "before the import) took the rest. "
                     + (
                         f"With both cores to itself and perfect overlap the same CPU cost would allow about "
                         f"{_n(cpu_rps)} rows/s, just above the target, so on a dedicated 2-core machine the "
