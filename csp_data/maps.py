@@ -68,6 +68,10 @@ EMERGING_COLOURS: Final[dict[str, str]] = dict(
 )
 
 BASEMAP_ENV: Final = "CSP_BASEMAP_URL"
+#: Opacity (0-255) of the lowest class of a density surface drawn with ``faint_lowest``.
+FAINT_ALPHA: Final = 60
+#: Natural breaks on more values than this use evenly spaced order statistics (see classify).
+NATURAL_BREAKS_SAMPLE: Final = 300
 #: Most points a points layer may send to the browser.
 POINTS_CAP: Final = 5_000
 POINTS_NOTICE: Final = (
@@ -141,6 +145,8 @@ def classify(values: pd.Series | np.ndarray, *, scheme: str = "quantiles", k: in
     """Classify values with mapclassify (quantiles, Fisher-Jenks natural breaks or equal interval).
 
     ``k`` is reduced to the number of distinct values when there are fewer. NaN values get class -1.
+    Natural breaks on more than ``NATURAL_BREAKS_SAMPLE`` values are computed on that many evenly
+    spaced order statistics (Fisher-Jenks is quadratic in n).
 
     Raises
     ------
@@ -169,13 +175,35 @@ def classify(values: pd.Series | np.ndarray, *, scheme: str = "quantiles", k: in
             if scheme == "quantiles":
                 c = mapclassify.Quantiles(vals, k=k_eff)
             elif scheme == "natural_breaks":
-                c = mapclassify.FisherJenks(vals, k=k_eff)
+                # mapclassify's Fisher-Jenks is O(k n²) in pure Python without numba: above
+                # NATURAL_BREAKS_SAMPLE values it runs on evenly spaced order statistics
+                # (deterministic; the maximum is always included).
+                ordered = np.sort(vals)
+                if len(ordered) > NATURAL_BREAKS_SAMPLE:
+                    idx = np.linspace(0, len(ordered) - 1, NATURAL_BREAKS_SAMPLE).round().astype(int)
+                    c = mapclassify.FisherJenks(ordered[idx], k=k_eff)
+                    c.bins = _refine_breaks(ordered, idx, np.asarray(c.bins, dtype=float))
+                else:
+                    c = mapclassify.FisherJenks(ordered, k=k_eff)
             else:
                 c = mapclassify.EqualInterval(vals, k=k_eff)
         bins = np.unique(np.asarray(c.bins, dtype=float))
     bins[-1] = max(bins[-1], vals.max())
     yb[ok] = np.searchsorted(bins, vals, side="left")
     return Classification(scheme, tuple(float(b) for b in bins), yb, float(vals.min()))
+
+
+def _refine_breaks(ordered: np.ndarray, idx: np.ndarray, bins: np.ndarray) -> np.ndarray:
+    """Move each break found on a sample to the widest gap between it and the next sampled value."""
+    sampled = ordered[idx]
+    out = bins.copy()
+    for j, b in enumerate(bins[:-1]):
+        i = int(np.searchsorted(sampled, b, side="right")) - 1
+        lo, hi = int(idx[i]), int(idx[min(i + 1, len(idx) - 1)])
+        if hi > lo:
+            window = ordered[lo : hi + 1]
+            out[j] = window[int(np.argmax(np.diff(window)))]
+    return out
 
 
 def _fmt(value: float, fmt: str) -> str:
@@ -206,13 +234,16 @@ def colour_scale(
     fmt: str = "{:,.0f}",
     alpha: int = 220,
     zero_transparent: bool = False,
+    faint_lowest: bool = False,
 ) -> tuple[list[Rgba], pd.DataFrame]:
     """Colour for each value and the legend.
 
     Sequential: classes from ``classify`` coloured light -> dark with ``palette_name``.
     Diverging (for change): negatives and positives are classified separately on their size
     (about k/2 classes each) and coloured blue (down) and orange/brown (up); exactly zero is neutral.
-    NaN is grey ("No data"). With ``zero_transparent`` zero values are not painted and not classified.
+    NaN is grey ("No data"). With ``zero_transparent`` zero values are not painted and not classified;
+    with ``faint_lowest`` the lowest sequential class is drawn nearly transparent (density surfaces,
+    where the lowest class is the background level and would otherwise cover the map).
 
     Returns
     -------
@@ -262,7 +293,9 @@ def colour_scale(
         labels = legend_labels(c, fmt=fmt)
         for i, cls in enumerate(c.yb):
             if cls >= 0:
-                colours[i] = hex_to_rgba(cols[cls], alpha)
+                colours[i] = hex_to_rgba(
+                    cols[cls], FAINT_ALPHA if faint_lowest and cls == 0 and c.k > 1 else alpha
+                )
         for cls in range(c.k):
             rows.append({"colour": cols[cls], "label": labels[cls], "n": int((c.yb == cls).sum())})
         if zero_transparent:
@@ -307,7 +340,7 @@ def to_display(geometry: shapely.Geometry) -> shapely.Geometry:
 
 
 def view_state(
-    bounds: tuple[float, float, float, float], *, width_px: int = 700, height_px: int = 500
+    bounds: tuple[float, float, float, float], *, width_px: int = 540, height_px: int = 480
 ) -> pdk.ViewState:
     """A view that fits EPSG:27700 ``bounds`` (minx, miny, maxx, maxy) in a map of the given size."""
     t = _transformer()
@@ -491,6 +524,8 @@ def make_deck(
         layers=layers,
         initial_view_state=view_state(bounds),
         tooltip={"text": "{tip}"} if tooltip else False,
+        # flat 2-D layers: draw in list order (outlines over cells) instead of depth-testing them
+        parameters={"depthTest": False},
         **kwargs,
     )
 

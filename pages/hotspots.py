@@ -113,8 +113,6 @@ def cell_size_picker(key_: str) -> float | None:
     )
 
 
-map_col, side_col = st.columns([3, 2], gap="medium")
-
 if view == "areas":
     assert measures is not None and areas is not None
     c1, c2, c3, c4 = st.columns(4)
@@ -131,6 +129,7 @@ if view == "areas":
     diverging = measure in ("change", "pct_change")
     fmt = {"count": "{:,.0f}", "change": "{:,.0f}", "rate": "{:,.1f}"}.get(measure, "{:.1f}")
     ordered = measures.set_index("area_code").loc[areas["area_code"].astype(str)].reset_index()
+    map_col, side_col = st.columns([3, 2], gap="medium")
     colours, legend = M.colour_scale(
         ordered[measure], scheme=scheme, k=k, palette_name=pal, diverging=diverging, fmt=fmt
     )
@@ -176,7 +175,7 @@ if view == "areas":
         download_buttons(measures, f"area_measures_{period.start:%Y%m}_{period.end:%Y%m}", key="hot-measures")
 
 elif view == "density":
-    c1, c2, c3, c4 = st.columns(4)
+    c1, c2, c3, c4, c5 = st.columns(5)
     method = c1.radio(
         "Method",
         ["grid", "hex", "kde"],
@@ -195,8 +194,17 @@ elif view == "density":
             disabled=method != "kde",
         )  # fmt: skip
     with c4:
-        show_points = st.toggle(f"Show incident points (at most {M.POINTS_CAP:,})", key="hot_points")
+        density_scheme = st.selectbox(
+            "Classes", list(M.SCHEMES), index=1, format_func=M.SCHEMES.__getitem__, key="hot_scheme_density"
+        )
+    with c5:
+        show_points = st.toggle(
+            "Show points",
+            key="hot_points",
+            help=f"At most {M.POINTS_CAP:,} incidents, as snapped map points.",
+        )
     shape = "hex" if method == "hex" else "square"
+    map_col, side_col = st.columns([3, 2], gap="medium")
     grid = U.grid_for(key, filters.areas, size, shape)
     names = U.cell_areas_for(key, filters.areas, size, shape)
     params = None
@@ -210,8 +218,8 @@ elif view == "density":
         st.stop()
     value = "density" if method == "kde" else "count"
     colours, legend = M.colour_scale(
-        cells[value], scheme="quantiles", k=5, fmt="{:,.0f}" if value == "count" else "{:,.1f}",
-        zero_transparent=True,
+        cells[value], scheme=density_scheme, k=5, fmt="{:,.0f}" if value == "count" else "{:,.1f}",
+        zero_transparent=True, faint_lowest=True,
     )  # fmt: skip
     where = U.named_cells(cells, names)
     unit = "hexagon" if method == "hex" else "cell"
@@ -236,10 +244,10 @@ elif view == "density":
         )
         parameters += " (automatic)" if size is None else " (chosen)"
         if params is not None:
-            parameters = params.describe() + (" (automatic cell size)" if size is None else "")
+            parameters = params.describe() + (" Cell size chosen automatically." if size is None else "")
         st.markdown(f"**{VIEWS['density']}, {period.label}.** {summary}")
         st.caption(f"Parameters: {parameters}" + (" Density is incidents per km²." if params else ""))
-        for note in [*grid.notes[1:], *(params.notes if params else ())]:
+        for note in [*grid.notes, *(params.notes if params else ())]:
             if "smaller than" in note or "more than" in note:
                 st.warning(note)
         U.legend(legend, title="Incidents per km²" if method == "kde" else f"Incidents per {unit}")
@@ -266,6 +274,7 @@ elif view == "gistar":
         size = cell_size_picker("hot_cell_gistar")
     with c2:
         fdr = st.toggle("False-discovery-rate correction (Benjamini–Hochberg)", key="hot_fdr")
+    map_col, side_col = st.columns([3, 2], gap="medium")
     grid = U.grid_for(key, filters.areas, size, "square")
     names = U.cell_areas_for(key, filters.areas, size, "square")
     result = U.gistar_for(key, spec, size, fdr)
@@ -339,6 +348,7 @@ else:  # emerging
         size = cell_size_picker("hot_cell_emerging")
     with c3:
         fdr_e = st.toggle("False-discovery-rate correction", key="hot_fdr_emerging")
+    map_col, side_col = st.columns([3, 2], gap="medium")
     grid = U.grid_for(key, filters.areas, size, "square")
     result = U.emerging_for(key, spec, size, slice_months, fdr_e)
     colours, legend = M.class_colours(result["class"], M.EMERGING_COLOURS)

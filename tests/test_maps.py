@@ -222,3 +222,18 @@ def test_boundary_lines_keep_inner_edges() -> None:
     assert lines.length == pytest.approx(7_000)
     layer = M.outline_layer(lines, layer_id="edges", colour=[1, 2, 3, 4])
     assert layer.get_line_color == [1, 2, 3, 4]
+
+
+def test_natural_breaks_on_many_values_uses_order_statistics() -> None:
+    rng = np.random.default_rng(0)
+    values = np.concatenate([rng.normal(10, 1, 2_000), rng.normal(100, 5, 500)])
+    c = M.classify(values, scheme="natural_breaks", k=2)
+    assert c.bins[-1] == pytest.approx(values.max())
+    assert 13 < c.bins[0] < 80  # the gap between the two clusters
+    assert (c.yb[:2_000] == 0).all() and (c.yb[2_000:] == 1).all()
+
+
+def test_faint_lowest_class() -> None:
+    colours, legend = M.colour_scale([1, 2, 3, 50, 60], k=2, scheme="natural_breaks", faint_lowest=True)
+    assert [c[3] for c in colours] == [M.FAINT_ALPHA] * 3 + [220, 220]
+    assert legend["n"].tolist() == [3, 2]

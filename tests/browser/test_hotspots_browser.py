@@ -6,6 +6,7 @@ Screenshots are saved under tests/browser/screenshots/ (git-ignored) for a perso
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable
 
 import pytest
@@ -15,7 +16,12 @@ from tests.browser.conftest import SHOTS, AppServer, error_texts, wait_for_app
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 MAP = "[data-testid='stDeckGlJsonChart']"
-VIEWS = ["Street-level density", "Statistical hot spots (Gi*)", "Emerging and persistent"]
+#: map view label -> text that appears beside its map once it is drawn
+VIEWS = {
+    "Street-level density": "Street-level density, ",
+    "Statistical hot spots (Gi*)": "Getis-Ord Gi*, ",
+    "Emerging and persistent": "Emerging and persistent hot spots, ",
+}
 
 
 def painted_share(png: bytes) -> float:
@@ -44,15 +50,44 @@ def check_map(page: object, name: str) -> float:
     return painted_share(png)
 
 
+def drilled_area(page: object) -> str | None:
+    """The area the drill-down shows ("Name (CODE)")."""
+    body = page.inner_text("body")  # type: ignore[attr-defined]
+    found = re.search(r"\n([^\n]*\([A-Z0-9]+\)): [\d,]+ (?:crimes|incidents)", body)
+    return found.group(1) if found else None
+
+
+def click_an_area(page: object) -> tuple[str | None, str | None]:
+    """Click the area map away from its centre; return the drilled area before and after."""
+    before = drilled_area(page)
+    box = page.query_selector(MAP).bounding_box()  # type: ignore[attr-defined]
+    page.mouse.click(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.35)  # type: ignore[attr-defined]
+    after = before
+    for _ in range(120):  # the click reruns the script: poll for up to a minute
+        page.wait_for_timeout(500)  # type: ignore[attr-defined]
+        after = drilled_area(page)
+        if after not in (None, before):
+            break
+    wait_for_app(page)
+    return before, after
+
+
 def run_views(page: object, prefix: str) -> dict[str, float]:
     requests: list[str] = []
     page.on("request", lambda r: requests.append(r.url))  # type: ignore[attr-defined]
     shares = {"areas": check_map(page, f"{prefix}_areas")}
     for view in VIEWS:
         page.get_by_text(view, exact=True).click()  # type: ignore[attr-defined]
+        page.wait_for_selector(f"text={VIEWS[view]}", timeout=120_000)  # type: ignore[attr-defined]
         wait_for_app(page)
         assert not error_texts(page), error_texts(page)
         shares[view] = check_map(page, f"{prefix}_{view.split()[0].lower()}")
+        if view == "Street-level density":
+            page.get_by_text("Kernel density (KDE)", exact=True).click()  # type: ignore[attr-defined]
+            page.wait_for_selector("text=Quartic kernel, bandwidth", timeout=120_000)  # type: ignore[attr-defined]
+            wait_for_app(page)
+            assert not error_texts(page), error_texts(page)
+            shares["kde"] = check_map(page, f"{prefix}_kde")
     page.screenshot(path=str(SHOTS / f"{prefix}_page.png"), full_page=True)  # type: ignore[attr-defined]
     tiles = [u for u in requests if "cartocdn" in u or "mapbox" in u or "tile" in u]
     assert not tiles, f"the maps asked for a basemap although none is configured: {tiles[:3]}"
@@ -67,9 +102,12 @@ def test_hotspots_maps_render_on_demo(demo_app: AppServer, open_page: Callable[.
     body = page.inner_text("body")  # type: ignore[attr-defined]
     assert "Demo data" in body
     assert "Hemel Hempstead Central (D1A) had the most" in body
+    before, after = click_an_area(page)
+    assert before == "Hemel Hempstead Central (D1A)"  # the top beat until one is chosen
+    assert after is not None and after != before, "clicking a beat did not select it for the drill-down"
     shares = run_views(page, "hotspots_demo")
     assert shares["areas"] > 0.2  # every beat is filled
-    for view in VIEWS:
+    for view in [*VIEWS, "kde"]:
         assert shares[view] > 0.01, f"{view}: nothing drawn"
 
 
@@ -84,5 +122,5 @@ def test_hotspots_maps_render_on_dacorum_wards(real_app: AppServer, open_page: C
     assert "had the most of any ward" in body
     shares = run_views(page, "hotspots_real")
     assert shares["areas"] > 0.2
-    for view in VIEWS:
+    for view in [*VIEWS, "kde"]:
         assert shares[view] > 0.01, f"{view}: nothing drawn"
