@@ -113,7 +113,7 @@ def cell_size_picker(key_: str) -> float | None:
     )
 
 
-if view == "areas":
+def show_area_map() -> None:
     assert measures is not None and areas is not None
     c1, c2, c3, c4 = st.columns(4)
     measure = c1.selectbox(
@@ -174,7 +174,8 @@ if view == "areas":
         st.dataframe(table, hide_index=True, width="stretch", height=320)
         download_buttons(measures, f"area_measures_{period.start:%Y%m}_{period.end:%Y%m}", key="hot-measures")
 
-elif view == "density":
+
+def show_density_map() -> None:
     c1, c2, c3, c4, c5 = st.columns(5)
     method = c1.radio(
         "Method",
@@ -215,7 +216,7 @@ elif view == "density":
             cells = U.counts_for(key, spec, size, shape)
     except ValueError as exc:
         st.warning(f"The density surface cannot be drawn: {exc}")
-        st.stop()
+        return
     value = "density" if method == "kde" else "count"
     colours, legend = M.colour_scale(
         cells[value], scheme=density_scheme, k=5, fmt="{:,.0f}" if value == "count" else "{:,.1f}",
@@ -268,7 +269,8 @@ elif view == "density":
             cells.merge(names, on="cell_id"), f"density_{method}_{period.start:%Y%m}", key="hot-density"
         )
 
-elif view == "gistar":
+
+def show_gistar_map() -> None:
     c1, c2 = st.columns(2)
     with c1:
         size = cell_size_picker("hot_cell_gistar")
@@ -330,13 +332,14 @@ elif view == "gistar":
         )
         download_buttons(result.merge(names, on="cell_id"), f"gistar_{period.start:%Y%m}", key="hot-gistar")
 
-else:  # emerging
+
+def show_emerging_map() -> None:
     options = [m for m in (1, 2, 3, 4, 6) if period.n_months % m == 0 and period.n_months // m >= 2]
     if not options:
         st.info(
             "Emerging hot spots need a period of at least 2 months; choose a longer period in the sidebar."
         )
-        st.stop()
+        return
     c1, c2, c3 = st.columns(3)
     slice_names = {1: "month", 2: "2-month", 3: "quarter", 4: "4-month", 6: "half-year"}
     with c1:
@@ -389,6 +392,13 @@ else:  # emerging
         st.dataframe(table, hide_index=True, width="stretch", height=320)
         download_buttons(result, f"emerging_{period.start:%Y%m}", key="hot-emerging")
 
+
+{
+    "areas": show_area_map,
+    "density": show_density_map,
+    "gistar": show_gistar_map,
+    "emerging": show_emerging_map,
+}[view]()
 source_caption(dataset, period, extra="Maps drawn without a basemap." if base is None else "")
 
 # -------------------------------------------------------------------------------- concentration

@@ -135,3 +135,14 @@ def test_real_dacorum_makes_no_claim_on_an_incomplete_comparison(real_env: None)
     at.radio(key="hot_view").set_value("gistar").run()
     assert_no_errors(at)
     assert "cells are hot spots at 99% confidence" in texts(at)
+
+
+def test_single_month_keeps_the_rest_of_the_page(page: AppTest) -> None:
+    page.sidebar.selectbox(key="f_preset").set_value("custom").run()
+    page.sidebar.selectbox(key="f_start").set_value("2026-10").run()
+    page.sidebar.selectbox(key="f_end").set_value("2026-10").run()
+    assert page.session_state["filters"].period.n_months == 1
+    page.radio(key="hot_view").set_value("emerging").run()
+    assert_no_errors(page)
+    assert any("at least 2 months" in i.value for i in page.info)
+    assert any(h.value == "Top beats" for h in page.subheader)  # the page goes on below the map
