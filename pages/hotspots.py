@@ -35,7 +35,7 @@ current_inc = U.incidents_for(dataset, spec)
 previous_inc = U.incidents_for(dataset, prev_spec)
 label = ", ".join(filters.crime_types) if filters.crime_types else filters.group
 includes_asb = filters.group in (ASB, ALL_INCIDENTS) or "Anti-social behaviour" in filters.crime_types
-what = f"incidents ({label})" if includes_asb else f"crimes ({label})"
+what = f"incidents of {label}" if includes_asb else f"crimes of {label}"
 area_label = dataset.area_label
 denominator = dataset.groups.denominator(filters.group)
 rate_label = "per 1,000 households" if denominator == "households" else "per 1,000 residents"

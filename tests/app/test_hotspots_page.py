@@ -100,7 +100,7 @@ def test_filters_change_the_page(page: AppTest) -> None:
     page.sidebar.selectbox(key="f_group").set_value("Burglary").run()
     assert_no_errors(page)
     after = page.markdown[0].value
-    assert after != before and "(Burglary)" in after
+    assert after != before and "crimes of Burglary in" in after
     page.selectbox(key="hot_measure").set_value("rate").run()
     assert "per 1,000 households" in texts(page)  # burglary rates use households
     page.sidebar.multiselect(key="f_areas").set_value(["D1A", "D1B"]).run()
