@@ -512,9 +512,11 @@ def test_real_dacorum_2021(real_data: Path, cfg: RiskConfig) -> None:
     assert t.loc["All crime", "rate"] == pytest.approx(55.87, abs=0.01)
     # 2020 is not in the sample: the comparison cannot be made, and the table says so
     assert str(t.loc["All crime", "previous"]) == "n/a: only 0 of 12 months in the data"
-    # no household figures in this config: burglary falls back to residents and says so (as on Trends)
-    assert t.loc["Dwelling burglary", "rate_denominator"] == "per 1,000 residents"
-    assert "No household figures" in t.loc["Dwelling burglary", "note"]
+    # the real config gives county households (Census 2011 QS405EW): burglary is per 1,000 households,
+    # Dacorum 372 / 59,938 x 1,000 = 6.21; and the note says police.uk cannot split dwelling burglary
+    assert t.loc["Dwelling burglary", "rate_denominator"] == "per 1,000 households"
+    assert t.loc["Dwelling burglary", "rate"] == pytest.approx(6.21, abs=0.01)
+    assert "no dwelling/non-dwelling split" in t.loc["Dwelling burglary", "note"]
     assert t.loc["Dwelling burglary", "county_rank"].endswith("/10")
 
 
