@@ -494,8 +494,11 @@ if comparable:
     for col, title, table in ((c1, "Greatest increases", ups), (c2, "Greatest decreases", downs)):
         with col:
             st.markdown(f"**{title}**")
+            shown = U.top_table(
+                table, current_label=period.short_label, previous_label=comparison.short_label
+            )
             st.dataframe(
-                U.top_table(table, current_label=period.short_label, previous_label=comparison.short_label),
+                shown[["Area", comparison.short_label, period.short_label, "Change", "% change"]],
                 hide_index=True,
                 width="stretch",
             )
@@ -542,13 +545,15 @@ with d1:
             color=alt.Color("period:N", scale=alt.Scale(range=["#bdbdbd", "#0072B2"]), title=None),
             tooltip=[alt.Tooltip("month:T", format="%b %Y"), alt.Tooltip("count:Q", format=",")],
         )
-        .properties(height=260, title=f"{names_by_code[code]}: {label} per month")
+        .properties(height=260, title=f"{names_by_code[code]}, per month")
     )
     st.altair_chart(chart, width="stretch")
     peak = monthly.loc[monthly["count"].idxmax()]
     st.caption(f"Highest month: {peak['month']:%b %Y} with {int(peak['count']):,}.")
     st.dataframe(
-        monthly.assign(month=monthly["month"].dt.strftime("%b %Y")),
+        monthly.assign(month=monthly["month"].dt.strftime("%b %Y")).rename(
+            columns={"month": "Month", "count": "Count", "period": "Period"}
+        ),
         hide_index=True,
         width="stretch",
         height=200,
