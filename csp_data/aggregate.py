@@ -329,6 +329,7 @@ class Grid:
 
     @property
     def n_cells(self) -> int:
+        """Cells in the grid's rectangle (n_cols x n_rows)."""
         return self.n_cols * self.n_rows
 
 

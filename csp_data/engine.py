@@ -216,6 +216,7 @@ class Engine:
 
     @property
     def n_rows(self) -> int:
+        """Number of incidents the engine holds."""
         return self._n_rows
 
     def month_bounds(self) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
@@ -390,6 +391,7 @@ class Engine:
         return self.sql(f"SELECT {', '.join(columns)} FROM {self._relation} WHERE {where}{lim}")
 
     def close(self) -> None:
+        """Close the DuckDB connection (the engine cannot be used afterwards)."""
         self._con.close()
 
 
@@ -484,6 +486,7 @@ class ImportResult:
 
     @property
     def rows_per_second(self) -> float:
+        """Rows written per wall-clock second."""
         return self.rows / self.seconds if self.seconds > 0 else float("inf")
 
 
