@@ -36,8 +36,13 @@ def test_page_answers_where_first(page: AppTest) -> None:
     assert "Hemel Hempstead Central (D1A) had the most of any beat" in headline
     assert "Demo data" in page.info[0].value
     # the top-beats table and its increases/decreases
-    areas = [df.value for df in page.dataframe if "Area" in df.value.columns and "Rank" in df.value.columns]
-    assert areas and areas[-3]["Area"].iloc[0] == "Hemel Hempstead Central (D1A)"
+    top = [df.value for df in page.dataframe if "Share of total" in df.value.columns]
+    assert len(top) == 1 and list(top[0].columns[:2]) == ["Rank", "Area"]
+    assert top[0]["Area"].iloc[0] == "Hemel Hempstead Central (D1A)" and top[0]["Rank"].iloc[0] == 1
+    changes = [
+        df.value for df in page.dataframe if "Change" in df.value.columns and "Rank" not in df.value.columns
+    ]
+    assert len(changes) == 2  # greatest increases and decreases
     assert "Click a beat" in texts(page)
 
 
