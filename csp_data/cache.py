@@ -1,19 +1,26 @@
 """The only csp_data module that imports streamlit: caching at the I/O edge.
 
-The dataset is loaded once per process per config key (``st.cache_resource``); pages pass the key,
-never the frames, to cached functions, and look the dataset up with ``get_dataset(key)``.
+The dataset and its query engine (DuckDB over the incidents, see csp_data/engine.py) are built once
+per process per config key (``st.cache_resource``); per-filter aggregates are cached with bounded
+``st.cache_data`` wrappers that take the key and plain filter values, never frames.
 """
 
 from __future__ import annotations
 
 import threading
 
+import pandas as pd
 import streamlit as st
 
+from csp_data.aggregate import count_by
 from csp_data.dataset import DatasetConfig, build_dataset
+from csp_data.engine import Engine
 from csp_data.model import Dataset
+from csp_data.overview import headline_table
+from csp_data.periods import Period, to_month
 
-# Config objects by key, so a page that only holds the key can rebuild the dataset after a restart.
+# Configs by key, so a cached function that holds only the key can (re)build the dataset. Keys are
+# derived from the config and its files' modification times, so an entry never changes meaning.
 _CONFIGS: dict[str, DatasetConfig] = {}
 _LOCK = threading.Lock()
 
@@ -36,3 +43,32 @@ def load_dataset(config: DatasetConfig) -> tuple[str, Dataset]:
 def get_dataset(key: str) -> Dataset:
     """The dataset loaded under ``key`` (cached)."""
     return _load(key)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def get_engine(key: str) -> Engine:
+    """The DuckDB query engine over the dataset's incidents (built once per process)."""
+    return Engine.from_frame(get_dataset(key).incidents)
+
+
+def _period(start: str, end: str) -> Period:
+    return Period(to_month(start), to_month(end))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def cached_headline(
+    key: str, start: str, end: str, comp_start: str, comp_end: str, areas: tuple[str, ...]
+) -> pd.DataFrame:
+    """Overview headline table for a period (months as 'YYYY-MM'), computed by the engine."""
+    dataset = get_dataset(key)
+    return headline_table(
+        None, dataset.groups, period=_period(start, end), comparison=_period(comp_start, comp_end),
+        areas=areas, months_available=dataset.months, engine=get_engine(key),
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def cached_counts(key: str, by: tuple[str, ...], group: str | None, areas: tuple[str, ...] = ()) -> pd.DataFrame:
+    """count_by over all months for a group (None = every incident), by the engine."""
+    dataset = get_dataset(key)
+    return count_by(None, list(by), groups=dataset.groups, group=group, areas=areas, engine=get_engine(key))

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from csp_data.aggregate import priority_totals
 from csp_data.change import SMALL_NUMBER, TEST_LABELS, fmt_pct, pct_change, test_change
-from csp_data.groups import ALL_CRIME, ASB, CrimeGroups
-from csp_data.model import filter_incidents
+from csp_data.groups import ALL_CRIME, ALL_INCIDENTS, ASB, CrimeGroups
 from csp_data.periods import Period
+
+if TYPE_CHECKING:
+    from csp_data.engine import Engine
 
 HEADLINE_COLUMNS = [
     "crime_group", "previous", "current", "change", "pct_change", "z", "significant", "small_numbers",
@@ -17,7 +21,7 @@ HEADLINE_COLUMNS = [
 
 
 def headline_table(
-    incidents: pd.DataFrame,
+    incidents: pd.DataFrame | None,
     groups: CrimeGroups,
     *,
     period: Period,
@@ -25,6 +29,7 @@ def headline_table(
     areas: Sequence[str] = (),
     confidence: float = 0.95,
     months_available: Sequence[pd.Timestamp] | None = None,
+    engine: Engine | None = None,
 ) -> pd.DataFrame:
     """Counts in ``comparison`` (previous) and ``period`` (current) for All crime, ASB, every base group
     and every composite, with change, % change (NaN when previous is 0: "new") and the Poisson z test.
@@ -33,26 +38,29 @@ def headline_table(
     are kept with zeros. When ``months_available`` is given and the data does not cover every month
     of ``comparison``, there is no honest comparison: previous, change, % change and the test are NaN
     (never a partial count compared with a full one).
+
+    The counts come from :func:`csp_data.aggregate.priority_totals`: pandas over ``incidents``, or
+    the DuckDB ``engine`` when given (then ``incidents`` may be None).
     """
     order = [ALL_CRIME, ASB] + [g for g in groups.names() if g not in (ALL_CRIME, ASB)]
-    scoped = filter_incidents(incidents, groups, group="All crime and ASB", areas=tuple(areas))
-    cur = scoped.loc[period.contains(scoped["month"])]
-    prev = scoped.loc[comparison.contains(scoped["month"])]
+    names = [g for g in order if g != ALL_INCIDENTS]
+    totals = priority_totals(
+        incidents, groups=groups, group_names=names, period=period, comparison=comparison,
+        areas=tuple(areas), engine=engine,
+    ).set_index("group")
     comparable = True
     if months_available is not None:
         have = {pd.Timestamp(m) for m in months_available}
         comparable = all(m in have for m in comparison.months)
     nan = float("nan")
     rows = []
-    for g in order:
-        if g == "All crime and ASB":
-            continue
-        c = int(groups.mask(cur, g).sum())
+    for g in names:
+        c = int(totals.loc[g, "current"])
         if not comparable:
             rows.append({"crime_group": g, "previous": nan, "current": c, "change": nan, "pct_change": nan,
                          "z": nan, "significant": pd.NA, "small_numbers": c < SMALL_NUMBER})
             continue
-        p = int(groups.mask(prev, g).sum())
+        p = int(totals.loc[g, "previous"])
         t = test_change(c, p, confidence=confidence)
         pct = pct_change(c, p)
         rows.append({

@@ -6,8 +6,9 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from csp_data.cache import cached_counts, cached_headline
 from csp_data.change import fmt_change, fmt_pct
-from csp_data.overview import headline_sentence, headline_table, test_note
+from csp_data.overview import headline_sentence, test_note
 from ui.common import current, demo_banner, download_buttons, source_caption
 
 dataset, filters = current()
@@ -19,9 +20,10 @@ if dataset.latest_month is None:
     st.warning("No incidents are loaded. See the Data page for what was read and rejected.")
     st.stop()
 
-table = headline_table(
-    dataset.incidents, dataset.groups, period=filters.period, comparison=filters.comparison, areas=filters.areas,
-    months_available=dataset.months,
+key = st.session_state["dataset_key"]
+table = cached_headline(
+    key, f"{filters.period.start:%Y-%m}", f"{filters.period.end:%Y-%m}",
+    f"{filters.comparison.start:%Y-%m}", f"{filters.comparison.end:%Y-%m}", tuple(filters.areas),
 )
 scope = "" if not filters.areas else f" (selected {dataset.area_label}s only: {', '.join(filters.areas)})"
 sentence = headline_sentence(
@@ -55,16 +57,10 @@ source_caption(
 download_buttons(table, f"overview_{filters.period.start:%Y%m}_{filters.period.end:%Y%m}", key="overview")
 
 st.subheader("Monthly incidents")
-inc = dataset.incidents
-if filters.areas:
-    inc = inc.loc[inc["area_code"].isin(list(filters.areas))]
 all_months = pd.DataFrame({"month": dataset.months})
 series = []
-for name, mask in (
-    ("All crime (excluding ASB)", dataset.groups.mask(inc, "All crime (excluding ASB)")),
-    ("ASB", dataset.groups.mask(inc, "ASB")),
-):
-    counts = inc.loc[mask].groupby("month").size().rename("count").reset_index()
+for name in ("All crime (excluding ASB)", "ASB"):
+    counts = cached_counts(key, ("month",), name, tuple(filters.areas))
     counts = all_months.merge(counts, on="month", how="left").fillna({"count": 0})
     series.append(counts.assign(series=name))
 monthly = pd.concat(series, ignore_index=True)

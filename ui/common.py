@@ -77,15 +77,15 @@ def excel_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
 
 
 def download_buttons(df: pd.DataFrame, name: str, *, key: str | None = None) -> None:
-    """CSV and Excel downloads of one table, side by side."""
+    """CSV and Excel downloads of one table, side by side; the files are built only when clicked."""
     k = key or name
     c1, c2 = st.columns(2)
     c1.download_button(
-        "Download CSV", csv_bytes(df), file_name=f"{name}.csv", mime="text/csv", key=f"csv-{k}",
-        width="stretch",
+        "Download CSV", lambda: csv_bytes(df), file_name=f"{name}.csv", mime="text/csv", key=f"csv-{k}",
+        width="stretch", on_click="ignore",
     )
     c2.download_button(
-        "Download Excel", excel_bytes({name: df}), file_name=f"{name}.xlsx",
+        "Download Excel", lambda: excel_bytes({name: df}), file_name=f"{name}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"xlsx-{k}",
-        width="stretch",
+        width="stretch", on_click="ignore",
     )

@@ -33,3 +33,15 @@ def test_url_keeps_the_filters(demo_app, open_page):
     # app.py writes the live filters back to the URL: the group survived the page load
     assert "group=Burglary" in page.url
     assert error_texts(page) == []
+
+
+def test_overview_csv_download(demo_app, open_page, tmp_path):
+    """The download is built when clicked (deferred) and holds the headline table."""
+    page = open_page(demo_app, "")
+    with page.expect_download(timeout=60_000) as info:
+        page.get_by_role("button", name="Download CSV").first.click()
+    path = tmp_path / "overview.csv"
+    info.value.save_as(path)
+    lines = path.read_text().splitlines()
+    assert lines[0].startswith("crime_group,previous,current,change,pct_change")
+    assert lines[1].startswith("All crime (excluding ASB),")
