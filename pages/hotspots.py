@@ -11,6 +11,7 @@ from csp_data import maps as M
 from csp_data.change import TEST_LABELS, fmt_change, test_change
 from csp_data.groups import ALL_INCIDENTS, ASB
 from csp_data.model import filter_incidents
+from csp_data.periods import Period, add_months, month_range
 from ui import hotspots as U
 from ui.common import current, demo_banner, download_buttons, source_caption
 
@@ -333,27 +334,53 @@ def show_gistar_map() -> None:
         download_buttons(result.merge(names, on="cell_id"), f"gistar_{period.start:%Y%m}", key="hot-gistar")
 
 
+def emerging_window(years: int | None, slice_months: int) -> Period | None:
+    """The window ending at the period's end: the last ``years`` years (None = all loaded months),
+    trimmed to a whole number of slices; None when it cannot hold two slices."""
+    first = dataset.first_month
+    assert first is not None
+    start = first if years is None else max(first, add_months(period.end, -12 * years + 1))
+    n = len(month_range(start, period.end))
+    n -= n % slice_months
+    if n < 2 * slice_months:
+        return None
+    return Period(add_months(period.end, -n + 1), period.end)
+
+
 def show_emerging_map() -> None:
-    options = [m for m in (1, 2, 3, 4, 6) if period.n_months % m == 0 and period.n_months // m >= 2]
-    if not options:
+    slice_names = {1: "month", 2: "2-month", 3: "quarter", 4: "4-month", 6: "half-year", 12: "year"}
+    windows = {None: "All loaded months", 5: "Last 5 years", 3: "Last 3 years", 2: "Last 2 years", 0: "Sidebar period"}
+    w1, w2 = st.columns(2)
+    with w1:
+        years = st.selectbox(
+            "Window (ending at the period's last month)", list(windows), format_func=windows.__getitem__,
+            key="hot_window",
+            help="Emerging and former hot spots need history: the default uses every loaded month.",
+        )
+    with w2:
+        slice_months = st.selectbox(
+            "Time slice", list(slice_names), index=2, format_func=lambda m: slice_names[m], key="hot_slice"
+        )
+    window = (
+        (period if period.n_months % slice_months == 0 and period.n_months >= 2 * slice_months else None)
+        if years == 0
+        else emerging_window(years, slice_months)
+    )
+    if window is None:
         st.info(
-            "Emerging hot spots need a period of at least 2 months; choose a longer period in the sidebar."
+            f"This window cannot be split into at least 2 whole {slice_names[slice_months]} slices; "
+            "choose a shorter slice or a longer window."
         )
         return
-    c1, c2, c3 = st.columns(3)
-    slice_names = {1: "month", 2: "2-month", 3: "quarter", 4: "4-month", 6: "half-year"}
-    with c1:
-        slice_months = st.selectbox(
-            "Time slice", options, index=options.index(3) if 3 in options else 0,
-            format_func=lambda m: f"{slice_names[m]} ({period.n_months // m} slices)", key="hot_slice",
-        )  # fmt: skip
+    c2, c3 = st.columns(2)
     with c2:
         size = cell_size_picker("hot_cell_emerging")
     with c3:
         fdr_e = st.toggle("False-discovery-rate correction", key="hot_fdr_emerging")
+    window_spec = U.spec_of(filters, window)
     map_col, side_col = st.columns([3, 2], gap="medium")
     grid = U.grid_for(key, filters.areas, size, "square")
-    result = U.emerging_for(key, spec, size, slice_months, fdr_e)
+    result = U.emerging_for(key, window_spec, size, slice_months, fdr_e)
     colours, legend = M.class_colours(result["class"], M.EMERGING_COLOURS)
     tips = [
         f"{cls}\n{name} ({code})\nhot in {h} of {n} slices ({ho} older, {hr} recent)"
@@ -368,7 +395,7 @@ def show_emerging_map() -> None:
         st.pydeck_chart(M.make_deck(layers, bounds, basemap=base), key="hot_emerging_map", alt=summary)
     with side_col:
         n = int(result["n_slices"].iloc[0])
-        st.markdown(f"**Emerging and persistent hot spots, {period.label}.** {summary}")
+        st.markdown(f"**Emerging and persistent hot spots, {window.label}.** {summary}")
         st.caption(
             f"Parameters: {grid.cell_size:,.0f} m cells; Gi* in each of {n} equal {slice_names[slice_months]} "
             f"slices; the last {H.n_recent(n)} slice(s) are 'recent'. Persistent: hot in ≥ 80% of slices; "
@@ -390,7 +417,7 @@ def show_emerging_map() -> None:
             }
         )
         st.dataframe(table, hide_index=True, width="stretch", height=320)
-        download_buttons(result, f"emerging_{period.start:%Y%m}", key="hot-emerging")
+        download_buttons(result, f"emerging_{window.start:%Y%m}_{window.end:%Y%m}", key="hot-emerging")
 
 
 {
