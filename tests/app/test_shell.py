@@ -45,3 +45,16 @@ def test_pages_run_on_real(real_env, page):
     at = run_page(page)
     assert_no_errors(at)
     assert at.session_state["dataset"].partnership == "Dacorum"
+
+
+def test_bad_config_shows_an_error_and_keeps_working(tmp_path, monkeypatch):
+    bad = tmp_path / "csp.toml"
+    bad.write_text('[incidents]\npaths = ["missing-folder"]\n[boundaries]\npath = "nowhere.shp"\n')
+    monkeypatch.setenv("CSP_CONFIG", str(bad))
+    at = run_page()
+    assert not at.exception
+    messages = " ".join(e.value for e in at.error)
+    assert "Could not load the configured data" in messages
+    assert "missing-folder" in messages or "nowhere.shp" in messages  # names the file
+    assert at.session_state["dataset"].is_demo  # the app still runs, on the demo
+    assert at.dataframe  # and the Overview is drawn
