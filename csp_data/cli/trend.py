@@ -124,7 +124,11 @@ def run_trend(args: argparse.Namespace) -> int:
         f"{args.k:g} sample SD",
         file=sys.stderr,
     )
-    write_table(frame[columns], args.format)
+    out = frame[columns].copy()
+    for col in ("count", "rank", "group_size", "county_rank", "county_size"):
+        if col in out and out[col].dropna().eq(out[col].dropna().round()).all():
+            out[col] = out[col].round().astype("Int64")  # whole numbers print without ".0"
+    write_table(out, args.format)
     return 0
 
 
