@@ -9,7 +9,7 @@ import streamlit as st
 from csp_data.cache import cached_counts, cached_headline
 from csp_data.change import fmt_change, fmt_pct
 from csp_data.overview import headline_sentence, test_note
-from ui.common import current, demo_banner, download_buttons, source_caption
+from ui.common import current, demo_banner, download_buttons, show_chart, show_table, source_caption
 
 dataset, filters = current()
 demo_banner(dataset)
@@ -49,7 +49,7 @@ shown = pd.DataFrame({
     "Significant (95%)": table["significant"].map(lambda v: "n/a" if pd.isna(v) else ("Yes" if v else "No")),
     "Small numbers": table["small_numbers"].map({True: "⚠ under 20", False: ""}),
 })
-st.dataframe(shown, hide_index=True, width="stretch", height=(len(shown) + 1) * 35 + 3)
+show_table(shown, height=(len(shown) + 1) * 35 + 3)
 source_caption(
     dataset, filters.period,
     extra=f"Compared with {filters.comparison.label}. Counts of incidents as published. {test_note()}",
@@ -79,7 +79,7 @@ chart = (
     )
     .properties(height=300, title="Crimes and ASB incidents per month, all months loaded")
 )
-st.altair_chart(chart, width="stretch")
+show_chart(chart)
 wide = monthly.pivot(index="month", columns="series", values="count").reset_index()
 with st.expander("Table behind the chart"):
     st.dataframe(wide.assign(month=wide["month"].dt.strftime("%b %Y")), hide_index=True, width="stretch")

@@ -6,6 +6,7 @@ import inspect
 import io
 from pathlib import Path
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -54,6 +55,29 @@ def source_caption(dataset: Dataset, period: Period | None = None, *, extra: str
     if extra:
         parts.append(extra)
     st.caption(" · ".join(parts))
+
+
+def presenting() -> bool:
+    """Presentation mode (sidebar toggle): larger text for a meeting-room screen."""
+    return bool(st.session_state.get("f_present"))
+
+
+def show_table(df: pd.DataFrame, *, height: int | None = None) -> None:
+    """A table: interactive (sort, scroll) normally; in presentation mode a static table whose text
+    follows the 24 px presentation font (the interactive grid draws on a canvas and would not)."""
+    if presenting():
+        st.table(df.set_index(df.columns[0]))
+    else:
+        st.dataframe(df, hide_index=True, width="stretch", height=height if height is not None else "auto")
+
+
+def show_chart(chart: alt.TopLevelMixin) -> None:
+    """An Altair chart at full width; in presentation mode with fonts readable from the back of a room."""
+    if presenting():
+        chart = chart.configure_axis(labelFontSize=18, titleFontSize=20).configure_legend(
+            labelFontSize=18, titleFontSize=18
+        ).configure_title(fontSize=24)
+    st.altair_chart(chart, width="stretch")
 
 
 def csv_bytes(df: pd.DataFrame) -> bytes:
