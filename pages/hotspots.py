@@ -10,7 +10,6 @@ from csp_data import hotspots as H
 from csp_data import maps as M
 from csp_data.change import TEST_LABELS, fmt_change, test_change
 from csp_data.groups import ALL_INCIDENTS, ASB
-from csp_data.model import filter_incidents
 from csp_data.periods import Period, add_months, month_range
 from ui import hotspots as U
 from ui.common import current, demo_banner, download_buttons, source_caption
@@ -32,8 +31,8 @@ if boundary is None:
 
 period, comparison = filters.period, filters.comparison
 spec, prev_spec = U.spec_of(filters), U.spec_of(filters, comparison)
-current_inc = U.incidents_for(dataset, spec)
-previous_inc = U.incidents_for(dataset, prev_spec)
+total, unlocated = U.totals_for(key, spec)
+previous_total = U.totals_for(key, prev_spec)[0]
 label = ", ".join(filters.crime_types) if filters.crime_types else filters.group
 includes_asb = filters.group in (ASB, ALL_INCIDENTS) or "Anti-social behaviour" in filters.crime_types
 what = f"incidents of {label}" if includes_asb else f"crimes of {label}"
@@ -41,14 +40,11 @@ area_label = dataset.area_label
 denominator = dataset.groups.denominator(filters.group)
 rate_label = "per 1,000 households" if denominator == "households" else "per 1,000 residents"
 
-areas = dataset.areas
+# analysis uses the exact areas (inside U.measures_for); the maps draw the simplified display copy
+areas = U.display_areas(key)
 if areas is not None and filters.areas:
     areas = areas.loc[areas["area_code"].isin(list(filters.areas))]
-measures = (
-    H.area_measures(current_inc, previous_inc, areas, denominator=denominator, total=len(current_inc))
-    if areas is not None
-    else None
-)
+measures = U.measures_for(key, spec, prev_spec, denominator)
 
 coverage = H.comparison_coverage(comparison, dataset.months)
 comparable = coverage[0] == coverage[1]
@@ -61,8 +57,8 @@ if measures is not None:
             measures,
             what=what,
             period_label=period.label,
-            total=len(current_inc),
-            previous_total=len(previous_inc),
+            total=total,
+            previous_total=previous_total,
             area_label=area_label,
             comparison_coverage=coverage,
         )
@@ -76,7 +72,6 @@ scope = f" Only the selected {area_label}s are shown." if filters.areas else ""
 st.caption(
     f"Compared with {comparison.label}. Changes tested with the {TEST_LABELS['poisson_z']}, at 95%.{scope}"
 )
-unlocated = int((current_inc["x"].isna() | current_inc["y"].isna()).sum())
 if unlocated:
     st.caption(f"{unlocated:,} of these have no location and are not on the maps.")
 
@@ -92,12 +87,14 @@ if view == "areas" and measures is None:
     st.info("No area boundaries are loaded, so the area map is not available; choose another map.")
     view = "density"
 base = U.basemap()
-partnership_layer = M.outline_layer(boundary, layer_id="partnership")
+shown_outline = U.display_outline(key, filters.areas)
+partnership_layer = M.outline_layer(
+    boundary if shown_outline is None else shown_outline, layer_id="partnership"
+)
 outline_layers = [partnership_layer]
-if areas is not None:
-    lines = M.outline_layer(
-        M.boundary_lines(areas), layer_id="area-lines", width_px=1, colour=[150, 150, 150, 200]
-    )
+area_lines = U.display_lines(key, filters.areas)
+if area_lines is not None:
+    lines = M.outline_layer(area_lines, layer_id="area-lines", width_px=1, colour=[150, 150, 150, 200])
     outline_layers.insert(0, lines)
 bounds = boundary.bounds
 CELL_SIZES = [None, 50.0, 100.0, 150.0, 200.0, 250.0, 300.0, 400.0, 500.0, 750.0, 1000.0]
@@ -223,21 +220,30 @@ def show_density_map() -> None:
         cells[value], scheme=density_scheme, k=5, fmt="{:,.0f}" if value == "count" else "{:,.1f}",
         zero_transparent=True, faint_lowest=True,
     )  # fmt: skip
-    where = U.named_cells(cells, names)
     unit = "hexagon" if method == "hex" else "cell"
+    drawn, drawn_colours, coloured = M.cap_cells(cells, colours, cells[value])
+    cap_text = M.cap_note(
+        len(drawn),
+        coloured,
+        unit=unit,
+        most="the highest density" if method == "kde" else "the most incidents",
+    )
+    where = U.named_cells(drawn, names)
     tips = [
         f"{w}\n{c:,} incidents in this {unit}" + (f"\n{d:,.1f} per km² (KDE)" if method == "kde" else "")
-        for w, c, d in zip(where, cells["count"], cells.get("density", cells["count"]), strict=True)
+        for w, c, d in zip(where, drawn["count"], drawn.get("density", drawn["count"]), strict=True)
     ]
-    layers = [M.cell_layer(cells, grid, colours, tips, layer_id="density"), *outline_layers]
+    layers = [M.cell_layer(drawn, grid, drawn_colours, tips, layer_id="density"), *outline_layers]
     points_note = ""
     if show_points:
-        pts_layer, shown, located = M.points_layer(current_inc)
+        pts_layer, shown, located = M.points_layer(U.filtered(key, spec))
         layers.append(pts_layer)
         points_note = f"Showing {shown:,} of {located:,} located incidents. {M.POINTS_NOTICE}"
     summary = H.density_summary(cells, value=value, cell_areas=names, cell_label=unit)
     with map_col:
         st.pydeck_chart(M.make_deck(layers, bounds, basemap=base), key="hot_density_map", alt=summary)
+        if cap_text:
+            st.info(cap_text)
         if points_note:
             st.warning(points_note)
     with side_col:
@@ -282,17 +288,19 @@ def show_gistar_map() -> None:
     names = U.cell_areas_for(key, filters.areas, size, "square")
     result = U.gistar_for(key, spec, size, fdr)
     colours, legend = M.class_colours(result["class"], M.GISTAR_COLOURS)
-    where = U.named_cells(result, names)
+    drawn, drawn_colours, coloured = M.cap_cells(result, colours, result["z"].abs())
+    where = U.named_cells(drawn, names)
     tips = [
         f"{cls}\n{w}\n{c:,} incidents; z = {z:.2f}, {U.p_text(p)}"
-        for cls, w, c, z, p in zip(
-            result["class"], where, result["count"], result["z"], result["p"], strict=True
-        )
+        for cls, w, c, z, p in zip(drawn["class"], where, drawn["count"], drawn["z"], drawn["p"], strict=True)
     ]
     caption = H.gistar_caption(result)
     with map_col:
-        layers = [M.cell_layer(result, grid, colours, tips, layer_id="gistar"), *outline_layers]
+        layers = [M.cell_layer(drawn, grid, drawn_colours, tips, layer_id="gistar"), *outline_layers]
         st.pydeck_chart(M.make_deck(layers, bounds, basemap=base), key="hot_gistar_map", alt=caption)
+        cap_text = M.cap_note(len(drawn), coloured, most="the strongest z-scores")
+        if cap_text:
+            st.info(cap_text)
     with side_col:
         st.markdown(f"**Getis-Ord Gi\\*, {period.label}.** {caption}")
         st.caption(
@@ -349,11 +357,19 @@ def emerging_window(years: int | None, slice_months: int) -> Period | None:
 
 def show_emerging_map() -> None:
     slice_names = {1: "month", 2: "2-month", 3: "quarter", 4: "4-month", 6: "half-year", 12: "year"}
-    windows = {None: "All loaded months", 5: "Last 5 years", 3: "Last 3 years", 2: "Last 2 years", 0: "Sidebar period"}
+    windows = {
+        None: "All loaded months",
+        5: "Last 5 years",
+        3: "Last 3 years",
+        2: "Last 2 years",
+        0: "Sidebar period",
+    }
     w1, w2 = st.columns(2)
     with w1:
         years = st.selectbox(
-            "Window (ending at the period's last month)", list(windows), format_func=windows.__getitem__,
+            "Window (ending at the period's last month)",
+            list(windows),
+            format_func=windows.__getitem__,
             key="hot_window",
             help="Emerging and former hot spots need history: the default uses every loaded month.",
         )
@@ -382,17 +398,23 @@ def show_emerging_map() -> None:
     grid = U.grid_for(key, filters.areas, size, "square")
     result = U.emerging_for(key, window_spec, size, slice_months, fdr_e)
     colours, legend = M.class_colours(result["class"], M.EMERGING_COLOURS)
+    drawn, drawn_colours, coloured = M.cap_cells(
+        result, colours, result["hot_slices"] + result["cold_slices"]
+    )
     tips = [
         f"{cls}\n{name} ({code})\nhot in {h} of {n} slices ({ho} older, {hr} recent)"
         for cls, name, code, h, n, ho, hr in zip(
-            result["class"], result["area_name"], result["area_code"], result["hot_slices"], result["n_slices"],
-            result["hot_older"], result["hot_recent"], strict=True,
+            drawn["class"], drawn["area_name"], drawn["area_code"], drawn["hot_slices"], drawn["n_slices"],
+            drawn["hot_older"], drawn["hot_recent"], strict=True,
         )
     ]  # fmt: skip
     summary = H.emerging_summary(result, slice_label=slice_names[slice_months])
     with map_col:
-        layers = [M.cell_layer(result, grid, colours, tips, layer_id="emerging"), *outline_layers]
+        layers = [M.cell_layer(drawn, grid, drawn_colours, tips, layer_id="emerging"), *outline_layers]
         st.pydeck_chart(M.make_deck(layers, bounds, basemap=base), key="hot_emerging_map", alt=summary)
+        cap_text = M.cap_note(len(drawn), coloured, most="the most hot or cold slices")
+        if cap_text:
+            st.info(cap_text)
     with side_col:
         n = int(result["n_slices"].iloc[0])
         st.markdown(f"**Emerging and persistent hot spots, {window.label}.** {summary}")
@@ -555,11 +577,7 @@ st.markdown(
     f"**{names_by_code[code]} ({code})**: {int(row['count']):,} {what} in {period.label} "
     f"({row['share_pct']:.1f}% of the total, rank {int(row['rank'])} of {len(measures)}); {change_text}"
 )
-both = filter_incidents(
-    dataset.incidents, dataset.groups, group=filters.group, crime_types=filters.crime_types, areas=(code,)
-)
-months = comparison.months.union(period.months)
-monthly = H.area_monthly(both.loc[both["month"].isin(months)], code, months)
+monthly, mix, locs = U.drill_for(key, spec, prev_spec, code)
 monthly["period"] = ["This period" if m in set(period.months) else "Comparison" for m in monthly["month"]]
 d1, d2 = st.columns(2)
 with d1:
@@ -587,7 +605,6 @@ with d1:
     )
     download_buttons(monthly, f"{code}_monthly", key="hot-monthly")
 with d2:
-    mix = H.area_crime_mix(current_inc, code)
     st.markdown(f"**Crime mix, {period.label}**")
     if len(mix) and mix["count"].sum():
         st.caption(
@@ -603,7 +620,6 @@ with d2:
     )
     download_buttons(mix, f"{code}_crime_mix", key="hot-mix")
     st.markdown("**Top repeat locations**")
-    locs = H.top_locations(current_inc, code)
     if dataset.is_demo or "police.uk" in dataset.source:
         st.caption("police.uk locations are snapped map points ('On or near …'), not addresses.")
     st.dataframe(

@@ -36,6 +36,7 @@ def spec_of(filters: Filters, period: Period | None = None) -> Spec:
 
 
 def incidents_for(dataset: Dataset, spec: Spec) -> pd.DataFrame:
+    """The incidents matching ``spec`` (filtered by ``filter_incidents``)."""
     group, types, start, end, areas = spec
     return filter_incidents(
         dataset.incidents,
@@ -45,6 +46,13 @@ def incidents_for(dataset: Dataset, spec: Spec) -> pd.DataFrame:
         period=Period(to_month(start), to_month(end)),
         areas=areas,
     )
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def filtered(key: str, spec: Spec) -> pd.DataFrame:
+    """``incidents_for`` the dataset under ``key``, filtered once per filter for the cached functions
+    below (a few entries; shared between sessions, so read-only: every caller makes new frames)."""
+    return incidents_for(get_dataset(key), spec)
 
 
 def outline(dataset: Dataset, areas: tuple[str, ...]) -> shapely.Geometry | None:
@@ -58,6 +66,76 @@ def outline(dataset: Dataset, areas: tuple[str, ...]) -> shapely.Geometry | None
     if dataset.areas is not None and len(dataset.areas):
         return shapely.union_all(gpd.GeoSeries(dataset.areas.geometry).to_numpy())
     return None
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def display_areas(key: str) -> gpd.GeoDataFrame | None:
+    """The dataset's areas with geometry simplified for drawing (``maps.simplify_for_display``), once per
+    dataset. Shared between sessions: treat it as read-only. Analysis keeps ``dataset.areas``."""
+    dataset = get_dataset(key)
+    if dataset.areas is None:
+        return None
+    simplified, _ = maps.simplify_for_display(gpd.GeoSeries(dataset.areas.geometry).to_numpy())
+    out = dataset.areas.copy()
+    out["geometry"] = gpd.GeoSeries(simplified, index=out.index, crs=dataset.areas.crs)
+    return out
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def display_outline(key: str, areas: tuple[str, ...]) -> shapely.Geometry | None:
+    """The grid's outline (``outline``) simplified for drawing; shapely geometries are immutable."""
+    exact = outline(get_dataset(key), areas)
+    return None if exact is None else maps.simplify_for_display(exact)[0]
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def display_lines(key: str, areas: tuple[str, ...]) -> shapely.Geometry | None:
+    """The edges of the (selected) areas, from the simplified display copy."""
+    shown = display_areas(key)
+    if shown is None:
+        return None
+    if areas:
+        shown = shown.loc[shown["area_code"].isin(list(areas))]
+    return maps.boundary_lines(shown)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def measures_for(key: str, spec: Spec, prev_spec: Spec, denominator: str) -> pd.DataFrame | None:
+    """``hotspots.area_measures`` of a period against its comparison (None without an area layer)."""
+    dataset = get_dataset(key)
+    if dataset.areas is None:
+        return None
+    areas = dataset.areas
+    if spec[4]:
+        areas = areas.loc[areas["area_code"].isin(list(spec[4]))]
+    current = filtered(key, spec)
+    return hotspots.area_measures(
+        current, filtered(key, prev_spec), areas, denominator=denominator, total=len(current)
+    )
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def totals_for(key: str, spec: Spec) -> tuple[int, int]:
+    """(incidents, incidents with no location) matching a filter."""
+    inc = filtered(key, spec)
+    return len(inc), int((inc["x"].isna() | inc["y"].isna()).sum())
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def drill_for(
+    key: str, spec: Spec, prev_spec: Spec, code: str
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """One area's drill-down: monthly counts over both periods, crime mix and top locations."""
+    dataset = get_dataset(key)
+    both = filter_incidents(
+        dataset.incidents, dataset.groups, group=spec[0], crime_types=spec[1], areas=(code,)
+    )
+    months = Period(to_month(prev_spec[2]), to_month(prev_spec[3])).months.union(
+        Period(to_month(spec[2]), to_month(spec[3])).months
+    )
+    monthly = hotspots.area_monthly(both.loc[both["month"].isin(months)], code, months)
+    current = filtered(key, spec)
+    return monthly, hotspots.area_crime_mix(current, code), hotspots.top_locations(current, code)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -81,7 +159,7 @@ def cell_areas_for(key: str, areas: tuple[str, ...], cell_size: float | None, sh
 @st.cache_data(max_entries=16, show_spinner="Counting incidents per cell…")
 def counts_for(key: str, spec: Spec, cell_size: float | None, shape: str) -> pd.DataFrame:
     grid = grid_for(key, spec[4], cell_size, shape)
-    return hotspots.count_grid(incidents_for(get_dataset(key), spec), grid)
+    return hotspots.count_grid(filtered(key, spec), grid)
 
 
 @st.cache_data(max_entries=16, show_spinner="Computing the density surface…")
@@ -89,7 +167,7 @@ def kde_for(
     key: str, spec: Spec, cell_size: float | None, multiplier: float
 ) -> tuple[pd.DataFrame, hotspots.KdeParameters]:
     grid = grid_for(key, spec[4], cell_size, "square")
-    inc = incidents_for(get_dataset(key), spec)
+    inc = filtered(key, spec)
     params = hotspots.kde_parameters(inc, grid, multiplier=multiplier)
     return hotspots.kde_surface(inc, grid, bandwidth=params.bandwidth), params
 
@@ -103,7 +181,7 @@ def gistar_for(key: str, spec: Spec, cell_size: float | None, fdr: bool) -> pd.D
 @st.cache_data(max_entries=8, show_spinner="Computing Gi* for each time slice…")
 def emerging_for(key: str, spec: Spec, cell_size: float | None, slice_months: int, fdr: bool) -> pd.DataFrame:
     grid = grid_for(key, spec[4], cell_size, "square")
-    inc = incidents_for(get_dataset(key), spec)
+    inc = filtered(key, spec)
     period = Period(to_month(spec[2]), to_month(spec[3]))
     names = cell_areas_for(key, spec[4], cell_size, "square")
     return hotspots.emerging_hotspots(inc, grid, period, slice_months=slice_months, fdr=fdr, cell_areas=names)
