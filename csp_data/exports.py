@@ -15,6 +15,7 @@ from typing import Any, Final
 import pandas as pd
 
 from csp_data.narrative import Report
+from csp_data.risk import TABLE_COLUMNS
 
 #: Header style of the Excel export (bold on a light grey-blue fill, readable in print and on screen).
 HEADER_FILL: Final = "DDE6F0"
@@ -133,23 +134,9 @@ def markdown_table(df: pd.DataFrame) -> str:
     return "\n".join([header, rule, *body])
 
 
-#: Columns of the priority table shown in the Word and Markdown documents (the full table is in Excel/CSV).
-DOC_COLUMNS: Final = (
-    "priority",
-    "previous",
-    "current",
-    "change",
-    "pct_change",
-    "significant",
-    "rate",
-    "msg_average",
-    "msg_rank",
-    "county_rank",
-    "likelihood",
-    "impact",
-    "score",
-    "risk",
-)
+#: Columns of the priority table shown in the Word and Markdown documents (the full table, with
+#: the `why` column, is in Excel/CSV).
+DOC_COLUMNS: Final = tuple(c for c in TABLE_COLUMNS if c != "why")
 
 
 def _doc_priorities(report: Report) -> pd.DataFrame:
