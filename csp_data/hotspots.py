@@ -867,12 +867,13 @@ def assign_cells_to_areas(cells: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFr
 
 
 def area_measures(
-    current: pd.DataFrame,
-    previous: pd.DataFrame,
+    current: pd.DataFrame | None,
+    previous: pd.DataFrame | None,
     areas: pd.DataFrame,
     *,
     denominator: str = "population",
     total: int | None = None,
+    counts: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Per-area count, comparison count, change, rate and share: the choropleth and top-areas data.
 
@@ -887,6 +888,10 @@ def area_measures(
     total
         Partnership total for the share; None = ``len(current)`` (incidents with no location count
         in the total, as in the Strategic Assessment, so area shares may sum to under 100%).
+    counts
+        Precomputed ``area_code, current, previous`` counts (``csp_data.aggregate.choropleth_counts``,
+        e.g. from the DuckDB engine) used instead of counting ``current`` and ``previous``, which may
+        then be None; ``total`` is required with it.
 
     Returns
     -------
@@ -908,8 +913,16 @@ def area_measures(
     out = pd.DataFrame(
         {"area_code": codes.to_numpy(), "area_name": areas["area_name"].astype("string").to_numpy()}
     )
-    cur = current["area_code"].astype("string").value_counts()
-    prev = previous["area_code"].astype("string").value_counts()
+    if counts is not None:
+        if total is None:
+            raise ValueError("total: required when counts are given")
+        by_code = counts.set_index(counts["area_code"].astype("string"))
+        cur, prev = by_code["current"], by_code["previous"]
+    elif current is None or previous is None:
+        raise ValueError("current, previous: incident frames are required when counts are not given")
+    else:
+        cur = current["area_code"].astype("string").value_counts()
+        prev = previous["area_code"].astype("string").value_counts()
     out["count"] = out["area_code"].map(cur).fillna(0).astype(np.int64)
     out["previous"] = out["area_code"].map(prev).fillna(0).astype(np.int64)
     out["change"] = out["count"] - out["previous"]
@@ -929,7 +942,7 @@ def area_measures(
     with np.errstate(divide="ignore", invalid="ignore"):
         rate = out["count"].to_numpy(dtype=float) / den * 1000.0
     out["rate"] = np.where(np.isfinite(rate) & (den > 0), rate, np.nan)
-    tot = len(current) if total is None else int(total)
+    tot = int(total) if total is not None else (len(current) if current is not None else 0)
     out["share_pct"] = out["count"] / tot * 100.0 if tot else 0.0
     out["rank"] = out["count"].rank(method="min", ascending=False).astype(np.int64)
     out = out.sort_values(["count", "area_name"], ascending=[False, True], kind="stable")

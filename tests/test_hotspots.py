@@ -738,3 +738,27 @@ def test_headline_makes_no_claim_on_an_incomplete_comparison() -> None:
         m, what="crimes", period_label="2021", total=10, previous_total=2, comparison_coverage=(12, 12)
     )
     assert "up 400.0% on 2" in full
+
+
+def test_area_measures_from_engine_counts_equal_the_pandas_path() -> None:
+    """The page counts areas in the DuckDB engine; the measures must equal counting the frames."""
+    from csp_data.aggregate import choropleth_counts
+    from csp_data.dataset import build_dataset, demo_config
+    from csp_data.engine import Engine
+    from csp_data.model import filter_incidents
+    from csp_data.periods import Period
+
+    d = build_dataset(demo_config())
+    period = Period(pd.Timestamp("2025-01-01"), pd.Timestamp("2025-12-01"))
+    comparison = period.previous()
+    cur = filter_incidents(d.incidents, d.groups, group="Burglary", period=period)
+    prev = filter_incidents(d.incidents, d.groups, group="Burglary", period=comparison)
+    by_frames = H.area_measures(cur, prev, d.areas, denominator="households", total=len(cur))
+    counts = choropleth_counts(
+        None, groups=d.groups, period=period, comparison=comparison, group="Burglary",
+        known_areas=tuple(d.areas["area_code"]), engine=Engine.from_frame(d.incidents),
+    )
+    by_engine = H.area_measures(None, None, d.areas, denominator="households", total=len(cur), counts=counts)
+    pd.testing.assert_frame_equal(by_frames, by_engine)
+    with pytest.raises(ValueError, match="total: required when counts are given"):
+        H.area_measures(None, None, d.areas, counts=counts)

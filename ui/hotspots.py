@@ -15,7 +15,8 @@ import shapely
 import streamlit as st
 
 from csp_data import hotspots, maps
-from csp_data.cache import get_dataset
+from csp_data.aggregate import choropleth_counts, count_by
+from csp_data.cache import get_dataset, get_engine
 from csp_data.change import fmt_change, fmt_pct
 from csp_data.model import Dataset, Filters, filter_incidents
 from csp_data.periods import Period, to_month
@@ -108,10 +109,20 @@ def measures_for(key: str, spec: Spec, prev_spec: Spec, denominator: str) -> pd.
     areas = dataset.areas
     if spec[4]:
         areas = areas.loc[areas["area_code"].isin(list(spec[4]))]
-    current = filtered(key, spec)
-    return hotspots.area_measures(
-        current, filtered(key, prev_spec), areas, denominator=denominator, total=len(current)
+    group, types, start, end, codes = spec
+    period = Period(to_month(start), to_month(end))
+    comparison = Period(to_month(prev_spec[2]), to_month(prev_spec[3]))
+    engine = get_engine(key)
+    # Counts pushed down to the DuckDB engine (csp_data/engine.py); only per-area totals come back.
+    counts = choropleth_counts(
+        None, groups=dataset.groups, period=period, comparison=comparison, group=group, crime_types=types,
+        areas=codes, known_areas=tuple(areas["area_code"]), engine=engine,
     )
+    total = int(
+        count_by(None, ["group"], groups=dataset.groups, group=group, crime_types=types, period=period,
+                 areas=codes, engine=engine)["count"].sum()
+    )
+    return hotspots.area_measures(None, None, areas, denominator=denominator, total=total, counts=counts)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
