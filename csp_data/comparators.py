@@ -105,6 +105,28 @@ def name_key(name: object) -> str:
     return text
 
 
+def name_keys(names: pd.Series) -> pd.Series:
+    """:func:`name_key` of every value of ``names``, worked out once per distinct value.
+
+    The same values and dtype as ``names.map(name_key)`` (missing values are keyed one by one, so that
+    ``None`` and ``NaN`` keep their own keys), without a Python call per row: comparator tables repeat
+    each partnership's name on thousands of rows.
+
+    Examples
+    --------
+    >>> name_keys(pd.Series(["Peer A", "peer  a", "A & B"], dtype="string")).tolist()
+    ['peer a', 'peer a', 'a and b']
+    """
+    codes, uniques = pd.factorize(names)
+    keys = np.array([name_key(u) for u in uniques] + [""], dtype=object)
+    out = keys[codes]  # code -1 (a missing value) picks the placeholder, replaced below
+    missing = codes == -1
+    if missing.any():
+        out[missing] = [name_key(v) for v in names[missing]]
+    dtype = names.dtype if isinstance(names.dtype, pd.StringDtype) else "str" if len(names) else names.map(name_key).dtype
+    return pd.Series(out, index=names.index, name=names.name, dtype=dtype)
+
+
 def fmt_rank(rank: float | int | None, size: float | int | None) -> str:
     """'4th/15' (rank 1 = lowest rate); '–' when the rank is unknown.
 
@@ -225,7 +247,11 @@ def _window(counts: pd.DataFrame, window: int) -> pd.DataFrame:
         rows = rows.sort_values("month").drop_duplicates("month", keep="last").set_index("month")
         first, last = rows.index.min(), rows.index.max()
         # the regular grid of period ends this granularity lives on
-        grid = pd.DatetimeIndex([add_months(first, i * p) for i in range(_months_between(first, last) // p + 1)])
+        start = to_month(first)
+        grid = pd.DatetimeIndex(  # = [add_months(first, i * p) for i in ...], without a DateOffset per month
+            pd.date_range(start, periods=_months_between(first, last) // p + 1, freq=f"{p}MS").as_unit(start.unit)
+            .to_numpy()
+        )
         full = rows.reindex(grid)
         summed = full["count"].rolling(steps, min_periods=steps).sum() if steps > 1 else full["count"]
         res = pd.DataFrame({"month": grid, "count": summed.to_numpy()})
@@ -374,7 +400,7 @@ def group_stats(rates: pd.DataFrame, partnership: str, *, k: float = 1.0) -> pd.
     if k < 0 or not np.isfinite(k):
         raise ValueError(f"k: expected a non-negative number of standard deviations, got {k!r}")
     key = name_key(partnership)
-    is_self = rates["partnership"].map(name_key) == key
+    is_self = name_keys(rates["partnership"]) == key
     if not is_self.any():
         raise ValueError(
             f"partnership: {partnership!r} has no rows in rates (members: "
@@ -383,7 +409,7 @@ def group_stats(rates: pd.DataFrame, partnership: str, *, k: float = 1.0) -> pd.
     valid = rates[rates["rate"].notna()]
     agg = valid.groupby("month")["rate"].agg(msg_average="mean", msg_sd=lambda s: s.std(ddof=1), group_size="count")
     ranks = valid.assign(rank=valid.groupby("month")["rate"].rank(method="min"))
-    own_rank = ranks[ranks["partnership"].map(name_key) == key].set_index("month")["rank"]
+    own_rank = ranks[name_keys(ranks["partnership"]) == key].set_index("month")["rank"]
     own = rates[is_self].drop_duplicates("month", keep="last").set_index("month")
     months = pd.DatetimeIndex(sorted(set(rates["month"].dropna())), name="month")
     out = pd.DataFrame(index=months)
@@ -430,19 +456,93 @@ def period_rates(
     _check_comparators(comparators)
     if denominator not in DENOMINATORS:
         raise ValueError(f"denominator: expected one of {list(DENOMINATORS)}, got {denominator!r}")
-    start, end = to_month(period.start), to_month(period.end)
-    n = period.n_months
     wanted = list(dict.fromkeys(str(m) for m in members))
-    frame = _select(comparators, wanted)
+    prepared = _period_counts(_select(comparators, wanted), group, denominator, groups)
+    return _period_rates_from_counts(prepared, wanted, group, period)
+
+
+#: Largest total a float64 sum of whole numbers gets exactly, in any order.
+_EXACT_SUM: Final = float(2**53)
+
+
+class _PeriodCounts:
+    """The part of :func:`period_rates` that does not depend on the period: the selected members'
+    counts of one group (``_group_counts``), plus, when every count is a whole number, each member's
+    rows as arrays sorted by month (then the sums in :func:`_period_rates_from_counts` are exact in any
+    order, so plain numpy gives the same totals as the pandas groupby, bit for bit)."""
+
+    def __init__(self, frame: pd.DataFrame, counts: pd.DataFrame, denominator: str) -> None:
+        self.counts = counts
+        self.denominator = denominator
+        self.has_rows = set(pd.unique(frame["partnership"]).tolist())
+        self.has_counts = set(pd.unique(counts["partnership"]).tolist())
+        self.arrays: dict[str, list[tuple[int, np.ndarray, np.ndarray, np.ndarray]]] | None = None
+        months = pd.to_datetime(counts["month"])
+        values = counts["count"].to_numpy(dtype="float64", na_value=np.nan)
+        known = values[~np.isnan(values)]
+        if (
+            months.isna().any()
+            or counts["partnership"].isna().any()
+            or not np.isfinite(known).all()
+            or not (known == np.floor(known)).all()
+            or float(np.abs(known).sum()) >= _EXACT_SUM
+            or counts.duplicated(["partnership", "period_months", "month"]).any()
+        ):
+            return  # keep the pandas path for anything unusual
+        idx = (months.dt.year * 12 + months.dt.month - 1).to_numpy(dtype="int64")
+        p_col = counts["period_months"].to_numpy(dtype="int64")
+        denoms = counts[denominator].to_numpy(dtype="float64", na_value=np.nan)
+        names = counts["partnership"].astype(str).to_numpy(dtype=object)
+        order = np.lexsort((idx, p_col, names))
+        arrays: dict[str, list[tuple[int, np.ndarray, np.ndarray, np.ndarray]]] = {}
+        bounds = np.flatnonzero((names[order][1:] != names[order][:-1]) | (p_col[order][1:] != p_col[order][:-1])) + 1
+        for part in np.split(order, bounds) if len(order) else []:
+            arrays.setdefault(str(names[part[0]]), []).append(
+                (int(p_col[part[0]]), idx[part], values[part], denoms[part])
+            )
+        self.arrays = arrays
+
+
+def _period_counts(
+    selected: pd.DataFrame, group: str, denominator: str, groups: CrimeGroups | None
+) -> _PeriodCounts:
+    """What :func:`period_rates` needs that does not depend on the period, for ``selected``
+    (``_select`` output), so that one call serves several periods."""
+    frame = selected
     if denominator not in frame.columns:
         frame = frame.assign(**{denominator: np.nan})
     counts = _group_counts(frame, group, groups) if len(frame) else pd.DataFrame(
         columns=["partnership", "month", "period_months", "count", denominator]
     )
+    return _PeriodCounts(frame, counts, denominator)
+
+
+def _summaries(prepared: _PeriodCounts, period: Period) -> dict[str, list[tuple[int, int, float, bool, float]]]:
+    """Per member: (period_months, rows, total, any count missing, last denominator) of the rows that
+    lie inside ``period``, finest granularity first."""
+    start, end = to_month(period.start), to_month(period.end)
+    start_idx, end_idx = start.year * 12 + start.month - 1, end.year * 12 + end.month - 1
+    by_member: dict[str, list[tuple[int, int, float, bool, float]]] = {}
+    if prepared.arrays is not None:
+        for name, parts in prepared.arrays.items():
+            for p, idx, values, denoms in parts:
+                inside = (idx - p + 1 >= start_idx) & (idx <= end_idx)
+                n_rows = int(inside.sum())
+                if not n_rows:
+                    continue
+                vals = values[inside]
+                known = vals[~np.isnan(vals)]
+                dens = denoms[inside]
+                dens = dens[~np.isnan(dens)]
+                by_member.setdefault(name, []).append(
+                    (p, n_rows, 0.0 + float(known.sum()), len(known) < n_rows,
+                     float(dens[-1]) if len(dens) else np.nan)
+                )
+        return {name: sorted(rows) for name, rows in by_member.items()}
+    counts, denominator = prepared.counts, prepared.denominator
     # month index arithmetic: a row covers the months (index - p + 1) .. index
     idx = pd.to_datetime(counts["month"]).dt.year * 12 + pd.to_datetime(counts["month"]).dt.month - 1
     p_col = counts["period_months"].astype("int64")
-    start_idx, end_idx = start.year * 12 + start.month - 1, end.year * 12 + end.month - 1
     inside = counts[((idx - p_col + 1) >= start_idx) & (idx <= end_idx)]
     inside = inside.sort_values("month").drop_duplicates(["partnership", "period_months", "month"], keep="last")
     grouped = inside.groupby(["partnership", "period_months"], sort=True)
@@ -452,13 +552,24 @@ def period_rates(
         "any_nan": grouped["count"].count() < grouped.size(),
         "denom": grouped[denominator].last(),
     }).reset_index()
-    has_rows = set(pd.unique(frame["partnership"]).tolist())
-    has_counts = set(pd.unique(counts["partnership"]).tolist())
-    by_member: dict[str, list[tuple[int, int, float, bool, float]]] = {}
     for rec in zip(summary["partnership"].tolist(), summary["period_months"].tolist(), summary["rows"].tolist(),
                    summary["total"].tolist(), summary["any_nan"].tolist(), summary["denom"].tolist(), strict=True):
         by_member.setdefault(str(rec[0]), []).append((int(rec[1]), int(rec[2]), float(rec[3]), bool(rec[4]),
                                                       float(rec[5])))
+    return {name: sorted(rows) for name, rows in by_member.items()}
+
+
+def _period_rates_from_counts(
+    prepared: _PeriodCounts,
+    wanted: Sequence[str],
+    group: str,
+    period: Period,
+) -> pd.DataFrame:
+    """:func:`period_rates` from :func:`_period_counts` (``wanted``: the members, deduplicated)."""
+    n = period.n_months
+    denominator = prepared.denominator
+    by_member = _summaries(prepared, period)
+    has_rows, has_counts = prepared.has_rows, prepared.has_counts
     rows = []
     for name in wanted:
         result: dict[str, Any] = {"partnership": name, "count": np.nan, "denom": np.nan, "months_covered": 0}
@@ -469,7 +580,7 @@ def period_rates(
             rows.append(result)
             continue
         note = "no data for the period"
-        for p_months, n_rows, total, any_nan, denom in sorted(by_member.get(name, [])):
+        for p_months, n_rows, total, any_nan, denom in by_member.get(name, []):
             covered = n_rows * p_months
             result["months_covered"] = max(result["months_covered"], covered)
             if covered < n:
@@ -532,8 +643,8 @@ def position_from_rates(
         raise ValueError(f"k: expected a non-negative number of standard deviations, got {k!r}")
     names = with_partnership(members, partnership)
     keys = {name_key(n) for n in names}
-    rates = rates[rates["partnership"].map(name_key).isin(keys)]
-    own_rows = rates[rates["partnership"].map(name_key) == name_key(partnership)]
+    rates = rates[name_keys(rates["partnership"]).isin(keys)]
+    own_rows = rates[name_keys(rates["partnership"]) == name_key(partnership)]
     if own_rows.empty:
         raise ValueError(f"rates: no row for partnership {partnership!r}")
     own = own_rows.iloc[0]
@@ -655,7 +766,7 @@ def comparators_from_incidents(
     rows = rows[rows["partnership"].str.len() > 0]
     notes: list[str] = []
     keep = {name_key(p) for p in partnerships} if partnerships is not None else set(pop)
-    found = rows["partnership"].map(name_key)
+    found = name_keys(rows["partnership"])
     dropped = rows.loc[~found.isin(keep), "partnership"].value_counts()
     if len(dropped):
         notes.append(
@@ -777,7 +888,7 @@ def load_population_table(path: str | Path, *, column: str | None = None) -> pd.
     values = pd.to_numeric(raw[value_col].astype("string").str.replace(",", "", regex=False), errors="coerce")
     out = pd.DataFrame({"partnership": names, out_col: values.astype("float64")})
     out = out[out["partnership"].notna() & (out["partnership"].str.len() > 0)]
-    dup = out["partnership"].map(name_key).duplicated(keep=False)
+    dup = name_keys(out["partnership"]).duplicated(keep=False)
     if dup.any():
         first = out.index[dup][0]
         raise ValueError(
@@ -1220,6 +1331,7 @@ __all__ = [
     "load_population_table",
     "member_rates",
     "name_key",
+    "name_keys",
     "ordinal",
     "parse_names",
     "period_position",

@@ -26,9 +26,10 @@ import pandas as pd
 
 from csp_data.change import TEST_LABELS, ChangeTest, TestName, pct_change, test_change
 from csp_data.groups import ASB
-from csp_data.model import Dataset, filter_incidents
+from csp_data.model import Dataset
 from csp_data.periods import Period, fmt_month
 from csp_data.schema import NO_LOCATION, OUTSIDE
+from csp_data.trends import group_mask
 
 DEFAULT_RISK_FILE: Final = Path(__file__).parent / "config" / "risk.toml"
 
@@ -693,14 +694,23 @@ def resolve_priority(dataset: Dataset, priority: Priority) -> tuple[str, str, st
             dataset.groups.members(g)
         except ValueError as exc:
             raise ValueError(f"priority {priority.name!r}: {exc}") from exc
-    if priority.fallback and not dataset.groups.mask(dataset.incidents, priority.group).any():
+    if priority.fallback and not group_mask(dataset.incidents, dataset.groups, priority.group).any():
         note = "; ".join(x for x in (priority.fallback_note, priority.note) if x)
         return priority.fallback, priority.fallback_noun or priority.noun, note
     return priority.group, priority.noun, priority.note
 
 
+def _incidents_of(dataset: Dataset, group: str, period: Period) -> pd.DataFrame:
+    """``model.filter_incidents(dataset.incidents, dataset.groups, group=group, period=period)``, with the
+    group's mask worked out once per distinct crime type (``trends.group_mask``)."""
+    incidents = dataset.incidents
+    mask = group_mask(incidents, dataset.groups, group)
+    mask &= period.contains(incidents["month"])
+    return incidents.loc[mask]
+
+
 def _count(dataset: Dataset, group: str, period: Period) -> int:
-    return len(filter_incidents(dataset.incidents, dataset.groups, group=group, period=period))
+    return len(_incidents_of(dataset, group, period))
 
 
 def _own_rate(dataset: Dataset, count: int, denominator: str) -> tuple[float | None, str]:
@@ -897,7 +907,7 @@ def local_context(
         raise ValueError(f"top must be at least 1, got {top}")
     cfg = config or RiskConfig()
     inc = dataset.incidents
-    cur = filter_incidents(inc, dataset.groups, group=group, period=period)
+    cur = _incidents_of(dataset, group, period)
     notes: list[str] = []
     use_cmp = comparison is not None and _months_covered(dataset, comparison) == comparison.n_months
     if comparison is not None and not use_cmp:
@@ -905,7 +915,7 @@ def local_context(
             f"changes by {dataset.area_label} are not shown: the data do not cover {comparison.label}"
         )
     prev = (
-        filter_incidents(inc, dataset.groups, group=group, period=comparison)
+        _incidents_of(dataset, group, comparison)
         if use_cmp and comparison
         else None
     )
@@ -1111,35 +1121,62 @@ def _peer_position(
     denominator: str,
     config: RiskConfig,
 ) -> Position:
-    from csp_data.comparators import period_position
+    return _peer_positions_in(dataset, peers, key, group, (period,), denominator, config)[0]
+
+
+def _peer_positions_in(
+    dataset: Dataset,
+    peers: PeerData,
+    key: str,
+    group: str,
+    periods: Sequence[Period],
+    denominator: str,
+    config: RiskConfig,
+) -> list[Position]:
+    """The position in peer group ``key`` for each of ``periods``: ``comparators.period_position`` with
+    the members' counts of ``group`` built once for all the periods."""
+    from csp_data.comparators import (
+        _check_comparators,
+        _period_counts,
+        _period_rates_from_counts,
+        _select,
+        position_from_rates,
+        with_partnership,
+    )
 
     word = _PEER_WORDS.get(key, key)
     members = [m for m in dataset.peer_groups.get(key, []) if m]
     if not members:
-        return Position(note=f"no {word} peers")
+        return [Position(note=f"no {word} peers") for _ in periods]
     if peers.comparators is None or not dataset.partnership:
-        return Position(note="no comparator data")
+        return [Position(note="no comparator data") for _ in periods]
     _, types = dataset.groups.members(group)
     if types:
-        return Position(note=f"comparators cannot separate {group}")
-    pos = period_position(
-        peers.comparators,
-        dataset.partnership,
-        members,
-        group,
-        period,
-        denominator=denominator,
-        groups=dataset.groups,
-        k=config.k,
-    )
+        return [Position(note=f"comparators cannot separate {group}") for _ in periods]
+    # period_position(peers.comparators, dataset.partnership, members, group, period, ...), split so that
+    # the selection and the group's counts serve every period
+    names = with_partnership(members, dataset.partnership)
+    wanted = list(dict.fromkeys(str(m) for m in names))
+    _check_comparators(peers.comparators)
+    prepared = _period_counts(_select(peers.comparators, wanted), group, denominator, dataset.groups)
+    out = []
+    for period in periods:
+        rates = _period_rates_from_counts(prepared, wanted, group, period)
+        pos = position_from_rates(rates, dataset.partnership, names, k=config.k, group=group, period=period)
+        out.append(_position_of(pos, dataset.partnership, word, period, denominator))
+    return out
+
+
+def _position_of(pos: dict[str, Any], partnership: str, word: str, period: Period, denominator: str) -> Position:
+    """A :class:`Position` from ``comparators.period_position`` output."""
     rate = _num(pos.get("rate"))
     missing = pos.get("missing") or {}
     if rate is None:
-        why = str(missing.get(dataset.partnership, "")) or "no rate"
+        why = str(missing.get(partnership, "")) or "no rate"
         if why == "no data for the period":
             why = f"no comparator data for {period.label}"
         elif why.startswith("no ") and why.endswith(" figure"):
-            why = f"no {denominator} figure for {dataset.partnership}"
+            why = f"no {denominator} figure for {partnership}"
         return Position(note=why)
     size = int(pos.get("group_size") or 0)
     avg = _num(pos.get("msg_average"))
@@ -1177,10 +1214,8 @@ def _peer_positions(
     config: RiskConfig,
 ) -> tuple[Position, Position]:
     """(position in ``period``, position in ``comparison``) in peer group ``key`` ("msg" / "county")."""
-    return (
-        _peer_position(dataset, peers, key, group, period, denominator, config),
-        _peer_position(dataset, peers, key, group, comparison, denominator, config),
-    )
+    current, previous = _peer_positions_in(dataset, peers, key, group, (period, comparison), denominator, config)
+    return current, previous
 
 
 # --------------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ without a population): every function here says what it could not compute instea
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, Final
 
 import numpy as np
@@ -16,13 +17,17 @@ import pandas as pd
 
 from csp_data.change import SMALL_NUMBER, TEST_LABELS, TestName, fmt_change, fmt_pct, pct_change, test_change
 from csp_data.comparators import (
+    _check_comparators,
+    _period_counts,
+    _period_rates_from_counts,
+    _select,
     comparators_from_incidents,
     fmt_rank,
     group_stats,
     member_rates,
     name_key,
+    name_keys,
     ordinal,
-    period_rates,
     position_from_rates,
     with_partnership,
 )
@@ -50,8 +55,36 @@ def measure_label(denominator: str) -> str:
     return "per 1,000 households" if denominator == "households" else "per 1,000 residents"
 
 
+def group_mask(incidents: pd.DataFrame, groups: CrimeGroups, group: str) -> pd.Series:
+    """``groups.mask(incidents, group)``, worked out once per distinct (crime group, crime type) pair.
+
+    ``CrimeGroups.mask`` matches a composite's crime types row by row (a Python call per incident);
+    its answer depends only on the row's ``crime_group`` and ``crime_type``, so here it is asked about
+    one row of each distinct pair and the answers are mapped back. The same values and index.
+
+    Examples
+    --------
+    >>> from csp_data.groups import load_crime_groups
+    >>> inc = pd.DataFrame({"crime_group": ["Burglary", "Burglary", "Drugs"],
+    ...                     "crime_type": ["Burglary  dwelling", "Burglary", "Drugs"]})
+    >>> group_mask(inc, load_crime_groups(), "Dwelling burglary").tolist()
+    [True, False, False]
+    """
+    _, types = groups.members(group)
+    if not types or len(incidents) == 0:
+        return groups.mask(incidents, group)  # base groups only: already one vectorised isin
+    g_codes, _ = pd.factorize(incidents["crime_group"])  # missing values -> -1
+    t_codes, t_uniques = pd.factorize(incidents["crime_type"])
+    pair = (g_codes.astype("int64") + 1) * (len(t_uniques) + 1) + (t_codes.astype("int64") + 1)
+    codes, uniques = pd.factorize(pair)
+    first = np.zeros(len(uniques), dtype=np.intp)
+    first[codes[::-1]] = np.arange(len(codes), dtype=np.intp)[::-1]  # first row of each pair
+    answers = groups.mask(incidents.iloc[first], group)
+    return pd.Series(answers.to_numpy(dtype=bool)[codes], index=incidents.index, name=answers.name)
+
+
 def _group_mask(incidents: pd.DataFrame, groups: CrimeGroups, group: str, crime_types: Sequence[str]) -> pd.Series:
-    mask = groups.mask(incidents, group)
+    mask = group_mask(incidents, groups, group)
     if crime_types:
         mask &= incidents["crime_type"].isin(list(crime_types)).fillna(False).astype(bool)
     return mask
@@ -127,7 +160,7 @@ def choose_denominator(
     preferred = groups.denominator(group)
     if preferred == "households":
         keys = {name_key(m) for m in members}
-        sub = comparators[comparators["partnership"].map(name_key).isin(keys)]
+        sub = comparators[name_keys(comparators["partnership"]).isin(keys)]
         if "households" not in sub.columns or sub["households"].isna().all():
             return "population", (
                 f"No household figures for the comparators, so {group} is shown per 1,000 residents "
@@ -154,7 +187,7 @@ def comparators_with_partnership(
     """
     notes: list[str] = []
     if comparators is not None and len(comparators) and (
-        comparators["partnership"].map(name_key) == name_key(partnership)
+        name_keys(comparators["partnership"]) == name_key(partnership)
     ).any():
         return comparators, notes
     pop = pd.DataFrame({"partnership": [partnership], "population": [population if population else np.nan]})
@@ -222,8 +255,52 @@ def trend_frame(
                 "county_rank_label"]]
 
 
-def position_table(
+@dataclass(frozen=True)
+class PositionInputs:
+    """What :func:`position_table` needs that does not depend on the period: the members and, per
+    crime group, the denominator, its note and the members' counts. Build it once with
+    :func:`position_inputs` and pass it to :func:`position_table` for each period (the page caches it)."""
+
+    partnership: str
+    msg_members: tuple[str, ...]
+    county_members: tuple[str, ...]
+    wanted: tuple[str, ...]
+    per_group: tuple[tuple[str, str, str, Any], ...]  # (group, denominator, note, comparators._PeriodCounts)
+
+
+def position_inputs(
     comparators: pd.DataFrame,
+    partnership: str,
+    *,
+    msg: Sequence[str],
+    county: Sequence[str] = (),
+    groups: CrimeGroups,
+    group_names: Sequence[str] | None = None,
+) -> PositionInputs:
+    """The period-independent part of :func:`position_table` (same arguments, without the periods)."""
+    names = list(group_names) if group_names is not None else groups.names()
+    msg_members = with_partnership(msg, partnership)
+    county_members = with_partnership(county, partnership) if county else []
+    everyone = list(dict.fromkeys([*msg_members, *county_members]))
+    keys = {name_key(n) for n in everyone}
+    # select the members once: every group and period below reads this small frame
+    subset = comparators[comparators["partnership"].map(
+        {u: name_key(u) in keys for u in pd.unique(comparators["partnership"].dropna())}
+    ).fillna(False).astype(bool)]
+    if names:
+        _check_comparators(subset)
+    # period_rates, split so that each group's counts are built once for every period
+    wanted = list(dict.fromkeys(str(m) for m in everyone))
+    selected = _select(subset, wanted)
+    per_group = []
+    for g in names:
+        denominator, note = choose_denominator(subset, msg_members, g, groups)
+        per_group.append((g, denominator, note, _period_counts(selected, g, denominator, groups)))
+    return PositionInputs(partnership, tuple(msg_members), tuple(county_members), tuple(wanted), tuple(per_group))
+
+
+def position_table(
+    comparators: pd.DataFrame | None,
     partnership: str,
     *,
     msg: Sequence[str],
@@ -233,8 +310,12 @@ def position_table(
     groups: CrimeGroups,
     group_names: Sequence[str] | None = None,
     k: float = 1.0,
+    inputs: PositionInputs | None = None,
 ) -> pd.DataFrame:
     """Position for every crime group: the period against ``earlier`` (default: a year before).
+
+    ``inputs`` (optional) is :func:`position_inputs` of the same comparators, partnership, members and
+    groups, built once and reused across periods; ``comparators`` may then be None.
 
     Returns
     -------
@@ -246,22 +327,31 @@ def position_table(
         and ``note`` (why something is blank).
     """
     earlier = earlier or period.year_earlier()
-    names = list(group_names) if group_names is not None else groups.names()
-    msg_members = with_partnership(msg, partnership)
-    county_members = with_partnership(county, partnership) if county else []
-    everyone = list(dict.fromkeys([*msg_members, *county_members]))
-    keys = {name_key(n) for n in everyone}
-    # select the members once: every group and period below reads this small frame
-    subset = comparators[comparators["partnership"].map(
-        {u: name_key(u) in keys for u in pd.unique(comparators["partnership"].dropna())}
-    ).fillna(False).astype(bool)]
+    if inputs is None:
+        if comparators is None:
+            raise ValueError("comparators: a comparator table is needed when inputs is not given")
+        inputs = position_inputs(comparators, partnership, msg=msg, county=county, groups=groups,
+                                 group_names=group_names)
+    else:
+        expected = (
+            partnership,
+            tuple(with_partnership(msg, partnership)),
+            tuple(with_partnership(county, partnership) if county else []),
+            tuple(group_names) if group_names is not None else tuple(groups.names()),
+        )
+        found = (inputs.partnership, inputs.msg_members, inputs.county_members,
+                 tuple(g for g, *_ in inputs.per_group))
+        if found != expected:
+            raise ValueError(
+                f"inputs: built for (partnership, MSG, county, groups) {found}, expected {expected}"
+            )
+    msg_members, county_members, wanted = list(inputs.msg_members), list(inputs.county_members), inputs.wanted
     rows = []
-    for g in names:
-        denominator, note = choose_denominator(subset, msg_members, g, groups)
+    for g, denominator, note, prepared in inputs.per_group:
         row: dict[str, Any] = {"crime_group": g, "measure": measure_label(denominator)}
         notes = [note] if note else []
         for suffix, per in (("", period), ("_earlier", earlier)):
-            rates = period_rates(subset, everyone, g, per, denominator=denominator, groups=groups)
+            rates = _period_rates_from_counts(prepared, wanted, g, per)
             pos = position_from_rates(rates, partnership, msg_members, k=k, group=g, period=per)
             if suffix == "":
                 row.update(
@@ -392,8 +482,8 @@ def yoy_table(
     inc_prev = incidents.loc[comparison.contains(incidents["month"]).fillna(False).astype(bool)]
     rows = []
     for g in names:
-        cur = float(groups.mask(inc_cur, g).sum()) if cur_cov == period.n_months else np.nan
-        prev = float(groups.mask(inc_prev, g).sum()) if prev_cov == comparison.n_months else np.nan
+        cur = float(group_mask(inc_cur, groups, g).sum()) if cur_cov == period.n_months else np.nan
+        prev = float(group_mask(inc_prev, groups, g).sum()) if prev_cov == comparison.n_months else np.nan
         notes = []
         if cur_cov < period.n_months:
             notes.append(f"current period: data for {cur_cov} of {period.n_months} months")
@@ -613,14 +703,14 @@ def gap_report(
     expected = pd.DatetimeIndex(months)
     rows = []
     names = with_partnership(members, partnership) if partnership else list(dict.fromkeys(members))
+    # the comparator table repeats each name on many rows: key it once, not once per member
+    keys = None if comparators is None else name_keys(comparators["partnership"])
     for name in names:
         if partnership and name_key(name) == name_key(partnership) and covered is not None:
             have = expected[expected.isin(covered)]
             pop_known = "n/a"
         else:
-            sub = pd.DataFrame() if comparators is None else comparators[
-                comparators["partnership"].map(name_key) == name_key(name)
-            ]
+            sub = pd.DataFrame() if comparators is None else comparators[keys == name_key(name)]
             if sub.empty:
                 rows.append({"partnership": name, "months_expected": len(expected), "months_with_data": 0,
                              "missing_months": "all", "population": "missing", "status": "not in the table"})

@@ -19,6 +19,7 @@ from csp_data.model import Dataset
 from csp_data.periods import Period, fmt_month, month_range
 from csp_data.trends import (
     WEEKDAYS,
+    PositionInputs,
     choose_denominator,
     comparators_with_partnership,
     data_months,
@@ -30,6 +31,7 @@ from csp_data.trends import (
     measure_label,
     month_pairs,
     monthly_counts,
+    position_inputs,
     position_sentence,
     position_table,
     seasonality,
@@ -58,15 +60,25 @@ def _comparators(dataset_key: str, partnership: str) -> tuple[pd.DataFrame, list
     )
 
 
+@st.cache_data(max_entries=8, show_spinner=False)
+def _position_inputs(
+    dataset_key: str, partnership: str, msg: tuple[str, ...], county: tuple[str, ...]
+) -> PositionInputs:
+    """The members' counts of every crime group: they do not change with the period, so a period
+    change only re-ranks."""
+    ds = get_dataset(dataset_key)
+    comp, _ = _comparators(dataset_key, partnership)
+    return position_inputs(comp, partnership, msg=list(msg), county=list(county), groups=ds.groups)
+
+
 @st.cache_data(max_entries=32, show_spinner="Ranking every crime group…")
 def _positions(
     dataset_key: str, partnership: str, msg: tuple[str, ...], county: tuple[str, ...],
     start: pd.Timestamp, end: pd.Timestamp, k: float,
 ) -> pd.DataFrame:
     ds = get_dataset(dataset_key)
-    comp, _ = _comparators(dataset_key, partnership)
-    return position_table(comp, partnership, msg=list(msg), county=list(county), period=Period(start, end),
-                          groups=ds.groups, k=k)
+    return position_table(None, partnership, msg=list(msg), county=list(county), period=Period(start, end),
+                          groups=ds.groups, k=k, inputs=_position_inputs(dataset_key, partnership, msg, county))
 
 
 def _short_source(dataset: Dataset) -> str:

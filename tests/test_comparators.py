@@ -511,3 +511,61 @@ def test_county_ranks_2021_reproduced_from_policeuk(real_data: Path) -> None:
         assert (pos["rank"], pos["group_size"]) == (rank, 10), name
     pos = period_position(comparators, "Dacorum", county, ALL_CRIME, calendar_year(2021))
     assert pos["count"] == 8686 and pos["rank_label"] == "5th/10"
+
+
+# ---------------------------------------------------------------------------------------- speed-ups keep results
+
+
+def test_name_keys_equals_name_key_row_by_row() -> None:
+    from csp_data.comparators import name_key, name_keys
+
+    for s in (
+        pd.Series(["Peer A", "peer  a", "A & B", None, "x"], dtype="string", index=[5, 3, 1, 0, 9], name="p"),
+        pd.Series(["A & b", None, np.nan, "a and B"], dtype=object),
+        pd.Series([], dtype="string"),
+        pd.Series([1.0, np.nan]),
+    ):
+        pd.testing.assert_series_equal(name_keys(s), s.map(name_key))
+    assert name_keys(pd.Series(["Peer  A", "peer a"])).nunique() == 1
+
+
+def _rates_both_paths(comp: pd.DataFrame, members: list[str], period: Period) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """period_rates through the array path and through the pandas path (forced)."""
+    from csp_data.comparators import _period_counts, _period_rates_from_counts, _select
+
+    prepared = _period_counts(_select(comp, members), "Robbery", "population", None)
+    fast = _period_rates_from_counts(prepared, members, "Robbery", period)
+    assert prepared.arrays is not None
+    prepared.arrays = None
+    slow = _period_rates_from_counts(prepared, members, "Robbery", period)
+    return fast, slow
+
+
+def test_period_rates_array_path_equals_pandas_path() -> None:
+    months = pd.date_range("2020-01-01", periods=30, freq="MS")
+    rng = np.random.default_rng(3)
+    rows = [{"partnership": p, "month": m, "crime_group": "Robbery", "count": float(rng.integers(0, 50)),
+             "population": 1000.0 + i, "households": np.nan, "period_months": 1}
+            for p in ("A", "B", "C") for i, m in enumerate(months) if not (p == "B" and i == 20)]
+    rows.append({"partnership": "C", "month": months[-1], "crime_group": "Robbery", "count": 400.0,
+                 "population": np.nan, "households": np.nan, "period_months": 12})
+    comp = pd.DataFrame(rows)
+    comp.loc[(comp["partnership"] == "A") & (comp["month"] == months[25]), "count"] = np.nan
+    for end in (months[11], months[21], months[-1]):
+        fast, slow = _rates_both_paths(comp, ["A", "B", "C", "D"], Period(to_month(end) - pd.DateOffset(months=11), end))
+        pd.testing.assert_frame_equal(fast, slow, check_exact=True)
+        assert set(fast["note"]) >= {"not in the comparator table"}
+
+
+def test_period_rates_keep_pandas_sums_for_fractional_counts() -> None:
+    from csp_data.comparators import _period_counts, _select
+
+    comp = pd.DataFrame({"partnership": ["A"] * 3, "month": pd.date_range("2021-01-01", periods=3, freq="MS"),
+                         "crime_group": "Robbery", "count": [0.1, 0.2, 0.3], "population": 1000.0,
+                         "households": np.nan})
+    prepared = _period_counts(_select(comp, ["A"]), "Robbery", "population", None)
+    assert prepared.arrays is None  # fractional counts: sums stay with pandas, bit for bit
+    rates = period_rates(comp, ["A"], "Robbery", Period(to_month("2021-01"), to_month("2021-03")))
+    # the groupby sum (compensated) gives 0.6; a plain left-to-right sum would give 0.6000000000000001
+    assert rates["count"].iloc[0] == 0.6
+    assert np.array([0.1, 0.2, 0.3]).sum() != 0.6

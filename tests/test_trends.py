@@ -295,3 +295,42 @@ def test_cli_yoy_on_demo_matches_function() -> None:
     expected = yoy_table(ds.incidents, ds.groups, rolling_12(latest), rolling_12(latest).previous())
     assert table["current"].tolist() == expected["current"].tolist()
     assert table.loc[0, "crime_group"] == ALL_CRIME
+
+
+# ---------------------------------------------------------------------------------------- speed-ups keep results
+
+
+def test_group_mask_equals_crime_groups_mask() -> None:
+    from csp_data.trends import group_mask
+
+    inc = pd.DataFrame({
+        "crime_group": pd.array(["Burglary", "Burglary", None, "Drugs", "Burglary"], dtype="string"),
+        "crime_type": pd.array(["Burglary  DWELLING", "Burglary", "Burglary dwelling", None, " Distraction burglary"],
+                               dtype="string"),
+    }, index=[10, 4, 7, 1, 0])
+    for group in ("Dwelling burglary", "Burglary", ALL_CRIME):
+        pd.testing.assert_series_equal(group_mask(inc, GROUPS, group), GROUPS.mask(inc, group))
+    assert group_mask(inc, GROUPS, "Dwelling burglary").tolist() == [True, False, True, False, True]
+
+
+def test_position_table_with_inputs_equals_without_and_checks_them() -> None:
+    from csp_data.trends import position_inputs
+
+    comp = comparators({"A": [5.0] * 24, "B": [7.0] * 24, "C": [9.0] * 12 + [3.0] * 12})
+    period = Period(to_month("2022-01"), to_month("2022-12"))
+    direct = position_table(comp, "A", msg=["B", "C"], county=["C"], period=period, groups=GROUPS)
+    inputs = position_inputs(comp, "A", msg=["B", "C"], county=["C"], groups=GROUPS)
+    reused = position_table(None, "A", msg=["B", "C"], county=["C"], period=period, groups=GROUPS, inputs=inputs)
+    pd.testing.assert_frame_equal(reused, direct, check_exact=True)
+    with pytest.raises(ValueError, match="inputs: built for"):
+        position_table(None, "A", msg=["B"], county=["C"], period=period, groups=GROUPS, inputs=inputs)
+    with pytest.raises(ValueError, match="comparators: a comparator table is needed"):
+        position_table(None, "A", msg=["B"], period=period, groups=GROUPS)
+
+
+def test_gap_report_matches_names_in_any_spelling() -> None:
+    comp = comparators({"Peer  A": [1.0, 2.0, np.nan], "peer b": [1.0, 1.0, 1.0]})
+    months = pd.date_range("2021-01-01", periods=3, freq="MS")
+    out = gap_report(comp, ["peer a", "Peer B", "Nowhere"], months=months)
+    assert out["months_with_data"].tolist() == [2, 3, 0]
+    assert out["status"].tolist() == ["gaps", "complete", "not in the table"]
