@@ -88,7 +88,9 @@ class CrimeGroups:
         m = incidents["crime_group"].isin(list(groups))
         if types:
             keys = {_key(t) for t in types}
-            m = m | incidents["crime_type"].map(lambda t: _key(t) in keys if pd.notna(t) else False)
+            # decide once per distinct crime type, then a vectorised isin (no Python call per incident)
+            hits = [t for t in pd.unique(incidents["crime_type"].dropna()) if _key(t) in keys]
+            m = m | incidents["crime_type"].isin(hits)
         return m.fillna(False).astype(bool)
 
     def denominator(self, group: str) -> str:

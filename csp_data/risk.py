@@ -391,8 +391,8 @@ def msg_score(z: float, k: float = 1.0) -> int:
 
     Examples
     --------
-    >>> [msg_score(z) for z in (1.5, 0.4, 0.0, -1.0)]
-    [4, 3, 2, 1]
+    >>> [msg_score(z) for z in (1.5, 0.4, 0.0, -1.0, -1.5)]
+    [4, 3, 2, 2, 1]
     """
     if z > k:
         return 4
@@ -408,7 +408,7 @@ def rank_score(rank: float, size: int) -> int:
 
     Examples
     --------
-    >>> [rank_score(r, 15) for r in (1, 4, 5, 8, 9, 11, 12, 15)]
+    >>> [rank_score(r, 15) for r in (1, 3, 4, 8, 9, 11, 12, 15)]
     [1, 1, 2, 3, 3, 3, 4, 4]
     """
     if size < 1 or not 1 <= rank <= size:
