@@ -10,6 +10,7 @@ from csp_data.cache import cached_counts, cached_headline
 from csp_data.change import fmt_change, fmt_pct
 from csp_data.overview import headline_sentence, test_note
 from ui.common import current, demo_banner, download_buttons, show_chart, show_table, source_caption
+from ui.hotspots import measures_for, spec_of
 
 dataset, filters = current()
 demo_banner(dataset)
@@ -55,6 +56,35 @@ source_caption(
     extra=f"Compared with {filters.comparison.label}. Counts of incidents as published. {test_note()}",
 )
 download_buttons(table, f"overview_{filters.period.start:%Y%m}_{filters.period.end:%Y%m}", key="overview")
+
+if dataset.areas is not None:
+    st.subheader(f"Where to look: {filters.group}")
+    spec = spec_of(filters)
+    measures = measures_for(key, spec, spec_of(filters, filters.comparison), dataset.groups.denominator(filters.group))
+    if measures is not None and len(measures):
+        top = measures.head(5)
+        comparable = table["previous"].notna().all()
+        parts = [f"{r.area_name} ({r.area_code}) {r.count:,} ({r.share_pct:.1f}%)" for r in top.itertuples()]
+        text = f"The {dataset.area_label}s with the most: " + "; ".join(parts) + "."
+        if comparable:
+            sig_up = measures.loc[(measures["change"] > 0) & measures["change_significant"]].head(3)
+            text += (
+                " Significant increases: "
+                + "; ".join(f"{r.area_name} (+{r.change:,}, from {r.previous:,})" for r in sig_up.itertuples())
+                + "."
+                if len(sig_up)
+                else f" No {dataset.area_label} shows a statistically significant increase."
+            )
+        st.markdown(text)
+        shown_top = pd.DataFrame({
+            dataset.area_label.capitalize(): top["area_name"] + " (" + top["area_code"] + ")",
+            filters.period.short_label: top["count"].map("{:,}".format),
+            "Share of total": top["share_pct"].map("{:.1f}%".format),
+            filters.comparison.short_label: top["previous"].map("{:,}".format) if comparable else "n/a",
+            "Change": top["change"].map(fmt_change) if comparable else "n/a",
+        })
+        show_table(shown_top)
+        source_caption(dataset, filters.period, extra="The Hotspots page maps these and tests the concentration.")
 
 st.subheader("Monthly incidents")
 all_months = pd.DataFrame({"month": dataset.months})
