@@ -19,10 +19,13 @@ inc = dataset.incidents
 first, latest = dataset.first_month, dataset.latest_month
 span = f"{fmt_month(first)} to {fmt_month(latest)}" if first is not None and latest is not None else "no months"
 report = dataset.report
+incident_files = [f for f in report.files if f.kind in ("police.uk street", "force extract")]
+accepted = sum(f.accepted for f in incident_files)
+rejected = sum(f.rejected for f in incident_files)
 st.markdown(
     f"### {dataset.name}: {len(inc):,} incidents for **{dataset.partnership or 'all partnerships'}**, "
-    f"{span} ({len(dataset.months)} months). {report.accepted:,} rows accepted and {report.rejected:,} "
-    f"rejected across {len(report.files)} file(s)."
+    f"{span} ({len(dataset.months)} months). {accepted:,} incident rows accepted and {rejected:,} rejected "
+    f"across {len(incident_files)} incident file(s); {len(report.files)} file(s) read in all."
 )
 st.caption(f"Source: {dataset.source}")
 
@@ -36,7 +39,15 @@ if dataset.areas is not None:
 
 st.subheader("Files read")
 files = report.to_frame()
-st.dataframe(files, hide_index=True, width="stretch")
+root = str(Path(__file__).resolve().parent.parent) + "/"
+files["file"] = files["file"].str.replace(root, "", regex=False)  # repo files shown relative
+st.dataframe(
+    files, hide_index=True, width="stretch",
+    column_config={
+        "accepted": st.column_config.NumberColumn(format="localized"),
+        "rejected": st.column_config.NumberColumn(format="localized"),
+    },
+)
 download_buttons(files, "load_report", key="load_report")
 
 if report.notes:
