@@ -111,6 +111,15 @@ chart = (
 )
 show_chart(chart)
 wide = monthly.pivot(index="month", columns="series", values="count").reset_index()
+summary = []
+for name in ("All crime (excluding ASB)", "ASB"):
+    col = wide[name]
+    hi, lo = wide.loc[col.idxmax(), "month"], wide.loc[col.idxmin(), "month"]
+    summary.append(
+        f"{name}: on average {col.mean():,.0f} a month; most in {hi:%b %Y} ({col.max():,.0f}), "
+        f"fewest in {lo:%b %Y} ({col.min():,.0f})"
+    )
+st.markdown(". ".join(summary) + ".")
 with st.expander("Table behind the chart"):
     st.dataframe(wide.assign(month=wide["month"].dt.strftime("%b %Y")), hide_index=True, width="stretch")
     download_buttons(wide, "monthly_counts", key="monthly")
