@@ -265,3 +265,15 @@ def read_table(path: Path, report: FileReport, *, sheet: str | int | None = None
             raise ValueError(f"{path}: the file is empty")
         return read_csv_strings(data, report)
     raise ValueError(f"{path}: expected a .csv, .csv.gz or .xlsx table")
+
+
+#: How many codes a message lists before saying "and N more".
+MAX_LISTED: Final = 20
+
+
+def listed(values: list[str]) -> str:
+    """'a, b, c and 12 more': at most MAX_LISTED values, then a count."""
+    shown = ", ".join(values[:MAX_LISTED])
+    if len(values) > MAX_LISTED:
+        shown += f" and {len(values) - MAX_LISTED:,} more"
+    return shown

@@ -13,22 +13,13 @@ import pandas as pd
 import pyogrio
 import shapely
 
-from csp_data.loaders._common import file_warning
+from csp_data.loaders._common import file_warning, listed
 from csp_data.model import FileReport, LoadIssue, LoadReport
 from csp_data.schema import ANALYSIS_CRS, AREA_COLUMNS, conform
 
 KIND_BOUNDARIES: Final = "boundaries"
 #: File endings read as boundary layers.
 BOUNDARY_SUFFIXES: Final = (".shp", ".geojson", ".json", ".gpkg", ".zip")
-#: How many codes a message lists before saying "and N more".
-MAX_LISTED: Final = 20
-
-
-def _listed(values: list[str]) -> str:
-    shown = ", ".join(values[:MAX_LISTED])
-    if len(values) > MAX_LISTED:
-        shown += f" and {len(values) - MAX_LISTED:,} more"
-    return shown
 
 
 def guess_code_field(columns: list[str]) -> str | None:
@@ -76,7 +67,7 @@ def _dataset_path(path: Path, layer: str | None) -> tuple[str, str | None]:
         chosen = [m for m in members if layer is not None and Path(m).stem == layer]
         if not chosen:
             raise ValueError(
-                f"{path}: the zip holds several layers ({_listed(members)}); choose one with layer=<name>"
+                f"{path}: the zip holds several layers ({listed(members)}); choose one with layer=<name>"
             )
         return f"/vsizip/{path.resolve()}/{chosen[0]}", None
     member = members[0]
@@ -176,7 +167,7 @@ def load_boundaries(
         geoms[invalid] = repaired
         bad_codes = [str(c) for c in codes[invalid]]
         report.notes["invalid geometry repaired"] += int(invalid.sum())
-        file_warning(report, f"invalid geometries repaired with shapely.make_valid: {_listed(bad_codes)}")
+        file_warning(report, f"invalid geometries repaired with shapely.make_valid: {listed(bad_codes)}")
 
     attrs = conform(
         pd.DataFrame({"area_code": codes, "area_name": names}),
@@ -227,13 +218,13 @@ def _check_codes(file: Path, code_col: str, codes: np.ndarray, keep: np.ndarray)
     if empty.any():
         raise ValueError(
             f"{file}: column {code_col!r} is empty in feature rows "
-            f"{_listed([str(r) for r in rows[empty]])}; every area needs a code"
+            f"{listed([str(r) for r in rows[empty]])}; every area needs a code"
         )
     series = pd.Series(codes)
     dupes = sorted(series[series.duplicated(keep=False)].unique().tolist())
     if dupes:
         raise ValueError(
-            f"{file}: column {code_col!r} has duplicate codes {_listed(dupes)}; "
+            f"{file}: column {code_col!r} has duplicate codes {listed(dupes)}; "
             "each area must appear once (dissolve multi-part features first)"
         )
 
@@ -252,6 +243,6 @@ def _check_polygons(file: Path, geoms: np.ndarray, codes: np.ndarray) -> None:
             7: "GeometryCollection",
         }
         raise ValueError(
-            f"{file}: expected polygons; features {_listed([str(c) for c in codes[~polygonal]])} are "
+            f"{file}: expected polygons; features {listed([str(c) for c in codes[~polygonal]])} are "
             f"{', '.join(names.get(int(t), str(t)) for t in found)}"
         )

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Final, Literal
 
 import pandas as pd
 
-from csp_data.loaders._common import read_table, reject
+from csp_data.loaders._common import listed, read_table, reject
 from csp_data.model import FileReport, LoadIssue, LoadReport
 
 if TYPE_CHECKING:
@@ -36,15 +36,6 @@ VALUE_GUESSES: Final = (
     "all usual residents",
     "all households",
 )
-#: How many codes a note lists before "and N more".
-MAX_LISTED: Final = 20
-
-
-def _listed(values: list[str]) -> str:
-    shown = ", ".join(values[:MAX_LISTED])
-    if len(values) > MAX_LISTED:
-        shown += f" and {len(values) - MAX_LISTED:,} more"
-    return shown
 
 
 def _guess(columns: list[str], wanted: tuple[str, ...], fallback: str) -> str | None:
@@ -211,9 +202,9 @@ def attach_values(
     notes = [f"{column}: {matched:,} of {len(areas):,} areas matched by code (total {total:,.0f})"]
     if without:
         have = "area has" if len(without) == 1 else "areas have"
-        notes.append(f"{column}: {len(without):,} {have} no value: {_listed([str(c) for c in without])}")
+        notes.append(f"{column}: {len(without):,} {have} no value: {listed([str(c) for c in without])}")
     if unmatched:
         notes.append(
-            f"{column}: {len(unmatched):,} codes in the table match no area: {_listed([str(c) for c in unmatched])}"
+            f"{column}: {len(unmatched):,} codes in the table match no area: {listed([str(c) for c in unmatched])}"
         )
     return out, LoadReport(notes=notes)
