@@ -381,6 +381,19 @@ def _located(incidents: pd.DataFrame) -> pd.DataFrame:
     return incidents.loc[ok]
 
 
+def cells_from_raster(raster: pd.DataFrame, grid: Grid) -> pd.DataFrame:
+    """``count_grid``'s frame from a square grid's rectangle counts (``col, row, count`` for every cell of
+    the rectangle, as :func:`csp_data.aggregate.grid_counts` returns them, e.g. from the DuckDB engine)."""
+    if grid.shape != "square":
+        raise ValueError(f"grid: rectangle counts need a square grid, got {grid.shape!r}")
+    dense = np.zeros(grid.n_rows * grid.n_cols, dtype=np.int64)
+    idx = raster["row"].to_numpy(dtype=np.int64) * grid.n_cols + raster["col"].to_numpy(dtype=np.int64)
+    np.add.at(dense, idx, raster["count"].to_numpy(dtype=np.int64))
+    out = grid.cells.copy()
+    out["count"] = dense[out["cell_id"].to_numpy()]
+    return out[COUNT_COLUMNS]
+
+
 def count_grid(incidents: pd.DataFrame, grid: Grid) -> pd.DataFrame:
     """Number of located incidents in each grid cell (zero-count cells kept).
 

@@ -762,3 +762,26 @@ def test_area_measures_from_engine_counts_equal_the_pandas_path() -> None:
     pd.testing.assert_frame_equal(by_frames, by_engine)
     with pytest.raises(ValueError, match="total: required when counts are given"):
         H.area_measures(None, None, d.areas, counts=counts)
+
+
+def test_grid_counts_from_the_engine_equal_count_grid() -> None:
+    """The page counts square grids in the DuckDB engine; the cells must equal count_grid's."""
+    from csp_data.aggregate import Grid as GridSpec
+    from csp_data.aggregate import grid_counts
+    from csp_data.dataset import build_dataset, demo_config
+    from csp_data.engine import Engine
+    from csp_data.model import filter_incidents
+    from csp_data.periods import Period
+
+    d = build_dataset(demo_config())
+    period = Period(pd.Timestamp("2025-01-01"), pd.Timestamp("2025-12-01"))
+    grid = H.make_grid(d.boundary)
+    inc = filter_incidents(d.incidents, d.groups, group="Burglary", period=period)
+    raster = grid_counts(
+        None, GridSpec(grid.x0, grid.y0, grid.cell_size, grid.n_cols, grid.n_rows), groups=d.groups,
+        group="Burglary", period=period, engine=Engine.from_frame(d.incidents),
+    )
+    pd.testing.assert_frame_equal(H.cells_from_raster(raster, grid), H.count_grid(inc, grid))
+    assert H.cells_from_raster(raster, grid)["count"].sum() == inc["x"].notna().sum()
+    with pytest.raises(ValueError, match="need a square grid"):
+        H.cells_from_raster(raster, H.make_grid(d.boundary, shape="hex"))

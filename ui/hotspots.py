@@ -15,7 +15,8 @@ import shapely
 import streamlit as st
 
 from csp_data import hotspots, maps
-from csp_data.aggregate import choropleth_counts, count_by
+from csp_data.aggregate import Grid as GridSpec
+from csp_data.aggregate import choropleth_counts, count_by, grid_counts
 from csp_data.cache import get_dataset, get_engine
 from csp_data.change import fmt_change, fmt_pct
 from csp_data.model import Dataset, Filters, filter_incidents
@@ -170,7 +171,16 @@ def cell_areas_for(key: str, areas: tuple[str, ...], cell_size: float | None, sh
 @st.cache_data(max_entries=16, show_spinner="Counting incidents per cell…")
 def counts_for(key: str, spec: Spec, cell_size: float | None, shape: str) -> pd.DataFrame:
     grid = grid_for(key, spec[4], cell_size, shape)
-    return hotspots.count_grid(filtered(key, spec), grid)
+    if shape != "square":
+        return hotspots.count_grid(filtered(key, spec), grid)
+    # Square grids are counted by the DuckDB engine (floor((x - x0) / cell size), as count_grid does).
+    group, types, start, end, codes = spec
+    raster = grid_counts(
+        None, GridSpec(grid.x0, grid.y0, grid.cell_size, grid.n_cols, grid.n_rows),
+        groups=get_dataset(key).groups, group=group, crime_types=types,
+        period=Period(to_month(start), to_month(end)), areas=codes, engine=get_engine(key),
+    )
+    return hotspots.cells_from_raster(raster, grid)
 
 
 @st.cache_data(max_entries=16, show_spinner="Computing the density surface…")
