@@ -20,16 +20,20 @@ import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import pandas as pd
 
+from csp_data.aggregate import count_by, priority_totals
 from csp_data.change import TEST_LABELS, ChangeTest, TestName, pct_change, test_change
 from csp_data.groups import ASB
 from csp_data.model import Dataset
 from csp_data.periods import Period, fmt_month
 from csp_data.schema import NO_LOCATION, OUTSIDE
 from csp_data.trends import group_mask
+
+if TYPE_CHECKING:
+    from csp_data.engine import Engine
 
 DEFAULT_RISK_FILE: Final = Path(__file__).parent / "config" / "risk.toml"
 
@@ -678,9 +682,14 @@ def _months_covered(dataset: Dataset, period: Period) -> int:
     return sum(1 for m in period.months if m in have)
 
 
-def resolve_priority(dataset: Dataset, priority: Priority) -> tuple[str, str, str]:
+def resolve_priority(
+    dataset: Dataset, priority: Priority, *, engine: Engine | None = None
+) -> tuple[str, str, str]:
     """(crime group, noun, note) measuring ``priority`` in this dataset: its ``group``, or its
     ``fallback`` when ``group`` has no incidents at all (police.uk has no dwelling burglary).
+
+    With ``engine`` (a :class:`csp_data.engine.Engine` over ``dataset.incidents``) the "no incidents"
+    check is a count in the engine instead of a scan of the frame; the answer is the same.
 
     Raises
     ------
@@ -694,7 +703,7 @@ def resolve_priority(dataset: Dataset, priority: Priority) -> tuple[str, str, st
             dataset.groups.members(g)
         except ValueError as exc:
             raise ValueError(f"priority {priority.name!r}: {exc}") from exc
-    if priority.fallback and not group_mask(dataset.incidents, dataset.groups, priority.group).any():
+    if priority.fallback and not _has_incidents(dataset, priority.group, engine):
         note = "; ".join(x for x in (priority.fallback_note, priority.note) if x)
         return priority.fallback, priority.fallback_noun or priority.noun, note
     return priority.group, priority.noun, priority.note
@@ -709,8 +718,29 @@ def _incidents_of(dataset: Dataset, group: str, period: Period) -> pd.DataFrame:
     return incidents.loc[mask]
 
 
+def _has_incidents(dataset: Dataset, group: str, engine: Engine | None) -> bool:
+    """Whether any incident of ``dataset`` is in ``group`` (counted in ``engine`` when given)."""
+    if engine is None:
+        return bool(group_mask(dataset.incidents, dataset.groups, group).any())
+    total = count_by(None, [], groups=dataset.groups, group=group, engine=engine)
+    return int(total["count"].iloc[0]) > 0
+
+
 def _count(dataset: Dataset, group: str, period: Period) -> int:
     return len(_incidents_of(dataset, group, period))
+
+
+def _counts(
+    dataset: Dataset, group: str, period: Period, comparison: Period, engine: Engine | None
+) -> tuple[int, int]:
+    """(count of ``group`` in ``period``, in ``comparison``): one pushed-down query when ``engine`` is
+    given (``aggregate.priority_totals``), else two filters of the frame. The same numbers."""
+    if engine is None:
+        return _count(dataset, group, period), _count(dataset, group, comparison)
+    totals = priority_totals(
+        None, groups=dataset.groups, group_names=[group], period=period, comparison=comparison, engine=engine
+    )
+    return int(totals["current"].iloc[0]), int(totals["previous"].iloc[0])
 
 
 def _own_rate(dataset: Dataset, count: int, denominator: str) -> tuple[float | None, str]:
@@ -739,15 +769,18 @@ def measure_priority(
     comparison: Period,
     config: RiskConfig,
     peers: PeerData | None = None,
+    engine: Engine | None = None,
 ) -> PriorityMeasures:
     """Measure one priority: counts, the change and its test, the rate and the peer positions.
 
     ``peers`` is ``prepare_peers(dataset)``; pass it when measuring several priorities (it is built
-    once), else it is built here.
+    once), else it is built here. ``engine`` (a :class:`csp_data.engine.Engine` over
+    ``dataset.incidents``) counts the current and previous totals in DuckDB instead of filtering the
+    frame; the measures are the same.
     """
     peers = peers if peers is not None else prepare_peers(dataset)
-    group, noun, note = resolve_priority(dataset, priority)
-    current = _count(dataset, group, period)
+    group, noun, note = resolve_priority(dataset, priority, engine=engine)
+    current, previous_count = _counts(dataset, group, period, comparison, engine)
     cur_cov = _months_covered(dataset, period)
     current_note = ""
     if cur_cov < period.n_months:
@@ -759,10 +792,10 @@ def measure_priority(
     if cmp_cov < comparison.n_months:
         previous_note = f"only {cmp_cov} of {comparison.n_months} months in the data"
     elif cur_cov < period.n_months:
-        previous = _count(dataset, group, comparison)
+        previous = previous_count
         previous_note = f"current period incomplete ({cur_cov} of {period.n_months} months)"
     else:
-        previous = _count(dataset, group, comparison)
+        previous = previous_count
         change = test_change(current, previous, test=config.test, confidence=config.confidence)
     denominator, denominator_note = _denominator(dataset, peers, group)
     msg, msg_prev = _peer_positions(dataset, peers, "msg", group, period, comparison, denominator, config)
@@ -801,18 +834,30 @@ def measure_priority(
 
 
 def measure_priorities(
-    dataset: Dataset, *, period: Period, comparison: Period, config: RiskConfig
+    dataset: Dataset,
+    *,
+    period: Period,
+    comparison: Period,
+    config: RiskConfig,
+    engine: Engine | None = None,
 ) -> list[PriorityMeasures]:
-    """``measure_priority`` for every priority of ``config``, in order."""
+    """``measure_priority`` for every priority of ``config``, in order (counts from ``engine`` when given)."""
     peers = prepare_peers(dataset)
     return [
-        measure_priority(dataset, p, period=period, comparison=comparison, config=config, peers=peers)
+        measure_priority(
+            dataset, p, period=period, comparison=comparison, config=config, peers=peers, engine=engine
+        )
         for p in config.priorities
     ]
 
 
 def priority_table(
-    dataset: Dataset, *, period: Period, comparison: Period, config: RiskConfig
+    dataset: Dataset,
+    *,
+    period: Period,
+    comparison: Period,
+    config: RiskConfig,
+    engine: Engine | None = None,
 ) -> pd.DataFrame:
     """The priority risk table: one row per priority of ``config``.
 
@@ -824,6 +869,10 @@ def priority_table(
         The assessed period and the one it is compared with.
     config
         Weights, harm weights, cut-points and priorities (``load_risk_config()`` for the defaults).
+    engine
+        A :class:`csp_data.engine.Engine` over ``dataset.incidents``: the current and previous counts
+        are pushed down to it (``aggregate.priority_totals``) instead of filtering the frame. The
+        table is the same either way.
 
     Returns
     -------
@@ -833,7 +882,8 @@ def priority_table(
         A cell the data cannot support holds "n/a: <reason>".
     """
     return table_from_measures(
-        measure_priorities(dataset, period=period, comparison=comparison, config=config), config
+        measure_priorities(dataset, period=period, comparison=comparison, config=config, engine=engine),
+        config,
     )
 
 
@@ -1025,11 +1075,17 @@ def priority_contexts(
     comparison: Period,
     config: RiskConfig,
     top: int = 5,
+    engine: Engine | None = None,
 ) -> dict[str, LocalContext]:
-    """``local_context`` for every row of a priority table, keyed by priority name."""
+    """``local_context`` for every row of a priority table, keyed by priority name.
+
+    ``engine`` (over ``dataset.incidents``) is used only to resolve each priority's crime group
+    (``resolve_priority``); the contexts themselves read the frame (they list location texts, which
+    the engine does not hold).
+    """
     nouns = {}
     for p in config.priorities:
-        _, noun, _ = resolve_priority(dataset, p)
+        _, noun, _ = resolve_priority(dataset, p, engine=engine)
         nouns[p.name] = noun
     return {
         str(row.priority): local_context(

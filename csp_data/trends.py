@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
 import pandas as pd
 
+from csp_data.aggregate import count_by, priority_totals
 from csp_data.change import SMALL_NUMBER, TEST_LABELS, TestName, fmt_change, fmt_pct, pct_change, test_change
 from csp_data.comparators import (
     _check_comparators,
@@ -33,6 +34,9 @@ from csp_data.comparators import (
 )
 from csp_data.groups import ASB, CrimeGroups
 from csp_data.periods import Period, add_months, fmt_month, month_range, rolling_12
+
+if TYPE_CHECKING:
+    from csp_data.engine import Engine
 
 #: Columns the `trend` command prints (and the page's trend table starts with).
 TREND_COLUMNS: Final = [
@@ -90,19 +94,32 @@ def _group_mask(incidents: pd.DataFrame, groups: CrimeGroups, group: str, crime_
     return mask
 
 
-def data_months(incidents: pd.DataFrame) -> pd.DatetimeIndex:
-    """Months with at least one incident of any kind: the months the data covers."""
+def data_months(incidents: pd.DataFrame | None, *, engine: Engine | None = None) -> pd.DatetimeIndex:
+    """Months with at least one incident of any kind: the months the data covers.
+
+    With ``engine`` (a :class:`csp_data.engine.Engine` over the incidents) the months are counted in
+    the engine and ``incidents`` is not read (it may be None); the answer is the same.
+    """
+    if engine is not None:
+        # no group filter, so the groups config is not consulted
+        no_groups = CrimeGroups(type_to_group={}, base_groups=())
+        counts = count_by(None, ["month"], groups=no_groups, engine=engine)
+        months = counts.loc[(counts["count"] > 0) & counts["month"].notna(), "month"]
+        return pd.DatetimeIndex(months.to_numpy(dtype="datetime64[ns]"))
+    if incidents is None:
+        raise ValueError("incidents: a DataFrame is required when no engine is given, got None")
     return pd.DatetimeIndex(sorted(pd.to_datetime(incidents["month"]).dropna().unique()))
 
 
 def monthly_counts(
-    incidents: pd.DataFrame,
+    incidents: pd.DataFrame | None,
     groups: CrimeGroups,
     group: str,
     *,
     crime_types: Sequence[str] = (),
     months: pd.DatetimeIndex | None = None,
     covered: pd.DatetimeIndex | None = None,
+    engine: Engine | None = None,
 ) -> pd.DataFrame:
     """The partnership's monthly counts of ``group``, gaps kept.
 
@@ -116,6 +133,10 @@ def monthly_counts(
         Months to report (default: first to last month of the data).
     covered
         Months the data covers (default: months with at least one incident of any kind).
+    engine
+        A :class:`csp_data.engine.Engine` over ``incidents``: the group filter and the count by month
+        are pushed down to it (``aggregate.count_by``) and ``incidents`` is not read (it may be None).
+        The result is the same.
 
     Returns
     -------
@@ -131,14 +152,23 @@ def monthly_counts(
     >>> monthly_counts(inc, load_crime_groups(), "Drugs")["count"].tolist()
     [1.0, nan, 1.0]
     """
-    for col in ("month", "crime_group", "crime_type"):
-        if col not in incidents.columns:
-            raise ValueError(f"incidents: missing column {col!r}; expected canonical incidents (schema.py)")
-    cov = covered if covered is not None else data_months(incidents)
+    if engine is None:
+        if incidents is None:
+            raise ValueError("incidents: a DataFrame is required when no engine is given, got None")
+        for col in ("month", "crime_group", "crime_type"):
+            if col not in incidents.columns:
+                raise ValueError(f"incidents: missing column {col!r}; expected canonical incidents (schema.py)")
+    cov = covered if covered is not None else data_months(incidents, engine=engine)
     if months is None:
         months = month_range(cov.min(), cov.max()) if len(cov) else pd.DatetimeIndex([], dtype="datetime64[ns]")
-    sub = incidents.loc[_group_mask(incidents, groups, group, crime_types)]
-    counts = pd.to_datetime(sub["month"]).value_counts()
+    if engine is not None:
+        by_month = count_by(None, ["month"], groups=groups, group=group, crime_types=crime_types, engine=engine)
+        by_month = by_month[by_month["month"].notna()]
+        counts = pd.Series(by_month["count"].to_numpy(), index=pd.DatetimeIndex(by_month["month"]))
+    else:
+        assert incidents is not None
+        sub = incidents.loc[_group_mask(incidents, groups, group, crime_types)]
+        counts = pd.to_datetime(sub["month"]).value_counts()
     out = pd.DataFrame({"month": pd.DatetimeIndex(months).astype("datetime64[ns]")})
     out["has_data"] = out["month"].isin(cov)
     out["count"] = out["month"].map(counts).fillna(0).astype("float64").where(out["has_data"])
@@ -440,7 +470,7 @@ def coverage(period: Period, covered: pd.DatetimeIndex) -> int:
 
 
 def yoy_table(
-    incidents: pd.DataFrame,
+    incidents: pd.DataFrame | None,
     groups: CrimeGroups,
     period: Period,
     comparison: Period,
@@ -449,6 +479,7 @@ def yoy_table(
     test: TestName = "poisson_z",
     confidence: float = 0.95,
     covered: pd.DatetimeIndex | None = None,
+    engine: Engine | None = None,
 ) -> pd.DataFrame:
     """Year-on-year table ("Looking back"): previous and current counts for every crime group.
 
@@ -465,6 +496,10 @@ def yoy_table(
         conditional binomial); the ``test`` column names it.
     covered
         Months the data covers (default: months with any incident).
+    engine
+        A :class:`csp_data.engine.Engine` over ``incidents``: the counts of every group in both periods
+        come from one pushed-down query (``aggregate.priority_totals``) and ``incidents`` is not read
+        (it may be None). The table is the same.
 
     Returns
     -------
@@ -475,15 +510,29 @@ def yoy_table(
         period is not fully covered by the data, its count and the change are NaN and ``note`` says how
         many months are missing: a partial year is never compared with a whole one.
     """
-    cov = covered if covered is not None else data_months(incidents)
+    cov = covered if covered is not None else data_months(incidents, engine=engine)
     names = list(group_names) if group_names is not None else groups.names()
     cur_cov, prev_cov = coverage(period, cov), coverage(comparison, cov)
-    inc_cur = incidents.loc[period.contains(incidents["month"]).fillna(False).astype(bool)]
-    inc_prev = incidents.loc[comparison.contains(incidents["month"]).fillna(False).astype(bool)]
+    totals: dict[str, tuple[float, float]] = {}
+    if engine is not None:
+        pushed = priority_totals(
+            None, groups=groups, group_names=names, period=period, comparison=comparison, engine=engine
+        )
+        totals = {
+            str(g): (float(c), float(p))
+            for g, c, p in zip(pushed["group"], pushed["current"], pushed["previous"], strict=True)
+        }
+    else:
+        if incidents is None:
+            raise ValueError("incidents: a DataFrame is required when no engine is given, got None")
+        inc_cur = incidents.loc[period.contains(incidents["month"]).fillna(False).astype(bool)]
+        inc_prev = incidents.loc[comparison.contains(incidents["month"]).fillna(False).astype(bool)]
+        for g in dict.fromkeys(names):
+            totals[g] = (float(group_mask(inc_cur, groups, g).sum()), float(group_mask(inc_prev, groups, g).sum()))
     rows = []
     for g in names:
-        cur = float(group_mask(inc_cur, groups, g).sum()) if cur_cov == period.n_months else np.nan
-        prev = float(group_mask(inc_prev, groups, g).sum()) if prev_cov == comparison.n_months else np.nan
+        cur = totals[g][0] if cur_cov == period.n_months else np.nan
+        prev = totals[g][1] if prev_cov == comparison.n_months else np.nan
         notes = []
         if cur_cov < period.n_months:
             notes.append(f"current period: data for {cur_cov} of {period.n_months} months")
@@ -574,9 +623,11 @@ def seasonality(
     years: int = 3,
     crime_types: Sequence[str] = (),
     covered: pd.DatetimeIndex | None = None,
+    engine: Engine | None = None,
 ) -> pd.DataFrame:
     """Month-of-year profile: the 12 months to ``latest`` against the average of the same calendar
-    month over the ``years`` years before.
+    month over the ``years`` years before. With ``engine`` (over ``incidents``) the monthly counts are
+    pushed down to it (see :func:`monthly_counts`); the profile is the same.
 
     Returns
     -------
@@ -588,10 +639,10 @@ def seasonality(
         of this year's 12 months — the rule is shown to users) and ``above_usual`` (count significantly
         above the average by the Poisson z test on count vs average, when an average exists).
     """
-    cov = covered if covered is not None else data_months(incidents)
+    cov = covered if covered is not None else data_months(incidents, engine=engine)
     series = monthly_counts(
         incidents, groups, group, crime_types=crime_types,
-        months=month_range(add_months(latest, -12 * (years + 1) + 1), latest), covered=cov,
+        months=month_range(add_months(latest, -12 * (years + 1) + 1), latest), covered=cov, engine=engine,
     ).set_index("month")["count"]
     this_year = rolling_12(latest).months
     rows = []

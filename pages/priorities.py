@@ -14,6 +14,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from csp_data.cache import get_engine
 from csp_data.change import TEST_LABELS
 from csp_data.dataset import active_config
 from csp_data.exports import to_csv, to_docx, to_excel, to_markdown
@@ -116,12 +117,15 @@ def _measured(dataset: Any, filters: Any, defaults: RiskConfig) -> tuple[list[An
     memo = st.session_state.get("_risk_memo")
     if memo is None or memo[0] != key:
         with st.spinner("Measuring the priorities…"):
+            # the current and previous counts are pushed down to the DuckDB engine (same numbers)
+            engine = get_engine(st.session_state["dataset_key"])
             measures = measure_priorities(
-                dataset, period=filters.period, comparison=filters.comparison, config=defaults
+                dataset, period=filters.period, comparison=filters.comparison, config=defaults, engine=engine
             )
             table = table_from_measures(measures, defaults)
             contexts = priority_contexts(
-                dataset, table, period=filters.period, comparison=filters.comparison, config=defaults
+                dataset, table, period=filters.period, comparison=filters.comparison, config=defaults,
+                engine=engine,
             )
         memo = (key, measures, contexts)
         st.session_state["_risk_memo"] = memo

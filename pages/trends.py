@@ -10,7 +10,7 @@ import re
 import pandas as pd
 import streamlit as st
 
-from csp_data.cache import get_dataset
+from csp_data.cache import get_dataset, get_engine
 from csp_data.change import TEST_LABELS
 from csp_data.charts import profile_chart, seasonality_chart, trend_chart
 from csp_data.comparators import TIE_RULE, period_position, with_partnership
@@ -286,8 +286,9 @@ download_buttons(positions, f"position_{period.start:%Y%m}_{period.end:%Y%m}", k
 
 # ---------------------------------------------------------------------------------------- year on year
 st.subheader(f"Looking back: {period.label} against {filters.comparison.label}")
-covered = data_months(dataset.incidents)
-yoy = yoy_table(dataset.incidents, groups, period, filters.comparison, covered=covered)
+engine = get_engine(dataset_key)  # year-on-year and monthly counts are pushed down to DuckDB
+covered = data_months(None, engine=engine)
+yoy = yoy_table(None, groups, period, filters.comparison, covered=covered, engine=engine)
 st.dataframe(yoy_display(yoy), hide_index=True, width="stretch")
 sig = yoy[yoy["significant"].fillna(False).astype(bool)]
 if yoy["current"].isna().all() or yoy["previous"].isna().all():
@@ -304,7 +305,7 @@ else:
 st.caption(f"Test: {TEST_LABELS['poisson_z']}; |z| > 1.96 is significant at 95%. Small numbers: both counts "
            "under 20, where a percentage change swings widely. 'new' = none in the previous period.")
 download_buttons(yoy, f"year_on_year_{period.start:%Y%m}_{period.end:%Y%m}", key="yoy")
-series = monthly_counts(dataset.incidents, groups, group, covered=covered)
+series = monthly_counts(None, groups, group, covered=covered, engine=engine)
 pairs = month_pairs(series)
 if yoy["previous"].isna().all() and len(pairs):
     st.markdown(f"What can be compared: {group} in the months that have the same month a year earlier.")
@@ -322,7 +323,7 @@ if yoy["previous"].isna().all() and len(pairs):
 # ---------------------------------------------------------------------------------------- seasonality
 st.subheader(f"Seasonality: {group}")
 profile = seasonality(dataset.incidents, groups, group, latest=period.end, crime_types=filters.crime_types,
-                      covered=covered)
+                      covered=covered, engine=engine)
 peaks = profile.loc[profile["peak"], "month"].dt.strftime("%b %Y").tolist()
 with_avg = int(profile["average"].notna().sum())
 st.altair_chart(

@@ -576,3 +576,89 @@ def test_display_table_keeps_na_reasons(cfg: RiskConfig) -> None:
     t = priority_table(rf.dataset(with_peers=False), period=P2021, comparison=P2020, config=cfg)
     shown = display_table(t).set_index("Priority")
     assert shown.loc["Drugs", "MSG average"] == "n/a: no MSG peers"
+
+
+# --------------------------------------------------------------------------------------------------
+# engine path (issue 6): the counts pushed down to DuckDB give the same table as the frame
+
+
+@pytest.fixture(scope="module")
+def demo_and_engine():
+    from csp_data.dataset import build_dataset, demo_config
+    from csp_data.engine import Engine
+
+    d = build_dataset(demo_config())
+    engine = Engine.from_frame(d.incidents)
+    yield d, engine
+    engine.close()
+
+
+def _demo_periods(d) -> list[tuple[Period, Period]]:
+    from csp_data.periods import add_months, rolling_12
+
+    latest = rolling_12(d.latest_month)
+    first = d.first_month
+    # the last 12 months; a year whose comparison lies partly before the data; a part-covered period
+    return [
+        (latest, latest.year_earlier()),
+        (Period(first, add_months(first, 11)), Period(add_months(first, -12), add_months(first, -1))),
+        (Period(add_months(d.latest_month, -5), add_months(d.latest_month, 6)), latest),
+    ]
+
+
+def test_priority_table_engine_equals_pandas_on_demo(demo_and_engine, cfg: RiskConfig) -> None:
+    d, engine = demo_and_engine
+    for period, comparison in _demo_periods(d):
+        pandas_table = priority_table(d, period=period, comparison=comparison, config=cfg)
+        engine_table = priority_table(d, period=period, comparison=comparison, config=cfg, engine=engine)
+        pd.testing.assert_frame_equal(engine_table, pandas_table)
+    assert (pandas_table["current"].astype(int) > 0).all()  # the comparison is not of empty tables
+
+
+def test_measure_priorities_engine_equals_pandas_on_demo(demo_and_engine, cfg: RiskConfig) -> None:
+    d, engine = demo_and_engine
+    period, comparison = _demo_periods(d)[0]
+    a = measure_priorities(d, period=period, comparison=comparison, config=cfg)
+    b = measure_priorities(d, period=period, comparison=comparison, config=cfg, engine=engine)
+    assert a == b
+    assert all(m.previous is not None and m.current > 0 for m in b)
+
+
+def test_resolve_priority_engine_falls_back_like_pandas(demo_and_engine, cfg: RiskConfig) -> None:
+    from dataclasses import replace
+
+    from csp_data.engine import Engine
+
+    d, engine = demo_and_engine
+    for p in cfg.priorities:
+        assert resolve_priority(d, p, engine=engine) == resolve_priority(d, p)
+    # without dwelling burglaries (as in police.uk data) both fall back to all burglary
+    dwelling = next(p for p in cfg.priorities if p.fallback)
+    from csp_data.trends import group_mask
+
+    inc = d.incidents.loc[~group_mask(d.incidents, d.groups, dwelling.group)].reset_index(drop=True)
+    d2 = replace(d, incidents=inc)
+    e2 = Engine.from_frame(inc)
+    try:
+        expected = resolve_priority(d2, dwelling)
+        assert expected[0] == dwelling.fallback
+        assert resolve_priority(d2, dwelling, engine=e2) == expected
+        period, comparison = _demo_periods(d)[0]
+        pd.testing.assert_frame_equal(
+            priority_table(d2, period=period, comparison=comparison, config=cfg, engine=e2),
+            priority_table(d2, period=period, comparison=comparison, config=cfg),
+        )
+    finally:
+        e2.close()
+
+
+def test_priority_contexts_engine_equals_pandas_on_demo(demo_and_engine, cfg: RiskConfig) -> None:
+    d, engine = demo_and_engine
+    period, comparison = _demo_periods(d)[0]
+    table = priority_table(d, period=period, comparison=comparison, config=cfg, engine=engine)
+    a = priority_contexts(d, table, period=period, comparison=comparison, config=cfg)
+    b = priority_contexts(d, table, period=period, comparison=comparison, config=cfg, engine=engine)
+    assert a.keys() == b.keys()
+    for k in a:
+        assert a[k].noun == b[k].noun and a[k].total == b[k].total
+        pd.testing.assert_frame_equal(a[k].areas, b[k].areas)

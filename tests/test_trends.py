@@ -334,3 +334,68 @@ def test_gap_report_matches_names_in_any_spelling() -> None:
     out = gap_report(comp, ["peer a", "Peer B", "Nowhere"], months=months)
     assert out["months_with_data"].tolist() == [2, 3, 0]
     assert out["status"].tolist() == ["gaps", "complete", "not in the table"]
+
+
+# --------------------------------------------------------------------------------------------------
+# engine path (issue 6): counts pushed down to DuckDB equal the pandas ones
+
+
+@pytest.fixture(scope="module")
+def demo_and_engine():
+    from csp_data.dataset import build_dataset, demo_config
+    from csp_data.engine import Engine
+
+    d = build_dataset(demo_config())
+    engine = Engine.from_frame(d.incidents)
+    yield d, engine
+    engine.close()
+
+
+def test_data_months_engine_equals_pandas_on_demo(demo_and_engine) -> None:
+    from csp_data.trends import data_months
+
+    d, engine = demo_and_engine
+    expected = data_months(d.incidents)
+    assert len(expected) > 12
+    pd.testing.assert_index_equal(data_months(None, engine=engine), expected)
+    with pytest.raises(ValueError, match="incidents: a DataFrame is required"):
+        data_months(None)
+
+
+def test_monthly_counts_engine_equals_pandas_on_demo(demo_and_engine) -> None:
+    d, engine = demo_and_engine
+    gappy = d.months.delete([3, 4])  # two months treated as gaps: NaN on both paths
+    for group, types, covered in [
+        (ALL_CRIME, (), None),
+        ("Dwelling burglary", (), None),  # a composite of crime types
+        ("Burglary", (), gappy),
+        ("Violence and sexual offences", ("Violence and sexual offences",), None),
+    ]:
+        expected = monthly_counts(d.incidents, d.groups, group, crime_types=types, covered=covered)
+        got = monthly_counts(None, d.groups, group, crime_types=types, covered=covered, engine=engine)
+        pd.testing.assert_frame_equal(got, expected)
+        assert expected["count"].sum() > 0
+    with pytest.raises(ValueError, match="incidents: a DataFrame is required"):
+        monthly_counts(None, d.groups, ALL_CRIME)
+
+
+def test_yoy_table_engine_equals_pandas_on_demo(demo_and_engine) -> None:
+    d, engine = demo_and_engine
+    latest = rolling_12(d.latest_month)
+    first_year = Period(d.first_month, d.months[11])
+    for period, comparison in [(latest, latest.year_earlier()), (first_year, first_year.year_earlier())]:
+        expected = yoy_table(d.incidents, d.groups, period, comparison)
+        got = yoy_table(None, d.groups, period, comparison, engine=engine)
+        pd.testing.assert_frame_equal(got, expected)
+    assert expected["previous"].isna().all()  # the year before the data: not compared
+    latest_table = yoy_table(None, d.groups, latest, latest.year_earlier(), engine=engine)
+    assert latest_table["current"].gt(0).any()
+    with pytest.raises(ValueError, match="incidents: a DataFrame is required"):
+        yoy_table(None, d.groups, latest, latest.year_earlier())
+
+
+def test_seasonality_engine_equals_pandas_on_demo(demo_and_engine) -> None:
+    d, engine = demo_and_engine
+    expected = seasonality(d.incidents, d.groups, ALL_CRIME, latest=d.latest_month)
+    got = seasonality(d.incidents, d.groups, ALL_CRIME, latest=d.latest_month, engine=engine)
+    pd.testing.assert_frame_equal(got, expected)
