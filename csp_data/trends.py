@@ -18,6 +18,7 @@ import pandas as pd
 from csp_data.aggregate import count_by, priority_totals
 from csp_data.change import SMALL_NUMBER, TEST_LABELS, TestName, fmt_change, fmt_pct, pct_change, test_change
 from csp_data.comparators import (
+    STATS_COLUMNS,
     _check_comparators,
     _period_counts,
     _period_rates_from_counts,
@@ -39,17 +40,7 @@ if TYPE_CHECKING:
     from csp_data.engine import Engine
 
 #: Columns the `trend` command prints (and the page's trend table starts with).
-TREND_COLUMNS: Final = [
-    "month",
-    "count",
-    "rate",
-    "msg_average",
-    "msg_sd",
-    "band_low",
-    "band_high",
-    "rank",
-    "group_size",
-]
+TREND_COLUMNS: Final = list(STATS_COLUMNS)
 WEEKDAYS: Final = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 MONTH_NAMES: Final = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
