@@ -277,3 +277,13 @@ def listed(values: list[str]) -> str:
     if len(values) > MAX_LISTED:
         shown += f" and {len(values) - MAX_LISTED:,} more"
     return shown
+
+
+def match_column(file: object, columns: list[str], given: str, argument: str, *, where: str = "table") -> str:
+    """The column the user named (exact, else case-insensitive), or a ValueError naming the file."""
+    if given in columns:
+        return given
+    folded = {c.casefold(): c for c in columns}
+    if given.casefold() in folded:
+        return folded[given.casefold()]
+    raise ValueError(f"{file}: {argument} {given!r} is not a column; the {where} has {columns}")

@@ -13,7 +13,7 @@ import pandas as pd
 import pyogrio
 import shapely
 
-from csp_data.loaders._common import file_warning, listed
+from csp_data.loaders._common import file_warning, listed, match_column
 from csp_data.model import FileReport, LoadIssue, LoadReport
 from csp_data.schema import ANALYSIS_CRS, AREA_COLUMNS, conform
 
@@ -183,12 +183,7 @@ def _field(
     file: Path, columns: list[str], given: str | None, argument: str, guess: str | None, report: FileReport
 ) -> str:
     if given is not None:
-        if given in columns:
-            return given
-        folded = {c.casefold(): c for c in columns}
-        if given.casefold() in folded:
-            return folded[given.casefold()]
-        raise ValueError(f"{file}: {argument} {given!r} is not a column; the layer has {columns}")
+        return match_column(file, columns, given, argument, where="layer")
     if guess is None:
         raise ValueError(
             f"{file}: cannot guess the {argument.replace('_field', '')} column from {columns}; "

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Final, Literal
 
 import pandas as pd
 
-from csp_data.loaders._common import listed, read_table, reject
+from csp_data.loaders._common import listed, match_column, read_table, reject
 from csp_data.model import FileReport, LoadIssue, LoadReport
 
 if TYPE_CHECKING:
@@ -56,12 +56,7 @@ def _guess(columns: list[str], wanted: tuple[str, ...], fallback: str) -> str | 
 
 def _pick(file: Path, columns: list[str], given: str | None, argument: str, guess: str | None) -> str:
     if given is not None:
-        if given in columns:
-            return given
-        folded = {c.casefold(): c for c in columns}
-        if given.casefold() in folded:
-            return folded[given.casefold()]
-        raise ValueError(f"{file}: {argument} {given!r} is not a column; the table has {columns}")
+        return match_column(file, columns, given, argument)
     if guess is None:
         raise ValueError(f"{file}: cannot guess the {argument} from {columns}; state it with {argument}=...")
     return guess
