@@ -7,7 +7,7 @@ within a tolerance; the rest are ``schema.OUTSIDE``; rows with no coordinates ``
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, Literal
 
 import numpy as np
 import pandas as pd
@@ -106,9 +106,10 @@ def select_partnership(
         raise ValueError(
             f"select_partnership: give exactly one of name, lad_code or boundary; got {chosen or 'none'}"
         )
-    notes: list[str] = []
     has_lsoa = incidents["lsoa_name"].notna().to_numpy() | incidents["lsoa_code"].notna().to_numpy()
     located = _located(incidents)
+    shown: str | None = None
+    unplaced = 0
     if name is not None:
         if "partnership" in incidents.columns:
             part = incidents["partnership"].astype("string")
@@ -118,19 +119,14 @@ def select_partnership(
         target = " ".join(name.split()).casefold()
         mask = (part.str.casefold() == target).fillna(False).to_numpy(dtype=bool)
         shown = str(part[mask].iloc[0]) if mask.any() else name
-        notes.append(f"{_rows(int(mask.sum()))} in {shown} by the local-authority part of the LSOA name")
-        how = "by LSOA name"
+        lookup_missing = 0
     elif lad_code is not None:
         lookup = _check_lookup(lsoa_lookup)
         lad_of = dict(zip(lookup["lsoa_code"], lookup["lad_code"], strict=False))
         mapped = incidents["lsoa_code"].map(lad_of)
         same = mapped.astype("string").str.strip().str.upper() == lad_code.strip().upper()
         mask = same.fillna(False).to_numpy(dtype=bool)
-        unmatched = int((incidents["lsoa_code"].notna() & mapped.isna()).sum())
-        notes.append(f"{_rows(int(mask.sum()))} in {lad_code} by LSOA code")
-        if unmatched:
-            notes.append(f"{_rows_have(unmatched)} an LSOA code missing from the lookup: counted as others")
-        how = "by LSOA code"
+        lookup_missing = int((incidents["lsoa_code"].notna() & mapped.isna()).sum())
     else:
         assert boundary is not None
         area = shapely.buffer(boundary, BOUNDARY_BUFFER_M)
@@ -139,21 +135,64 @@ def select_partnership(
         xs = incidents["x"].to_numpy(dtype="float64")
         ys = incidents["y"].to_numpy(dtype="float64")
         mask[located] = shapely.intersects_xy(area, xs[located], ys[located])
-        notes.append(
-            f"{_rows(int(mask.sum()))} inside the partnership boundary (buffered by {BOUNDARY_BUFFER_M:g} m)"
-        )
         unplaced = int((~located).sum())
+        lookup_missing = 0
+    others = ~mask
+    lost = ~has_lsoa & others
+    notes = selection_notes(
+        "name" if name is not None else "lad_code" if lad_code is not None else "boundary",
+        inside=int(mask.sum()),
+        others=int(others.sum()),
+        shown=shown if name is not None else lad_code,
+        lookup_missing=lookup_missing,
+        unplaced=unplaced,
+        lost_unlocated=int((lost & ~located).sum()),
+        lost_located=int((lost & located).sum()),
+    )
+    inside_frame = incidents.loc[mask].reset_index(drop=True)
+    others_frame = incidents.loc[others].reset_index(drop=True)
+    return inside_frame, others_frame, notes
+
+
+def selection_notes(
+    how: Literal["name", "lad_code", "boundary"],
+    *,
+    inside: int,
+    others: int,
+    shown: str | None = None,
+    lookup_missing: int = 0,
+    unplaced: int = 0,
+    lost_unlocated: int = 0,
+    lost_located: int = 0,
+) -> list[str]:
+    """The sentences :func:`select_partnership` reports, from its counts (also used by csp_data.store).
+
+    ``shown`` is the partnership name (``how="name"``) or LAD code; ``lookup_missing`` the rows whose
+    LSOA code the lookup lacks; ``unplaced`` the rows without a location (``how="boundary"``);
+    ``lost_unlocated`` / ``lost_located`` the other rows with no LSOA, without / with a location.
+
+    >>> selection_notes("name", inside=10, others=1, shown="Dacorum", lost_unlocated=1)
+    ['10 rows in Dacorum by the local-authority part of the LSOA name', '1 row belongs to other partnerships or cannot be placed (by LSOA name)', '1 row has no LSOA and no location: not attributable to any partnership']
+    """
+    notes: list[str] = []
+    if how == "name":
+        notes.append(f"{_rows(inside)} in {shown} by the local-authority part of the LSOA name")
+        label = "by LSOA name"
+    elif how == "lad_code":
+        notes.append(f"{_rows(inside)} in {shown} by LSOA code")
+        if lookup_missing:
+            notes.append(f"{_rows_have(lookup_missing)} an LSOA code missing from the lookup: counted as others")
+        label = "by LSOA code"
+    else:
+        notes.append(
+            f"{_rows(inside)} inside the partnership boundary (buffered by {BOUNDARY_BUFFER_M:g} m)"
+        )
         if unplaced:
             notes.append(f"{_rows_have(unplaced)} no location: cannot be placed by boundary")
-        how = "by boundary"
-    others = ~mask
-    n_others = int(others.sum())
-    verb = "belongs" if n_others == 1 else "belong"
-    notes.append(f"{_rows(n_others)} {verb} to other partnerships or cannot be placed ({how})")
-    if name is not None or lad_code is not None:
-        lost = ~has_lsoa & others
-        lost_unlocated = int((lost & ~located).sum())
-        lost_located = int((lost & located).sum())
+        label = "by boundary"
+    verb = "belongs" if others == 1 else "belong"
+    notes.append(f"{_rows(others)} {verb} to other partnerships or cannot be placed ({label})")
+    if how != "boundary":
         if lost_unlocated:
             notes.append(
                 f"{_rows_have(lost_unlocated)} no LSOA and no location: not attributable to any partnership"
@@ -162,9 +201,7 @@ def select_partnership(
             notes.append(
                 f"{_rows_have(lost_located)} no LSOA but a location: select by boundary to place them"
             )
-    inside_frame = incidents.loc[mask].reset_index(drop=True)
-    others_frame = incidents.loc[others].reset_index(drop=True)
-    return inside_frame, others_frame, notes
+    return notes
 
 
 def _check_lookup(lookup: pd.DataFrame | None) -> pd.DataFrame:

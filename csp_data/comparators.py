@@ -758,16 +758,55 @@ def comparators_from_incidents(
         group = groups.assign(frame["crime_type" if "crime_type" in frame.columns else "Crime type"].astype("string"))
     else:
         raise ValueError(f"incidents_all: needs 'crime_group' or a crime type column, found {list(frame.columns)}")
+    rows = pd.DataFrame({"partnership": part, "month": month, "crime_group": group})
+    counts = rows.groupby(["partnership", "month", "crime_group"], dropna=False, observed=True).size()
+    return comparators_from_counts(
+        counts.rename("count").reset_index(), population, households, groups=groups, partnerships=partnerships
+    )
+
+
+def comparators_from_counts(
+    counts: pd.DataFrame,
+    population: pd.DataFrame,
+    households: pd.DataFrame | None = None,
+    *,
+    groups: CrimeGroups | None = None,
+    partnerships: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Comparator table from incident counts by ``partnership, month, crime_group`` (column ``count``).
+
+    The same result as :func:`comparators_from_incidents` on the rows the counts were made from (which
+    calls this), for counts computed elsewhere, e.g. by the DuckDB engine over a national Parquet store.
+    Rows with no partnership or month are not counted; a null ``crime_group`` is counted as the last
+    base group (noted).
+    """
+    if groups is None:
+        groups = load_crime_groups()
+    missing = [c for c in ("partnership", "month", "crime_group", "count") if c not in counts.columns]
+    if missing:
+        raise ValueError(f"counts: missing column(s) {missing}, found {list(counts.columns)}")
     pop = _value_lookup(population, "population")
     hh = _value_lookup(households, "households")
-    rows = pd.DataFrame({"partnership": part, "month": month, "crime_group": group}).dropna(
-        subset=["partnership", "month"]
-    )
-    rows = rows[rows["partnership"].str.len() > 0]
+    rows = pd.DataFrame(
+        {
+            "partnership": counts["partnership"].astype("string"),
+            "month": pd.to_datetime(counts["month"], errors="coerce"),
+            "crime_group": counts["crime_group"].astype("string"),
+            "n": pd.to_numeric(counts["count"]).astype("int64"),
+        }
+    ).dropna(subset=["partnership", "month"])
+    rows = rows[(rows["partnership"].str.len() > 0) & (rows["n"] > 0)]
+    # Spellings of one name ("Alpha", "alpha") are one partnership, shown as its most common spelling.
+    spelled = rows.assign(key=name_keys(rows["partnership"])).groupby(["key", "partnership"])["n"].sum()
+    spelled = spelled.sort_values(ascending=False, kind="stable")
+    usual = spelled.reset_index().drop_duplicates("key").set_index("key")["partnership"]
+    rows = rows.assign(partnership=name_keys(rows["partnership"]).map(usual).astype("string"))
     notes: list[str] = []
     keep = {name_key(p) for p in partnerships} if partnerships is not None else set(pop)
     found = name_keys(rows["partnership"])
-    dropped = rows.loc[~found.isin(keep), "partnership"].value_counts()
+    dropped = (
+        rows.loc[~found.isin(keep)].groupby("partnership")["n"].sum().sort_values(ascending=False, kind="stable")
+    )
     if len(dropped):
         notes.append(
             "Left out (no population given, so probably only partial counts from a neighbouring force's "
@@ -777,13 +816,13 @@ def comparators_from_incidents(
     rows = rows[found.isin(keep)]
     no_group = rows["crime_group"].isna()
     if no_group.any():
-        notes.append(f"{int(no_group.sum()):,} rows with a crime type the crime-groups config does not know "
+        notes.append(f"{int(rows.loc[no_group, 'n'].sum()):,} rows with a crime type the crime-groups config does not know "
                      f"were counted as {groups.base_groups[-1]!r}")
         rows = rows.assign(crime_group=rows["crime_group"].fillna(groups.base_groups[-1]))
     base = list(groups.base_groups)
     extra = sorted(set(rows["crime_group"].unique()) - set(base))
     all_groups = base + extra
-    counts = rows.groupby(["partnership", "month", "crime_group"], observed=True).size().rename("count")
+    counts = rows.groupby(["partnership", "month", "crime_group"], observed=True)["n"].sum().rename("count")
     present = rows[["partnership", "month"]].drop_duplicates()
     grid = present.merge(pd.DataFrame({"crime_group": all_groups}), how="cross")
     out = grid.merge(counts.reset_index(), on=["partnership", "month", "crime_group"], how="left")

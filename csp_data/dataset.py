@@ -25,6 +25,8 @@ DEMO_SHAPEFILE: Final = REPO_ROOT / "shapefiles" / "demo_beats.shp"
 #: Environment variable naming the dataset config the app loads.
 CONFIG_ENV: Final = "CSP_CONFIG"
 DEFAULT_CONFIG: Final = REPO_ROOT / "csp.toml"
+#: Where ``store = "parquet"`` keeps its imports unless the config names ``store_dir`` (git-ignored).
+DEFAULT_STORE_DIR: Final = REPO_ROOT / ".csp_store"
 
 POLICEUK_SOURCE: Final = (
     "police.uk street-level crime and ASB (street files; locations are anonymised map points). "
@@ -51,6 +53,8 @@ class DatasetConfig:
     incident_paths: tuple[Path, ...]
     incident_format: str = "policeuk"  # "policeuk" | "force"
     force_mapping: ColumnMapping | None = None
+    store: str = "memory"  # "memory" (pandas) | "parquet" (imported once to Parquet, see csp_data/store.py)
+    store_dir: Path = DEFAULT_STORE_DIR
     partnership: str | None = None
     partnership_by: str = "lsoa_name"  # "lsoa_name" | "boundaries" | "all" (every row belongs)
     boundaries: Path | None = None
@@ -77,7 +81,7 @@ class DatasetConfig:
     @property
     def key(self) -> str:
         """A string that changes when the config or any input file changes (cache key)."""
-        parts = [self.name, str(self.partnership), self.partnership_by]
+        parts = [self.name, str(self.partnership), self.partnership_by, self.store, str(self.store_dir)]
         paths = [*self.incident_paths, self.boundaries, self.comparators, self.config_file]
         for p in paths:
             if p is None:
@@ -131,6 +135,12 @@ def parse_config(raw: dict[str, Any], *, base: Path, config_file: Path | None = 
         if not isinstance(cols, dict) or "area" not in cols or "crime_type" not in cols:
             raise ValueError(f"{where}: [incidents.columns] needs at least `area` and `crime_type` for a force extract")
         mapping = ColumnMapping(**cols)
+    store = inc.get("store", "memory")
+    if store not in ("memory", "parquet"):
+        raise ValueError(f"{where}: [incidents] store must be 'memory' or 'parquet', got {store!r}")
+    if store == "parquet" and fmt != "policeuk":
+        raise ValueError(f"{where}: [incidents] store = 'parquet' is for police.uk files (format = 'policeuk')")
+    store_dir = _path(base, inc.get("store_dir")) or DEFAULT_STORE_DIR
     b = raw.get("boundaries") or {}
     comp = raw.get("comparators") or {}
     peers = raw.get("peer_groups") or {}
@@ -140,11 +150,20 @@ def parse_config(raw: dict[str, Any], *, base: Path, config_file: Path | None = 
     partnership_by = raw.get("partnership_by", "lsoa_name" if fmt == "policeuk" else "all")
     if partnership_by not in ("lsoa_name", "boundaries", "all"):
         raise ValueError(f"{where}: partnership_by must be lsoa_name, boundaries or all, got {partnership_by!r}")
+    if store == "parquet" and not (
+        (partnership_by == "lsoa_name" and raw.get("partnership")) or (partnership_by == "boundaries" and b.get("path"))
+    ):
+        raise ValueError(
+            f"{where}: [incidents] store = 'parquet' reads one partnership's rows from the store: set "
+            "`partnership` (with partnership_by = 'lsoa_name') or [boundaries] (with partnership_by = 'boundaries')"
+        )
     return DatasetConfig(
         name=str(raw.get("name", "Your data")),
         incident_paths=paths,
         incident_format=fmt,
         force_mapping=mapping,
+        store=store,
+        store_dir=store_dir,
         partnership=raw.get("partnership"),
         partnership_by=partnership_by,
         boundaries=_path(base, b.get("path")),
@@ -270,8 +289,19 @@ def build_dataset(config: DatasetConfig) -> Dataset:
     from csp_data import areas as areas_mod
 
     groups = load_crime_groups(config.crime_groups)
-    incidents, report = _load_incidents(config, groups)
-    has_times = bool(incidents["hour"].notna().any())
+    store_info = None
+    if config.store == "parquet":
+        from csp_data import store as store_mod
+
+        groups_text = config.crime_groups.read_text(encoding="utf-8") if config.crime_groups else ""
+        parquet, report, imported, seconds = store_mod.ensure_store(
+            config.incident_paths, config.store_dir, groups, groups_text=groups_text
+        )
+        rows, n_parts = store_mod.store_summary(parquet)
+        store_info = store_mod.StoreInfo(parquet, rows, n_parts, imported, seconds)
+        incidents = None
+    else:
+        incidents, report = _load_incidents(config, groups)
 
     areas = None
     boundary = None
@@ -295,14 +325,24 @@ def build_dataset(config: DatasetConfig) -> Dataset:
             report.extend(rep)
         boundary = areas_mod.partnership_boundary(areas)
 
-    all_incidents = incidents
-    if config.partnership_by == "lsoa_name" and config.partnership:
+    if store_info is not None:
+        by_name = config.partnership_by == "lsoa_name"
+        inside, notes = store_mod.read_partnership(
+            store_info.parquet, report, name=config.partnership if by_name else None,
+            boundary=None if by_name else boundary,
+        )
+        report.notes.extend(notes)
+        report.notes.append(store_info.describe())
+    elif config.partnership_by == "lsoa_name" and config.partnership:
+        assert incidents is not None
         inside, _others, notes = areas_mod.select_partnership(incidents, name=config.partnership)
         report.notes.extend(notes)
     elif config.partnership_by == "boundaries" and boundary is not None:
+        assert incidents is not None
         inside, _others, notes = areas_mod.select_partnership(incidents, boundary=boundary)
         report.notes.extend(notes)
     else:
+        assert incidents is not None
         inside = incidents
         if config.partnership:
             inside = inside.assign(partnership=pd.array([config.partnership] * len(inside), dtype="string"))
@@ -317,11 +357,20 @@ def build_dataset(config: DatasetConfig) -> Dataset:
         comparators, rep = load_comparator_table(config.comparators)
         report.extend(rep)
     elif config.comparator_population is not None:
-        from csp_data.comparators import comparators_from_incidents, load_population_table
+        from csp_data.comparators import (
+            comparators_from_counts,
+            comparators_from_incidents,
+            load_population_table,
+        )
 
         pop = load_population_table(config.comparator_population)
         hh = load_population_table(config.comparator_households) if config.comparator_households else None
-        comparators = comparators_from_incidents(all_incidents, pop, hh)
+        if store_info is not None:  # counted by DuckDB over the store
+            counts = store_mod.partnership_month_counts(store_info.parquet)
+            comparators = comparators_from_counts(counts, pop, hh, groups=groups)
+        else:
+            assert incidents is not None
+            comparators = comparators_from_incidents(incidents, pop, hh, groups=groups)
         report.notes.append(
             f"Comparators computed from the incident files for {comparators['partnership'].nunique()} "
             f"partnerships with populations from {config.comparator_population.name}"
@@ -342,6 +391,7 @@ def build_dataset(config: DatasetConfig) -> Dataset:
             f"No incidents belong to partnership {config.partnership!r}: check the name "
             "(it must match the local-authority part of the LSOA name, e.g. 'Dacorum')."
         )
+    has_times = bool(inside["hour"].notna().any())
     return Dataset(
         name=config.name,
         is_demo=config.is_demo,
@@ -356,4 +406,5 @@ def build_dataset(config: DatasetConfig) -> Dataset:
         peer_groups=peer_groups,
         source=config.source,
         has_times=has_times,
+        store=store_info,
     )

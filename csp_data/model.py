@@ -15,6 +15,8 @@ if TYPE_CHECKING:
     import geopandas as gpd
     from shapely.geometry.base import BaseGeometry
 
+    from csp_data.store import StoreInfo
+
 Severity = Literal["error", "warning", "info"]
 
 
@@ -116,6 +118,7 @@ class Dataset:
     peer_groups: dict[str, list[str]] = field(default_factory=dict)  # {"msg": [...], "county": [...]}
     source: str = ""  # one line naming the source and licence, shown under every figure
     has_times: bool = False  # dates and hours known (force extracts, demo)
+    store: StoreInfo | None = None  # the Parquet store the incidents were read from (store = "parquet")
 
     @property
     def months(self) -> pd.DatetimeIndex:

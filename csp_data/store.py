@@ -1,0 +1,251 @@
+"""Datasets too big for pandas: police.uk files imported once to a Parquet store, read by DuckDB.
+
+With ``store = "parquet"`` under ``[incidents]`` in csp.toml (see README "Large datasets"),
+:func:`csp_data.dataset.build_dataset` does not read every incident into pandas. Instead:
+
+1. :func:`ensure_store` imports the police.uk files with :func:`csp_data.engine.import_policeuk_fast`
+   into one Parquet file (rows ordered by partnership, so one partnership is a few row groups), with
+   its load report beside it as JSON. Both are named by a key made from every input file's path, size
+   and modification time, the crime-groups config and :data:`STORE_VERSION`, so the next load (another
+   session, a restart) reuses them and any changed file triggers a fresh import.
+2. :func:`read_partnership` reads only the partnership's rows (by LSOA name: Parquet row-group
+   statistics skip the rest; by boundary: the boundary's bounding box, then the exact test in
+   :func:`csp_data.areas.select_partnership`) and counts the others in DuckDB, giving the same rows
+   and the same notes as the in-memory path.
+3. :func:`partnership_month_counts` counts incidents by partnership, month and crime group in DuckDB,
+   which is all :func:`csp_data.comparators.comparators_from_counts` needs for the county or national
+   comparators.
+
+Peak memory is then one import batch plus the partnership's rows, whatever the national size
+(measured in ``make bench``, benchmarks/RESULTS.md).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, Final
+
+import duckdb
+import pandas as pd
+import pyarrow.dataset as pads
+
+from csp_data.engine import import_policeuk_fast, sql_in, sql_str
+from csp_data.groups import CrimeGroups
+from csp_data.model import FileReport, LoadIssue, LoadReport
+from csp_data.schema import INCIDENT_COLUMNS, conform, empty_incidents
+
+#: Bumped whenever the importer's output changes, so old stores are not reused.
+STORE_VERSION: Final = 1
+STORE_MODES: Final = ("memory", "parquet")
+
+
+@dataclass(frozen=True)
+class StoreInfo:
+    """Where a dataset's incidents are stored and how the store was obtained."""
+
+    parquet: Path
+    rows: int  # incidents in the store (every partnership)
+    partnerships: int  # distinct partnerships in the store
+    imported: bool  # True: imported by this load; False: an existing store was reused
+    seconds: float  # the import's wall-clock seconds (0 when reused)
+
+    def describe(self) -> str:
+        """One sentence for the Data page."""
+        how = f"imported in {self.seconds:,.1f} s" if self.imported else "reused from an earlier import"
+        return (
+            f"{self.rows:,} incidents of {self.partnerships:,} partnerships held in the Parquet store "
+            f"{self.parquet.name} ({how}); only this partnership's rows are read into memory."
+        )
+
+
+def store_key(paths: Sequence[str | Path], groups_text: str = "") -> str:
+    """A short hash of every input file (path, size, modification time), the groups config and the version.
+
+    Raises
+    ------
+    ValueError
+        When a path does not exist (from :func:`csp_data.loaders._common.expand_paths`).
+    """
+    from csp_data.loaders._common import expand_paths
+
+    h = hashlib.sha256(f"v{STORE_VERSION}\n{groups_text}\n".encode())
+    for source in expand_paths(list(paths)):
+        st = source.path.stat()
+        h.update(f"{source.path.resolve()}|{source.member}|{st.st_size}|{st.st_mtime_ns}\n".encode())
+    return h.hexdigest()[:20]
+
+
+def ensure_store(
+    paths: Sequence[str | Path],
+    store_dir: str | Path,
+    groups: CrimeGroups,
+    *,
+    groups_text: str = "",
+    threads: int = 2,
+) -> tuple[Path, LoadReport, bool, float]:
+    """The Parquet store of ``paths`` in ``store_dir``, imported now unless an up-to-date one exists.
+
+    Returns ``(parquet path, load report, imported now?, import seconds)``. The import writes to a
+    temporary name and renames, so a concurrent or interrupted import never leaves a half store.
+    """
+    folder = Path(store_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    key = store_key(paths, groups_text)
+    parquet = folder / f"incidents-{key}.parquet"
+    report_file = folder / f"incidents-{key}.report.json"
+    if parquet.exists() and report_file.exists():
+        try:
+            return parquet, report_from_json(report_file.read_text(encoding="utf-8")), False, 0.0
+        except (ValueError, KeyError, TypeError):
+            pass  # an unreadable report: import again
+    tmp = folder / f".incidents-{key}.{os.getpid()}.parquet"
+    result = import_policeuk_fast(paths, tmp, groups=groups, order="partnership", threads=threads)
+    tmp_report = folder / f".incidents-{key}.{os.getpid()}.report.json"
+    tmp_report.write_text(report_to_json(result.report), encoding="utf-8")
+    os.replace(tmp, parquet)
+    os.replace(tmp_report, report_file)
+    return parquet, result.report, True, result.seconds
+
+
+def report_to_json(report: LoadReport) -> str:
+    """A LoadReport as JSON (see :func:`report_from_json`)."""
+    files = [
+        {
+            "path": f.path,
+            "kind": f.kind,
+            "accepted": f.accepted,
+            "rejected": f.rejected,
+            "reasons": dict(f.reasons),  # asdict() would turn a Counter into a Counter of its pairs
+            "notes": dict(f.notes),
+            "issues": [asdict(i) for i in f.issues],
+        }
+        for f in report.files
+    ]
+    return json.dumps({"files": files, "notes": list(report.notes)}, ensure_ascii=False)
+
+
+def report_from_json(text: str) -> LoadReport:
+    """The LoadReport written by :func:`report_to_json`.
+
+    >>> r = LoadReport(files=[FileReport("a.csv", "police.uk street", 3, 1, Counter({"bad month": 1}))])
+    >>> report_from_json(report_to_json(r)) == r
+    True
+    """
+    raw = json.loads(text)
+    files = [
+        FileReport(
+            path=f["path"],
+            kind=f["kind"],
+            accepted=int(f["accepted"]),
+            rejected=int(f["rejected"]),
+            reasons=Counter(f["reasons"]),
+            notes=Counter(f["notes"]),
+            issues=[LoadIssue(**i) for i in f["issues"]],
+        )
+        for f in raw["files"]
+    ]
+    return LoadReport(files=files, notes=list(raw["notes"]))
+
+
+def _from(parquet: Path) -> str:
+    return f"read_parquet({sql_str(str(parquet))})"
+
+
+_LOCATED: Final = "(x IS NOT NULL AND y IS NOT NULL AND NOT isnan(x) AND NOT isnan(y))"
+_NO_LSOA: Final = "(lsoa_name IS NULL AND lsoa_code IS NULL)"
+
+
+def _fetch(query: str) -> list[tuple[Any, ...]]:
+    # A connection of its own: loads may run on several Streamlit threads at once.
+    with duckdb.connect(":memory:") as con:
+        return con.execute(query).fetchall()
+
+
+def _df(query: str) -> pd.DataFrame:
+    with duckdb.connect(":memory:") as con:
+        return con.execute(query).df()
+
+
+def store_summary(parquet: Path) -> tuple[int, int]:
+    """(rows, distinct partnerships) in a store."""
+    row = _fetch(f"SELECT count(*), count(DISTINCT partnership) FROM {_from(parquet)}")[0]
+    return int(row[0]), int(row[1])
+
+
+def _read(parquet: Path, expression: pads.Expression) -> pd.DataFrame:
+    table = pads.dataset(parquet, format="parquet").to_table(filter=expression)
+    return conform(table.to_pandas(), INCIDENT_COLUMNS)
+
+
+def _input_order(frame: pd.DataFrame, report: LoadReport) -> pd.DataFrame:
+    """Rows in the loader's order (files as listed in the report, then row number)."""
+    rank = {f.path: i for i, f in enumerate(report.files)}
+    key = frame["source_file"].map(rank).fillna(len(rank)).astype("int64")
+    order = pd.DataFrame({"f": key, "r": frame["source_row"].fillna(0)}).sort_values(["f", "r"], kind="stable")
+    return frame.loc[order.index].reset_index(drop=True)
+
+
+def read_partnership(
+    parquet: Path,
+    report: LoadReport,
+    *,
+    name: str | None = None,
+    boundary: object | None = None,
+) -> tuple[pd.DataFrame, list[str]]:
+    """One partnership's incidents from a store, with :func:`csp_data.areas.select_partnership`'s notes.
+
+    Exactly one of ``name`` (the local-authority part of the LSOA name, case-insensitive) or
+    ``boundary`` (a shapely geometry in EPSG:27700, buffered by 50 m) selects the partnership. Rows
+    come back in the loader's order, as the in-memory path gives them.
+    """
+    from csp_data.areas import BOUNDARY_BUFFER_M, select_partnership, selection_notes
+
+    if (name is None) == (boundary is None):
+        raise ValueError("read_partnership: give exactly one of name or boundary")
+    src = _from(parquet)
+    counts = _fetch(
+        f"SELECT count(*), count(*) FILTER (WHERE {_NO_LSOA} AND NOT {_LOCATED}), "
+        f"count(*) FILTER (WHERE {_NO_LSOA} AND {_LOCATED}), count(*) FILTER (WHERE NOT {_LOCATED}) FROM {src}"
+    )[0]
+    total, lost_unlocated, lost_located, unlocated = (int(v) for v in counts)
+    if name is not None:
+        target = " ".join(name.split()).casefold()
+        names = [
+            r[0]
+            for r in _fetch(f"SELECT DISTINCT partnership FROM {src} WHERE partnership IS NOT NULL")
+        ]
+        matches = sorted(n for n in names if str(n).casefold() == target)
+        frame = _read(parquet, pads.field("partnership").isin(matches)) if matches else empty_incidents()
+        inside = len(frame)
+        notes = selection_notes(
+            "name", inside=inside, others=total - inside, shown=matches[0] if matches else name,
+            lost_unlocated=lost_unlocated, lost_located=lost_located,
+        )
+    else:
+        import shapely
+
+        minx, miny, maxx, maxy = shapely.buffer(boundary, BOUNDARY_BUFFER_M).bounds  # type: ignore[arg-type]
+        box = (
+            (pads.field("x") >= minx) & (pads.field("x") <= maxx)
+            & (pads.field("y") >= miny) & (pads.field("y") <= maxy)
+        )
+        candidates = _read(parquet, box)
+        frame, _others, _notes = select_partnership(candidates, boundary=boundary)  # type: ignore[arg-type]
+        inside = len(frame)
+        notes = selection_notes("boundary", inside=inside, others=total - inside, unplaced=unlocated)
+    return _input_order(frame, report), notes
+
+
+def partnership_month_counts(parquet: Path, partnerships: Sequence[str] | None = None) -> pd.DataFrame:
+    """``partnership, month, crime_group, count`` over the whole store (of ``partnerships`` if given)."""
+    where = f"WHERE {sql_in('partnership', partnerships)}" if partnerships is not None else ""
+    return _df(
+        f"SELECT partnership, month, crime_group, count(*) AS count FROM {_from(parquet)} {where} "
+        "GROUP BY ALL ORDER BY ALL"
+    )
