@@ -33,7 +33,6 @@ from typing import Any, Final
 
 import duckdb
 import pandas as pd
-import pyarrow.dataset as pads
 
 from csp_data.engine import import_policeuk_fast, sql_in, sql_str
 from csp_data.groups import CrimeGroups
@@ -178,8 +177,10 @@ def store_summary(parquet: Path) -> tuple[int, int]:
     return int(row[0]), int(row[1])
 
 
-def _read(parquet: Path, expression: pads.Expression) -> pd.DataFrame:
-    table = pads.dataset(parquet, format="parquet").to_table(filter=expression)
+def _read(parquet: Path, where: str) -> pd.DataFrame:
+    """The canonical incidents matching SQL ``where`` (DuckDB skips row groups by their statistics)."""
+    with duckdb.connect(":memory:") as con:
+        table = con.sql(f"SELECT * FROM {_from(parquet)} WHERE {where}").to_arrow_table()
     return conform(table.to_pandas(), INCIDENT_COLUMNS)
 
 
@@ -221,7 +222,7 @@ def read_partnership(
             for r in _fetch(f"SELECT DISTINCT partnership FROM {src} WHERE partnership IS NOT NULL")
         ]
         matches = sorted(n for n in names if str(n).casefold() == target)
-        frame = _read(parquet, pads.field("partnership").isin(matches)) if matches else empty_incidents()
+        frame = _read(parquet, sql_in("partnership", matches)) if matches else empty_incidents()
         inside = len(frame)
         notes = selection_notes(
             "name", inside=inside, others=total - inside, shown=matches[0] if matches else name,
@@ -231,10 +232,7 @@ def read_partnership(
         import shapely
 
         minx, miny, maxx, maxy = shapely.buffer(boundary, BOUNDARY_BUFFER_M).bounds  # type: ignore[arg-type]
-        box = (
-            (pads.field("x") >= minx) & (pads.field("x") <= maxx)
-            & (pads.field("y") >= miny) & (pads.field("y") <= maxy)
-        )
+        box = f"x BETWEEN {float(minx)!r} AND {float(maxx)!r} AND y BETWEEN {float(miny)!r} AND {float(maxy)!r}"
         candidates = _read(parquet, box)
         frame, _others, _notes = select_partnership(candidates, boundary=boundary)  # type: ignore[arg-type]
         inside = len(frame)
