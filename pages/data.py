@@ -28,6 +28,12 @@ st.markdown(
     f"across {len(incident_files)} incident file(s); {len(report.files)} file(s) read in all."
 )
 st.caption(f"Source: {dataset.source}")
+if dataset.store is not None:
+    st.info(
+        f"**Large-dataset mode** (`store = \"parquet\"`): {dataset.store.describe()} "
+        f"Store file: `{dataset.store.parquet}`. Comparator counts for every partnership were made by "
+        "DuckDB over the store. See README, *Large datasets*."
+    )
 
 c1, c2, c3, c4 = st.columns(4)
 c1.metric("Incidents (partnership)", f"{len(inc):,}")
