@@ -24,6 +24,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -181,6 +182,33 @@ def make_geography(seed: int = 0) -> Geography:
         lsoa_weight=weight / weight.sum(),
     )
 
+
+
+def lsoa_boundaries(geo: Geography, partnership: str) -> Any:
+    """Made-up LSOA polygons for one partnership (a GeoDataFrame in EPSG:27700): the Voronoi cells of
+    its LSOAs' map-point centres, clipped to the points' convex hull buffered by 1 km, so that the app's
+    Hotspots page has areas to map on the generated national data."""
+    import geopandas as gpd
+    import shapely
+    from pyproj import Transformer
+
+    i = list(geo.partnership_names).index(partnership)
+    lsoas = np.flatnonzero(geo.lsoa_partnership == i)
+    k = POINTS_PER_LSOA
+    to_bng = Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True)
+    idx = (lsoas[:, None] * k + np.arange(k)).ravel()
+    px, py = to_bng.transform(geo.point_lon[idx], geo.point_lat[idx])
+    cx, cy = np.asarray(px).reshape(-1, k).mean(axis=1), np.asarray(py).reshape(-1, k).mean(axis=1)
+    hull = shapely.buffer(shapely.convex_hull(shapely.multipoints(np.c_[px, py])), 1_000)
+    centres = shapely.points(cx, cy)
+    cells = shapely.get_parts(shapely.voronoi_polygons(shapely.multipoints(np.c_[cx, cy]), extend_to=hull))
+    # voronoi_polygons does not keep the input order: match each cell to the centre inside it
+    owner = np.array([int(np.flatnonzero(shapely.contains(c, centres))[0]) for c in cells])
+    geoms = np.empty(len(lsoas), dtype=object)
+    geoms[owner] = shapely.intersection(cells, hull)
+    return gpd.GeoDataFrame(
+        {"lsoa_code": geo.lsoa_code[lsoas], "lsoa_name": geo.lsoa_name[lsoas]}, geometry=list(geoms), crs="EPSG:27700"
+    )
 
 _HEX = np.array([f"{i:02x}".encode() for i in range(256)], dtype="S2")
 

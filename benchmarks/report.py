@@ -247,6 +247,51 @@ def write_results(results: dict[str, Any], out: Path) -> None:
         )
     add("")
 
+    # ---------------------------------------------------------------- national app
+    add('## (f) The app on a national dataset (`store = "parquet"`)')
+    add("")
+    add(
+        "`build_dataset` on a config naming the whole generated archive with `store = \"parquet\"` (README, "
+        "*Large datasets*): the police.uk files are imported once to a Parquet store, only the partnership's "
+        "rows are read into pandas, and the comparator counts of every partnership come from DuckDB. "
+        "*Cold*: no store yet (import + read + comparators); *warm*: a new process finding the store; "
+        "*in memory*: `store = \"memory\"`, every row read into pandas by `load_policeuk` (timed at the "
+        "`--baseline-import` scales only). Each in its own process; peak RSS is that process's."
+    )
+    add("")
+    add("| scale | partnership (rows) | cold open | of which import | peak RSS | warm open | peak RSS | in memory | peak RSS |")
+    add("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+    for scale, e in scales.items():
+        cold, warm, mem = e.get("open_cold") or {}, e.get("open_warm") or {}, e.get("open_memory") or {}
+        if not cold and not warm:
+            continue
+        who = f"{cold.get('partnership', warm.get('partnership', '?'))} ({_n(cold.get('partnership_rows', warm.get('partnership_rows')))})"
+        add(
+            f"| {scale} | {who} | {_s(cold.get('wall_s'))} | {_s(cold.get('import_s'))} | {_mb(cold.get('maxrss_mb'))} "
+            f"| {_s(warm.get('wall_s'))} | {_mb(warm.get('maxrss_mb'))} | {_s(mem.get('wall_s'))} | {_mb(mem.get('maxrss_mb'))} |"
+        )
+    add("")
+    app = next((e["app_national"] for e in scales.values() if (e.get("app_national") or {}).get("pages")), None)
+    app_scale = next((sc for sc, e in scales.items() if (e.get("app_national") or {}).get("pages")), None)
+    if app:
+        add(
+            f"The app at {app_scale} (Streamlit AppTest, server side, no browser): the first run of app.py in a fresh "
+            f"process, which opens the dataset from the store, took {_s(app.get('first_run_s'))}; peak RSS "
+            f"{_mb(app.get('maxrss_mb'))}."
+        )
+        add("")
+        add("| page | first run | filter reruns (3 crime groups) | errors |")
+        add("|---|---:|---|---|")
+        for page, r in app["pages"].items():
+            reruns = ", ".join(_s(t) for t in r.get("rerun_s", []))
+            add(f"| {page} | {_s(r.get('page_s'))} | {reruns} | {'; '.join(r.get('errors') or []) or 'none'} |")
+        add("")
+        add(
+            "The partnership's areas are made-up LSOA polygons (Voronoi cells of its LSOAs' map points, "
+            "`benchmarks.generate.lsoa_boundaries`), without populations, so rates are shown as unavailable."
+        )
+        add("")
+
     # ---------------------------------------------------------------- targets
     add("## Targets (issue 6)")
     add("")

@@ -10,7 +10,10 @@ For each scale (default 1M, 5M and 20M rows of police.uk-format data, generated 
 (d) the same queries the straightforward pandas way (csp_data.aggregate with engine=None on the frame
     read from the Parquet file), in the same run, with the ratio and a check that the results are equal;
 (e) once, end-to-end latency of the demo app in headless Chromium: first paint, time to the first
-    chart, time from a filter change to the updated chart, and the bytes each page sends.
+    chart, time from a filter change to the updated chart, and the bytes each page sends;
+(f) the app's own dataset load on the whole generated archive with ``store = "parquet"`` (cold: import
+    to the store; warm: a new process reusing it; and ``store = "memory"`` at the --baseline-import
+    scales), and at the largest scale every page run by AppTest on that national dataset.
 
 Usage::
 
@@ -492,6 +495,99 @@ def stage_apptest() -> dict[str, Any]:
     return out
 
 
+def national_config(scale: str, store: str = "parquet", store_dir: Path | None = None) -> Path:
+    """A csp.toml for the app on a whole generated scale: the engine stage's partnership (the busiest)
+    with made-up LSOA polygons as its areas, its 15-member MSG, and comparators for every partnership
+    with made-up populations."""
+    from benchmarks.generate import lsoa_boundaries, make_geography
+
+    src, _, work = _paths(scale)
+    params = json.loads((work / "params.json").read_text())
+    geo = make_geography(0)
+    names = list(geo.partnership_names)
+    areas = work / "lsoas.gpkg"
+    if not areas.exists():
+        lsoa_boundaries(geo, params["partnership"]).to_file(areas, driver="GPKG")
+    pop = TMP / "national_population.csv"
+    pop.write_text("partnership,population\n" + "".join(f"{n},{100_000 + 1_000 * i}\n" for i, n in enumerate(names)))
+    folder = store_dir or work / "store"
+    msg = ", ".join(json.dumps(n) for n in params["msg"])
+    cfg = work / f"national-{store}.toml"
+    cfg.write_text(
+        f"name = {json.dumps(f'Synthetic England and Wales, {scale} rows')}\n"
+        f"partnership = {json.dumps(params['partnership'])}\npartnership_by = \"lsoa_name\"\n"
+        f"[incidents]\npaths = [{json.dumps(str(src))}]\nstore = \"{store}\"\nstore_dir = {json.dumps(str(folder))}\n"
+        f"[boundaries]\npath = {json.dumps(str(areas))}\ncode_field = \"lsoa_code\"\nname_field = \"lsoa_name\"\n"
+        f"label = \"LSOA\"\n"
+        f"[comparators]\npopulation = {json.dumps(str(pop))}\n[peer_groups]\nmsg = [{msg}]\n"
+    )
+    return cfg
+
+
+def stage_open(scale: str, mode: str) -> dict[str, Any]:
+    """``build_dataset`` on the national config: ``cold`` (a fresh store: import + read + comparators),
+    ``warm`` (the store left by ``cold``, in a new process) or ``memory`` (store = "memory": load_policeuk
+    reads every row into pandas)."""
+    import shutil
+
+    from csp_data.dataset import build_dataset, load_config
+
+    _, _, work = _paths(scale)
+    cfg = national_config(scale, "memory" if mode == "memory" else "parquet")
+    if mode == "cold":
+        shutil.rmtree(work / "store", ignore_errors=True)
+    t0, c0 = _now(), _cpu()
+    dataset = build_dataset(load_config(cfg))
+    wall, cpu = _now() - t0, _cpu() - c0
+    store = dataset.store
+    return {
+        "wall_s": wall,
+        "cpu_s": cpu,
+        "maxrss_mb": _maxrss_mb(),
+        "partnership": dataset.partnership,
+        "partnership_rows": len(dataset.incidents),
+        "store_rows": store.rows if store else None,
+        "imported": store.imported if store else None,
+        "import_s": store.seconds if store else None,
+        "comparator_rows": 0 if dataset.comparators is None else len(dataset.comparators),
+    }
+
+
+def stage_app_national(scale: str) -> dict[str, Any]:
+    """The app itself (AppTest, no browser) on the national store: the first run of app.py in a fresh
+    process (dataset built from the existing store) and each page's first run and filter reruns."""
+    import runpy
+
+    from streamlit.runtime.scriptrunner import script_runner
+    from streamlit.testing.v1 import AppTest
+
+    script_runner._mpa_v1 = lambda main_script_path: runpy.run_path(main_script_path)  # type: ignore[attr-defined]
+    os.environ["CSP_CONFIG"] = str(national_config(scale, "parquet"))
+    out: dict[str, Any] = {"pages": {}}
+    for title, path, _ in _BROWSER_PAGES[:4]:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=900)
+        t0 = _now()
+        at.run()
+        if "first_run_s" not in out:
+            out["first_run_s"] = _now() - t0  # includes opening the dataset (once per process)
+        t0 = _now()
+        if path:
+            at.switch_page(f"pages/{path}.py")
+        at.run()
+        page_s = _now() - t0
+        times = []
+        for option in ("Burglary", "All crime (excluding ASB)", "Vehicle crime"):
+            box = next(s for s in at.sidebar.selectbox if s.label == "Crime group")
+            box.set_value(option)
+            t0 = _now()
+            at.run()
+            times.append(_now() - t0)
+        problems = [e.value for e in at.exception] + [e.value for e in at.error]
+        out["pages"][title] = {"page_s": page_s, "rerun_s": times, "errors": problems[:3]}
+    out["maxrss_mb"] = _maxrss_mb()
+    return out
+
+
 def stage_browser() -> dict[str, Any]:
     from playwright.sync_api import sync_playwright
 
@@ -619,6 +715,10 @@ def main(argv: list[str] | None = None) -> int:
             "baseline": lambda: stage_baseline(args.scale, max(1, min(repeats, 3))),
             "browser": stage_browser,
             "apptest": stage_apptest,
+            "open_cold": lambda: stage_open(args.scale, "cold"),
+            "open_warm": lambda: stage_open(args.scale, "warm"),
+            "open_memory": lambda: stage_open(args.scale, "memory"),
+            "app_national": lambda: stage_app_national(args.scale),
         }
         _emit(stages[args.stage]())
         return 0
@@ -650,6 +750,12 @@ def main(argv: list[str] | None = None) -> int:
             entry["import_baseline"] = _run_stage("import_baseline", scale, repeats)
         entry["engine"] = _run_stage("engine", scale, repeats)
         entry["baseline"] = _run_stage("baseline", scale, repeats)
+        entry["open_cold"] = _run_stage("open_cold", scale, repeats)
+        entry["open_warm"] = _run_stage("open_warm", scale, repeats)
+        if scale in baseline_import:
+            entry["open_memory"] = _run_stage("open_memory", scale, repeats)
+        if scale == scales[-1]:
+            entry["app_national"] = _run_stage("app_national", scale, repeats)
         results["scales"][scale] = entry
         (TMP / "results.json").write_text(json.dumps(results, indent=1, default=str))
     if not args.no_browser:
