@@ -152,3 +152,13 @@ def test_real_store_equals_memory(real_data: Path, tmp_path: Path, by: str) -> N
     pd.testing.assert_frame_equal(memory.comparators, stored.comparators)
     pd.testing.assert_frame_equal(memory.report.to_frame(), stored.report.to_frame())
     assert [n for n in stored.report.notes if "Parquet store" not in n] == memory.report.notes
+
+
+def test_cli_counts_from_the_store_equal_memory(national: Path, tmp_path: Path) -> None:
+    from tests.test_cli import run
+
+    code_m, out_m, _ = run("counts", "--config", str(_config(tmp_path, "memory")), "--by", "crime_type")
+    code_p, out_p, _ = run("counts", "--config", str(_config(tmp_path, "parquet")), "--by", "crime_type")
+    assert code_m == code_p == 0
+    assert out_p == out_m
+    assert "Burglary" in out_p and "Shoplifting" in out_p
