@@ -69,6 +69,8 @@ QUERY_COLUMNS: Final = (
     "crime_type",
     "crime_group",
     "month",
+    "date",
+    "hour",
     "area_code",
     "lsoa_code",
     "partnership",
@@ -370,6 +372,20 @@ class Engine:
                 }
             )
         return pd.DataFrame(rows, columns=["group", "current", "previous"])
+
+    def profile_counts(
+        self, kind: Literal["weekday", "hour"], *, groups: CrimeGroups, selection: Selection
+    ) -> pd.DataFrame:
+        """Raw ``key, count`` by day of the week (``weekday``: Monday = 0, from ``date``) or hour of the
+        day (``hour``); the row with a null ``key`` counts the incidents without a date / hour."""
+        if kind not in ("weekday", "hour"):
+            raise ValueError(f"kind: expected 'weekday' or 'hour', got {kind!r}")
+        key = "isodow(date) - 1" if kind == "weekday" else "hour"
+        where = self.where_sql(groups, selection)
+        return self.sql(
+            f"SELECT CAST({key} AS BIGINT) AS key, count(*) AS count FROM {self._relation} "
+            f"WHERE {where} GROUP BY 1"
+        )
 
     def fetch(
         self,

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 import numpy as np
 import pandas as pd
 
-from csp_data.aggregate import count_by, priority_totals
+from csp_data.aggregate import Selection, count_by, priority_totals
 from csp_data.change import SMALL_NUMBER, TEST_LABELS, TestName, fmt_change, fmt_pct, pct_change, test_change
 from csp_data.comparators import (
     STATS_COLUMNS,
@@ -667,36 +667,63 @@ def seasonality(
 
 
 def day_of_week_profile(
-    incidents: pd.DataFrame, groups: CrimeGroups, group: str, *, period: Period | None = None,
-    crime_types: Sequence[str] = (),
+    incidents: pd.DataFrame | None, groups: CrimeGroups, group: str, *, period: Period | None = None,
+    crime_types: Sequence[str] = (), engine: Engine | None = None,
 ) -> pd.DataFrame:
     """Counts by day of the week (Monday first, zeros kept) from ``date``; ``share`` in %.
 
-    Rows without a date (police.uk) are not counted; ``attrs['undated']`` says how many.
+    Rows without a date (police.uk) are not counted; ``attrs['undated']`` says how many. With
+    ``engine`` (over ``incidents``) the counting is pushed down to it; the result is the same.
     """
-    sub = _profile_rows(incidents, groups, group, period, crime_types)
-    dates = pd.to_datetime(sub["date"]).dropna()
-    counts = dates.dt.dayofweek.value_counts().reindex(range(7), fill_value=0)
-    out = pd.DataFrame({"day": WEEKDAYS, "count": counts.to_numpy().astype("int64")})
+    counts, missing = _profile_counts("weekday", incidents, groups, group, period, crime_types, engine, range(7))
+    out = pd.DataFrame({"day": WEEKDAYS, "count": counts})
     total = out["count"].sum()
     out["share"] = out["count"] / total * 100 if total else np.nan
-    out.attrs["undated"] = int(len(sub) - len(dates))
+    out.attrs["undated"] = missing
     return out
 
 
 def hour_profile(
-    incidents: pd.DataFrame, groups: CrimeGroups, group: str, *, period: Period | None = None,
-    crime_types: Sequence[str] = (),
+    incidents: pd.DataFrame | None, groups: CrimeGroups, group: str, *, period: Period | None = None,
+    crime_types: Sequence[str] = (), engine: Engine | None = None,
 ) -> pd.DataFrame:
-    """Counts by hour of the day 0–23 (zeros kept); ``share`` in %. ``attrs['untimed']`` = rows without an hour."""
-    sub = _profile_rows(incidents, groups, group, period, crime_types)
-    hours = pd.to_numeric(sub["hour"], errors="coerce").dropna().astype(int)
-    counts = hours.value_counts().reindex(range(24), fill_value=0)
-    out = pd.DataFrame({"hour": range(24), "count": counts.to_numpy().astype("int64")})
+    """Counts by hour of the day 0–23 (zeros kept); ``share`` in %. ``attrs['untimed']`` = rows without an
+    hour. With ``engine`` (over ``incidents``) the counting is pushed down to it; the result is the same."""
+    counts, missing = _profile_counts("hour", incidents, groups, group, period, crime_types, engine, range(24))
+    out = pd.DataFrame({"hour": range(24), "count": counts})
     total = out["count"].sum()
     out["share"] = out["count"] / total * 100 if total else np.nan
-    out.attrs["untimed"] = int(len(sub) - len(hours))
+    out.attrs["untimed"] = missing
     return out
+
+
+def _profile_counts(
+    kind: Literal["weekday", "hour"],
+    incidents: pd.DataFrame | None,
+    groups: CrimeGroups,
+    group: str,
+    period: Period | None,
+    crime_types: Sequence[str],
+    engine: Engine | None,
+    keys: range,
+) -> tuple[np.ndarray, int]:
+    """(counts per key in ``keys`` as int64, number of rows without a date / hour)."""
+    if engine is not None:
+        raw = engine.profile_counts(
+            kind, groups=groups, selection=Selection.of(group, crime_types, period)
+        )
+        known = raw["key"].notna()
+        counts = raw.loc[known].set_index("key")["count"].reindex(list(keys), fill_value=0)
+        return counts.to_numpy().astype("int64"), int(raw.loc[~known, "count"].sum())
+    if incidents is None:
+        raise ValueError("incidents: a DataFrame is required when no engine is given, got None")
+    sub = _profile_rows(incidents, groups, group, period, crime_types)
+    if kind == "weekday":
+        values = pd.to_datetime(sub["date"]).dropna().dt.dayofweek
+    else:
+        values = pd.to_numeric(sub["hour"], errors="coerce").dropna().astype(int)
+    counts = values.value_counts().reindex(list(keys), fill_value=0)
+    return counts.to_numpy().astype("int64"), int(len(sub) - len(values))
 
 
 def _profile_rows(

@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from csp_data.cache import cached_counts
 from csp_data.periods import fmt_month
 from ui.common import current, demo_banner, download_buttons
 
@@ -77,7 +78,8 @@ missing_months = []
 if first is not None and latest is not None:
     full = pd.date_range(first, latest, freq="MS")
     missing_months = [fmt_month(m) for m in full if m not in set(dataset.months)]
-per_month = inc.groupby("month").size().rename("incidents").reset_index()
+per_month = cached_counts(st.session_state["dataset_key"], ("month",), None).rename(columns={"count": "incidents"})
+per_month = per_month[per_month["incidents"] > 0]
 if missing_months:
     st.warning(f"No incidents at all in {len(missing_months)} month(s): {', '.join(missing_months)}. "
                "These months are treated as missing, never as zero.")
@@ -85,9 +87,11 @@ st.dataframe(per_month.assign(month=per_month["month"].dt.strftime("%Y-%m")), hi
 
 st.subheader("Crime types and their groups")
 types = (
-    inc.groupby(["crime_type", "crime_group"], dropna=False).size().rename("incidents").reset_index()
-    .sort_values("incidents", ascending=False)
+    cached_counts(st.session_state["dataset_key"], ("crime_type", "group"), None)
+    .rename(columns={"group": "crime_group", "count": "incidents"})
+    .sort_values("incidents", ascending=False, kind="stable")
 )
+types = types[types["incidents"] > 0]
 st.dataframe(types, hide_index=True, width="stretch")
 located = int(inc["x"].notna().sum())
 st.caption(

@@ -346,8 +346,8 @@ download_buttons(profile, f"seasonality_{group}".replace(" ", "_"), key="season"
 
 if dataset.has_times:
     c1, c2 = st.columns(2)
-    dow = day_of_week_profile(dataset.incidents, groups, group, period=period, crime_types=filters.crime_types)
-    hours = hour_profile(dataset.incidents, groups, group, period=period, crime_types=filters.crime_types)
+    dow = day_of_week_profile(None, groups, group, period=period, crime_types=filters.crime_types, engine=engine)
+    hours = hour_profile(None, groups, group, period=period, crime_types=filters.crime_types, engine=engine)
     with c1:
         st.altair_chart(profile_chart(dow, x="day", order=WEEKDAYS, title="Day of the week",
                                       subtitle=f"{group}, {period.label}"), width="stretch")

@@ -399,3 +399,36 @@ def test_seasonality_engine_equals_pandas_on_demo(demo_and_engine) -> None:
     expected = seasonality(d.incidents, d.groups, ALL_CRIME, latest=d.latest_month)
     got = seasonality(d.incidents, d.groups, ALL_CRIME, latest=d.latest_month, engine=engine)
     pd.testing.assert_frame_equal(got, expected)
+
+
+def test_day_and_hour_profiles_engine_equal_pandas_on_demo(demo_and_engine) -> None:
+    d, engine = demo_and_engine
+    latest = rolling_12(d.latest_month)
+    for group, types, period in [
+        (ALL_CRIME, (), latest),
+        ("Dwelling burglary", (), None),  # a composite of crime types, all months
+        ("Violence and sexual offences", ("Violence and sexual offences",), latest.year_earlier()),
+    ]:
+        for fn, missing in ((day_of_week_profile, "undated"), (hour_profile, "untimed")):
+            expected = fn(d.incidents, d.groups, group, period=period, crime_types=types)
+            got = fn(None, d.groups, group, period=period, crime_types=types, engine=engine)
+            pd.testing.assert_frame_equal(got, expected)
+            assert got.attrs[missing] == expected.attrs[missing]
+            assert expected["count"].sum() > 0
+
+
+def test_profiles_engine_counts_rows_without_a_time() -> None:
+    from csp_data.engine import Engine
+    from csp_data.schema import INCIDENT_COLUMNS, conform
+
+    inc = incidents([("2021-01", "Drugs")] * 3, dates=["2021-01-04", "2021-01-05", "2021-01-10"], hours=[0, 23, 23])
+    inc["hour"] = pd.array([0, pd.NA, 23], dtype="Int64")
+    inc["date"] = pd.to_datetime(pd.Series(["2021-01-04", None, "2021-01-10"]))
+    inc = conform(inc, INCIDENT_COLUMNS)  # the engine needs every canonical query column
+    engine = Engine.from_frame(inc)
+    hours = hour_profile(None, GROUPS, "Drugs", engine=engine)
+    assert hours.attrs["untimed"] == 1 and hours.loc[23, "count"] == 1 and hours.loc[0, "count"] == 1
+    dow = day_of_week_profile(None, GROUPS, "Drugs", engine=engine)
+    assert dow["count"].tolist() == [1, 0, 0, 0, 0, 0, 1] and dow.attrs["undated"] == 1
+    with pytest.raises(ValueError, match="a DataFrame is required"):
+        hour_profile(None, GROUPS, "Drugs")
