@@ -176,7 +176,7 @@ def _sidebar(dataset: Dataset) -> Filters:
         area_codes = sorted(names, key=lambda c: str(names[c]))
         _valid("f_areas", area_codes)
         chosen_areas = sb.multiselect(
-            f"{dataset.area_label.capitalize()}s (optional)", area_codes,
+            f"{dataset.area_title}s (optional)", area_codes,
             format_func=lambda c: f"{names[c]} ({c})", key="f_areas", placeholder="Whole partnership",
         )
     else:

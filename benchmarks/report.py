@@ -474,6 +474,18 @@ def write_results(results: dict[str, Any], out: Path) -> None:
                     "charts and maps, not the data queries timed above; the load average shows how much of "
                     "the 2 cores the run had."
                 )
+    app_entry = next(((sc, e["app_national"]) for sc, e in scales.items() if (e.get("app_national") or {}).get("pages")), None)
+    if app_entry:
+        sc, app = app_entry
+        reruns = [t for r in app["pages"].values() for t in r.get("rerun_s", [])]
+        warm = (scales[sc].get("open_warm") or {})
+        worst = max(reruns) if reruns else float("nan")
+        add(
+            f"| the app on a {sc}-row national dataset (`store = \"parquet\"`, server side): filter change < "
+            f"{TARGET_FILTER_S:g} s, memory < 4 GB | dataset open {_s(warm.get('wall_s'))} ({_mb(warm.get('maxrss_mb'))}); "
+            f"first run {_s(app.get('first_run_s'))}; slowest filter rerun {_s(worst)}; peak {_mb(app.get('maxrss_mb'))} "
+            f"| {_verdict(worst < TARGET_FILTER_S and app.get('maxrss_mb', 1e9) < TARGET_MEMORY_MB)} |"
+        )
     add("")
     if notes:
         add("### Where a target is missed or qualified, and why")

@@ -121,6 +121,11 @@ class Dataset:
     store: StoreInfo | None = None  # the Parquet store the incidents were read from (store = "parquet")
 
     @property
+    def area_title(self) -> str:
+        """The area label with a capital first letter and the rest kept ("ward" -> "Ward", "LSOA" -> "LSOA")."""
+        return self.area_label[:1].upper() + self.area_label[1:]
+
+    @property
     def months(self) -> pd.DatetimeIndex:
         """Months that have at least one incident, sorted."""
         return pd.DatetimeIndex(sorted(self.incidents["month"].dropna().unique()))

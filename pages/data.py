@@ -40,7 +40,7 @@ c1, c2, c3, c4 = st.columns(4)
 c1.metric("Incidents (partnership)", f"{len(inc):,}")
 c2.metric("Months", f"{len(dataset.months)}")
 if dataset.areas is not None:
-    c3.metric(f"{dataset.area_label.capitalize()}s", f"{len(dataset.areas):,}")
+    c3.metric(f"{dataset.area_title}s", f"{len(dataset.areas):,}")
     pop = dataset.areas["population"].sum(min_count=1)
     c4.metric("Population (sum of areas)", "unknown" if pd.isna(pop) else f"{pop:,.0f}")
 

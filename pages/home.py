@@ -77,7 +77,7 @@ if dataset.areas is not None:
             )
         st.markdown(text)
         shown_top = pd.DataFrame({
-            dataset.area_label.capitalize(): top["area_name"] + " (" + top["area_code"] + ")",
+            dataset.area_title: top["area_name"] + " (" + top["area_code"] + ")",
             filters.period.short_label: top["count"].map("{:,}".format),
             "Share of total": top["share_pct"].map("{:.1f}%".format),
             filters.comparison.short_label: top["previous"].map("{:,}".format) if comparable else "n/a",

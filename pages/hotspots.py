@@ -77,7 +77,7 @@ if unlocated:
 
 # -------------------------------------------------------------------------------------- the maps
 VIEWS = {
-    "areas": f"{area_label.capitalize()}s",
+    "areas": f"{dataset.area_title}s",
     "density": "Street-level density",
     "gistar": "Statistical hot spots (Gi*)",
     "emerging": "Emerging and persistent",
@@ -141,7 +141,7 @@ def show_area_map() -> None:
             key="hot_area_map",
             alt=summary,
         )
-        st.caption(f"Click a {area_label} to see it in the drill-down below.")
+        st.caption(f"Click one of the {area_label}s to see it in the drill-down below.")
     picked = (event.selection.get("objects", {}) if event else {}).get("areas", []) if event else []
     if picked:
         code = picked[0].get("properties", {}).get("area_code") or picked[0].get("area_code")
@@ -553,13 +553,13 @@ if comparable:
             )
 
 # ------------------------------------------------------------------------------------ drill-down
-st.subheader(f"{area_label.capitalize()} drill-down")
+st.subheader(f"{dataset.area_title} drill-down")
 codes = measures["area_code"].tolist()
 names_by_code = dict(zip(measures["area_code"], measures["area_name"], strict=True))
 if st.session_state.get("hot_drill") not in codes:
     st.session_state["hot_drill"] = codes[0]
 code = st.selectbox(
-    f"Choose a {area_label} (or click one on the {VIEWS['areas'].lower()} map)",
+    f"{dataset.area_title} to drill into (or click one on the {area_label}s map)",
     codes,
     format_func=lambda c: f"{names_by_code[c]} ({c})",
     key="hot_drill",

@@ -44,7 +44,7 @@ def test_page_answers_where_first(page: AppTest) -> None:
         df.value for df in page.dataframe if "Change" in df.value.columns and "Rank" not in df.value.columns
     ]
     assert len(changes) == 2  # greatest increases and decreases
-    assert "Click a beat" in texts(page)
+    assert "Click one of the beats" in texts(page)
 
 
 def test_changing_measure_and_classification(page: AppTest) -> None:
