@@ -94,7 +94,16 @@ def ensure_store(
     temporary name and renames, so a concurrent or interrupted import never leaves a half store.
     """
     folder = Path(store_dir)
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / f".write-test-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise ValueError(
+            f"[incidents] store_dir {folder}: cannot write the Parquet store there ({exc.strerror or exc}); "
+            "name a writable folder"
+        ) from exc
     key = store_key(paths, groups_text)
     parquet = folder / f"incidents-{key}.parquet"
     report_file = folder / f"incidents-{key}.report.json"

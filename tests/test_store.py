@@ -162,3 +162,12 @@ def test_cli_counts_from_the_store_equal_memory(national: Path, tmp_path: Path) 
     assert code_m == code_p == 0
     assert out_p == out_m
     assert "Burglary" in out_p and "Shoplifting" in out_p
+
+
+def test_unwritable_store_dir_is_a_clear_error(national: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the store folder should be", encoding="utf-8")
+    cfg = _config(tmp_path, "parquet")
+    cfg.write_text(cfg.read_text(encoding="utf-8").replace('store_dir = "store"', 'store_dir = "not-a-folder/store"'))
+    with pytest.raises(ValueError, match=r"store_dir .*not-a-folder/store: cannot write the Parquet store"):
+        build_dataset(load_config(cfg))
