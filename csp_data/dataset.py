@@ -15,7 +15,7 @@ from typing import Any, Final
 
 import pandas as pd
 
-from csp_data.groups import load_crime_groups
+from csp_data.groups import DEFAULT_GROUPS_FILE, load_crime_groups
 from csp_data.loaders.force import ColumnMapping
 from csp_data.model import Dataset, FileReport, LoadReport
 
@@ -140,6 +140,8 @@ def parse_config(raw: dict[str, Any], *, base: Path, config_file: Path | None = 
         raise ValueError(f"{where}: [incidents] store must be 'memory' or 'parquet', got {store!r}")
     if store == "parquet" and fmt != "policeuk":
         raise ValueError(f"{where}: [incidents] store = 'parquet' is for police.uk files (format = 'policeuk')")
+    if not isinstance(inc.get("store_dir", ""), str):
+        raise ValueError(f"{where}: [incidents] store_dir must be a folder path in quotes, got {inc['store_dir']!r}")
     store_dir = _path(base, inc.get("store_dir")) or DEFAULT_STORE_DIR
     b = raw.get("boundaries") or {}
     comp = raw.get("comparators") or {}
@@ -293,10 +295,22 @@ def build_dataset(config: DatasetConfig) -> Dataset:
     if config.store == "parquet":
         from csp_data import store as store_mod
 
-        groups_text = config.crime_groups.read_text(encoding="utf-8") if config.crime_groups else ""
-        parquet, report, imported, seconds = store_mod.ensure_store(
-            config.incident_paths, config.store_dir, groups, groups_text=groups_text
-        )
+        if not (
+            (config.partnership_by == "lsoa_name" and config.partnership)
+            or (config.partnership_by == "boundaries" and config.boundaries is not None)
+        ):
+            raise ValueError(
+                f"{config.config_file or config.name}: store = 'parquet' needs a partnership (by LSOA name) "
+                "or boundaries (partnership_by = 'boundaries')"
+            )
+        groups_file = config.crime_groups or DEFAULT_GROUPS_FILE
+        try:
+            parquet, report, imported, seconds = store_mod.ensure_store(
+                config.incident_paths, config.store_dir, groups,
+                groups_text=groups_file.read_text(encoding="utf-8"),
+            )
+        except ValueError as exc:
+            raise ValueError(f"{config.config_file or config.name}: {exc}") from exc
         rows, n_parts = store_mod.store_summary(parquet)
         store_info = store_mod.StoreInfo(parquet, rows, n_parts, imported, seconds)
         incidents = None

@@ -25,6 +25,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import threading
+import uuid
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
@@ -33,6 +35,8 @@ from typing import Any, Final
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from csp_data.engine import import_policeuk_fast, sql_in, sql_str
 from csp_data.groups import CrimeGroups
@@ -63,8 +67,23 @@ class StoreInfo:
         )
 
 
+#: Modules whose code decides the store's contents: their text is part of the store key, so a store
+#: written by older code is never reused (STORE_VERSION covers changes elsewhere).
+_CODE_FILES: Final = ("engine.py", "areas.py", "groups.py", "loaders/policeuk.py", "loaders/_common.py")
+_PACKAGE: Final = Path(__file__).resolve().parent
+_LOCKS: dict[str, threading.Lock] = {}
+_LOCKS_GUARD = threading.Lock()
+
+
+def store_family(paths: Sequence[str | Path]) -> str:
+    """A short hash of the input paths as given: the stores of one archive share it, so a refresh of
+    the archive replaces its older store instead of adding a copy."""
+    return hashlib.sha256("\n".join(str(p) for p in paths).encode()).hexdigest()[:8]
+
+
 def store_key(paths: Sequence[str | Path], groups_text: str = "") -> str:
-    """A short hash of every input file (path, size, modification time), the groups config and the version.
+    """A short hash of every input file (as labelled, with size and modification time), the crime-groups
+    config text, the importer's code and :data:`STORE_VERSION`.
 
     Raises
     ------
@@ -74,10 +93,29 @@ def store_key(paths: Sequence[str | Path], groups_text: str = "") -> str:
     from csp_data.loaders._common import expand_paths
 
     h = hashlib.sha256(f"v{STORE_VERSION}\n{groups_text}\n".encode())
+    for name in _CODE_FILES:
+        h.update((_PACKAGE / name).read_bytes())
     for source in expand_paths(list(paths)):
         st = source.path.stat()
-        h.update(f"{source.path.resolve()}|{source.member}|{st.st_size}|{st.st_mtime_ns}\n".encode())
+        # The label, not the resolved path: it is what source_file and the load report show.
+        h.update(f"{source.label}|{st.st_size}|{st.st_mtime_ns}\n".encode())
     return h.hexdigest()[:20]
+
+
+def _lock(key: str) -> threading.Lock:
+    with _LOCKS_GUARD:
+        return _LOCKS.setdefault(key, threading.Lock())
+
+
+def _reusable(parquet: Path, report_file: Path) -> LoadReport | None:
+    """The stored report when both files exist and are readable, else None."""
+    if not (parquet.exists() and report_file.exists()):
+        return None
+    try:
+        pq.read_metadata(parquet)
+        return report_from_json(report_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError, KeyError, TypeError, pa.ArrowException):
+        return None  # unreadable: import again
 
 
 def ensure_store(
@@ -90,34 +128,46 @@ def ensure_store(
 ) -> tuple[Path, LoadReport, bool, float]:
     """The Parquet store of ``paths`` in ``store_dir``, imported now unless an up-to-date one exists.
 
-    Returns ``(parquet path, load report, imported now?, import seconds)``. The import writes to a
-    temporary name and renames, so a concurrent or interrupted import never leaves a half store.
+    Returns ``(parquet path, load report, imported now?, import seconds)``. The import writes under a
+    name of its own and renames, so a concurrent or interrupted import never leaves half a store; in
+    one process, loads of the same store wait for each other. After an import, older stores of the
+    same input paths (see :func:`store_family`) are deleted.
+
+    Raises
+    ------
+    ValueError
+        When an input path does not exist, or the store must be written and ``store_dir`` is not writable.
     """
     folder = Path(store_dir)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        probe = folder / f".write-test-{os.getpid()}"
-        probe.write_bytes(b"")
-        probe.unlink()
-    except OSError as exc:
-        raise ValueError(
-            f"[incidents] store_dir {folder}: cannot write the Parquet store there ({exc.strerror or exc}); "
-            "name a writable folder"
-        ) from exc
     key = store_key(paths, groups_text)
-    parquet = folder / f"incidents-{key}.parquet"
-    report_file = folder / f"incidents-{key}.report.json"
-    if parquet.exists() and report_file.exists():
+    family = store_family(paths)
+    stem = f"incidents-{family}-{key}"
+    parquet, report_file = folder / f"{stem}.parquet", folder / f"{stem}.report.json"
+    with _lock(str(parquet)):
+        report = _reusable(parquet, report_file)
+        if report is not None:  # a read-only folder is fine for an existing store
+            return parquet, report, False, 0.0
+        unique = f"{os.getpid()}.{threading.get_ident()}.{uuid.uuid4().hex[:8]}"
+        tmp, tmp_report = folder / f".{stem}.{unique}.parquet", folder / f".{stem}.{unique}.report.json"
         try:
-            return parquet, report_from_json(report_file.read_text(encoding="utf-8")), False, 0.0
-        except (ValueError, KeyError, TypeError):
-            pass  # an unreadable report: import again
-    tmp = folder / f".incidents-{key}.{os.getpid()}.parquet"
-    result = import_policeuk_fast(paths, tmp, groups=groups, order="partnership", threads=threads)
-    tmp_report = folder / f".incidents-{key}.{os.getpid()}.report.json"
-    tmp_report.write_text(report_to_json(result.report), encoding="utf-8")
-    os.replace(tmp, parquet)
-    os.replace(tmp_report, report_file)
+            folder.mkdir(parents=True, exist_ok=True)
+            tmp_report.write_text("", encoding="utf-8")
+        except OSError as exc:
+            raise ValueError(
+                f"[incidents] store_dir {folder}: cannot write the Parquet store there "
+                f"({exc.strerror or exc}); name a writable folder"
+            ) from exc
+        try:
+            result = import_policeuk_fast(paths, tmp, groups=groups, order="partnership", threads=threads)
+            tmp_report.write_text(report_to_json(result.report), encoding="utf-8")
+            os.replace(tmp, parquet)
+            os.replace(tmp_report, report_file)
+        finally:
+            for leftover in (tmp, tmp_report):
+                leftover.unlink(missing_ok=True)
+        for old in folder.glob(f"incidents-{family}-*"):
+            if old.name not in (parquet.name, report_file.name):
+                old.unlink(missing_ok=True)
     return parquet, result.report, True, result.seconds
 
 
@@ -181,8 +231,8 @@ def _df(query: str) -> pd.DataFrame:
 
 
 def store_summary(parquet: Path) -> tuple[int, int]:
-    """(rows, distinct partnerships) in a store."""
-    row = _fetch(f"SELECT count(*), count(DISTINCT partnership) FROM {_from(parquet)}")[0]
+    """(rows, distinct partnerships) in a store; spellings differing only in case count once."""
+    row = _fetch(f"SELECT count(*), count(DISTINCT lower(partnership)) FROM {_from(parquet)}")[0]
     return int(row[0]), int(row[1])
 
 
@@ -232,9 +282,12 @@ def read_partnership(
         ]
         matches = sorted(n for n in names if str(n).casefold() == target)
         frame = _read(parquet, sql_in("partnership", matches)) if matches else empty_incidents()
+        frame = _input_order(frame, report)
         inside = len(frame)
+        # as select_partnership: the spelling of the first matching row in input order
+        shown = str(frame["partnership"].iloc[0]) if inside else name
         notes = selection_notes(
-            "name", inside=inside, others=total - inside, shown=matches[0] if matches else name,
+            "name", inside=inside, others=total - inside, shown=shown,
             lost_unlocated=lost_unlocated, lost_located=lost_located,
         )
     else:
@@ -242,11 +295,11 @@ def read_partnership(
 
         minx, miny, maxx, maxy = shapely.buffer(boundary, BOUNDARY_BUFFER_M).bounds  # type: ignore[arg-type]
         box = f"x BETWEEN {float(minx)!r} AND {float(maxx)!r} AND y BETWEEN {float(miny)!r} AND {float(maxy)!r}"
-        candidates = _read(parquet, box)
+        candidates = _input_order(_read(parquet, box), report)
         frame, _others, _notes = select_partnership(candidates, boundary=boundary)  # type: ignore[arg-type]
         inside = len(frame)
         notes = selection_notes("boundary", inside=inside, others=total - inside, unplaced=unlocated)
-    return _input_order(frame, report), notes
+    return frame, notes
 
 
 def partnership_month_counts(parquet: Path, partnerships: Sequence[str] | None = None) -> pd.DataFrame:

@@ -11,7 +11,7 @@ import pytest
 
 from csp_data.dataset import build_dataset, load_config
 from csp_data.model import LoadReport
-from csp_data.store import report_from_json, report_to_json, store_key
+from csp_data.store import ensure_store, report_from_json, report_to_json, store_key
 from tests.test_loaders_policeuk import street_row, write
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -55,8 +55,10 @@ def _config(tmp_path: Path, store: str, extra: str = "") -> Path:
 def test_store_gives_the_partnership_rows_notes_and_comparators(national: Path, tmp_path: Path) -> None:
     d = build_dataset(load_config(_config(tmp_path, "parquet")))
     assert d.store is not None and d.store.imported
-    assert d.store.rows == 9 and d.store.partnerships == 3  # 10 rows less the bad month; Alpha, alpha, Beta
+    assert d.store.rows == 9 and d.store.partnerships == 2  # 10 rows less the bad month; Alpha = alpha
     assert d.store.parquet.parent == tmp_path / "store"
+    groups_text = (ROOT / "csp_data" / "config" / "crime_groups.toml").read_text(encoding="utf-8")
+    assert store_key([national], groups_text) in d.store.parquet.name  # the shipped groups file is hashed
     assert d.incidents["crime_id"].fillna("").tolist() == ["a1", "a2", "", "a3"]  # 'alpha' matches Alpha
     assert d.report.accepted == 9 and d.report.rejected == 1
     notes = d.report.notes
@@ -171,3 +173,72 @@ def test_unwritable_store_dir_is_a_clear_error(national: Path, tmp_path: Path) -
     cfg.write_text(cfg.read_text(encoding="utf-8").replace('store_dir = "store"', 'store_dir = "not-a-folder/store"'))
     with pytest.raises(ValueError, match=r"store_dir .*not-a-folder/store: cannot write the Parquet store"):
         build_dataset(load_config(cfg))
+
+
+def test_first_spelling_in_input_order_names_the_partnership(tmp_path: Path) -> None:
+    folder = tmp_path / "policeuk"
+    write(
+        folder / "2021-01" / "2021-01-north-street.csv",
+        street_row("a1", lsoa_name="alpha 002A"),
+        street_row("a2", lsoa_name="Alpha 001A"),
+        street_row("b1", lsoa_name="Beta 001A"),
+    )
+    (tmp_path / "pop.csv").write_text("partnership,population\nAlpha,1000\nBeta,2000\n", encoding="utf-8")
+    memory = build_dataset(load_config(_config(tmp_path, "memory")))
+    stored = build_dataset(load_config(_config(tmp_path, "parquet")))
+    assert "2 rows in alpha by the local-authority part of the LSOA name" in memory.report.notes
+    assert [n for n in stored.report.notes if "Parquet store" not in n] == memory.report.notes
+
+
+def test_concurrent_loads_share_one_import(national: Path, tmp_path: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from csp_data.groups import load_crime_groups
+
+    groups = load_crime_groups()
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda _: ensure_store([national], tmp_path / "store", groups), range(4)))
+    assert len({r[0] for r in results}) == 1
+    assert sum(r[2] for r in results) == 1  # imported once, reused by the others
+    assert sorted(p.suffix for p in (tmp_path / "store").iterdir()) == [".json", ".parquet"]  # no leftovers
+
+
+def test_existing_store_is_read_without_writing(national: Path, tmp_path: Path, monkeypatch) -> None:
+    cfg = load_config(_config(tmp_path, "parquet"))
+    first = build_dataset(cfg)
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Read-only file system")
+
+    monkeypatch.setattr(Path, "mkdir", refuse)
+    monkeypatch.setattr(Path, "write_text", refuse)
+    again = build_dataset(cfg)  # e.g. a store on a read-only share
+    assert again.store is not None and not again.store.imported
+    pd.testing.assert_frame_equal(again.incidents, first.incidents)
+
+
+def test_refreshed_archive_replaces_its_old_store(national: Path, tmp_path: Path) -> None:
+    cfg = load_config(_config(tmp_path, "parquet"))
+    first = build_dataset(cfg)
+    changed = national / "2021-01" / "2021-01-north-street.csv"
+    os.utime(changed, ns=(changed.stat().st_atime_ns, changed.stat().st_mtime_ns + 10**9))
+    second = build_dataset(cfg)
+    assert first.store is not None and second.store is not None and second.store.imported
+    assert sorted(p.name for p in (tmp_path / "store").iterdir()) == sorted(
+        [second.store.parquet.name, second.store.parquet.name.replace(".parquet", ".report.json")]
+    )
+
+
+def test_store_keeps_the_paths_as_given(national: Path, tmp_path: Path) -> None:
+    link = tmp_path / "link"  # absolute paths are kept as written (relative ones are resolved)
+    link.symlink_to(national, target_is_directory=True)
+    build_dataset(load_config(_config(tmp_path, "parquet")))  # a store of the same files by their real path
+    cfg = _config(tmp_path, "parquet").read_text(encoding="utf-8").replace('paths = ["policeuk"]', f'paths = ["{link}"]')
+    (tmp_path / "via-link.toml").write_text(cfg, encoding="utf-8")
+    memory_cfg = (tmp_path / "via-link-memory.toml")
+    memory_cfg.write_text(cfg.replace('store = "parquet"', 'store = "memory"'), encoding="utf-8")
+    stored = build_dataset(load_config(tmp_path / "via-link.toml"))
+    memory = build_dataset(load_config(memory_cfg))
+    assert stored.store is not None and stored.store.imported
+    assert set(stored.incidents["source_file"]) == set(memory.incidents["source_file"])
+    assert all("/link/" in f for f in stored.incidents["source_file"])
