@@ -109,7 +109,7 @@ def select_partnership(
     has_lsoa = incidents["lsoa_name"].notna().to_numpy() | incidents["lsoa_code"].notna().to_numpy()
     located = _located(incidents)
     shown: str | None = None
-    unplaced = 0
+    unplaced = lookup_missing = 0
     if name is not None:
         if "partnership" in incidents.columns:
             part = incidents["partnership"].astype("string")
@@ -119,13 +119,13 @@ def select_partnership(
         target = " ".join(name.split()).casefold()
         mask = (part.str.casefold() == target).fillna(False).to_numpy(dtype=bool)
         shown = str(part[mask].iloc[0]) if mask.any() else name
-        lookup_missing = 0
     elif lad_code is not None:
         lookup = _check_lookup(lsoa_lookup)
         lad_of = dict(zip(lookup["lsoa_code"], lookup["lad_code"], strict=False))
         mapped = incidents["lsoa_code"].map(lad_of)
         same = mapped.astype("string").str.strip().str.upper() == lad_code.strip().upper()
         mask = same.fillna(False).to_numpy(dtype=bool)
+        shown = lad_code
         lookup_missing = int((incidents["lsoa_code"].notna() & mapped.isna()).sum())
     else:
         assert boundary is not None
@@ -136,14 +136,13 @@ def select_partnership(
         ys = incidents["y"].to_numpy(dtype="float64")
         mask[located] = shapely.intersects_xy(area, xs[located], ys[located])
         unplaced = int((~located).sum())
-        lookup_missing = 0
     others = ~mask
     lost = ~has_lsoa & others
     notes = selection_notes(
         "name" if name is not None else "lad_code" if lad_code is not None else "boundary",
         inside=int(mask.sum()),
         others=int(others.sum()),
-        shown=shown if name is not None else lad_code,
+        shown=shown,
         lookup_missing=lookup_missing,
         unplaced=unplaced,
         lost_unlocated=int((lost & ~located).sum()),

@@ -797,13 +797,13 @@ def comparators_from_counts(
     ).dropna(subset=["partnership", "month"])
     rows = rows[(rows["partnership"].str.len() > 0) & (rows["n"] > 0)]
     # Spellings of one name ("Alpha", "alpha") are one partnership, shown as its most common spelling.
-    spelled = rows.assign(key=name_keys(rows["partnership"])).groupby(["key", "partnership"])["n"].sum()
+    found = name_keys(rows["partnership"])
+    spelled = rows.assign(key=found).groupby(["key", "partnership"])["n"].sum()
     spelled = spelled.sort_values(ascending=False, kind="stable")
     usual = spelled.reset_index().drop_duplicates("key").set_index("key")["partnership"]
-    rows = rows.assign(partnership=name_keys(rows["partnership"]).map(usual).astype("string"))
+    rows = rows.assign(partnership=found.map(usual).astype("string"))
     notes: list[str] = []
     keep = {name_key(p) for p in partnerships} if partnerships is not None else set(pop)
-    found = name_keys(rows["partnership"])
     dropped = (
         rows.loc[~found.isin(keep)].groupby("partnership")["n"].sum().sort_values(ascending=False, kind="stable")
     )

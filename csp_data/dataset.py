@@ -152,13 +152,8 @@ def parse_config(raw: dict[str, Any], *, base: Path, config_file: Path | None = 
     partnership_by = raw.get("partnership_by", "lsoa_name" if fmt == "policeuk" else "all")
     if partnership_by not in ("lsoa_name", "boundaries", "all"):
         raise ValueError(f"{where}: partnership_by must be lsoa_name, boundaries or all, got {partnership_by!r}")
-    if store == "parquet" and not (
-        (partnership_by == "lsoa_name" and raw.get("partnership")) or (partnership_by == "boundaries" and b.get("path"))
-    ):
-        raise ValueError(
-            f"{where}: [incidents] store = 'parquet' reads one partnership's rows from the store: set "
-            "`partnership` (with partnership_by = 'lsoa_name') or [boundaries] (with partnership_by = 'boundaries')"
-        )
+    if store == "parquet":
+        _check_store_selector(where, partnership_by, raw.get("partnership"), b.get("path"))
     return DatasetConfig(
         name=str(raw.get("name", "Your data")),
         incident_paths=paths,
@@ -186,6 +181,15 @@ def parse_config(raw: dict[str, Any], *, base: Path, config_file: Path | None = 
         config_file=config_file,
         raw=raw,
     )
+
+
+def _check_store_selector(where: str, partnership_by: str, partnership: object, boundaries: object) -> None:
+    """``store = "parquet"`` reads one partnership from the store: by LSOA name or by boundaries."""
+    if not ((partnership_by == "lsoa_name" and partnership) or (partnership_by == "boundaries" and boundaries)):
+        raise ValueError(
+            f"{where}: [incidents] store = 'parquet' reads one partnership's rows from the store: set "
+            "`partnership` (with partnership_by = 'lsoa_name') or [boundaries] (with partnership_by = 'boundaries')"
+        )
 
 
 def load_config(path: Path) -> DatasetConfig:
@@ -295,14 +299,8 @@ def build_dataset(config: DatasetConfig) -> Dataset:
     if config.store == "parquet":
         from csp_data import store as store_mod
 
-        if not (
-            (config.partnership_by == "lsoa_name" and config.partnership)
-            or (config.partnership_by == "boundaries" and config.boundaries is not None)
-        ):
-            raise ValueError(
-                f"{config.config_file or config.name}: store = 'parquet' needs a partnership (by LSOA name) "
-                "or boundaries (partnership_by = 'boundaries')"
-            )
+        where = str(config.config_file or config.name)
+        _check_store_selector(where, config.partnership_by, config.partnership, config.boundaries)
         groups_file = config.crime_groups or DEFAULT_GROUPS_FILE
         try:
             parquet, report, imported, seconds = store_mod.ensure_store(
@@ -310,9 +308,9 @@ def build_dataset(config: DatasetConfig) -> Dataset:
                 groups_text=groups_file.read_text(encoding="utf-8"),
             )
         except ValueError as exc:
-            raise ValueError(f"{config.config_file or config.name}: {exc}") from exc
-        rows, n_parts = store_mod.store_summary(parquet)
-        store_info = store_mod.StoreInfo(parquet, rows, n_parts, imported, seconds)
+            raise ValueError(f"{where}: {exc}") from exc
+        scan = store_mod.store_counts(parquet)
+        store_info = store_mod.StoreInfo(parquet, scan.rows, scan.partnerships, imported, seconds)
         incidents = None
     else:
         incidents, report = _load_incidents(config, groups)
@@ -342,24 +340,23 @@ def build_dataset(config: DatasetConfig) -> Dataset:
     if store_info is not None:
         by_name = config.partnership_by == "lsoa_name"
         inside, notes = store_mod.read_partnership(
-            store_info.parquet, report, name=config.partnership if by_name else None,
+            store_info.parquet, report, scan, name=config.partnership if by_name else None,
             boundary=None if by_name else boundary,
         )
         report.notes.extend(notes)
         report.notes.append(store_info.describe())
-    elif config.partnership_by == "lsoa_name" and config.partnership:
-        assert incidents is not None
-        inside, _others, notes = areas_mod.select_partnership(incidents, name=config.partnership)
-        report.notes.extend(notes)
-    elif config.partnership_by == "boundaries" and boundary is not None:
-        assert incidents is not None
-        inside, _others, notes = areas_mod.select_partnership(incidents, boundary=boundary)
-        report.notes.extend(notes)
     else:
         assert incidents is not None
-        inside = incidents
-        if config.partnership:
-            inside = inside.assign(partnership=pd.array([config.partnership] * len(inside), dtype="string"))
+        if config.partnership_by == "lsoa_name" and config.partnership:
+            inside, _others, notes = areas_mod.select_partnership(incidents, name=config.partnership)
+            report.notes.extend(notes)
+        elif config.partnership_by == "boundaries" and boundary is not None:
+            inside, _others, notes = areas_mod.select_partnership(incidents, boundary=boundary)
+            report.notes.extend(notes)
+        else:
+            inside = incidents
+            if config.partnership:
+                inside = inside.assign(partnership=pd.array([config.partnership] * len(inside), dtype="string"))
     if areas is not None:
         inside, notes = areas_mod.assign_areas(inside, areas)
         report.notes.extend(notes)
@@ -380,8 +377,9 @@ def build_dataset(config: DatasetConfig) -> Dataset:
         pop = load_population_table(config.comparator_population)
         hh = load_population_table(config.comparator_households) if config.comparator_households else None
         if store_info is not None:  # counted by DuckDB over the store
-            counts = store_mod.partnership_month_counts(store_info.parquet)
-            comparators = comparators_from_counts(counts, pop, hh, groups=groups)
+            comparators = comparators_from_counts(
+                store_mod.partnership_month_counts(store_info.parquet), pop, hh, groups=groups
+            )
         else:
             assert incidents is not None
             comparators = comparators_from_incidents(incidents, pop, hh, groups=groups)

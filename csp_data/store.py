@@ -6,8 +6,8 @@ With ``store = "parquet"`` under ``[incidents]`` in csp.toml (see README "Large 
 1. :func:`ensure_store` imports the police.uk files with :func:`csp_data.engine.import_policeuk_fast`
    into one Parquet file (rows ordered by partnership, so one partnership is a few row groups), with
    its load report beside it as JSON. Both are named by a key made from every input file's path, size
-   and modification time, the crime-groups config and :data:`STORE_VERSION`, so the next load (another
-   session, a restart) reuses them and any changed file triggers a fresh import.
+   and modification time, the crime-groups config and the importer's code (:func:`store_key`), so the
+   next load (another session, a restart) reuses them and any change triggers a fresh import.
 2. :func:`read_partnership` reads only the partnership's rows (by LSOA name: Parquet row-group
    statistics skip the rest; by boundary: the boundary's bounding box, then the exact test in
    :func:`csp_data.areas.select_partnership`) and counts the others in DuckDB, giving the same rows
@@ -45,7 +45,6 @@ from csp_data.schema import INCIDENT_COLUMNS, conform, empty_incidents
 
 #: Bumped whenever the importer's output changes, so old stores are not reused.
 STORE_VERSION: Final = 1
-STORE_MODES: Final = ("memory", "parquet")
 
 
 @dataclass(frozen=True)
@@ -230,10 +229,25 @@ def _df(query: str) -> pd.DataFrame:
         return con.execute(query).df()
 
 
-def store_summary(parquet: Path) -> tuple[int, int]:
-    """(rows, distinct partnerships) in a store; spellings differing only in case count once."""
-    row = _fetch(f"SELECT count(*), count(DISTINCT lower(partnership)) FROM {_from(parquet)}")[0]
-    return int(row[0]), int(row[1])
+@dataclass(frozen=True)
+class StoreCounts:
+    """What one scan of a store counts: its size, and the rows the partnership-selection notes need."""
+
+    rows: int
+    partnerships: int  # distinct partnerships; spellings differing only in case count once
+    no_lsoa_unlocated: int  # no LSOA and no location
+    no_lsoa_located: int  # no LSOA but a location
+    unlocated: int  # no location
+
+
+def store_counts(parquet: Path) -> StoreCounts:
+    """The :class:`StoreCounts` of a store, in one scan."""
+    row = _fetch(
+        f"SELECT count(*), count(DISTINCT lower(partnership)), "
+        f"count(*) FILTER (WHERE {_NO_LSOA} AND NOT {_LOCATED}), count(*) FILTER (WHERE {_NO_LSOA} AND {_LOCATED}), "
+        f"count(*) FILTER (WHERE NOT {_LOCATED}) FROM {_from(parquet)}"
+    )[0]
+    return StoreCounts(*(int(v) for v in row))
 
 
 def _read(parquet: Path, where: str) -> pd.DataFrame:
@@ -254,11 +268,13 @@ def _input_order(frame: pd.DataFrame, report: LoadReport) -> pd.DataFrame:
 def read_partnership(
     parquet: Path,
     report: LoadReport,
+    counts: StoreCounts,
     *,
     name: str | None = None,
     boundary: object | None = None,
 ) -> tuple[pd.DataFrame, list[str]]:
-    """One partnership's incidents from a store, with :func:`csp_data.areas.select_partnership`'s notes.
+    """One partnership's incidents from a store, with :func:`csp_data.areas.select_partnership`'s notes
+    (``counts``: the store's :func:`store_counts`).
 
     Exactly one of ``name`` (the local-authority part of the LSOA name, case-insensitive) or
     ``boundary`` (a shapely geometry in EPSG:27700, buffered by 50 m) selects the partnership. Rows
@@ -269,11 +285,7 @@ def read_partnership(
     if (name is None) == (boundary is None):
         raise ValueError("read_partnership: give exactly one of name or boundary")
     src = _from(parquet)
-    counts = _fetch(
-        f"SELECT count(*), count(*) FILTER (WHERE {_NO_LSOA} AND NOT {_LOCATED}), "
-        f"count(*) FILTER (WHERE {_NO_LSOA} AND {_LOCATED}), count(*) FILTER (WHERE NOT {_LOCATED}) FROM {src}"
-    )[0]
-    total, lost_unlocated, lost_located, unlocated = (int(v) for v in counts)
+    total = counts.rows
     if name is not None:
         target = " ".join(name.split()).casefold()
         names = [
@@ -288,7 +300,7 @@ def read_partnership(
         shown = str(frame["partnership"].iloc[0]) if inside else name
         notes = selection_notes(
             "name", inside=inside, others=total - inside, shown=shown,
-            lost_unlocated=lost_unlocated, lost_located=lost_located,
+            lost_unlocated=counts.no_lsoa_unlocated, lost_located=counts.no_lsoa_located,
         )
     else:
         import shapely
@@ -298,7 +310,7 @@ def read_partnership(
         candidates = _input_order(_read(parquet, box), report)
         frame, _others, _notes = select_partnership(candidates, boundary=boundary)  # type: ignore[arg-type]
         inside = len(frame)
-        notes = selection_notes("boundary", inside=inside, others=total - inside, unplaced=unlocated)
+        notes = selection_notes("boundary", inside=inside, others=total - inside, unplaced=counts.unlocated)
     return frame, notes
 
 
