@@ -466,9 +466,10 @@ def _filter_change(page: Any, label: str, option: str) -> float:
     return float(done - t_click) / 1000
 
 
-def stage_apptest() -> dict[str, Any]:
-    """Server-side time of a page rerun after a filter change (Streamlit's AppTest, no browser):
-    separates the page's own Python work from the browser's rendering."""
+def _apptest_pages(config: Path | None, timeout: float) -> dict[str, Any]:
+    """The app in Streamlit's AppTest (no browser) on ``config`` (None: the demo): the first run of
+    app.py in this process (which builds the dataset), then each of the four main pages' first run and
+    three crime-group changes."""
     import runpy
 
     from streamlit.runtime.scriptrunner import script_runner
@@ -476,14 +477,21 @@ def stage_apptest() -> dict[str, Any]:
 
     # Run app.py on every rerun, as the server does after st.navigation (see tests/app/conftest.py).
     script_runner._mpa_v1 = lambda main_script_path: runpy.run_path(main_script_path)  # type: ignore[attr-defined]
-    os.environ.pop("CSP_CONFIG", None)
-    out: dict[str, Any] = {}
+    if config is None:
+        os.environ.pop("CSP_CONFIG", None)
+    else:
+        os.environ["CSP_CONFIG"] = str(config)
+    out: dict[str, Any] = {"pages": {}}
     for title, path, _ in _BROWSER_PAGES[:4]:
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
+        t0 = _now()
         at.run()
+        out.setdefault("first_run_s", _now() - t0)  # includes building the dataset (once per process)
+        t0 = _now()
         if path:
             at.switch_page(f"pages/{path}.py")
-            at.run()
+        at.run()
+        page_s = _now() - t0
         times = []
         for option in ("Burglary", "All crime (excluding ASB)", "Vehicle crime"):
             box = next(s for s in at.sidebar.selectbox if s.label == "Crime group")
@@ -491,8 +499,17 @@ def stage_apptest() -> dict[str, Any]:
             t0 = _now()
             at.run()
             times.append(_now() - t0)
-        out[title] = {"rerun_s": times, "errors": len(at.exception)}
+        problems = [e.value for e in at.exception] + [e.value for e in at.error]
+        out["pages"][title] = {"page_s": page_s, "rerun_s": times, "errors": problems[:3]}
+    out["maxrss_mb"] = _maxrss_mb()
     return out
+
+
+def stage_apptest() -> dict[str, Any]:
+    """Server-side time of a page rerun after a filter change on the demo: separates the page's own
+    Python work from the browser's rendering."""
+    pages = _apptest_pages(None, 600)["pages"]
+    return {title: {"rerun_s": r["rerun_s"], "errors": len(r["errors"])} for title, r in pages.items()}
 
 
 def national_config(scale: str, store: str = "parquet", store_dir: Path | None = None) -> Path:
@@ -556,36 +573,7 @@ def stage_open(scale: str, mode: str) -> dict[str, Any]:
 def stage_app_national(scale: str) -> dict[str, Any]:
     """The app itself (AppTest, no browser) on the national store: the first run of app.py in a fresh
     process (dataset built from the existing store) and each page's first run and filter reruns."""
-    import runpy
-
-    from streamlit.runtime.scriptrunner import script_runner
-    from streamlit.testing.v1 import AppTest
-
-    script_runner._mpa_v1 = lambda main_script_path: runpy.run_path(main_script_path)  # type: ignore[attr-defined]
-    os.environ["CSP_CONFIG"] = str(national_config(scale, "parquet"))
-    out: dict[str, Any] = {"pages": {}}
-    for title, path, _ in _BROWSER_PAGES[:4]:
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=900)
-        t0 = _now()
-        at.run()
-        if "first_run_s" not in out:
-            out["first_run_s"] = _now() - t0  # includes opening the dataset (once per process)
-        t0 = _now()
-        if path:
-            at.switch_page(f"pages/{path}.py")
-        at.run()
-        page_s = _now() - t0
-        times = []
-        for option in ("Burglary", "All crime (excluding ASB)", "Vehicle crime"):
-            box = next(s for s in at.sidebar.selectbox if s.label == "Crime group")
-            box.set_value(option)
-            t0 = _now()
-            at.run()
-            times.append(_now() - t0)
-        problems = [e.value for e in at.exception] + [e.value for e in at.error]
-        out["pages"][title] = {"page_s": page_s, "rerun_s": times, "errors": problems[:3]}
-    out["maxrss_mb"] = _maxrss_mb()
-    return out
+    return _apptest_pages(national_config(scale, "parquet"), 900)
 
 
 def stage_browser() -> dict[str, Any]:
