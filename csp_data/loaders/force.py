@@ -6,23 +6,28 @@ Column names differ by force, so the caller gives a :class:`ColumnMapping`. Fine
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+import re
+from dataclasses import dataclass, fields, replace
+from datetime import datetime
 from pathlib import Path
-from typing import Final
+from typing import Final, Literal
 
 import numpy as np
+import openpyxl
 import pandas as pd
 from pyproj import CRS, Transformer
 
 from csp_data.groups import FALLBACK_GROUP, CrimeGroups
-from csp_data.loaders._common import read_table, reject
-from csp_data.model import FileReport, LoadReport
+from csp_data.loaders._common import reject
+from csp_data.loaders.headers import normalise_header, read_table_at_header
+from csp_data.model import FileReport, LoadIssue, LoadReport
 from csp_data.schema import ANALYSIS_CRS, DISPLAY_CRS, INCIDENT_COLUMNS, conform
 
 KIND_FORCE: Final = "force extract"
 
-#: Day formats tried in order (UK day-first; ISO first because it is unambiguous). Those with a time
-#: part also give the hour.
+#: Day formats tried in order (ISO first because it is unambiguous; then UK day-first). Those with a
+#: time part also give the hour. A file whose dates are month-first (US) is read with the same list,
+#: ``%d`` and ``%m`` swapped (see :func:`date_order`).
 DATE_FORMATS: Final = (
     ("%Y-%m-%d %H:%M:%S", True),
     ("%Y-%m-%dT%H:%M:%S", True),
@@ -39,6 +44,9 @@ DATE_FORMATS: Final = (
     ("%d %b %Y", False),
     ("%d %B %Y", False),
 )
+DateOrder = Literal["day-first", "month-first"]
+#: A numeric day and month before a 2- or 4-digit year ("17/03/2021", "03-17-21", "17.03.2021").
+_DAY_MONTH: Final = r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](?:\d{4}|\d{2})(?!\d)"
 MONTH_FORMATS: Final = ("%Y-%m", "%Y-%m-%d", "%m/%Y", "%b %Y", "%B %Y", "%b-%y", "%Y%m")
 TIME_FORMATS: Final = ("%H:%M:%S", "%H:%M", "%H%M", "%H.%M")
 
@@ -48,12 +56,18 @@ NOTE_OUTSIDE_UK: Final = "coordinates outside Great Britain (treated as no locat
 NOTE_BAD_TIME: Final = "unreadable time (hour left empty)"
 
 
+#: ColumnMapping fields that are settings, not column names.
+_NOT_COLUMNS: Final = ("crs", "date_format")
+
+
 @dataclass(frozen=True)
 class ColumnMapping:
     """Which column of a force extract holds each canonical field.
 
     ``area`` (the beat) and ``crime_type`` are required, and one of ``date`` (a day, with or
     without a time) or ``month``. Coordinates are optional: ``x``/``y`` in ``crs``, or ``lon``/``lat``.
+    ``date_format`` (a ``strptime`` format such as ``"%m/%d/%Y"``) fixes how ``date`` is read when
+    the file's own dates cannot tell day-first from month-first (see :func:`date_order`).
     """
 
     area: str
@@ -69,13 +83,14 @@ class ColumnMapping:
     location: str | None = None
     outcome: str | None = None
     crs: str = "EPSG:27700"
+    date_format: str | None = None
 
     def columns(self) -> dict[str, str]:
-        """Field -> source column, for the fields that are set (``crs`` excluded)."""
+        """Field -> source column, for the fields that are set (``crs`` and ``date_format`` excluded)."""
         out: dict[str, str] = {}
         for f in fields(self):
             value = getattr(self, f.name)
-            if f.name != "crs" and value is not None:
+            if f.name not in _NOT_COLUMNS and value is not None:
                 out[f.name] = value
         return out
 
@@ -96,8 +111,93 @@ def _check_mapping(file: str, mapping: ColumnMapping, header: list[str]) -> None
         raise ValueError(f"{file}: mapping crs {mapping.crs!r} is not a known CRS ({exc})") from exc
 
 
-def parse_days(text: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Parse day strings (UK day-first or ISO, optionally with a time).
+def _swap_day_month(fmt: str) -> str:
+    """'%d/%m/%Y %H:%M' -> '%m/%d/%Y %H:%M'; ISO and month-name formats are returned unchanged."""
+    if not fmt.startswith("%d") or "%m" not in fmt:
+        return fmt
+    return fmt.replace("%d", "<day>").replace("%m", "%d").replace("<day>", "%m")
+
+
+def date_order(text: pd.Series, *, where: str) -> tuple[DateOrder, str | None]:
+    """Whether a file's numeric dates are day-first (UK) or month-first (US), decided from the whole column.
+
+    A first field above 12 ("17/03/2021") can only be a day, a second field above 12 ("03/17/2021")
+    only a day in US order. Dates whose two fields are equal read the same either way; ISO dates
+    ("2021-03-17") and month names are unambiguous and do not count.
+
+    Parameters
+    ----------
+    text
+        The date column (index = 1-based data-row numbers, used in messages).
+    where
+        The file and column, for messages.
+
+    Returns
+    -------
+    (order, sentence)
+        ``"day-first"`` or ``"month-first"``, and a sentence saying how it was decided (None when the
+        column has no numeric day-month dates).
+
+    Raises
+    ------
+    ValueError
+        When the column holds both kinds (contradictory) or only dates with both fields at most 12
+        that differ (undecidable): set ``date_format`` in ``[incidents.columns]``.
+
+    Examples
+    --------
+    >>> date_order(pd.Series(["03/17/2021", "04/01/2021"]), where="x.csv")[0]
+    'month-first'
+    """
+    values = text.astype("string")
+    parts = values.str.extract(_DAY_MONTH)
+    first = pd.to_numeric(parts[0], errors="coerce")
+    second = pd.to_numeric(parts[1], errors="coerce")
+    numeric = first.notna() & second.notna()
+    day_first = (numeric & (first > 12) & (second <= 12)).to_numpy(dtype=bool)
+    month_first = (numeric & (second > 12) & (first <= 12)).to_numpy(dtype=bool)
+    hint = 'set date_format = "%d/%m/%Y" (day first) or "%m/%d/%Y" (month first) in [incidents.columns]'
+    rows = values.index.to_numpy()
+
+    def example(mask: np.ndarray) -> str:
+        return f"row {int(rows[mask][0])} {str(values.to_numpy()[mask][0])!r}"
+
+    if day_first.any() and month_first.any():
+        raise ValueError(
+            f"{where}: the dates mix day-first and month-first: {example(day_first)} can only be day/month, "
+            f"{example(month_first)} only month/day; {hint}"
+        )
+    n = int(numeric.sum())
+    if day_first.any():
+        return "day-first", f"dates read day-first (UK, 17/03/2021): {int(day_first.sum()):,} of {n:,} have a day above 12 first"
+    if month_first.any():
+        return "month-first", (
+            f"dates read month-first (US, 03/17/2021 = 17 March 2021): {int(month_first.sum()):,} of {n:,} "
+            "have a day above 12 second"
+        )
+    differ = (numeric & (first != second)).to_numpy(dtype=bool)
+    if differ.any():
+        raise ValueError(
+            f"{where}: cannot tell whether dates such as {example(differ)} are day-first (UK) or "
+            f"month-first (US): none of the {n:,} dates has a field above 12; {hint}"
+        )
+    return "day-first", None
+
+
+def parse_days(
+    text: pd.Series, *, order: DateOrder = "day-first", date_format: str | None = None
+) -> tuple[pd.Series, pd.Series]:
+    """Parse day strings (ISO, or numeric in ``order``, optionally with a time).
+
+    Parameters
+    ----------
+    text
+        The values.
+    order
+        How numeric dates are read: ``"day-first"`` (UK, the default) or ``"month-first"`` (US).
+    date_format
+        A ``strptime`` format used instead of the built-in list (a time after it, ``" %H:%M"`` or
+        ``" %H:%M:%S"``, is also read).
 
     Returns
     -------
@@ -107,7 +207,16 @@ def parse_days(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     values = text.astype("string").str.strip()
     dates = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
     has_time = pd.Series(False, index=values.index)
-    for fmt, timed in DATE_FORMATS:
+    if date_format is not None:
+        timed = "%H" in date_format or "%I" in date_format
+        formats = [(date_format, timed)]
+        if not timed:
+            formats += [(date_format + " %H:%M:%S", True), (date_format + " %H:%M", True)]
+    elif order == "month-first":
+        formats = [(_swap_day_month(f), t) for f, t in DATE_FORMATS]
+    else:
+        formats = list(DATE_FORMATS)
+    for fmt, timed in formats:
         todo = dates.isna() & values.notna()
         if not todo.any():
             break
@@ -135,26 +244,94 @@ def _parse_months(text: pd.Series) -> pd.Series:
     return months.dt.to_period("M").dt.to_timestamp()
 
 
-def _parse_times(text: pd.Series) -> pd.Series:
-    """Time of day as a Timedelta since midnight (NaT where unreadable)."""
+def _parse_times(text: pd.Series) -> tuple[pd.Series, bool]:
+    """Time of day as a Timedelta since midnight (NaT where unreadable), and whether Excel fractions were read.
+
+    A column holding a plain number below 1 that is not an ``H.MM`` time ("0.5", "0.6041666") holds
+    Excel times stored as the fraction of a day: its numbers below 1 are read so (0.5 = 12:00, never
+    00:05); otherwise "0.30" is the ``%H.%M`` time 00:30.
+    """
     values = text.astype("string").str.strip()
+    number = pd.to_numeric(values, errors="coerce")
+    fraction = (number.notna() & (number >= 0) & (number < 1)).to_numpy(dtype=bool)
+    hour_minute = values.str.fullmatch(r"\d{1,2}\.[0-5]\d").fillna(False).to_numpy(dtype=bool)
+    excel = bool((fraction & ~hour_minute).any())
     stamps = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
+    done = pd.Series(fraction if excel else np.zeros(len(values), dtype=bool), index=values.index)
     for fmt in TIME_FORMATS:
-        todo = stamps.isna() & values.notna()
+        todo = stamps.isna() & values.notna() & ~done
         if not todo.any():
             break
         parsed = pd.to_datetime(values[todo], format=fmt, errors="coerce")
         stamps.loc[parsed[parsed.notna()].index] = parsed[parsed.notna()]
-    todo = stamps.isna() & values.notna()
+    todo = stamps.isna() & values.notna() & ~done
     if todo.any():  # Excel times read as "1900-01-01 14:30:00" or "14:30:00.000"
         parsed = pd.to_datetime(values[todo], errors="coerce", format="mixed")
         stamps.loc[parsed[parsed.notna()].index] = parsed[parsed.notna()]
-    return stamps - stamps.dt.normalize()
+    times = stamps - stamps.dt.normalize()
+    if excel:
+        seconds = (number[done] * 86_400).round()
+        times.loc[done] = pd.to_timedelta(seconds, unit="s")
+    return times, excel
+
+
+def _has_time_format(number_format: str) -> bool:
+    """Whether an Excel number format shows a time ('yyyy-mm-dd h:mm' yes, 'dd/mm/yyyy' no)."""
+    bare = re.sub(r'\[[^\]]*\]|"[^"]*"', "", number_format).lower()
+    return "h" in bare or "s" in bare
+
+
+def _excel_day_only(file: Path, sheet: str | int | None, column: str, values: pd.Series) -> pd.Series:
+    """Rows whose Excel cell in ``column`` is a date formatted without a time (False elsewhere).
+
+    pandas reads such a cell as a datetime at midnight, like a real midnight; only the cell's number
+    format tells them apart. ``values`` (the column as read, 1-based row index) aligns the cells: the
+    non-empty cells below the header, in order. When they do not line up, nothing is marked.
+    """
+    out = pd.Series(False, index=values.index)
+    try:
+        book = openpyxl.load_workbook(file, read_only=True)
+    except Exception:  # openpyxl raises many types for a damaged workbook; read_table reported it
+        return out
+    try:
+        names = book.sheetnames
+        name = sheet if isinstance(sheet, str) else names[sheet or 0]
+        flags: list[bool] = []
+        index: int | None = None
+        for row in book[name].iter_rows():
+            if index is None:
+                heads = [normalise_header(c.value) if c.value is not None else "" for c in row]
+                index = heads.index(column) if column in heads else None
+                continue
+            cell = row[index] if index < len(row) else None
+            value = getattr(cell, "value", None)
+            if value is None or (isinstance(value, str) and not value.strip()):
+                continue
+            number_format = str(getattr(cell, "number_format", ""))
+            flags.append(isinstance(value, datetime) and not _has_time_format(number_format))
+    finally:
+        book.close()
+    present = values.notna().to_numpy()
+    if len(flags) == int(present.sum()):
+        out.loc[present] = flags
+    return out
 
 
 def _blank_to_na(values: pd.Series) -> pd.Series:
     text = values.astype("string").str.strip()
     return text.mask(text == "", pd.NA)
+
+
+def _check_date_format(where: str, date_format: str) -> None:
+    """A ``date_format`` must read a day: it names the day, the month and the year."""
+    missing = [code for code in ("%d", "%Y") if code not in date_format and code.lower() not in date_format]
+    if "%m" not in date_format and "%b" not in date_format and "%B" not in date_format:
+        missing.insert(1, "%m")
+    if missing:
+        raise ValueError(
+            f"{where}: date_format {date_format!r} lacks {', '.join(missing)}; expected a strptime format "
+            'such as "%d/%m/%Y" or "%m/%d/%Y %H:%M"'
+        )
 
 
 def load_force_extract(
@@ -195,7 +372,9 @@ def load_force_extract(
     if not file.exists():
         raise ValueError(f"{file}: no such file")
     report = FileReport(str(file), KIND_FORCE)
-    raw = read_table(file, report, sheet=sheet)
+    mapping = replace(mapping, **{k: normalise_header(v) for k, v in mapping.columns().items()})
+    wanted = list(mapping.columns().values())
+    raw = read_table_at_header(file, report, lambda cells: all(c in cells for c in wanted), sheet=sheet)
     _check_mapping(str(file), mapping, list(raw.columns))
     rows = raw.index.to_numpy()
     col = mapping.columns()
@@ -207,7 +386,17 @@ def load_force_extract(
     hours = pd.Series(pd.NA, index=raw.index, dtype="Int64")
     if mapping.date is not None:
         text = _blank_to_na(raw[mapping.date])
-        dates, has_time = parse_days(text)
+        where = f"{file}, column {mapping.date!r}"
+        if mapping.date_format is None:
+            order, how = date_order(text, where=where)
+            if how is not None:
+                report.issues.append(LoadIssue(str(file), how, column=mapping.date, severity="info"))
+        else:
+            order = "day-first"
+            _check_date_format(where, mapping.date_format)
+        dates, has_time = parse_days(text, order=order, date_format=mapping.date_format)
+        if file.name.lower().endswith((".xlsx", ".xlsm")):
+            has_time &= ~_excel_day_only(file, sheet, mapping.date, text)
         if has_time.any() and (dates[has_time] == dates[has_time].dt.normalize()).all():
             # every "time" is midnight: a day column written with a time part (Excel), not times
             has_time = pd.Series(False, index=has_time.index)
@@ -219,7 +408,13 @@ def load_force_extract(
             rows=rows,
             column=mapping.date,
             found=text,
-            expected="a day such as 17/03/2021 or 2021-03-17",
+            expected=(
+                f"a day in the format {mapping.date_format!r}"
+                if mapping.date_format
+                else "a day such as 17/03/2021 or 2021-03-17"
+                if order == "day-first"
+                else "a month-first day such as 03/17/2021 or 2021-03-17"
+            ),
         )
         months = dates.dt.to_period("M").dt.to_timestamp()
         hours = hours.mask(has_time, dates.dt.hour.astype("Int64"))
@@ -246,7 +441,12 @@ def load_force_extract(
 
     if mapping.time is not None:
         time_text = _blank_to_na(raw[mapping.time])
-        times = _parse_times(time_text)
+        times, excel_times = _parse_times(time_text)
+        if excel_times:
+            report.issues.append(
+                LoadIssue(str(file), "times read as Excel fractions of a day (0.5 = 12:00)", column=mapping.time,
+                          severity="info")
+            )
         unreadable = (time_text.notna() & times.isna()).to_numpy() & keep
         if unreadable.any():
             report.notes[NOTE_BAD_TIME] += int(unreadable.sum())
