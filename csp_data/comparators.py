@@ -34,6 +34,9 @@ import numpy as np
 import pandas as pd
 
 from csp_data.groups import ALL_CRIME, CrimeGroups, load_crime_groups
+from csp_data.loaders._common import reject
+from csp_data.loaders.headers import find_header_row, header_key, read_table_at_header
+from csp_data.loaders.population import MAX_AREA_VALUE, reject_implausible
 from csp_data.model import FileReport, LoadIssue, LoadReport
 from csp_data.periods import Period, add_months, to_month
 from csp_data.schema import COMPARATOR_COLUMNS, conform
@@ -88,8 +91,7 @@ _ONS_PARTS: Final = {
     "residential burglary",
     "non-residential burglary",
 }
-_SUPPRESSED: Final = re.compile(r"^\s*\[(x|u|c|z|low)\]\s*$", re.IGNORECASE)
-_NOTE_TAG: Final = re.compile(r"\[note\s*\d+\]", re.IGNORECASE)
+_SUPPRESSED: Final = re.compile(r"^\s*\[(x|u|c|z|low)\d*\]\s*$", re.IGNORECASE)
 _MONTHS: Final = {m.lower(): i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1
 )}
@@ -842,23 +844,9 @@ def comparators_from_counts(
 # comparator and population tables
 
 
-def _clean_header(value: object) -> str:
-    text = _NOTE_TAG.sub("", str(value))
-    return " ".join(text.replace("\n", " ").split()).strip().casefold()
-
-
-def _read_any(path: Path, *, header: int | None = 0, sheet: str | int | None = 0) -> pd.DataFrame:
-    suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm", ".xls"):
-        return pd.read_excel(path, sheet_name=sheet if sheet is not None else 0, header=header)
-    if suffix in (".csv", ".txt", ".gz"):
-        return pd.read_csv(path, header=header, encoding="utf-8-sig", skipinitialspace=True)
-    raise ValueError(f"{path}: unsupported file type {suffix!r}; expected .csv or .xlsx")
-
-
 def _find(columns: Iterable[str], candidates: Sequence[str]) -> str | None:
     """The first column whose cleaned name equals one of ``candidates`` (in candidate order)."""
-    cleaned = {_clean_header(c): c for c in columns}
+    cleaned = {header_key(c): c for c in columns}
     for cand in candidates:
         if cand in cleaned:
             return cleaned[cand]
@@ -870,27 +858,62 @@ _PARTNERSHIP_NAMES: Final = (
     "territory", "police force area name", "police force area", "la_name", "la name",
     "local authority name", "area_name", "area name", "area", "name", "geography",
 )
+#: Name columns that hold partnerships (not police force areas or regions): preferred among a workbook's sheets.
+_CSP_NAMES: Final = _PARTNERSHIP_NAMES[:5]
+_GROUP_NAMES: Final = ("crime_group", "crime group", "offence group", "offence", "crime type", "crime_type",
+                       "group", "category")
+_COUNT_NAMES: Final = ("count", "offences", "crimes", "number", "value", "recorded crime")
 _POPULATION_NAMES: Final = ("population", "pop", "geography_total", "residents", "all usual residents", "persons")
 _HOUSEHOLD_NAMES: Final = ("households", "household", "hh", "number of households")
 
 
-def load_population_table(path: str | Path, *, column: str | None = None) -> pd.DataFrame:
+#: Header beginnings of ONS denominator columns ("Population figures (mid-2022) - rounded to 100").
+_POPULATION_PREFIXES: Final = ("population figures", "population estimate", "mid-year population")
+_HOUSEHOLD_PREFIXES: Final = ("household figures", "household estimate", "number of households")
+
+
+def _find_measure(columns: Iterable[str], names: Sequence[str], prefixes: Sequence[str]) -> str | None:
+    """The column named one of ``names``, else the first whose cleaned name starts with one of ``prefixes``."""
+    columns = list(columns)
+    return _find(columns, names) or next(
+        (c for c in columns if header_key(c).startswith(tuple(prefixes))), None
+    )
+
+
+def load_population_table(
+    path: str | Path,
+    *,
+    column: str | None = None,
+    sheet: str | int | None = None,
+    report: LoadReport | None = None,
+) -> pd.DataFrame:
     """Read a per-partnership population (or households) table.
 
     Parameters
     ----------
     path
-        CSV or XLSX with one row per partnership. Recognised headers (any case): the name from
-        ``partnership``, ``area_name``, ``la_name``, ``name``, ``area``, ``csp``, ``geography``; the
-        value from ``population``, ``pop``, ``households``, ``geography_total``.
+        CSV or XLSX with one row per partnership. Recognised headers (any case, line breaks and
+        ``[note N]`` tags ignored): the name from ``partnership``, ``community safety partnership name``,
+        ``area_name``, ``la_name``, ``name``, ``area``, ``csp``, ``geography``; the value from
+        ``population``, ``pop``, ``households``, ``geography_total``, or a header starting
+        ``Population figures`` / ``Household figures`` (the ONS workbook's table C4). The header may
+        be below titles and notes, and in any sheet of a workbook (the first that has it).
     column
         The value column to read when the file has several (e.g. ``"households"``).
+    sheet
+        The worksheet of an Excel file (default: the first that has the columns).
+    report
+        When given, receives the file's FileReport: accepted rows, and rejected rows with their
+        reasons (no name: force totals and blank rows; suppressed or non-numeric value; not above 0;
+        above :data:`csp_data.loaders.population.MAX_AREA_VALUE`).
 
     Returns
     -------
     pandas.DataFrame
-        ``partnership, population`` (value column named ``households`` when it was a households column),
-        numbers as float; names stripped. Rows without a name are dropped, rows without a number kept as NaN.
+        ``partnership, population`` (value column named ``households`` when it was a households
+        column); with ``column`` unset and both a population and a household column (table C4),
+        ``partnership, population, households``. Numbers as float; names stripped; rejected rows left
+        out (a partnership without a row has no population: its rates are "n/a").
 
     Raises
     ------
@@ -900,41 +923,93 @@ def load_population_table(path: str | Path, *, column: str | None = None) -> pd.
     file = Path(path)
     if not file.exists():
         raise ValueError(f"{file}: population file not found")
-    try:
-        raw = _read_any(file)
-    except (OSError, ValueError, UnicodeDecodeError) as exc:
-        raise ValueError(f"{file}: cannot read ({exc})") from exc
-    raw.columns = [str(c) for c in raw.columns]
-    name_col = _find(raw.columns, _PARTNERSHIP_NAMES)
-    if column is not None:
-        value_col = _find(raw.columns, (_clean_header(column),))
-        if value_col is None:
-            raise ValueError(f"{file}: no column {column!r}; found {list(raw.columns)}")
-    else:
-        value_col = _find(raw.columns, (*_POPULATION_NAMES, *_HOUSEHOLD_NAMES))
-        if value_col is None:
+
+    def columns_of(columns: list[str]) -> tuple[str | None, str | None, str | None]:
+        name = _find(columns, _PARTNERSHIP_NAMES)
+        pop = _find_measure(columns, _POPULATION_NAMES, _POPULATION_PREFIXES)
+        hh = _find_measure(columns, _HOUSEHOLD_NAMES, _HOUSEHOLD_PREFIXES)
+        if column is not None:
+            measure = {"population": pop, "households": hh}.get(header_key(column))
+            value = measure or _find(columns, (header_key(column),))
+        else:
             # Census tables: the total column, e.g. QS405EW "Tenure: All categories: Tenure; measures: Value"
-            value_col = next((c for c in raw.columns if _clean_header(c).startswith("tenure: all categories")), None)
+            value = pop or hh or next((c for c in columns if header_key(c).startswith("tenure: all categories")), None)
+        return name, value, hh if column is None and value == pop else None
+
+    fr = FileReport(str(file), "population table")
+    try:
+        raw = read_table_at_header(
+            file, fr, lambda cells: None not in columns_of(cells)[:2], sheet=sheet,
+            prefer=lambda cells: _find(cells, _CSP_NAMES) is not None,
+        )
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ValueError(f"{file}: cannot read ({exc})") from exc
+    name_col, value_col, hh_col = columns_of(list(raw.columns))
+    if column is not None and value_col is None:
+        raise ValueError(f"{file}: no column {column!r}; found {list(raw.columns)}")
     if name_col is None or value_col is None:
         what = "name" if name_col is None else "population"
         raise ValueError(
             f"{file}: no {what} column recognised; found {list(raw.columns)}; expected `partnership,population` "
             "(or variants such as `area_name,pop`, `la_name,population`)"
         )
-    is_households = _clean_header(value_col) in _HOUSEHOLD_NAMES or _clean_header(value_col).startswith("tenure:")
+    key = header_key(value_col)
+    is_households = value_col == _find_measure([value_col], _HOUSEHOLD_NAMES, _HOUSEHOLD_PREFIXES) or key.startswith(
+        "tenure:"
+    )
     out_col = "households" if is_households else "population"
+    fr.kind = f"{out_col} table" + (" (with households)" if hh_col else "")
+    rows = raw.index.to_numpy()
     names = raw[name_col].astype("string").str.strip()
-    values = pd.to_numeric(raw[value_col].astype("string").str.replace(",", "", regex=False), errors="coerce")
+    names = names.mask(names == "", pd.NA)
+    values, suppressed, bad = _table_numbers(raw[value_col])
+    no_name = names.isna().to_numpy()
+    reject(fr, no_name, "no partnership name (a total or blank row)", rows=rows, column=name_col, found=names)
+    reject(fr, suppressed & ~no_name, "suppressed value ([x], [u]): not available", rows=rows, column=value_col,
+           found=raw[value_col])
+    reject(fr, bad & ~no_name, "non-numeric value", rows=rows, column=value_col, found=raw[value_col],
+           expected="a number")
+    blank = values.isna().to_numpy() & ~no_name & ~suppressed & ~bad
+    reject(fr, blank, "missing value", rows=rows, column=value_col, found=raw[value_col], expected="a number")
+    ok = ~no_name & ~suppressed & ~bad & values.notna().to_numpy()
+    ok &= ~reject_implausible(fr, values, ok, rows=rows, column=value_col, found=raw[value_col], measure=out_col)
     out = pd.DataFrame({"partnership": names, out_col: values.astype("float64")})
-    out = out[out["partnership"].notna() & (out["partnership"].str.len() > 0)]
+    if hh_col is not None:
+        households, hh_suppressed, hh_bad = _table_numbers(raw[hh_col])
+        wrong = ok & ~hh_suppressed & ~hh_bad & households.notna().to_numpy()
+        numbers = households.to_numpy(dtype="float64", na_value=np.nan)
+        wrong &= (numbers <= 0) | (numbers > MAX_AREA_VALUE)
+        for label, mask in (("households not available ([x])", ok & hh_suppressed),
+                            ("households not a number", ok & hh_bad),
+                            (f"households not above 0 or above {MAX_AREA_VALUE:,}: households left blank", wrong)):
+            if mask.any():
+                fr.notes[label] += int(mask.sum())
+                for row in rows[mask][:5]:
+                    fr.issues.append(LoadIssue(str(file), f"{label}: found {raw.at[row, hh_col]!r}", row=int(row),
+                                               column=hh_col, severity="warning"))
+        out["households"] = households.mask(wrong).astype("float64")
+    out = out[ok]
     dup = name_keys(out["partnership"]).duplicated(keep=False)
     if dup.any():
         first = out.index[dup][0]
         raise ValueError(
-            f"{file}: row {int(first) + 1}, column {name_col!r}: partnership {out.loc[first, 'partnership']!r} "
+            f"{file}: row {int(first)}, column {name_col!r}: partnership {out.loc[first, 'partnership']!r} "
             "appears more than once; expected one row per partnership"
         )
+    fr.accepted = len(out)
+    if report is not None:
+        report.files.append(fr)
     return out.reset_index(drop=True)
+
+
+def _table_numbers(values: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray]:
+    """(numbers, suppressed, not a number) for a column of a published table ('1,234', '[x]', '[u1]')."""
+    text = values.astype("string").str.strip()
+    text = text.mask(text == "", pd.NA)
+    suppressed = text.str.match(_SUPPRESSED).fillna(False).to_numpy(dtype=bool)
+    numbers = pd.to_numeric(text.str.replace(",", "", regex=False).mask(suppressed), errors="coerce")
+    bad = (numbers.isna() & text.notna()).to_numpy(dtype=bool) & ~suppressed
+    return numbers.astype("float64"), suppressed, bad
 
 
 def _parse_period(value: object) -> tuple[pd.Timestamp, int] | None:
@@ -1010,7 +1085,7 @@ def _wide_to_long(
             "_row": frame.index,
             "partnership": frame[name_col].astype("string").str.strip(),
             "crime_group": grp,
-            "count": _numbers(frame[col], _clean_header(col), fr, file, row_offset),
+            "count": _numbers(frame[col], header_key(col), fr, file, row_offset),
         }))
     long = pd.concat(parts, ignore_index=True)
     # two source columns can feed one group (violence + sexual offences): NaN if either is NaN
@@ -1025,13 +1100,13 @@ def _offence_columns(columns: Sequence[str]) -> tuple[dict[str, str], list[str]]
     mapped: dict[str, str] = {}
     total_col = None
     for c in columns:
-        h = _clean_header(c)
+        h = header_key(c)
         if h in ONS_GROUPS:
             mapped[c] = ONS_GROUPS[h]
         elif h.startswith("total record"):
             total_col = c
-    split_theft = any(ONS_GROUPS.get(_clean_header(c)) == "Shoplifting" for c in mapped)
-    unmapped = [c for c in columns if _clean_header(c) == "theft offences" and not split_theft]
+    split_theft = any(ONS_GROUPS.get(header_key(c)) == "Shoplifting" for c in mapped)
+    unmapped = [c for c in columns if header_key(c) == "theft offences" and not split_theft]
     if total_col is not None:
         # the total is used as All crime only where the split is incomplete (it always is without burglary)
         complete = {"Burglary", "Vehicle crime", "Shoplifting", "Other theft"} <= set(mapped.values())
@@ -1057,12 +1132,10 @@ def _ons_workbook(file: Path) -> tuple[pd.DataFrame, LoadReport] | None:
         if raw.empty:
             continue
         title = " ".join(str(raw.iloc[0, 0]).split())
-        header_row = None
-        for i in range(min(len(raw), 20)):
-            cells = [_clean_header(v) for v in raw.iloc[i].tolist()]
-            if "community safety partnership name" in cells:
-                header_row = i
-                break
+        header_row = find_header_row(
+            raw.itertuples(index=False, name=None),
+            lambda cells: "community safety partnership name" in [c.casefold() for c in cells],
+        )
         if header_row is None:
             continue
         header = [str(v) for v in raw.iloc[header_row].tolist()]
@@ -1073,8 +1146,8 @@ def _ons_workbook(file: Path) -> tuple[pd.DataFrame, LoadReport] | None:
         code_col = _find(header, ("community safety partnership code",))
         assert name_col is not None
         low_title = title.casefold()
-        pop_col = next((c for c in header if _clean_header(c).startswith("population figures")), None)
-        hh_col = next((c for c in header if _clean_header(c).startswith("household figures")), None)
+        pop_col = next((c for c in header if header_key(c).startswith("population figures")), None)
+        hh_col = next((c for c in header if header_key(c).startswith("household figures")), None)
         fr = _report(file, f"ONS CSP table ({sheet.strip()})")
         csp = body[name_col].astype("string").str.strip()
         code = body[code_col].astype("string").str.strip() if code_col else pd.Series(pd.NA, index=body.index)
@@ -1092,7 +1165,7 @@ def _ons_workbook(file: Path) -> tuple[pd.DataFrame, LoadReport] | None:
                 })
                 fr.accepted = int(is_csp.sum())
                 fr.notes["rates table: only its population and household denominators are used"] += 1
-                m = re.search(r"population figures\s*\((mid-\d{4})\)", _clean_header(pop_col))
+                m = re.search(r"population figures\s*\((mid-\d{4})\)", header_key(pop_col))
                 if m:
                     report.notes.append(
                         f"{file.name}: populations are {m.group(1)} estimates (rounded to 100) and are applied to "
@@ -1118,7 +1191,7 @@ def _ons_workbook(file: Path) -> tuple[pd.DataFrame, LoadReport] | None:
         long["month"] = end
         long["period_months"] = 12
         # check: the base groups add up to the published total
-        total_col = next((c for c in header if _clean_header(c).startswith("total recorded crime")), None)
+        total_col = next((c for c in header if header_key(c).startswith("total recorded crime")), None)
         if total_col is not None:
             tot = _numbers(sub[total_col], "total", FileReport("", ""), file, row_offset)
             summed = long.groupby("_row")["count"].sum(min_count=1)
@@ -1192,14 +1265,20 @@ def load_comparator_table(
             raise ValueError(f"{file}: cannot read the workbook ({exc})") from exc
         if res is not None:
             return res
-    try:
-        raw = _read_any(file, sheet=sheet if sheet is not None else 0)
-    except (OSError, ValueError, UnicodeDecodeError) as exc:
-        raise ValueError(f"{file}: cannot read ({exc})") from exc
-    raw.columns = [str(c) for c in raw.columns]
     fr = _report(file, "comparator table")
     report = LoadReport(files=[fr])
-    row_offset = 1  # header is row 0: data row index 0 is row 1 (header excluded, 1-based)
+
+    def is_header(cells: list[str]) -> bool:
+        if _find(cells, _PARTNERSHIP_NAMES) is None:
+            return False
+        has_long = _find(cells, _GROUP_NAMES) is not None and _find(cells, _COUNT_NAMES) is not None
+        return has_long or bool(_offence_columns(cells)[0])
+
+    try:
+        raw = read_table_at_header(file, fr, is_header, sheet=sheet)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ValueError(f"{file}: cannot read ({exc})") from exc
+    row_offset = 0  # the index already holds the 1-based data-row numbers
     name_col = _find(raw.columns, _PARTNERSHIP_NAMES)
     if name_col is None:
         raise ValueError(
@@ -1207,9 +1286,8 @@ def load_comparator_table(
             f"{list(_PARTNERSHIP_NAMES[:6])}"
         )
     period_col = _find(raw.columns, ("month", "quarter", "period", "period_end", "date", "year ending"))
-    group_col = _find(raw.columns, ("crime_group", "crime group", "offence group", "offence", "crime type",
-                                    "crime_type", "group", "category"))
-    count_col = _find(raw.columns, ("count", "offences", "crimes", "number", "value", "recorded crime"))
+    group_col = _find(raw.columns, _GROUP_NAMES)
+    count_col = _find(raw.columns, _COUNT_NAMES)
     pop_col = _find(raw.columns, _POPULATION_NAMES)
     hh_col = _find(raw.columns, _HOUSEHOLD_NAMES)
     if group_col is not None and count_col is not None:
@@ -1225,7 +1303,7 @@ def load_comparator_table(
         known["all crime"] = ALL_CRIME
         known["total recorded crime"] = ALL_CRIME
         long["crime_group"] = long["crime_group"].map(
-            lambda g: known.get(_clean_header(g), groups.group_of(str(g)) or g) if pd.notna(g) else g
+            lambda g: known.get(header_key(g), groups.group_of(str(g)) or g) if pd.notna(g) else g
         )
     else:
         crime_cols, _ = _offence_columns(list(raw.columns))
@@ -1239,7 +1317,7 @@ def load_comparator_table(
         if "Theft offences" in set(long["crime_group"]):
             fr.notes["'Theft offences' kept as its own group (the table does not split it)"] += 1
     if period_col is not None:
-        parsed = raw[period_col].map(_parse_period)
+        parsed = pd.Series([_parse_period(v) for v in raw[period_col].tolist()], index=raw.index, dtype=object)
         bad = parsed.isna()
         if bad.any():
             for idx in raw.index[bad][:5]:
@@ -1271,8 +1349,9 @@ def load_comparator_table(
     bad_rows = no_name | long["month"].isna()
     if no_name.any():
         fr.reasons["no partnership name"] += int(raw.index.isin(long.loc[no_name, "_row"]).sum())
-    fr.rejected = int(raw.index.isin(long.loc[bad_rows, "_row"]).sum())
-    fr.accepted = len(raw) - fr.rejected
+    dropped = int(raw.index.isin(long.loc[bad_rows, "_row"]).sum())
+    fr.rejected += dropped  # after any rows the reading itself rejected (wrong number of fields)
+    fr.accepted = len(raw) - dropped
     long = long[~bad_rows]
     dup = long.duplicated(["partnership", "month", "period_months", "crime_group"], keep="first")
     if dup.any():

@@ -330,7 +330,8 @@ def build_dataset(config: DatasetConfig) -> Dataset:
             if source is None:
                 continue
             values, rep = load_area_values(
-                source.path, code_column=source.code_column, value_column=source.value_column, sheet=source.sheet
+                source.path, code_column=source.code_column, value_column=source.value_column, sheet=source.sheet,
+                measure=column,
             )
             report.extend(rep)
             areas, rep = attach_values(areas, values, column)  # type: ignore[arg-type]
@@ -374,8 +375,12 @@ def build_dataset(config: DatasetConfig) -> Dataset:
             load_population_table,
         )
 
-        pop = load_population_table(config.comparator_population)
-        hh = load_population_table(config.comparator_households) if config.comparator_households else None
+        pop = load_population_table(config.comparator_population, report=report)
+        hh = (
+            load_population_table(config.comparator_households, report=report)
+            if config.comparator_households
+            else pop[["partnership", "households"]] if "households" in pop.columns else None  # e.g. ONS table C4
+        )
         if store_info is not None:  # counted by DuckDB over the store
             comparators = comparators_from_counts(
                 store_mod.partnership_month_counts(store_info.parquet), pop, hh, groups=groups
@@ -386,7 +391,8 @@ def build_dataset(config: DatasetConfig) -> Dataset:
         report.notes.append(
             f"Comparators computed from the incident files for {comparators['partnership'].nunique()} "
             f"partnerships with populations from {config.comparator_population.name}"
-            + (f" and households from {config.comparator_households.name}." if config.comparator_households else ".")
+            + (f" and households from {config.comparator_households.name}." if config.comparator_households
+               else f" and households from {config.comparator_population.name}." if hh is not None else ".")
         )
 
     peer_groups = dict(config.peer_groups)

@@ -341,7 +341,7 @@ def test_load_population_table_checks_inputs(tmp_path: Path) -> None:
         load_population_table(f, column="households")
     g = tmp_path / "p.json"
     g.write_text("{}", encoding="utf-8")
-    with pytest.raises(ValueError, match="unsupported file type"):
+    with pytest.raises(ValueError, match=r"p\.json: expected a \.csv, \.csv\.gz or \.xlsx table"):
         load_population_table(g)
 
 
@@ -569,3 +569,115 @@ def test_period_rates_keep_pandas_sums_for_fractional_counts() -> None:
     # the groupby sum (compensated) gives 0.6; a plain left-to-right sum would give 0.6000000000000001
     assert rates["count"].iloc[0] == 0.6
     assert np.array([0.1, 0.2, 0.3]).sum() != 0.6
+
+
+# ------------------------------------------ issue 10, points 9 and 10: ONS-style tables, plausible values
+
+
+def ons_workbook(path: Path, *, header_row: int = 8) -> None:
+    """A small workbook laid out like the ONS police force area tables (cover, a force-level sheet, C4)."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.title = "Cover_sheet"
+    book.active.append(["Police force area data tables"])
+    pfa = book.create_sheet("Table P3")
+    pfa.append(["Table P3: rates by police force area"])
+    pfa.append(["Area Code", "Area Name", "Population figures\n (mid-2023)"])
+    pfa.append(["E12000005", "West Midlands", 6_000_000])
+    pfa.append(["E23000014", "West Midlands", 2_900_000])
+    c4 = book.create_sheet("Table C4")
+    c4.append(["Table C4: Recorded crime rate per 1,000 population/households [note 1]"])
+    for i in range(2, header_row):
+        c4.append([f"note {i}"])
+    c4.append(["Police Force Area name", "Community Safety\nPartnership code", "Community Safety Partnership name",
+               "Population figures\n (mid-2022) \n- rounded to 100", "Household figures\n (mid-2021)\n - rounded to 100",
+               "Total recorded crime\n (excluding fraud)"])
+    for row in (
+        ["Gwent", None, None, 591400, 253800, 80.1],  # the force total
+        ["Gwent", "W14000019", "Blaenau Gwent", 67000, 30300, 75.0],
+        ["Gwent", "W14000022", "Newport", 161500, 66100, 110.2],
+        ["Gwent", None, "Unassigned Gwent", "[x]", "[x]", "[x]"],
+        ["Gwent", "W14000099", "Nowhere", 0, 10, 1.0],
+        ["Gwent", "W14000098", "Typo", 1_000_000_000, 10, 1.0],
+        ["Gwent", "W14000020", "Torfaen", 92900, "[x]", 70.0],
+    ):
+        c4.append(row)
+    book.save(path)
+
+
+@pytest.mark.parametrize("header_row", [6, 8])
+def test_population_and_households_from_an_ons_style_workbook(tmp_path: Path, header_row: int) -> None:
+    from csp_data.model import LoadReport
+
+    path = tmp_path / "pfa_tables.xlsx"
+    ons_workbook(path, header_row=header_row)
+    report = LoadReport()
+    table = load_population_table(path, report=report)
+    assert table.fillna(-1).to_dict("list") == {
+        "partnership": ["Blaenau Gwent", "Newport", "Torfaen"],
+        "population": [67000.0, 161500.0, 92900.0],
+        "households": [30300.0, 66100.0, -1.0],  # Torfaen's households are [x]: not available
+    }
+    fr = report.files[0]
+    assert fr.kind == "population table (with households)"
+    assert (fr.accepted, fr.rejected) == (3, 4)  # 7 data rows below the header, every one accounted for
+    assert dict(fr.reasons) == {
+        "no partnership name (a total or blank row)": 1,
+        "suppressed value ([x], [u]): not available": 1,
+        "population not above 0": 1,
+        "population implausibly large (above 20,000,000)": 1,
+    }
+    rows = {i.message.split(":")[0]: i.row for i in fr.issues if i.row is not None}
+    assert rows == {"no partnership name (a total or blank row)": 1, "suppressed value ([x], [u])": 4,
+                    "population not above 0": 5, "population implausibly large (above 20,000,000)": 6,
+                    "households not available ([x])": 7}
+    info = [i.message for i in fr.issues if i.severity == "info"]
+    assert "sheet 'Table C4' used: the first sheet that has the columns needed" in info
+    assert any(m.startswith(f"header found on row {header_row} ") for m in info)
+    # households alone: every row with a name and a valid household figure
+    alone = load_population_table(path, column="households")
+    assert alone.to_dict("list") == {"partnership": ["Blaenau Gwent", "Newport", "Nowhere", "Typo"],
+                                     "households": [30300.0, 66100.0, 10.0, 10.0]}
+
+
+def test_rate_without_a_valid_population_is_missing_not_hidden(tmp_path: Path) -> None:
+    path = tmp_path / "pfa_tables.xlsx"
+    ons_workbook(path)
+    pop = load_population_table(path)
+    counts = pd.DataFrame({"partnership": ["Newport", "Nowhere"], "month": [M1, M1],
+                           "crime_group": ["Robbery", "Robbery"], "count": [10, 3]})
+    comparators = comparators_from_incidents(counts.loc[counts.index.repeat(counts["count"])], pop,
+                                             partnerships=["Newport", "Nowhere"])
+    rates = member_rates(comparators, ["Newport", "Nowhere"], "Robbery").set_index("partnership")["rate"]
+    assert rates["Newport"] == pytest.approx(10 / 161500 * 1000)
+    assert np.isnan(rates["Nowhere"])  # its population 0 was rejected: no rate, never infinite
+    assert "No population for: Nowhere (their rates are left blank)" in comparators.attrs["notes"]
+
+
+def test_generic_comparator_table_with_header_below_titles(tmp_path: Path) -> None:
+    f = tmp_path / "iquanta.csv"
+    f.write_text(
+        "iQuanta export\nCreated 2024-01-05\n\n"
+        'CSP,Month,"Crime\ngroup",Count,Population\nAlpha,2021-01,Robbery,3,1000\nBeta,2021-01,Robbery,4,2000\n',
+        encoding="utf-8",
+    )
+    df, rep = load_comparator_table(f)
+    assert df[["partnership", "count", "population"]].to_dict("list") == {
+        "partnership": ["Alpha", "Beta"], "count": [3.0, 4.0], "population": [1000.0, 2000.0]}
+    assert (rep.files[0].accepted, rep.files[0].rejected) == (2, 0)
+    assert any(i.message.startswith("header found on row 4 ") for i in rep.files[0].issues)
+
+
+@pytest.mark.real
+def test_real_ons_table_c4_gives_populations_and_households(real_data: Path) -> None:
+    from csp_data.model import LoadReport
+
+    report = LoadReport()
+    table = load_population_table(real_data / "ons" / "policeforceareatablesyedecember2024.xlsx", report=report)
+    by_name = table.set_index("partnership")
+    assert (by_name.loc["Dacorum", "population"], by_name.loc["Dacorum", "households"]) == (156100, 63400)
+    assert by_name.loc["Newport", "population"] == 161500 and by_name.loc["Newport", "households"] == 66100
+    assert len(table) == 314 and not table["partnership"].str.startswith("Unassigned").any()
+    fr = report.files[0]
+    assert fr.accepted == 314 and fr.accepted + fr.rejected == 407 - 8  # the rows below the row-8 header

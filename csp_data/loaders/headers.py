@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Final
 
-import openpyxl
 import pandas as pd
 
 from csp_data.loaders._common import Source, file_warning, read_csv_strings, read_table
@@ -23,6 +22,7 @@ from csp_data.model import FileReport, LoadIssue
 #: How many rows from the top are searched for the header.
 HEADER_SCAN_ROWS: Final = 30
 _NOTE_TAG: Final = re.compile(r"\[note\s*\d+\]", re.IGNORECASE)
+_UNNAMED: Final = re.compile(r"Unnamed: \d+")
 
 #: Whether a row's cleaned cells are the header the caller needs.
 HeaderTest = Callable[[list[str]], bool]
@@ -54,6 +54,11 @@ def find_header_row(rows: Iterable[Sequence[object]], accept: HeaderTest) -> int
         if accept([normalise_header(v) for v in row]):
             return i
     return None
+
+
+def _pandas_header(frame: pd.DataFrame) -> list[str]:
+    """The cleaned column names of a frame pandas read, its 'Unnamed: 3' placeholders for blank cells blank."""
+    return ["" if _UNNAMED.fullmatch(str(c)) else normalise_header(c) for c in frame.columns]
 
 
 def _unique(names: list[str]) -> list[str]:
@@ -98,7 +103,12 @@ def _csv_records(text: str) -> Iterator[tuple[int, list[str]]]:
 
 
 def read_table_at_header(
-    path: Path, report: FileReport, accept: HeaderTest, *, sheet: str | int | None = None
+    path: Path,
+    report: FileReport,
+    accept: HeaderTest,
+    *,
+    sheet: str | int | None = None,
+    prefer: HeaderTest | None = None,
 ) -> pd.DataFrame:
     """:func:`csp_data.loaders._common.read_table`, with the header found below any titles and notes.
 
@@ -107,19 +117,25 @@ def read_table_at_header(
     path
         A CSV, CSV.GZ or XLSX table.
     report
-        Receives the reading's rejections and an info issue naming the header row when it is not row 1.
+        Receives the reading's rejections and info issues naming the header row (when it is not
+        row 1) and the sheet (when it is not the first).
     accept
         Says whether a row's cleaned cells are the header (e.g. it holds the code and value columns).
     sheet
-        The worksheet of an Excel file (default: the first).
+        The worksheet of an Excel file. When None: the first sheet whose header ``accept`` takes
+        (a workbook often opens with a cover or notes sheet); with ``prefer``, the first whose header
+        both take, else the first ``accept`` takes.
+    prefer
+        Among several sheets with a header, which kind to take (e.g. partnership-level tables over
+        police-force-level ones).
 
     Returns
     -------
     pandas.DataFrame
         Every column as text, column names cleaned by :func:`normalise_header`, index = 1-based data-row
         numbers counted from the row below the header. When no row of the top HEADER_SCAN_ROWS passes
-        ``accept``, the table as read with its first row as the header (the caller's column checks then
-        name what is missing).
+        ``accept``, the (first) table as read with its first row as the header (the caller's column
+        checks then name what is missing).
 
     Raises
     ------
@@ -128,48 +144,62 @@ def read_table_at_header(
     """
     first = FileReport(report.path, report.kind)
     frame = read_table(path, first, sheet=sheet)
-    columns = [normalise_header(c) for c in frame.columns]
-    if accept(columns):
-        _merge(report, first)
-        frame.columns = pd.Index(_unique(columns))
-        return frame
-    if path.name.lower().endswith((".xlsx", ".xlsm")):
-        body = _sheet_at_header(frame, report, accept)
-        if body is not None:
-            return body
-        if sheet is None:  # a workbook whose first sheet is a cover or notes: the first sheet that has it
-            for name in _sheet_names(path)[1:]:
-                other = read_table(path, FileReport(report.path, report.kind), sheet=name)
-                if accept([normalise_header(c) for c in other.columns]):
-                    other.columns = pd.Index(_unique([normalise_header(c) for c in other.columns]))
-                    body = other
-                else:
-                    body = _sheet_at_header(other, report, accept)
-                if body is not None:
-                    report.issues.append(
-                        LoadIssue(report.path, f"sheet {name!r} used: the first sheet that has the columns needed",
-                                  severity="info")
-                    )
-                    return body
-    else:
+    if not path.name.lower().endswith((".xlsx", ".xlsm")):
+        if accept(_pandas_header(frame)):
+            return _as_read(frame, report, first)
         located = _csv_at_header(path, report, accept)
-        if located is not None:
-            return located
+        return located if located is not None else _as_read(frame, report, first)
+    found = _sheet_at_header(frame, accept)
+    chosen: tuple[str | None, pd.DataFrame, int] | None = (None, *found) if found is not None else None
+    wanted = prefer if prefer is not None else accept
+    if sheet is None and (chosen is None or not wanted(list(chosen[1].columns))):
+        chosen = _other_sheets(path, accept, wanted) or chosen
+    if chosen is None:
+        return _as_read(frame, report, first)
+    name, body, row = chosen
+    if name is not None:
+        report.issues.append(
+            LoadIssue(report.path, f"sheet {name!r} used: the first sheet that has the columns needed",
+                      severity="info")
+        )
+    if row > 1:
+        _note_header(report, row)
+    return body
+
+
+def _as_read(frame: pd.DataFrame, report: FileReport, first: FileReport) -> pd.DataFrame:
     _merge(report, first)
-    frame.columns = pd.Index(_unique(columns))
+    frame.columns = pd.Index(_unique(_pandas_header(frame)))
     return frame
 
 
-def _sheet_names(path: Path) -> list[str]:
-    book = openpyxl.load_workbook(path, read_only=True)
-    try:
-        return [str(n) for n in book.sheetnames]
-    finally:
-        book.close()
+def _other_sheets(path: Path, accept: HeaderTest, wanted: HeaderTest) -> tuple[str, pd.DataFrame, int] | None:
+    """The first sheet after the first whose header ``wanted`` takes, else the first ``accept`` takes.
+
+    The workbook is opened once (``read_table`` already read the first sheet and checked the file).
+    """
+    fallback: tuple[str, pd.DataFrame, int] | None = None
+    with pd.ExcelFile(path) as book:
+        for name in [str(n) for n in book.sheet_names][1:]:
+            raw = pd.read_excel(book, sheet_name=name, header=None, dtype=str).astype("string")
+            found = find_header_row(raw.itertuples(index=False, name=None), accept)
+            if found is None:
+                continue
+            body = raw.iloc[found + 1 :].copy()
+            body.columns = pd.Index(_unique([normalise_header(v) for v in raw.iloc[found].tolist()]))
+            body.index = pd.RangeIndex(1, len(body) + 1)
+            if wanted(list(body.columns)):
+                return name, body, found + 1
+            fallback = fallback or (name, body, found + 1)
+    return fallback
 
 
-def _sheet_at_header(frame: pd.DataFrame, report: FileReport, accept: HeaderTest) -> pd.DataFrame | None:
-    """The sheet below its header row when a row under pandas' header row is it (None otherwise)."""
+def _sheet_at_header(frame: pd.DataFrame, accept: HeaderTest) -> tuple[pd.DataFrame, int] | None:
+    """The sheet with its header applied and the header's spreadsheet row (None when it has none)."""
+    columns = _pandas_header(frame)
+    if accept(columns):
+        frame.columns = pd.Index(_unique(columns))
+        return frame, 1
     found = find_header_row(frame.itertuples(index=False, name=None), accept)
     if found is None:
         return None
@@ -177,8 +207,7 @@ def _sheet_at_header(frame: pd.DataFrame, report: FileReport, accept: HeaderTest
     body = frame.iloc[found + 1 :].copy()
     body.columns = pd.Index(header)
     body.index = pd.RangeIndex(1, len(body) + 1)
-    _note_header(report, found + 2)
-    return body
+    return body, found + 2
 
 
 def _csv_at_header(path: Path, report: FileReport, accept: HeaderTest) -> pd.DataFrame | None:
