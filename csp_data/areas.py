@@ -7,6 +7,7 @@ within a tolerance; the rest are ``schema.OUTSIDE``; rows with no coordinates ``
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Final, Literal
 
 import numpy as np
@@ -14,6 +15,7 @@ import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from csp_data.loaders._common import listed
 from csp_data.schema import ANALYSIS_CRS, NO_LOCATION, OUTSIDE
 
 if TYPE_CHECKING:
@@ -229,7 +231,11 @@ def _areas_in_bng(areas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 
 def assign_areas(
-    incidents: pd.DataFrame, areas: gpd.GeoDataFrame, *, tolerance_m: float = 50.0
+    incidents: pd.DataFrame,
+    areas: gpd.GeoDataFrame,
+    *,
+    tolerance_m: float = 50.0,
+    rejected_areas: Sequence[str] = (),
 ) -> tuple[pd.DataFrame, list[str]]:
     """Give every incident an ``area_code``.
 
@@ -247,6 +253,9 @@ def assign_areas(
         Area layer with ``area_code`` and a geometry; reprojected to EPSG:27700 when needed.
     tolerance_m
         Largest distance (metres) at which an outside point is still given the nearest area.
+    rejected_areas
+        Codes of the boundary file's features that were rejected (no geometry): when rows are
+        ``(outside)``, a note says these areas are missing from the layer and may hold them.
 
     Returns
     -------
@@ -321,6 +330,12 @@ def assign_areas(
         + (f" (largest distance {max_distance:.1f} m)" if n_nearest else "")
     )
     notes.append(f"{_rows(n_outside)} more than {tolerance_m:g} m outside every area: {OUTSIDE}")
+    if n_outside and rejected_areas:
+        codes_text = listed([str(c) for c in rejected_areas])
+        notes.append(
+            f"{OUTSIDE} includes any incident inside the boundary file's rejected features ({codes_text}): "
+            "they are not in the layer; fix their geometry to place those incidents"
+        )
     notes.append(f"{_rows_have(int(no_location.sum()))} no location: {NO_LOCATION}")
     return out, notes
 

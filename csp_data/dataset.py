@@ -359,7 +359,7 @@ def build_dataset(config: DatasetConfig) -> Dataset:
             if config.partnership:
                 inside = inside.assign(partnership=pd.array([config.partnership] * len(inside), dtype="string"))
     if areas is not None:
-        inside, notes = areas_mod.assign_areas(inside, areas)
+        inside, notes = areas_mod.assign_areas(inside, areas, rejected_areas=areas.attrs.get("rejected_features", ()))
         report.notes.extend(notes)
 
     comparators = None

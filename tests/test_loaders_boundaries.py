@@ -220,3 +220,103 @@ def test_real_dacorum_wards(real_data: Path) -> None:
     minx, miny, maxx, maxy = areas.total_bounds
     assert 480_000 < minx < maxx < 515_000 and 195_000 < miny < maxy < 222_000
     assert report.usable
+
+
+# ------------------------------------------------- issue 10, point 6: bounds implausible for the CRS
+
+
+def geojson(path: Path, rings: list[list[list[float]]], *, crs: str | None = None, codes: list[str] | None = None,
+            geometries: list[object] | None = None) -> Path:
+    codes = codes or [f"E0500000{i + 1}" for i in range(len(rings))]
+    features = [
+        {"type": "Feature", "properties": {"WD13CD": code, "WD13NM": f"Ward {code[-1]}"},
+         "geometry": geom if geometries is not None else {"type": "Polygon", "coordinates": [ring]}}
+        for code, ring, geom in zip(codes, rings, geometries or [None] * len(rings), strict=True)
+    ]
+    doc: dict[str, object] = {"type": "FeatureCollection", "features": features}
+    if crs is not None:
+        doc["crs"] = {"type": "name", "properties": {"name": crs}}
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    return path
+
+
+def square(x: float, y: float, size: float) -> list[list[float]]:
+    return [[x, y], [x + size, y], [x + size, y + size], [x, y + size], [x, y]]
+
+
+def test_british_grid_geojson_without_crs_says_which_crs_to_set(tmp_path: Path) -> None:
+    path = geojson(tmp_path / "wards.json", [square(X0, Y0, 1000), square(X0, Y0 - 1000, 1000)])
+    with pytest.raises(ValueError) as caught:
+        load_boundaries(path)
+    assert str(caught.value) == (
+        f"{path}: the layer's bounds (500,000, 199,000, 501,000, 201,000) are not in the UK in its CRS EPSG:4326 "
+        "(longitude/latitude degrees); bounds look like British National Grid metres; set crs = \"EPSG:27700\""
+    )
+    areas, report = load_boundaries(path, crs="EPSG:27700")  # the fix the message names
+    assert areas["area_code"].tolist() == ["E05000001", "E05000002"]
+    assert areas.geometry.iloc[0].bounds == pytest.approx((X0, Y0, X0 + 1000, Y0 + 1000), abs=0.5)
+    assert report.files[0].accepted == 2
+
+
+def test_metres_declared_web_mercator_says_british_grid(tmp_path: Path) -> None:
+    path = tmp_path / "beats.gpkg"
+    layer().set_crs("EPSG:3857", allow_override=True).to_file(path)  # BNG numbers labelled 3857
+    with pytest.raises(ValueError, match=r"beats\.gpkg: the layer's bounds \(500,000, 199,000, 501,000, 201,000\) "
+                       r"are not in the UK in its CRS EPSG:3857 \(metres\); bounds look like British National "
+                       r"Grid metres; set crs = \"EPSG:27700\""):
+        load_boundaries(path)
+
+
+def test_degrees_declared_british_grid_says_lon_lat(tmp_path: Path) -> None:
+    path = tmp_path / "lonlat.gpkg"
+    layer("EPSG:4326").set_crs("EPSG:27700", allow_override=True).to_file(path)
+    with pytest.raises(ValueError, match=r"not in the UK in its CRS EPSG:27700 \(metres\); bounds look like "
+                       r"longitude/latitude degrees; set crs = \"EPSG:4326\""):
+        load_boundaries(path)
+    with pytest.raises(ValueError, match=r"in the CRS given EPSG:27700 \(metres\); bounds look like longitude"):
+        load_boundaries(path, crs="EPSG:27700")
+
+
+def test_web_mercator_layer_in_the_uk_is_fine(tmp_path: Path) -> None:
+    path = tmp_path / "merc.gpkg"
+    layer("EPSG:3857").to_file(path)
+    check_two_squares(load_boundaries(path)[0])
+
+
+# ------------------------------------------------- issue 10, point 7: repairs and rejections reported
+
+
+def test_repair_is_reported_with_row_code_and_reason(tmp_path: Path) -> None:
+    bowtie = [[X0, Y0], [X0 + 100, Y0 + 100], [X0 + 100, Y0], [X0, Y0 + 100], [X0, Y0]]
+    path = geojson(tmp_path / "bow.json", [square(X0 + 200, Y0, 100), bowtie], crs="EPSG:27700",
+                   codes=["E05000001", "E05000002"])
+    areas, report = load_boundaries(path)
+    file = report.files[0]
+    assert (file.accepted, file.rejected) == (2, 0)
+    assert dict(file.notes) == {"invalid geometry repaired": 1}
+    rows = [i for i in file.issues if i.row is not None]
+    assert [str(i) for i in rows] == [
+        f"{path}, row 2, column 'geometry': feature 'E05000002': invalid geometry "
+        "(Self-intersection[500050 200050]) repaired with shapely.make_valid"
+    ]
+    assert areas.geometry.iloc[1].area == pytest.approx(5_000)
+    assert areas.geometry.iloc[0].area == pytest.approx(10_000)  # the valid feature is unchanged
+
+
+def test_null_geometry_is_rejected_and_counted_with_row_and_code(tmp_path: Path) -> None:
+    path = geojson(
+        tmp_path / "null.json", [square(X0, Y0, 1000)] * 3, crs="EPSG:27700",
+        codes=["E05000001", "E05000002", "E05000003"],
+        geometries=[{"type": "Polygon", "coordinates": [square(X0, Y0, 1000)]}, None,
+                    {"type": "Polygon", "coordinates": [square(X0 + 1000, Y0, 1000)]}],
+    )
+    areas, report = load_boundaries(path)
+    file = report.files[0]
+    assert areas["area_code"].tolist() == ["E05000001", "E05000003"]
+    assert (file.accepted, file.rejected) == (2, 1)  # 3 features, every one accounted for
+    assert dict(file.reasons) == {"feature has no geometry": 1}
+    assert [str(i) for i in file.issues if i.row is not None] == [
+        f"{path}, row 2, column 'geometry': feature has no geometry: feature 'E05000002' rejected "
+        "(incidents in it will be outside every area)"
+    ]
+    assert areas.attrs["rejected_features"] == ["E05000002"]

@@ -12,14 +12,27 @@ import numpy as np
 import pandas as pd
 import pyogrio
 import shapely
+from pyproj import CRS, Transformer
 
-from csp_data.loaders._common import file_warning, listed, match_column
+from csp_data.loaders._common import MAX_EXAMPLES, file_warning, listed, match_column
 from csp_data.model import FileReport, LoadIssue, LoadReport
 from csp_data.schema import ANALYSIS_CRS, AREA_COLUMNS, conform
 
 KIND_BOUNDARIES: Final = "boundaries"
 #: File endings read as boundary layers.
 BOUNDARY_SUFFIXES: Final = (".shp", ".geojson", ".json", ".gpkg", ".zip")
+#: Great Britain and Northern Ireland in EPSG:27700 metres, with a margin: a layer whose bounds fall
+#: outside in its stated CRS has the wrong CRS (every incident would be outside it).
+UK_BOUNDS_27700: Final = (-250_000.0, -50_000.0, 800_000.0, 1_300_000.0)
+REASON_NO_GEOMETRY: Final = "feature has no geometry"
+NOTE_REPAIRED: Final = "invalid geometry repaired"
+REASON_EMPTY_REPAIR: Final = "invalid geometry left nothing after repair"
+#: What a layer's bounds look like, in the order tried: (label, CRS to suggest, minx, miny, maxx, maxy).
+_CRS_LOOKS: Final = (
+    ("British National Grid metres", "EPSG:27700", -250_000.0, -50_000.0, 800_000.0, 1_300_000.0),
+    ("longitude/latitude degrees", "EPSG:4326", -11.0, 49.0, 3.0, 61.5),
+    ("Web Mercator metres", "EPSG:3857", -1_250_000.0, 6_250_000.0, 350_000.0, 8_750_000.0),
+)
 
 
 def guess_code_field(columns: list[str]) -> str | None:
@@ -131,6 +144,8 @@ def load_boundaries(
         file_warning(report, f"the file states CRS {frame.crs.to_string()}; using {crs} as instructed")
         frame = frame.set_crs(crs, allow_override=True)
 
+    check_crs_bounds(file, frame.crs, _bounds(frame), stated=crs is not None)
+
     code_col = _field(file, columns, code_field, "code_field", guess_code_field(columns), report)
     guessed_name = guess_name_field(columns, exclude=code_col)
     name_col = None
@@ -139,18 +154,13 @@ def load_boundaries(
 
     codes = _codes(frame[code_col])
     geoms = np.asarray(frame.geometry.values, dtype=object)
+    feature_rows = np.arange(1, len(geoms) + 1)
     no_geom = shapely.is_missing(geoms) | shapely.is_empty(geoms)
-    if no_geom.any():
-        rows = np.flatnonzero(no_geom) + 1
-        report.rejected += int(no_geom.sum())
-        report.reasons["feature has no geometry"] += int(no_geom.sum())
-        for row, code in list(zip(rows, codes[no_geom], strict=False))[:5]:
-            report.issues.append(
-                LoadIssue(str(file), f"feature {code!r} has no geometry", row=int(row), column="geometry")
-            )
+    rejected = _reject_features(report, no_geom, REASON_NO_GEOMETRY, feature_rows, codes)
     keep = ~no_geom
     codes = codes[keep]
     geoms = geoms[keep]
+    feature_rows = feature_rows[keep]
     names = _codes(frame[name_col])[keep] if name_col is not None else codes.copy()
     if name_col is None:
         report.issues.append(
@@ -165,9 +175,20 @@ def load_boundaries(
         repaired = shapely.make_valid(geoms[invalid], method="structure", keep_collapsed=False)
         geoms = geoms.copy()
         geoms[invalid] = repaired
+        reasons = [shapely.is_valid_reason(g) for g in frame.geometry.values[np.flatnonzero(keep)[invalid]]]
         bad_codes = [str(c) for c in codes[invalid]]
-        report.notes["invalid geometry repaired"] += int(invalid.sum())
+        report.notes[NOTE_REPAIRED] += int(invalid.sum())
         file_warning(report, f"invalid geometries repaired with shapely.make_valid: {listed(bad_codes)}")
+        for row, code, why in list(zip(feature_rows[invalid], bad_codes, reasons, strict=True))[:MAX_EXAMPLES]:
+            report.issues.append(
+                LoadIssue(str(file), f"feature {code!r}: invalid geometry ({why}) repaired with shapely.make_valid",
+                          row=int(row), column="geometry", severity="warning")
+            )
+        emptied = shapely.is_empty(geoms) | ~np.isin(shapely.get_type_id(geoms), [3, 6])
+        if emptied.any():
+            geoms = np.asarray([g if not e else None for g, e in zip(geoms, emptied, strict=True)], dtype=object)
+            rejected += _reject_features(report, emptied, REASON_EMPTY_REPAIR, feature_rows, codes)
+            codes, names, geoms, feature_rows = codes[~emptied], names[~emptied], geoms[~emptied], feature_rows[~emptied]
 
     attrs = conform(
         pd.DataFrame({"area_code": codes, "area_name": names}),
@@ -175,8 +196,112 @@ def load_boundaries(
     )
     out = gpd.GeoDataFrame(attrs, geometry=gpd.GeoSeries(geoms, crs=frame.crs).values, crs=frame.crs)
     out = out.to_crs(ANALYSIS_CRS)
+    if len(out) and not np.isfinite(out.total_bounds).all():
+        raise ValueError(
+            f"{file}: the layer cannot be placed in EPSG:27700 from its CRS {_crs_name(frame.crs)} "
+            "(coordinates become infinite); state the right one, e.g. crs = \"EPSG:27700\""
+        )
     report.accepted = len(out)
+    out.attrs["rejected_features"] = rejected
     return out, LoadReport(files=[report])
+
+
+def _reject_features(
+    report: FileReport, mask: np.ndarray, reason: str, rows: np.ndarray, codes: np.ndarray
+) -> list[str]:
+    """Count the features in ``mask`` as rejected for ``reason``, with examples naming row and code.
+
+    Returns the codes rejected (blank codes as ``"(no code)"``).
+    """
+    n = int(mask.sum())
+    if n == 0:
+        return []
+    report.rejected += n
+    report.reasons[reason] += n
+    for row, code in list(zip(rows[mask], codes[mask], strict=True))[:MAX_EXAMPLES]:
+        report.issues.append(
+            LoadIssue(report.path, f"{reason}: feature {code!r} rejected (incidents in it will be outside every area)",
+                      row=int(row), column="geometry")
+        )
+    return [str(c) if c is not None else "(no code)" for c in codes[mask]]
+
+
+def _bounds(frame: gpd.GeoDataFrame) -> tuple[float, float, float, float] | None:
+    geoms = np.asarray(frame.geometry.values, dtype=object)
+    present = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    if not present.any():
+        return None
+    minx, miny, maxx, maxy = shapely.total_bounds(geoms[present])
+    return float(minx), float(miny), float(maxx), float(maxy)
+
+
+def _crs_name(crs: object) -> str:
+    found = CRS.from_user_input(crs)
+    epsg = found.to_epsg()
+    return f"EPSG:{epsg}" if epsg else found.name
+
+
+def check_crs_bounds(
+    file: object, crs: object, bounds: tuple[float, float, float, float] | None, *, stated: bool = False
+) -> None:
+    """Check that a layer's bounds are plausible for its CRS: inside the UK once placed in EPSG:27700.
+
+    A layer in metres declared as EPSG:3857 or EPSG:4326 (GeoJSON without a ``crs`` member is read as
+    longitude/latitude), or in degrees declared as metres, would put every incident ``(outside)``.
+
+    Parameters
+    ----------
+    file
+        The file, for the message.
+    crs
+        The CRS the layer is read in (stated in the file, or given with ``crs``).
+    bounds
+        ``(minx, miny, maxx, maxy)`` in that CRS; None (no geometry at all) passes.
+    stated
+        Whether ``crs`` came from the caller (the message then says so).
+
+    Raises
+    ------
+    ValueError
+        Naming the file, the CRS, the bounds found and, when they look like another CRS, which one to set.
+
+    Examples
+    --------
+    >>> check_crs_bounds("wards.json", "EPSG:4326", (500000.0, 200000.0, 501000.0, 201000.0))
+    Traceback (most recent call last):
+    ...
+    ValueError: wards.json: the layer's bounds (500,000, 200,000, 501,000, 201,000) are not in the UK in its CRS EPSG:4326 (longitude/latitude degrees); bounds look like British National Grid metres; set crs = "EPSG:27700"
+    """
+    if bounds is None:
+        return
+    minx, miny, maxx, maxy = bounds
+    target = CRS.from_user_input(crs)
+    plausible = bool(np.isfinite(bounds).all())
+    if plausible:
+        try:
+            placed = Transformer.from_crs(target, ANALYSIS_CRS, always_xy=True).transform_bounds(*bounds)
+        except Exception:  # pyproj raises ProjError for coordinates outside the CRS's domain
+            placed = (np.inf, np.inf, np.inf, np.inf)
+        ux0, uy0, ux1, uy1 = UK_BOUNDS_27700
+        plausible = bool(
+            np.isfinite(placed).all() and placed[0] >= ux0 and placed[1] >= uy0 and placed[2] <= ux1 and placed[3] <= uy1
+        )
+        # degrees read as metres land within a few hundred metres of the grid's origin, in the sea
+        plausible &= target.is_geographic or max(abs(v) for v in bounds) > 1_000
+    if plausible:
+        return
+    name = _crs_name(target)
+    kind = "longitude/latitude degrees" if target.is_geographic else "metres"
+    message = (
+        f"{file}: the layer's bounds ({minx:,.0f}, {miny:,.0f}, {maxx:,.0f}, {maxy:,.0f}) are not in the UK in "
+        f"{'the CRS given' if stated else 'its CRS'} {name} ({kind})"
+    )
+    for label, code, x0, y0, x1, y1 in _CRS_LOOKS:
+        if code != name and x0 <= minx and y0 <= miny and maxx <= x1 and maxy <= y1:
+            if code == "EPSG:27700" and max(abs(v) for v in bounds) <= 1_000:
+                continue  # degrees, not metres
+            raise ValueError(f"{message}; bounds look like {label}; set crs = \"{code}\"")
+    raise ValueError(f"{message}; state the layer's CRS with crs = \"EPSG:...\"")
 
 
 def _field(
