@@ -60,7 +60,11 @@ def test_store_gives_the_partnership_rows_notes_and_comparators(national: Path, 
     groups_text = (ROOT / "csp_data" / "config" / "crime_groups.toml").read_text(encoding="utf-8")
     assert store_key([national], groups_text) in d.store.parquet.name  # the shipped groups file is hashed
     assert d.incidents["crime_id"].fillna("").tolist() == ["a1", "a2", "", "a3"]  # 'alpha' matches Alpha
-    assert d.report.accepted == 9 and d.report.rejected == 1
+    street = [f for f in d.report.files if f.kind == "police.uk street"]
+    assert sum(f.accepted for f in street) == 9 and sum(f.rejected for f in street) == 1
+    assert [(f.kind, f.accepted, f.rejected) for f in d.report.files if f not in street] == [
+        ("population table", 2, 0)  # the comparator populations have their own file report
+    ]
     notes = d.report.notes
     assert "4 rows in Alpha by the local-authority part of the LSOA name" in notes
     assert "5 rows belong to other partnerships or cannot be placed (by LSOA name)" in notes

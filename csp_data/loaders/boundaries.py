@@ -144,8 +144,6 @@ def load_boundaries(
         file_warning(report, f"the file states CRS {frame.crs.to_string()}; using {crs} as instructed")
         frame = frame.set_crs(crs, allow_override=True)
 
-    check_crs_bounds(file, frame.crs, _bounds(frame), stated=crs is not None)
-
     code_col = _field(file, columns, code_field, "code_field", guess_code_field(columns), report)
     guessed_name = guess_name_field(columns, exclude=code_col)
     name_col = None
@@ -169,6 +167,7 @@ def load_boundaries(
 
     _check_codes(file, code_col, codes, keep)
     _check_polygons(file, geoms, codes)
+    check_crs_bounds(file, frame.crs, _bounds(geoms), stated=crs is not None)
 
     invalid = ~shapely.is_valid(geoms)
     if invalid.any():
@@ -226,8 +225,7 @@ def _reject_features(
     return [str(c) if c is not None else "(no code)" for c in codes[mask]]
 
 
-def _bounds(frame: gpd.GeoDataFrame) -> tuple[float, float, float, float] | None:
-    geoms = np.asarray(frame.geometry.values, dtype=object)
+def _bounds(geoms: np.ndarray) -> tuple[float, float, float, float] | None:
     present = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
     if not present.any():
         return None
@@ -286,8 +284,8 @@ def check_crs_bounds(
         plausible = bool(
             np.isfinite(placed).all() and placed[0] >= ux0 and placed[1] >= uy0 and placed[2] <= ux1 and placed[3] <= uy1
         )
-        # degrees read as metres land within a few hundred metres of the grid's origin, in the sea
-        plausible &= target.is_geographic or max(abs(v) for v in bounds) > 1_000
+        # British longitudes and latitudes read as metres land a few metres from the grid's origin, in the sea
+        plausible &= target.is_geographic or not _looks_like(bounds, "EPSG:4326")
     if plausible:
         return
     name = _crs_name(target)
@@ -296,12 +294,18 @@ def check_crs_bounds(
         f"{file}: the layer's bounds ({minx:,.0f}, {miny:,.0f}, {maxx:,.0f}, {maxy:,.0f}) are not in the UK in "
         f"{'the CRS given' if stated else 'its CRS'} {name} ({kind})"
     )
-    for label, code, x0, y0, x1, y1 in _CRS_LOOKS:
-        if code != name and x0 <= minx and y0 <= miny and maxx <= x1 and maxy <= y1:
-            if code == "EPSG:27700" and max(abs(v) for v in bounds) <= 1_000:
-                continue  # degrees, not metres
+    # degrees first: British longitudes and latitudes also fit the British grid's range
+    for label, code, *_ in sorted(_CRS_LOOKS, key=lambda look: look[1] != "EPSG:4326"):
+        if code != name and _looks_like(bounds, code):
             raise ValueError(f"{message}; bounds look like {label}; set crs = \"{code}\"")
     raise ValueError(f"{message}; state the layer's CRS with crs = \"EPSG:...\"")
+
+
+def _looks_like(bounds: tuple[float, float, float, float], code: str) -> bool:
+    """Whether ``bounds`` fall in the UK's range in the CRS ``code`` (one of :data:`_CRS_LOOKS`)."""
+    x0, y0, x1, y1 = next(look[2:] for look in _CRS_LOOKS if look[1] == code)
+    minx, miny, maxx, maxy = bounds
+    return x0 <= minx and y0 <= miny and maxx <= x1 and maxy <= y1
 
 
 def _field(
