@@ -320,3 +320,18 @@ def test_null_geometry_is_rejected_and_counted_with_row_and_code(tmp_path: Path)
         "(incidents in it will be outside every area)"
     ]
     assert areas.attrs["rejected_features"] == ["E05000002"]
+
+
+def test_geojson_member_that_is_not_a_feature_is_counted_not_lost(tmp_path: Path) -> None:
+    path = geojson(tmp_path / "odd.json", [square(X0, Y0, 1000), square(X0 + 1000, Y0, 1000),
+                                           square(X0 + 2000, Y0, 1000)], crs="EPSG:27700")
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    doc["features"][1]["type"] = "Feture"  # the reader skips it without a word
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    areas, report = load_boundaries(path)
+    file = report.files[0]
+    assert areas["area_code"].tolist() == ["E05000001", "E05000003"]
+    assert (file.accepted, file.rejected) == (2, 1)
+    assert [str(i) for i in file.issues if i.row is not None] == [
+        f"{path}, row 2: member of 'features' is not a GeoJSON Feature: skipped"
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import zipfile
 from pathlib import Path
@@ -27,6 +28,7 @@ UK_BOUNDS_27700: Final = (-250_000.0, -50_000.0, 800_000.0, 1_300_000.0)
 REASON_NO_GEOMETRY: Final = "feature has no geometry"
 NOTE_REPAIRED: Final = "invalid geometry repaired"
 REASON_EMPTY_REPAIR: Final = "invalid geometry left nothing after repair"
+REASON_NOT_FEATURE: Final = "member of 'features' is not a GeoJSON Feature"
 #: What a layer's bounds look like, in the order tried: (label, CRS to suggest, minx, miny, maxx, maxy).
 _CRS_LOOKS: Final = (
     ("British National Grid metres", "EPSG:27700", -250_000.0, -50_000.0, 800_000.0, 1_300_000.0),
@@ -153,6 +155,14 @@ def load_boundaries(
     codes = _codes(frame[code_col])
     geoms = np.asarray(frame.geometry.values, dtype=object)
     feature_rows = np.arange(1, len(geoms) + 1)
+    skipped = _geojson_skipped(file, len(geoms))
+    if skipped is not None:
+        feature_rows, lost = skipped
+        if len(lost):
+            report.rejected += len(lost)
+            report.reasons[REASON_NOT_FEATURE] += len(lost)
+            for row in lost[:MAX_EXAMPLES]:
+                report.issues.append(LoadIssue(str(file), f"{REASON_NOT_FEATURE}: skipped", row=int(row)))
     no_geom = shapely.is_missing(geoms) | shapely.is_empty(geoms)
     rejected = _reject_features(report, no_geom, REASON_NO_GEOMETRY, feature_rows, codes)
     keep = ~no_geom
@@ -203,6 +213,25 @@ def load_boundaries(
     report.accepted = len(out)
     out.attrs["rejected_features"] = rejected
     return out, LoadReport(files=[report])
+
+
+def _geojson_skipped(file: Path, read: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """For a GeoJSON file: the 1-based positions in ``features`` of the ``read`` features the reader
+    returned, and of the members it skipped silently (not ``"type": "Feature"``). None when the file
+    is not GeoJSON text or the reader's count cannot be matched to its members."""
+    if file.suffix.lower() not in (".json", ".geojson"):
+        return None
+    try:
+        members = json.loads(file.read_bytes()).get("features")
+    except (ValueError, AttributeError, OSError):
+        return None
+    if not isinstance(members, list):
+        return None
+    is_feature = np.asarray([isinstance(m, dict) and m.get("type") == "Feature" for m in members], dtype=bool)
+    positions = np.arange(1, len(members) + 1)
+    if int(is_feature.sum()) != read:
+        return None
+    return positions[is_feature], positions[~is_feature]
 
 
 def _reject_features(
