@@ -704,6 +704,48 @@ def _value_lookup(table: pd.DataFrame | None, column: str) -> dict[str, float]:
     return {name_key(p): float(v) for p, v in zip(table["partnership"], values, strict=True) if pd.notna(v)}
 
 
+#: A partnership with fewer rows per resident than 1/``_PARTIAL_RATIO`` of the best-covered one's is partial.
+_PARTIAL_RATIO: Final = 20
+
+
+def _partial_partnerships(rows: pd.DataFrame, pop: dict[str, float]) -> tuple[set[str], str | None]:
+    """Partnerships whose counts are evidently partial, and the note naming them.
+
+    Partnerships nest in police force areas, so a force's files cover its own partnerships in full and
+    its neighbours only by the few crimes it recorded near the border (Gwent's 36 months: Newport 11.25
+    rows per 1,000 residents a month, Cardiff 0.03). Rows per 1,000 residents a month, over the months
+    of ``rows``, are compared with those of the partnership with the most rows (certainly a force's own):
+    under 1/20 of it is partial. Complete partnerships differ far less (Gwent's five: 6.0 to 11.3;
+    Hertfordshire's ten within a factor 2); Gwent's strays are over 100 times lower. ``rows`` holds
+    ``partnership`` (one spelling per partnership), ``month`` and ``n``; ``pop`` maps name keys to
+    populations. A partnership with a population of 0 is never partial here.
+    """
+    totals = rows.groupby("partnership")["n"].sum().sort_values(ascending=False, kind="stable")
+    months = rows["month"].nunique()
+    people = pd.Series([pop.get(name_key(p), np.nan) for p in totals.index], index=totals.index, dtype="float64")
+    with np.errstate(divide="ignore"):
+        rate = totals / people / months * 1000
+    rate = rate[rate.notna()]
+    finite = rate[np.isfinite(rate)]
+    if finite.empty:
+        return set(), None
+    best, best_rate = str(finite.index[0]), float(finite.iloc[0])
+    partial = rate[rate * _PARTIAL_RATIO < best_rate]
+    if partial.empty:
+        return set(), None
+    listed = ", ".join(
+        f"{p} ({totals[p]:,} rows, {f'{r:.2f}' if r >= 0.005 else 'under 0.01'} per 1,000 a month)"
+        for p, r in partial.head(10).items()
+    )
+    note = (
+        f"Not used as comparators: {len(partial)} partnership{'s' if len(partial) > 1 else ''} whose counts in the "
+        f"incident files are evidently partial (under 1/{_PARTIAL_RATIO} of the rows per resident of {best}, "
+        f"{best_rate:.2f} per 1,000 residents a month; a force's files cover its own partnerships in full, its "
+        f"neighbours only by a few crimes near the border): {listed}" + (f" and {len(partial) - 10} more." if len(partial) > 10 else ".")
+    )
+    return {name_key(p) for p in partial.index}, note
+
+
 def comparators_from_incidents(
     incidents_all: pd.DataFrame,
     population: pd.DataFrame,
@@ -726,9 +768,10 @@ def comparators_from_incidents(
     groups
         Crime-group config used when rows have a crime type but no group.
     partnerships
-        Partnerships to keep (kept even without a population). By default the partnerships that have a
-        population: a force's files also hold a few crimes of its neighbours (Barnet, Luton), whose
-        partial counts must not pass as their totals.
+        Partnerships to keep (kept even without a population, whatever their coverage). By default the
+        partnerships that have a population and are covered in full (:func:`_partial_partnerships`): a
+        force's files also hold a few crimes of its neighbours (Barnet, Luton), whose partial counts must
+        not pass as their totals.
 
     Returns
     -------
@@ -780,7 +823,9 @@ def comparators_from_counts(
     The same result as :func:`comparators_from_incidents` on the rows the counts were made from (which
     calls this), for counts computed elsewhere, e.g. by the DuckDB engine over a national Parquet store.
     Rows with no partnership or month are not counted; a null ``crime_group`` is counted as the last
-    base group (noted).
+    base group (noted). Without ``partnerships``, partnerships whose counts are evidently partial are left
+    out and named in ``attrs["notes"]`` (:func:`_partial_partnerships`); over a national store every
+    partnership is covered in full and none is.
     """
     if groups is None:
         groups = load_crime_groups()
@@ -816,6 +861,11 @@ def comparators_from_counts(
             + (" …" if len(dropped) > 10 else "")
         )
     rows = rows[found.isin(keep)]
+    if partnerships is None:
+        partial, note = _partial_partnerships(rows, pop)
+        if note:
+            notes.append(note)
+            rows = rows[~name_keys(rows["partnership"]).isin(partial)]
     no_group = rows["crime_group"].isna()
     if no_group.any():
         notes.append(f"{int(rows.loc[no_group, 'n'].sum()):,} rows with a crime type the crime-groups config does not know "

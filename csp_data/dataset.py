@@ -394,6 +394,7 @@ def build_dataset(config: DatasetConfig) -> Dataset:
             + (f" and households from {config.comparator_households.name}." if config.comparator_households
                else f" and households from {config.comparator_population.name}." if hh is not None else ".")
         )
+        report.notes.extend(comparators.attrs.get("notes", []))  # left-out partnerships, named
 
     peer_groups = dict(config.peer_groups)
     if config.peer_groups_file is not None:
