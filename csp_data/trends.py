@@ -171,23 +171,43 @@ def monthly_counts(
 
 
 def choose_denominator(
-    comparators: pd.DataFrame, members: Sequence[str], group: str, groups: CrimeGroups
+    comparators: pd.DataFrame | None,
+    members: Sequence[str],
+    group: str,
+    groups: CrimeGroups,
+    *,
+    area_households: float | None = None,
 ) -> tuple[str, str]:
-    """The denominator for ``group`` and a note when the preferred one is not available.
+    """The denominator for ``group`` and a note when the preferred one is not available: the one rule
+    for every page, export and command.
 
-    Burglary-type groups are per 1,000 households; when no member has a household figure they fall back
-    to residents, and the note says so.
+    Burglary-type groups are per 1,000 households when households are known at any level the
+    partnership uses: any of ``members`` (the partnership and its peers) in ``comparators``, or
+    ``area_households`` (the total of the partnership's areas). Otherwise they fall back to residents
+    and the note says so ("... per 1,000 residents: no household figures loaded ...").
+
+    Examples
+    --------
+    >>> from csp_data.groups import load_crime_groups
+    >>> choose_denominator(None, [], "Burglary", load_crime_groups(), area_households=1600.0)
+    ('households', '')
+    >>> choose_denominator(None, [], "Burglary", load_crime_groups())[1]
+    'Burglary per 1,000 residents: no household figures loaded (burglary is usually per 1,000 households).'
     """
     preferred = groups.denominator(group)
-    if preferred == "households":
+    if preferred != "households":
+        return preferred, ""
+    if area_households is not None and area_households > 0:
+        return preferred, ""
+    if comparators is not None and len(comparators) and "households" in comparators.columns and members:
         keys = {name_key(m) for m in members}
         sub = comparators[name_keys(comparators["partnership"]).isin(keys)]
-        if "households" not in sub.columns or sub["households"].isna().all():
-            return "population", (
-                f"No household figures for the comparators, so {group} is shown per 1,000 residents "
-                "(burglary is usually per 1,000 households)."
-            )
-    return preferred, ""
+        if (pd.to_numeric(sub["households"], errors="coerce") > 0).any():
+            return preferred, ""
+    return "population", (
+        f"{groups.label(group)} per 1,000 residents: no household figures loaded "
+        "(burglary is usually per 1,000 households)."
+    )
 
 
 def comparators_with_partnership(
