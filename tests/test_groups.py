@@ -3,7 +3,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from csp_data.groups import ALL_CRIME, ALL_INCIDENTS, DEFAULT_GROUPS_FILE as DEFAULT_GROUPS, load_crime_groups
+from csp_data.groups import ALL_CRIME, ALL_INCIDENTS, load_crime_groups
+from csp_data.groups import DEFAULT_GROUPS_FILE as DEFAULT_GROUPS
 
 
 @pytest.fixture
