@@ -286,6 +286,17 @@ def _load_incidents(config: DatasetConfig, groups: Any) -> tuple[pd.DataFrame, L
     return pd.concat(frames, ignore_index=True), report
 
 
+def _households_beside(path: Path) -> pd.DataFrame | None:
+    """The households column of a comparator population table that has one (e.g. `partnership, population,
+    households`), so burglary is per 1,000 households without a second file; None when it has none."""
+    from csp_data.comparators import load_population_table
+
+    try:
+        return load_population_table(path, column="households")
+    except ValueError:
+        return None
+
+
 def build_dataset(config: DatasetConfig) -> Dataset:
     """Load every input the config names, validate it, and assemble a Dataset.
 
@@ -375,7 +386,8 @@ def build_dataset(config: DatasetConfig) -> Dataset:
         )
 
         pop = load_population_table(config.comparator_population)
-        hh = load_population_table(config.comparator_households) if config.comparator_households else None
+        hh_file = config.comparator_households
+        hh = load_population_table(hh_file) if hh_file else _households_beside(config.comparator_population)
         if store_info is not None:  # counted by DuckDB over the store
             comparators = comparators_from_counts(
                 store_mod.partnership_month_counts(store_info.parquet), pop, hh, groups=groups
@@ -386,7 +398,7 @@ def build_dataset(config: DatasetConfig) -> Dataset:
         report.notes.append(
             f"Comparators computed from the incident files for {comparators['partnership'].nunique()} "
             f"partnerships with populations from {config.comparator_population.name}"
-            + (f" and households from {config.comparator_households.name}." if config.comparator_households else ".")
+            + (f" and households from {(hh_file or config.comparator_population).name}." if hh is not None else ".")
         )
 
     peer_groups = dict(config.peer_groups)
