@@ -439,6 +439,52 @@ def band_status(rate: float, low: float, high: float) -> str:
     return "within"
 
 
+def area_total(
+    areas: pd.DataFrame | None, column: str, *, selected: Sequence[str] = (), word: str | None = None
+) -> tuple[float | None, str]:
+    """The total ``column`` ("population" or "households") of the areas, with why it is missing.
+
+    The one rule for "has a population" (Trends and Priorities): a total is valid only when every area
+    counted (``selected`` area codes, or all areas when empty) has a valid value (a number > 0);
+    otherwise it is None and the reason names the areas without one.
+
+    Returns
+    -------
+    tuple
+        (total, "") or (None, reason), e.g. "population missing for 1 of 3 areas (East Ward)".
+
+    Examples
+    --------
+    >>> a = pd.DataFrame({"area_code": ["N", "S", "E"], "area_name": ["North", "South", "East"],
+    ...                   "population": [1000.0, 2000.0, None]})
+    >>> area_total(a, "population")
+    (None, 'population missing for 1 of 3 areas (East)')
+    >>> area_total(a, "population", selected=["N", "S"])
+    (3000.0, '')
+    """
+    word = word or column
+    if areas is None or len(areas) == 0 or column not in areas.columns:
+        return None, f"no {word} loaded"
+    frame = areas
+    if selected:
+        codes = frame["area_code"].astype("string")
+        frame = frame[codes.isin([str(c) for c in selected]).fillna(False).astype(bool)]
+        if len(frame) == 0:
+            return None, f"none of the selected areas is in the boundaries, so no {word}"
+    values = pd.to_numeric(frame[column], errors="coerce")
+    bad = ~(values > 0) | ~np.isfinite(values.fillna(0))
+    if not bad.any():
+        return float(values.sum()), ""
+    if bad.all() and not selected and values.isna().all():
+        return None, f"no {word} loaded"
+    names = frame.get("area_name", frame.get("area_code", pd.Series(dtype="string")))
+    codes = frame.get("area_code", names)
+    shown = [str(n) if pd.notna(n) and str(n).strip() else str(c)
+             for n, c in zip(names[bad], codes[bad], strict=True)]
+    listed = ", ".join(shown[:5]) + (f" and {len(shown) - 5} more" if len(shown) > 5 else "")
+    return None, f"{word} missing for {int(bad.sum())} of {len(frame)} areas ({listed})"
+
+
 def period_rates(
     comparators: pd.DataFrame,
     members: Sequence[str],

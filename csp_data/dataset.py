@@ -415,7 +415,7 @@ def build_dataset(config: DatasetConfig) -> Dataset:
         name=config.name,
         is_demo=config.is_demo,
         incidents=inside.reset_index(drop=True),
-        groups=groups,
+        groups=groups.for_source(config.incident_format),  # decides which groups are proxies or n/a
         report=report,
         areas=areas,
         area_label=config.area_label,

@@ -129,6 +129,8 @@ def _rate_unit(row: Mapping[str, Any]) -> str:
 
 def risk_sentence(row: Mapping[str, Any]) -> str:
     """ "Risk assessment shows a 'Medium Risk' (likelihood 2 × impact 3 = score 6)."."""
+    if row["risk"] == NOT_SCORED and not _is_number(row["current"]):
+        return f"No risk score can be given: {row['crime_group']} is not in the data loaded."
     if row["risk"] == NOT_SCORED:
         return "No risk score can be given: none of the likelihood measures can be computed from the data loaded."
     return (
@@ -139,6 +141,8 @@ def risk_sentence(row: Mapping[str, Any]) -> str:
 
 def volume_sentences(row: Mapping[str, Any], *, noun: str, period: Period, comparison: Period) -> list[str]:
     """'There were 372 burglaries recorded in Jan 2021 to Dec 2021, a decrease of ... ' (with the test)."""
+    if not _is_number(row["current"]):  # the source cannot give the group (crime_groups.toml)
+        return [f"No count can be given ({_na_reason(row['current'])})."]
     current = int(row["current"])
     months = f"the {period.n_months} months {period.label}" if period.n_months > 1 else period.label
     lead = f"There were {fmt_count(current)} {noun} recorded in {months}"
@@ -396,6 +400,9 @@ def executive_summary(
     lines = []
     for row in _records(table):
         noun = nouns.get(str(row["priority"]), "offences")
+        if not _is_number(row["current"]):
+            lines.append(f"{row['priority']}: not scored. No count can be given ({_na_reason(row['current'])}).")
+            continue
         current = f"{fmt_count(row['current'])} {noun}"
         if _is_number(row["previous"]):
             clause = change_clause(

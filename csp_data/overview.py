@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 HEADLINE_COLUMNS = [
     "crime_group", "previous", "current", "change", "pct_change", "z", "significant", "small_numbers",
+    "label", "note",
 ]
 
 
@@ -41,6 +42,10 @@ def headline_table(
 
     The counts come from :func:`csp_data.aggregate.priority_totals`: pandas over ``incidents``, or
     the DuckDB ``engine`` when given (then ``incidents`` may be None).
+
+    ``label`` is what the row is called on this source (``CrimeGroups.availability``: a proxy's label,
+    e.g. "Burglary (all: police.uk has no dwelling split)"); a group the source cannot give has no
+    counts (NaN) and ``note`` says why ("n/a: ...").
     """
     order = [ALL_CRIME, ASB] + [g for g in groups.names() if g not in (ALL_CRIME, ASB)]
     names = [g for g in order if g != ALL_INCIDENTS]
@@ -55,10 +60,17 @@ def headline_table(
     nan = float("nan")
     rows = []
     for g in names:
+        avail = groups.availability(g)
+        if avail.status == "n/a":
+            rows.append({"crime_group": g, "previous": nan, "current": nan, "change": nan, "pct_change": nan,
+                         "z": nan, "significant": pd.NA, "small_numbers": False, "label": avail.label,
+                         "note": avail.na})
+            continue
         c = int(totals.loc[g, "current"])
         if not comparable:
             rows.append({"crime_group": g, "previous": nan, "current": c, "change": nan, "pct_change": nan,
-                         "z": nan, "significant": pd.NA, "small_numbers": c < SMALL_NUMBER})
+                         "z": nan, "significant": pd.NA, "small_numbers": c < SMALL_NUMBER,
+                         "label": avail.label, "note": ""})
             continue
         p = int(totals.loc[g, "previous"])
         t = test_change(c, p, confidence=confidence)
@@ -72,6 +84,8 @@ def headline_table(
             "z": t.statistic,
             "significant": t.significant,
             "small_numbers": t.small_numbers,
+            "label": avail.label,
+            "note": "",
         })
     return pd.DataFrame(rows, columns=HEADLINE_COLUMNS)
 
@@ -113,13 +127,13 @@ def headline_sentence(
     downs = base.loc[base["change"] < 0].sort_values("change")
     if len(ups):
         text += " Significant increases: " + ", ".join(
-            f"{r.crime_group} (+{int(r.change):,})" for r in ups.head(3).itertuples()
+            f"{r.label} (+{int(r.change):,})" for r in ups.head(3).itertuples()
         ) + "."
     else:
         text += " No crime group shows a statistically significant increase."
     if len(downs):
         text += " Significant decreases: " + ", ".join(
-            f"{r.crime_group} (−{abs(int(r.change)):,})" for r in downs.head(3).itertuples()
+            f"{r.label} (−{abs(int(r.change)):,})" for r in downs.head(3).itertuples()
         ) + "."
     return text
 

@@ -24,9 +24,10 @@ from typing import TYPE_CHECKING, Any, Final
 
 import pandas as pd
 
-from csp_data.aggregate import count_by, priority_totals
+from csp_data.aggregate import priority_totals
 from csp_data.change import TEST_LABELS, ChangeTest, TestName, pct_change, test_change
-from csp_data.groups import ASB
+from csp_data.comparators import area_total
+from csp_data.groups import ASB, Availability
 from csp_data.model import Dataset
 from csp_data.periods import Period, fmt_month
 from csp_data.schema import NO_LOCATION, OUTSIDE
@@ -95,19 +96,18 @@ class Priority:
     noun
         How generated text names its offences ("dwelling burglaries").
     note
-        A caveat said wherever the priority is reported ("proxied by ...").
-    fallback, fallback_noun, fallback_note
-        The group (and its noun and caveat) used when ``group`` has no incidents in the data,
-        e.g. all burglary when police.uk data cannot separate dwelling burglary.
+        A caveat said wherever the priority is reported.
+    proxy_noun
+        How generated text names the offences when the source cannot give ``group`` and the
+        crime-groups config counts a proxy instead ("burglaries" for all burglary). Whether a group
+        is a proxy or n/a is decided in the crime-groups config (``CrimeGroups.availability``).
     """
 
     name: str
     group: str
     noun: str = "offences"
     note: str = ""
-    fallback: str | None = None
-    fallback_noun: str | None = None
-    fallback_note: str = ""
+    proxy_noun: str | None = None
 
 
 @dataclass(frozen=True)
@@ -270,6 +270,13 @@ def parse_risk_config(
         for i, item in enumerate(items, start=1):
             if not isinstance(item, Mapping) or not item.get("name") or not item.get("group"):
                 raise ValueError(f"{where}: [[priorities]] entry {i} needs `name` and `group`, got {item!r}")
+            moved = sorted({"fallback", "fallback_noun", "fallback_note"} & set(item))
+            if moved:
+                raise ValueError(
+                    f"{where}: [[priorities]] entry {i} ({item['name']!r}) has {moved}: a group the data cannot "
+                    "give is now set once, in the crime-groups file ([composites.\"NAME\"] sources, reason, proxy, "
+                    "proxy_label); here only `proxy_noun` remains"
+                )
             unknown = sorted(set(item) - set(Priority.__dataclass_fields__))
             if unknown:
                 raise ValueError(
@@ -281,9 +288,7 @@ def parse_risk_config(
                     group=str(item["group"]),
                     noun=str(item.get("noun", "offences")),
                     note=str(item.get("note", "")),
-                    fallback=str(item["fallback"]) if item.get("fallback") else None,
-                    fallback_noun=str(item["fallback_noun"]) if item.get("fallback_noun") else None,
-                    fallback_note=str(item.get("fallback_note", "")),
+                    proxy_noun=str(item["proxy_noun"]) if item.get("proxy_noun") else None,
                 )
             )
         priorities = tuple(parsed)
@@ -472,6 +477,7 @@ class PriorityMeasures:
     crime_group: str
     noun: str
     current: int
+    unavailable: str = ""  # "n/a: <reason>" when the source cannot give the priority's group
     previous: int | None = None
     previous_note: str = ""
     change: ChangeTest | None = None
@@ -618,6 +624,9 @@ def table_from_measures(measures: Sequence[PriorityMeasures], config: RiskConfig
     """The priority table (TABLE_COLUMNS then EXTRA_COLUMNS); a cell the data cannot support says why."""
     rows = []
     for m in measures:
+        if m.unavailable:
+            rows.append(_unavailable_row(m, config))
+            continue
         s = score_measures(m, config)
         c = m.change
         if c is None or m.previous is None:
@@ -677,36 +686,70 @@ def table_from_measures(measures: Sequence[PriorityMeasures], config: RiskConfig
     return frame
 
 
+def _unavailable_row(m: PriorityMeasures, config: RiskConfig) -> dict[str, Any]:
+    """A priority whose group the source cannot give: every measured cell says why."""
+    na = m.unavailable
+    impact, _ = config.harm_for(m.crime_group)
+    row: dict[str, Any] = {c: na for c in (*TABLE_COLUMNS, *EXTRA_COLUMNS)}
+    row.update(
+        priority=m.priority,
+        impact=impact,
+        risk=NOT_SCORED,
+        why=f"{NOT_SCORED}: {m.crime_group} is {na}",
+        crime_group=m.crime_group,
+        test="",
+        rate_denominator="",
+        likelihood_trend=None,
+        likelihood_msg=None,
+        likelihood_rank=None,
+        note="; ".join(x for x in (m.note, m.current_note) if x),
+        period=m.period,
+        comparison=m.comparison,
+    )
+    return row
+
+
 def _months_covered(dataset: Dataset, period: Period) -> int:
     have = set(dataset.months)
     return sum(1 for m in period.months if m in have)
 
 
-def resolve_priority(
-    dataset: Dataset, priority: Priority, *, engine: Engine | None = None
-) -> tuple[str, str, str]:
-    """(crime group, noun, note) measuring ``priority`` in this dataset: its ``group``, or its
-    ``fallback`` when ``group`` has no incidents at all (police.uk has no dwelling burglary).
+@dataclass(frozen=True)
+class Resolved:
+    """How a priority is measured on a dataset (:func:`resolve_priority`)."""
 
-    With ``engine`` (a :class:`csp_data.engine.Engine` over ``dataset.incidents``) the "no incidents"
-    check is a count in the engine instead of a scan of the frame; the answer is the same.
+    title: str  # the priority as every table, sentence and export names it (with the proxy label)
+    group: str  # the crime group counted (the proxy when the source cannot give the priority's group)
+    noun: str
+    note: str
+    availability: Availability
+
+
+def resolve_priority(dataset: Dataset, priority: Priority) -> Resolved:
+    """How ``priority`` is measured on this dataset's source: its ``group`` when the source can give it;
+    else the proxy the crime-groups config names, labelled in the title ("Dwelling burglary — proxy:
+    Burglary (all: police.uk has no dwelling split)"); else n/a with the reason
+    (``CrimeGroups.availability``, the one place that decides).
 
     Raises
     ------
     ValueError
-        Naming the priority when its group (or fallback) is not a crime group of the dataset.
+        Naming the priority when its group is not a crime group of the dataset.
     """
-    for g in (priority.group, priority.fallback):
-        if g is None:
-            continue
-        try:
-            dataset.groups.members(g)
-        except ValueError as exc:
-            raise ValueError(f"priority {priority.name!r}: {exc}") from exc
-    if priority.fallback and not _has_incidents(dataset, priority.group, engine):
-        note = "; ".join(x for x in (priority.fallback_note, priority.note) if x)
-        return priority.fallback, priority.fallback_noun or priority.noun, note
-    return priority.group, priority.noun, priority.note
+    try:
+        avail = dataset.groups.availability(priority.group)
+    except ValueError as exc:
+        raise ValueError(f"priority {priority.name!r}: {exc}") from exc
+    if avail.status == "proxy" and avail.measured is not None:
+        note = f"a proxy: {avail.label} is counted, not {priority.group}"
+        return Resolved(
+            title=f"{priority.name} — proxy: {avail.label}",
+            group=avail.measured,
+            noun=priority.proxy_noun or priority.noun,
+            note="; ".join(x for x in (note, priority.note) if x),
+            availability=avail,
+        )
+    return Resolved(priority.name, priority.group, priority.noun, priority.note, avail)
 
 
 def _incidents_of(dataset: Dataset, group: str, period: Period) -> pd.DataFrame:
@@ -716,14 +759,6 @@ def _incidents_of(dataset: Dataset, group: str, period: Period) -> pd.DataFrame:
     mask = group_mask(incidents, dataset.groups, group)
     mask &= period.contains(incidents["month"])
     return incidents.loc[mask]
-
-
-def _has_incidents(dataset: Dataset, group: str, engine: Engine | None) -> bool:
-    """Whether any incident of ``dataset`` is in ``group`` (counted in ``engine`` when given)."""
-    if engine is None:
-        return bool(group_mask(dataset.incidents, dataset.groups, group).any())
-    total = count_by(None, [], groups=dataset.groups, group=group, engine=engine)
-    return int(total["count"].iloc[0]) > 0
 
 
 def _count(dataset: Dataset, group: str, period: Period) -> int:
@@ -744,20 +779,11 @@ def _counts(
 
 
 def _own_rate(dataset: Dataset, count: int, denominator: str) -> tuple[float | None, str]:
-    """Rate per 1,000 from the loaded areas' population or households, or (None, why)."""
-    word = "households" if denominator == "households" else "population"
-    areas = dataset.areas
-    if areas is None or denominator not in areas.columns or len(areas) == 0:
-        return None, f"no {word} loaded"
-    values = pd.to_numeric(areas[denominator], errors="coerce")
-    missing = int(values.isna().sum())
-    if missing == len(values):
-        return None, f"no {word} loaded"
-    if missing:
-        return None, f"{word} unknown for {missing} of {len(values)} areas"
-    total = float(values.sum())
-    if total <= 0:
-        return None, f"{word} total is 0"
+    """Rate per 1,000 from the loaded areas' population or households (every area must have one:
+    ``comparators.area_total``), or (None, why)."""
+    total, why = area_total(dataset.areas, denominator)
+    if total is None:
+        return None, why
     return count / total * 1000.0, ""
 
 
@@ -779,7 +805,13 @@ def measure_priority(
     frame; the measures are the same.
     """
     peers = peers if peers is not None else prepare_peers(dataset)
-    group, noun, note = resolve_priority(dataset, priority, engine=engine)
+    resolved = resolve_priority(dataset, priority)
+    group, noun, note = resolved.group, resolved.noun, resolved.note
+    if resolved.availability.status == "n/a":
+        return PriorityMeasures(
+            priority=resolved.title, crime_group=group, noun=noun, current=0,
+            unavailable=resolved.availability.na, note=note, period=period.label, comparison=comparison.label,
+        )
     current, previous_count = _counts(dataset, group, period, comparison, engine)
     cur_cov = _months_covered(dataset, period)
     current_note = ""
@@ -812,7 +844,7 @@ def measure_priority(
         rate, rate_note = _own_rate(dataset, current, denominator)
     note = "; ".join(x for x in (note, denominator_note) if x)
     return PriorityMeasures(
-        priority=priority.name,
+        priority=resolved.title,
         crime_group=group,
         noun=noun,
         current=current,
@@ -1079,25 +1111,28 @@ def priority_contexts(
 ) -> dict[str, LocalContext]:
     """``local_context`` for every row of a priority table, keyed by priority name.
 
-    ``engine`` (over ``dataset.incidents``) is used only to resolve each priority's crime group
-    (``resolve_priority``); the contexts themselves read the frame (they list location texts, which
-    the engine does not hold).
+    The contexts read the frame (they list location texts, which the engine does not hold); ``engine``
+    is accepted for symmetry with ``priority_table`` and not needed. A priority whose group the source
+    cannot give (n/a) has no context.
     """
+    del engine
     nouns = {}
     for p in config.priorities:
-        _, noun, _ = resolve_priority(dataset, p, engine=engine)
-        nouns[p.name] = noun
+        resolved = resolve_priority(dataset, p)
+        if resolved.availability.status != "n/a":
+            nouns[resolved.title] = resolved.noun
     return {
         str(row.priority): local_context(
             dataset,
             group=str(row.crime_group),
             period=period,
             comparison=comparison,
-            noun=nouns.get(str(row.priority), "offences"),
+            noun=nouns[str(row.priority)],
             top=top,
             config=config,
         )
         for row in table.itertuples(index=False)
+        if str(row.priority) in nouns
     }
 
 
@@ -1117,10 +1152,7 @@ class PeerData:
 
 
 def _area_total(dataset: Dataset, column: str) -> float | None:
-    if dataset.areas is None or column not in dataset.areas.columns:
-        return None
-    values = pd.to_numeric(dataset.areas[column], errors="coerce")
-    return float(values.sum()) if values.notna().all() and len(values) else None
+    return area_total(dataset.areas, column)[0]
 
 
 def prepare_peers(dataset: Dataset) -> PeerData:
@@ -1146,26 +1178,18 @@ def prepare_peers(dataset: Dataset) -> PeerData:
 
 
 def _denominator(dataset: Dataset, peers: PeerData, group: str) -> tuple[str, str]:
-    """Households for burglary-type groups, residents otherwise; residents (with a note) when no household
-    figures are loaded (the same rule as the Trends page: csp_data.trends.choose_denominator)."""
+    """Households for burglary-type groups when households are known for the partnership's areas or
+    its peers, residents otherwise (with a note): ``csp_data.trends.choose_denominator``, the rule the
+    Trends page uses."""
     from csp_data.comparators import with_partnership
     from csp_data.trends import choose_denominator
 
-    preferred = dataset.groups.denominator(group)
-    if preferred != "households":
-        return preferred, ""
-    if peers.comparators is not None and dataset.partnership:
-        members = [m for k in _PEER_WORDS for m in dataset.peer_groups.get(k, [])]
-        if members:
-            return choose_denominator(
-                peers.comparators, with_partnership(members, dataset.partnership), group, dataset.groups
-            )
-    if _area_total(dataset, "households") is None and _area_total(dataset, "population") is not None:
-        return "population", (
-            f"no household figures are loaded, so {group} is per 1,000 residents "
-            "(burglary is usually per 1,000 households)"
-        )
-    return preferred, ""
+    members = [m for k in _PEER_WORDS for m in dataset.peer_groups.get(k, [])]
+    names = with_partnership(members, dataset.partnership) if dataset.partnership else members
+    denominator, note = choose_denominator(
+        peers.comparators, names, group, dataset.groups, area_households=_area_total(dataset, "households")
+    )
+    return denominator, note.rstrip(".")
 
 
 def _peer_position(

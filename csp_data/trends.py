@@ -23,6 +23,7 @@ from csp_data.comparators import (
     _period_counts,
     _period_rates_from_counts,
     _select,
+    band_status,
     comparators_from_incidents,
     fmt_rank,
     group_stats,
@@ -171,23 +172,43 @@ def monthly_counts(
 
 
 def choose_denominator(
-    comparators: pd.DataFrame, members: Sequence[str], group: str, groups: CrimeGroups
+    comparators: pd.DataFrame | None,
+    members: Sequence[str],
+    group: str,
+    groups: CrimeGroups,
+    *,
+    area_households: float | None = None,
 ) -> tuple[str, str]:
-    """The denominator for ``group`` and a note when the preferred one is not available.
+    """The denominator for ``group`` and a note when the preferred one is not available: the one rule
+    for every page, export and command.
 
-    Burglary-type groups are per 1,000 households; when no member has a household figure they fall back
-    to residents, and the note says so.
+    Burglary-type groups are per 1,000 households when households are known at any level the
+    partnership uses: any of ``members`` (the partnership and its peers) in ``comparators``, or
+    ``area_households`` (the total of the partnership's areas). Otherwise they fall back to residents
+    and the note says so ("... per 1,000 residents: no household figures loaded ...").
+
+    Examples
+    --------
+    >>> from csp_data.groups import load_crime_groups
+    >>> choose_denominator(None, [], "Burglary", load_crime_groups(), area_households=1600.0)
+    ('households', '')
+    >>> choose_denominator(None, [], "Burglary", load_crime_groups())[1]
+    'Burglary per 1,000 residents: no household figures loaded (burglary is usually per 1,000 households).'
     """
     preferred = groups.denominator(group)
-    if preferred == "households":
+    if preferred != "households":
+        return preferred, ""
+    if area_households is not None and area_households > 0:
+        return preferred, ""
+    if comparators is not None and len(comparators) and "households" in comparators.columns and members:
         keys = {name_key(m) for m in members}
         sub = comparators[name_keys(comparators["partnership"]).isin(keys)]
-        if "households" not in sub.columns or sub["households"].isna().all():
-            return "population", (
-                f"No household figures for the comparators, so {group} is shown per 1,000 residents "
-                "(burglary is usually per 1,000 households)."
-            )
-    return preferred, ""
+        if (pd.to_numeric(sub["households"], errors="coerce") > 0).any():
+            return preferred, ""
+    return "population", (
+        f"{groups.label(group)} per 1,000 residents: no household figures loaded "
+        "(burglary is usually per 1,000 households)."
+    )
 
 
 def comparators_with_partnership(
@@ -315,8 +336,12 @@ def position_inputs(
     selected = _select(subset, wanted)
     per_group = []
     for g in names:
+        avail = groups.availability(g)  # a proxy counts its proxy group's comparator rows
         denominator, note = choose_denominator(subset, msg_members, g, groups)
-        per_group.append((g, denominator, note, _period_counts(selected, g, denominator, groups)))
+        if avail.status == "n/a":
+            note = avail.na
+        measured = avail.measured or g
+        per_group.append((g, denominator, note, _period_counts(selected, measured, denominator, groups)))
     return PositionInputs(partnership, tuple(msg_members), tuple(county_members), tuple(wanted), tuple(per_group))
 
 
@@ -369,7 +394,8 @@ def position_table(
     msg_members, county_members, wanted = list(inputs.msg_members), list(inputs.county_members), inputs.wanted
     rows = []
     for g, denominator, note, prepared in inputs.per_group:
-        row: dict[str, Any] = {"crime_group": g, "measure": measure_label(denominator)}
+        avail = groups.availability(g)
+        row: dict[str, Any] = {"crime_group": g, "label": avail.label, "measure": measure_label(denominator)}
         notes = [note] if note else []
         for suffix, per in (("", period), ("_earlier", earlier)):
             rates = _period_rates_from_counts(prepared, wanted, g, per)
@@ -405,7 +431,7 @@ def position_table(
                 row[f"county_rank{suffix}"] = np.nan
                 row[f"county_size{suffix}"] = 0
                 row[f"county_rank_label{suffix}"] = "–"
-        row["note"] = "; ".join(dict.fromkeys(notes))
+        row["note"] = avail.na if avail.status == "n/a" else "; ".join(dict.fromkeys(notes))
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -443,11 +469,9 @@ def latest_sentence(frame: pd.DataFrame, group: str, *, group_label: str = "in t
     if pd.notna(last["rank"]) and last["group_size"] > 1:
         rank, size = int(last["rank"]), int(last["group_size"])
         where = "the lowest" if rank == 1 else "the highest" if rank == size else f"{ordinal(rank)} lowest"
-        status = "within"
-        if pd.notna(last["band_low"]):
-            status = "above" if last["rate"] > last["band_high"] else "below" if last["rate"] < last["band_low"] \
-                else "within"
-        text += f", {where} of {size} {group_label}, {status} the band (average {last['msg_average']:,.1f})"
+        status = band_status(last["rate"], last["band_low"], last["band_high"])  # one rule: "n/a" without a band
+        band = f"{status} the band" if status != "n/a" else "no band (n/a: fewer than 2 rates)"
+        text += f", {where} of {size} {group_label}, {band} (average {last['msg_average']:,.1f})"
     return text + "."
 
 
@@ -522,14 +546,15 @@ def yoy_table(
             totals[g] = (float(group_mask(inc_cur, groups, g).sum()), float(group_mask(inc_prev, groups, g).sum()))
     rows = []
     for g in names:
-        cur = totals[g][0] if cur_cov == period.n_months else np.nan
-        prev = totals[g][1] if prev_cov == comparison.n_months else np.nan
-        notes = []
+        avail = groups.availability(g)  # a labelled proxy, or n/a with the reason (crime_groups.toml)
+        cur = totals[g][0] if cur_cov == period.n_months and avail.status != "n/a" else np.nan
+        prev = totals[g][1] if prev_cov == comparison.n_months and avail.status != "n/a" else np.nan
+        notes = [avail.na] if avail.status == "n/a" else []
         if cur_cov < period.n_months:
             notes.append(f"current period: data for {cur_cov} of {period.n_months} months")
         if prev_cov < comparison.n_months:
             notes.append(f"previous period: data for {prev_cov} of {comparison.n_months} months")
-        row: dict[str, Any] = {"crime_group": g, "previous": prev, "current": cur}
+        row: dict[str, Any] = {"crime_group": g, "label": avail.label, "previous": prev, "current": cur}
         if np.isnan(cur) or np.isnan(prev):
             row.update(change=np.nan, pct_change=np.nan, pct_label="n/a", statistic=np.nan, p_value=np.nan,
                        significant=pd.NA, significance="not tested (incomplete data)", small_numbers=pd.NA)
@@ -564,7 +589,7 @@ def yoy_display(table: pd.DataFrame) -> pd.DataFrame:
 
     return pd.DataFrame(
         {
-            "Crime group": table["crime_group"],
+            "Crime group": table["label"] if "label" in table else table["crime_group"],
             "Previous 12 months": table["previous"].map(num),
             "Current 12 months": table["current"].map(num),
             "Volume change": table["change"].map(lambda v: "–" if pd.isna(v) else fmt_change(v)),

@@ -8,7 +8,9 @@ import streamlit as st
 
 from csp_data.cache import cached_counts, cached_headline
 from csp_data.change import fmt_change, fmt_pct
+from csp_data.comparators import area_total
 from csp_data.overview import headline_sentence, test_note
+from csp_data.trends import choose_denominator
 from ui.common import current, demo_banner, download_buttons, show_chart, show_table, source_caption
 from ui.hotspots import measures_for, spec_of
 
@@ -39,9 +41,11 @@ if missing:
     )
 
 shown = pd.DataFrame({
-    "Crime group": table["crime_group"],
+    "Crime group": table["label"],  # a proxy's label on a source that lacks the group (crime_groups.toml)
     filters.comparison.short_label: table["previous"].map(lambda v: "n/a" if pd.isna(v) else f"{v:,.0f}"),
-    filters.period.short_label: table["current"].map("{:,}".format),
+    filters.period.short_label: [
+        note or f"{v:,.0f}" for v, note in zip(table["current"], table["note"], strict=True)
+    ],
     "Volume change": table["change"].map(lambda v: "n/a" if pd.isna(v) else fmt_change(v)),
     "% change": [
         "n/a" if pd.isna(prev) else fmt_pct(None if pd.isna(v) else v)
@@ -57,11 +61,17 @@ source_caption(
 )
 download_buttons(table, f"overview_{filters.period.start:%Y%m}_{filters.period.end:%Y%m}", key="overview")
 
+availability = dataset.groups.availability(filters.group)  # a labelled proxy or n/a (crime_groups.toml)
 if dataset.areas is not None:
-    st.subheader(f"Where to look: {filters.group}")
+    st.subheader(f"Where to look: {availability.label}")
     spec = spec_of(filters)
-    measures = measures_for(key, spec, spec_of(filters, filters.comparison), dataset.groups.denominator(filters.group))
-    if measures is not None and len(measures):
+    denominator, _ = choose_denominator(
+        None, [], filters.group, dataset.groups, area_households=area_total(dataset.areas, "households")[0]
+    )
+    measures = measures_for(key, spec, spec_of(filters, filters.comparison), denominator)
+    if availability.status == "n/a":
+        st.caption(f"{filters.group}: {availability.na}.")
+    elif measures is not None and len(measures):
         top = measures.head(5)
         comparable = table["previous"].notna().all()
         parts = [f"{r.area_name} ({r.area_code}) {r.count:,} ({r.share_pct:.1f}%)" for r in top.itertuples()]

@@ -9,8 +9,10 @@ import streamlit as st
 from csp_data import hotspots as H
 from csp_data import maps as M
 from csp_data.change import TEST_LABELS, fmt_change, test_change
+from csp_data.comparators import area_total
 from csp_data.groups import ALL_INCIDENTS, ASB
 from csp_data.periods import Period, add_months, month_range
+from csp_data.trends import choose_denominator
 from ui import hotspots as U
 from ui.common import current, demo_banner, download_buttons, source_caption
 
@@ -33,11 +35,17 @@ period, comparison = filters.period, filters.comparison
 spec, prev_spec = U.spec_of(filters), U.spec_of(filters, comparison)
 total, unlocated = U.totals_for(key, spec)
 previous_total = U.totals_for(key, prev_spec)[0]
-label = ", ".join(filters.crime_types) if filters.crime_types else filters.group
+availability = dataset.groups.availability(filters.group)  # a labelled proxy or n/a (crime_groups.toml)
+if availability.status == "n/a" and not filters.crime_types:
+    st.info(f"{filters.group}: {availability.na}. Choose another crime group in the sidebar.")
+    st.stop()
+label = ", ".join(filters.crime_types) if filters.crime_types else availability.label
 includes_asb = filters.group in (ASB, ALL_INCIDENTS) or "Anti-social behaviour" in filters.crime_types
 what = f"incidents of {label}" if includes_asb else f"crimes of {label}"
 area_label = dataset.area_label
-denominator = dataset.groups.denominator(filters.group)
+denominator, _ = choose_denominator(  # the one denominator rule: households when the areas have them
+    None, [], filters.group, dataset.groups, area_households=area_total(dataset.areas, "households")[0]
+)
 rate_label = "per 1,000 households" if denominator == "households" else "per 1,000 residents"
 
 # analysis uses the exact areas (inside U.measures_for); the maps draw the simplified display copy

@@ -155,7 +155,7 @@ if dataset.latest_month is None:
     st.stop()
 
 defaults = _defaults()
-priority_groups = list(dict.fromkeys(resolve_priority(dataset, p)[0] for p in defaults.priorities))
+priority_groups = list(dict.fromkeys(resolve_priority(dataset, p).group for p in defaults.priorities))
 config, problem = _session_config(defaults, priority_groups)
 measures, contexts = _measured(dataset, filters, defaults)
 table = table_from_measures(measures, config)
@@ -277,7 +277,11 @@ section = next(s for s in report.sections if s.heading == choice)
 st.markdown(f"#### {_md(choice)} &nbsp; {_badge(section.risk)}", unsafe_allow_html=True)
 for para in section.paragraphs:
     st.markdown(_md(para))
-ctx = contexts[choice]
+ctx = contexts.get(choice)
+if ctx is None:  # the source cannot give this priority's group (crime_groups.toml): nothing to break down
+    st.caption(f"No local context: {table.set_index('priority').loc[choice, 'current']}.")
+    source_caption(dataset, filters.period, extra=f"Compared with {filters.comparison.label}.")
+    st.stop()
 left, right = st.columns(2)
 with left:
     st.markdown(f"**Top {ctx.area_label}s**")

@@ -13,7 +13,7 @@ import streamlit as st
 from csp_data.cache import get_dataset, get_engine
 from csp_data.change import TEST_LABELS
 from csp_data.charts import profile_chart, seasonality_chart, trend_chart
-from csp_data.comparators import TIE_RULE, period_position, with_partnership
+from csp_data.comparators import TIE_RULE, area_total, band_status, period_position, with_partnership
 from csp_data.groups import ALL_CRIME
 from csp_data.model import Dataset
 from csp_data.periods import Period, fmt_month, month_range
@@ -45,10 +45,8 @@ VIEWS = {"rate": "Monthly rate", "rolling": "Rolling 12-month rate", "count": "M
 
 
 def _area_total(dataset: Dataset, column: str) -> float | None:
-    if dataset.areas is None or column not in dataset.areas.columns:
-        return None
-    values = pd.to_numeric(dataset.areas[column], errors="coerce")
-    return float(values.sum()) if values.notna().any() else None
+    """The one rule (comparators.area_total): valid only when every area has a value, as on Priorities."""
+    return area_total(dataset.areas, column)[0]
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -104,7 +102,12 @@ if dataset.latest_month is None:
 dataset_key = st.session_state.get("dataset_key", dataset.name)
 comp, comp_notes = _comparators(dataset_key, partnership)
 groups = dataset.groups
-group = filters.group
+availability = groups.availability(filters.group)  # a labelled proxy or n/a on this source (crime_groups.toml)
+if availability.status == "n/a":
+    st.info(f"{filters.group}: {availability.na}. Choose another crime group in the sidebar.")
+    st.stop()
+group = availability.measured or filters.group  # the group counted
+group_label = availability.label  # what every sentence, title and table calls it
 period = filters.period
 
 # ---------------------------------------------------------------------------------------- peer groups
@@ -158,19 +161,21 @@ if view in ("rate", "count") and not monthly_rows:
     st.info("The comparator table has annual or quarterly figures only, so the rolling 12-month view is shown.")
     view = "rolling"
 
-denominator, denom_note = choose_denominator(comp, with_partnership(primary, partnership), group, groups)
+denominator, denom_note = choose_denominator(
+    comp, with_partnership(primary, partnership), group, groups, area_households=_area_total(dataset, "households")
+)
 measure = measure_label(denominator)
 
 # ---------------------------------------------------------------------------------------- the answer
 pos = period_position(comp, partnership, primary, group, period, denominator=denominator, groups=groups, k=k)
 label = f"in the {primary_label}"
-sentence = position_sentence(group, pos, period=period, group_label=label, denominator=denominator)
+sentence = position_sentence(group_label, pos, period=period, group_label=label, denominator=denominator)
 if pd.isna(pos["rate"]):
     # the chosen period has no comparator figures (e.g. annual ONS tables): say so, then give the latest
     try:
         latest = trend_frame(comp, partnership, group, msg=primary, denominator=denominator, groups=groups,
                              rolling=12, k=k)
-        sentence = latest_sentence(latest, group, group_label=label, denominator=denominator) + f" {sentence}"
+        sentence = latest_sentence(latest, group_label, group_label=label, denominator=denominator) + f" {sentence}"
     except ValueError:
         pass
 if not primary:
@@ -178,7 +183,11 @@ if not primary:
 st.markdown(f"### {sentence}")
 if second:
     cpos = period_position(comp, partnership, second, group, period, denominator=denominator, groups=groups, k=k)
-    st.markdown(position_sentence(group, cpos, period=period, group_label="in the county", denominator=denominator))
+    st.markdown(position_sentence(group_label, cpos, period=period, group_label="in the county",
+                                  denominator=denominator))
+pop_missing = area_total(dataset.areas, "population")[1]
+if pop_missing and any("no population is known" in n for n in comp_notes):
+    comp_notes = [*comp_notes, f"No rate for {partnership} from its areas: {pop_missing}."]
 for note in [*comp_notes, denom_note]:
     if note:
         st.caption(note)
@@ -194,26 +203,25 @@ try:
         groups=groups, rolling=rolling, k=k,
     )
 except ValueError as exc:
-    st.warning(f"No trend can be drawn for {group}: {exc}.")
+    st.warning(f"No trend can be drawn for {group_label}: {exc}.")
     frame = None
 if frame is not None:
     shown = frame[frame["rate"].notna() | frame["count"].notna()]
     last = shown.iloc[-1] if len(shown) else None
     if last is not None and pd.notna(last["rate"]):
-        status = "within" if pd.isna(last["band_low"]) else (
-            "above" if last["rate"] > last["band_high"] else "below" if last["rate"] < last["band_low"] else "within"
-        )
+        status = band_status(last["rate"], last["band_low"], last["band_high"])  # "n/a" without a band
         title = (
             f"{partnership} is {status} the {primary_label} band in {fmt_month(last['month'])}: "
-            f"{last['rank_label']} (1 = lowest rate)" if last["group_size"] > 1 else
+            f"{last['rank_label']} (1 = lowest rate)" if last["group_size"] > 1 and status != "n/a" else
             f"{partnership}: {_fmt(last['rate'])} {measure} in {fmt_month(last['month'])}"
+            + (f", no {primary_label} band (n/a: fewer than 2 members with a rate)" if last["group_size"] > 1 else "")
         )
     else:
-        title = f"{partnership}: {group}"
+        title = f"{partnership}: {group_label}"
     span = f"{fmt_month(frame['month'].min())} to {fmt_month(frame['month'].max())}"
     kind = "rolling 12 months" if rolling else "monthly"
     what = "Crimes (count)" if view == "count" else f"Crimes {measure}"
-    subtitle = f"{group} · {what}, {kind}, {_short_source(dataset)}, {span}"
+    subtitle = f"{group_label} · {what}, {kind}, {_short_source(dataset)}, {span}"
     chart = trend_chart(
         frame.assign(county_average=frame["county_average"] if show_county else float("nan")),
         partnership=partnership, title=title, subtitle=subtitle, measure=measure,
@@ -228,7 +236,7 @@ if frame is not None:
             f"{_fmt(last['band_high'], 2)}, ± {k:g} SD), {last['rank_label']} (1 = lowest)."
         )
     elif last is not None:
-        summary = f"In {fmt_month(last['month'])} {partnership} recorded {_fmt(last['count'], 0)} {group.lower()}."
+        summary = f"In {fmt_month(last['month'])} {partnership} recorded {_fmt(last['count'], 0)} {group_label}."
     else:
         summary = "No month has a value to show."
     gaps = frame.loc[frame["rate"].isna() & frame["count"].isna(), "month"]
@@ -250,14 +258,15 @@ if frame is not None:
         table = frame.copy()
         table.insert(0, "Month", table.pop("month").dt.strftime("%b %Y"))
         st.dataframe(table, hide_index=True, width="stretch")
-    download_buttons(frame, f"trend_{group}_{'rolling12' if rolling else 'monthly'}".replace(" ", "_"), key="trend")
+    download_buttons(frame.assign(crime_group=group_label),
+                     f"trend_{group}_{'rolling12' if rolling else 'monthly'}".replace(" ", "_"), key="trend")
 source_caption(dataset, extra=f"Comparators: {len(set(comp['partnership']))} partnerships in the comparator table.")
 
 # ---------------------------------------------------------------------------------------- position table
 st.subheader(f"Position: {period.label} against {period.year_earlier().label}")
 positions = _positions(dataset_key, partnership, tuple(primary), tuple(second), period.start, period.end, float(k))
 pos_shown = pd.DataFrame({
-    "Crime group": positions["crime_group"],
+    "Crime group": positions["label"],
     "Measure": positions["measure"],
     "Rate": positions["rate"].map(lambda v: _fmt(v, 2)),
     f"{primary_label.upper() if primary_label == 'MSG' else 'County'} average": positions["msg_average"].map(
@@ -272,8 +281,8 @@ if second:
     pos_shown.insert(7, "County rank", positions["county_rank_label"])
     pos_shown.insert(9, "County rank a year earlier", positions["county_rank_label_earlier"])
 st.dataframe(pos_shown, hide_index=True, width="stretch")
-above = positions.loc[positions["status"] == "above", "crime_group"].tolist()
-below = positions.loc[positions["status"] == "below", "crime_group"].tolist()
+above = positions.loc[positions["status"] == "above", "label"].tolist()
+below = positions.loc[positions["status"] == "below", "label"].tolist()
 st.markdown(
     f"Above the {primary_label} band: {', '.join(above) if above else 'none'}. "
     f"Below it: {', '.join(below) if below else 'none'}."
@@ -299,7 +308,7 @@ if yoy["current"].isna().all() or yoy["previous"].isna().all():
 else:
     st.markdown(
         "Changes significant at 95%: "
-        + (", ".join(f"{r.crime_group} ({r.pct_label})" for r in sig.itertuples()) if len(sig) else "none")
+        + (", ".join(f"{r.label} ({r.pct_label})" for r in sig.itertuples()) if len(sig) else "none")
         + "."
     )
 st.caption(f"Test: {TEST_LABELS['poisson_z']}; |z| > 1.96 is significant at 95%. Small numbers: both counts "
@@ -308,7 +317,7 @@ download_buttons(yoy, f"year_on_year_{period.start:%Y%m}_{period.end:%Y%m}", key
 series = monthly_counts(None, groups, group, covered=covered, engine=engine)
 pairs = month_pairs(series)
 if yoy["previous"].isna().all() and len(pairs):
-    st.markdown(f"What can be compared: {group} in the months that have the same month a year earlier.")
+    st.markdown(f"What can be compared: {group_label} in the months that have the same month a year earlier.")
     st.dataframe(pd.DataFrame({
         "Month": pairs["month"].dt.strftime("%b %Y"),
         "A year earlier": pairs["previous_month"].dt.strftime("%b %Y"),
@@ -321,7 +330,7 @@ if yoy["previous"].isna().all() and len(pairs):
     }), hide_index=True, width="stretch")
 
 # ---------------------------------------------------------------------------------------- seasonality
-st.subheader(f"Seasonality: {group}")
+st.subheader(f"Seasonality: {group_label}")
 profile = seasonality(dataset.incidents, groups, group, latest=period.end, crime_types=filters.crime_types,
                       covered=covered, engine=engine)
 peaks = profile.loc[profile["peak"], "month"].dt.strftime("%b %Y").tolist()
@@ -329,7 +338,8 @@ with_avg = int(profile["average"].notna().sum())
 st.altair_chart(
     seasonality_chart(
         profile,
-        title=f"{group}: peak month(s) {', '.join(peaks) if peaks else 'none'} in the 12 months to {fmt_month(period.end)}",
+        title=f"{group_label}: peak month(s) {', '.join(peaks) if peaks else 'none'} in the 12 months to "
+              f"{fmt_month(period.end)}",
         subtitle=f"Crimes (count) per month; tick = average of the same month in up to 3 earlier years; "
                  f"{_short_source(dataset)}",
     ),
@@ -350,13 +360,13 @@ if dataset.has_times:
     hours = hour_profile(None, groups, group, period=period, crime_types=filters.crime_types, engine=engine)
     with c1:
         st.altair_chart(profile_chart(dow, x="day", order=WEEKDAYS, title="Day of the week",
-                                      subtitle=f"{group}, {period.label}"), width="stretch")
+                                      subtitle=f"{group_label}, {period.label}"), width="stretch")
         top = dow.sort_values("count", ascending=False).iloc[0]
-        st.markdown(f"Busiest day: {top['day']} ({_fmt(top['share'])}% of {group.lower()}).")
+        st.markdown(f"Busiest day: {top['day']} ({_fmt(top['share'])}% of {group_label}).")
         download_buttons(dow, "day_of_week", key="dow")
     with c2:
         st.altair_chart(profile_chart(hours, x="hour", order=[str(h) for h in range(24)], title="Hour of the day",
-                                      subtitle=f"{group}, {period.label}"), width="stretch")
+                                      subtitle=f"{group_label}, {period.label}"), width="stretch")
         toph = hours.sort_values("count", ascending=False).iloc[0]
         st.markdown(
             f"Busiest hour: {int(toph['hour']):02d}:00–{int(toph['hour']):02d}:59 ({_fmt(toph['share'])}%)."

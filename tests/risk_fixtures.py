@@ -136,7 +136,7 @@ def dataset(*, with_peers: bool = True, with_areas: bool = True, is_demo: bool =
         name="Testshire test data",
         is_demo=is_demo,
         incidents=inc,
-        groups=load_crime_groups(),
+        groups=load_crime_groups().for_source("policeuk"),  # police.uk-style: no dwelling split
         report=LoadReport(),
         areas=areas() if with_areas else None,  # type: ignore[arg-type]
         area_label="ward",

@@ -149,3 +149,15 @@ def test_real_config_counts_by_ward(real_data: Path) -> None:
     assert got["E05004705"] == 2141  # Hemel Hempstead Town, the busiest ward in 2021
     assert got["E05004702"] == 649  # Chaulden and Warners End
     assert len(got) == 25 and "(outside)" not in got
+
+
+def test_counts_of_a_group_police_uk_cannot_give_say_it_is_a_proxy(archive: Path) -> None:
+    """Issue 10 point 15: on police.uk files "Dwelling burglary" is all burglary, and the command says so."""
+    code, out, err = run("counts", "--data", str(archive), "--partnership", "Dacorum", "--by", "month",
+                         "--crime-type", "Dwelling burglary", "--format", "csv")
+    assert code == 0
+    assert "note: Dwelling burglary is counted as Burglary (all: police.uk has no dwelling split)" in err
+    assert out.splitlines() == ["month,count", "2021-01,2", "2021-02,0"]  # the same as --crime-type Burglary
+    code, out_b, err_b = run("counts", "--data", str(archive), "--partnership", "Dacorum", "--by", "month",
+                             "--crime-type", "Burglary", "--format", "csv")
+    assert (code, out_b) == (0, out) and "proxy" not in err_b and "counted as" not in err_b

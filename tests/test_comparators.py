@@ -10,6 +10,7 @@ import pytest
 
 from csp_data.comparators import (
     STATS_COLUMNS,
+    area_total,
     band_status,
     comparators_from_incidents,
     fmt_rank,
@@ -681,3 +682,46 @@ def test_real_ons_table_c4_gives_populations_and_households(real_data: Path) -> 
     assert len(table) == 314 and not table["partnership"].str.startswith("Unassigned").any()
     fr = report.files[0]
     assert fr.accepted == 314 and fr.accepted + fr.rejected == 407 - 8  # the rows below the row-8 header
+
+
+# --------------------------------------------------------------------------------------------------
+# issue 10 point 17: one rule for "has a population", one for "has a band"
+
+
+def _areas(values: list[float | None]) -> pd.DataFrame:
+    codes = [f"A{i}" for i in range(1, len(values) + 1)]
+    return pd.DataFrame({"area_code": codes, "area_name": [f"Ward {c}" for c in codes], "population": values})
+
+
+def test_area_total_needs_every_area() -> None:
+    assert area_total(_areas([100.0, 200.0, 300.0]), "population") == (600.0, "")
+    # partly filled: none, not the sum of the two known (Trends used to show 300 here)
+    assert area_total(_areas([100.0, None, 200.0]), "population") == (
+        None, "population missing for 1 of 3 areas (Ward A2)"
+    )
+    # 0 and negative are not populations; more than five missing are counted, five named
+    assert area_total(_areas([0.0, -5.0, 10.0]), "population")[1] == (
+        "population missing for 2 of 3 areas (Ward A1, Ward A2)"
+    )
+    seven = area_total(_areas([None] * 7 + [1.0]), "population")[1]
+    assert seven == "population missing for 7 of 8 areas (Ward A1, Ward A2, Ward A3, Ward A4, Ward A5 and 2 more)"
+    # the selected areas only
+    assert area_total(_areas([100.0, None, 200.0]), "population", selected=["A1", "A3"]) == (300.0, "")
+    assert area_total(_areas([100.0, None]), "population", selected=["A2"])[0] is None
+    # nothing loaded
+    assert area_total(None, "households") == (None, "no households loaded")
+    assert area_total(_areas([100.0]), "households") == (None, "no households loaded")
+    assert area_total(_areas([None, None]), "population") == (None, "no population loaded")
+
+
+def test_a_missing_band_is_na_not_within() -> None:
+    """Trends used to call a month with no band (fewer than 2 rates) 'within'."""
+    assert band_status(5.0, np.nan, np.nan) == "n/a"
+    assert band_status(np.nan, 1.0, 2.0) == "n/a"
+    assert [band_status(r, 4.0, 6.0) for r in (3.9, 4.0, 6.0, 6.1)] == ["below", "within", "within", "above"]
+    from csp_data.trends import latest_sentence
+
+    frame = pd.DataFrame({"month": [pd.Timestamp("2021-01-01")], "rate": [5.0], "band_low": [np.nan],
+                          "band_high": [np.nan], "rank": [1.0], "group_size": [2], "msg_average": [6.0]})
+    text = latest_sentence(frame, "Robbery")
+    assert "no band (n/a: fewer than 2 rates)" in text and "within" not in text

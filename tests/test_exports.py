@@ -117,7 +117,7 @@ def test_markdown_has_the_summary_table_and_sections(report: Any) -> None:
     assert md.startswith(f"# {report.title}")
     assert "## Executive summary" in md and "## Priority risk table" in md
     assert "| priority | previous | current | change | pct_change | significant |" in md
-    assert "| Dwelling burglary | 25 | 49 | 24 | 96.0 | yes |" in md
+    assert "| Dwelling burglary — proxy: Burglary (all: police.uk has no dwelling split) | 25 | 49 | 24 | 96.0 | yes |" in md
     for s in report.sections:
         assert f"## {s.heading}" in md
     assert "- **Vehicle crime**: Low (2 × 2 = 4)" in md

@@ -33,6 +33,9 @@ NUMBER = r"(?<![\w.])\d[\d,]*(?:\.\d+)?"
 CHANGE_WORDS = re.compile(r"\b(increase|decrease|rise|rose|fall|fell|reduction|higher|lower|up \d|down \d)", re.I)
 QUALIFIED = re.compile(r"\b(not )?(statistically )?significant\b")
 
+#: Dwelling burglary on police.uk data: a labelled proxy (crime_groups.toml), never a silent one.
+DB = "Dwelling burglary — proxy: Burglary (all: police.uk has no dwelling split)"
+
 
 @pytest.fixture(scope="module")
 def cfg() -> RiskConfig:
@@ -137,8 +140,8 @@ def test_every_number_in_the_summary_is_in_the_table(built: Any) -> None:
 def test_the_number_check_catches_a_wrong_number(built: Any) -> None:
     """The check above must be able to fail: a doctored figure is caught."""
     report, table, ctxs = built
-    row = table.set_index("priority").loc["Dwelling burglary"]
-    ctx = ctxs["Dwelling burglary"]
+    row = table.set_index("priority").loc[DB]
+    ctx = ctxs[DB]
     allowed = table_numbers(row) | context_numbers(ctx) | period_numbers()
     doctored = report.sections[1].paragraphs[0].replace("49 burglaries", "47 burglaries")
     nums, _ = numbers_in(doctored, strip=labels(ctx))
@@ -147,18 +150,18 @@ def test_the_number_check_catches_a_wrong_number(built: Any) -> None:
 
 def test_section_states_the_seed_style_facts(built: Any) -> None:
     report, _, _ = built
-    burglary = next(s for s in report.sections if s.heading == "Dwelling burglary")
+    burglary = next(s for s in report.sections if s.heading == DB)
     text = " ".join(burglary.paragraphs)
     assert "Risk assessment shows a 'Medium Risk' (likelihood 3 × impact 3 = score 9)." in text
-    assert "There were 49 burglaries recorded in the 12 months Jan 2021 to Dec 2021" in text
-    assert "North Ward (N) has reported the highest number of burglaries, accounting for 81.6% of the total (40 offences)." in text
+    assert "There were 49 burglaries (all: police.uk has no dwelling split) recorded in the 12 months Jan 2021 to Dec 2021" in text
+    assert "North Ward (N) has reported the highest number of burglaries (all: police.uk has no dwelling split), accounting for 81.6% of the total (40 offences)." in text
     assert "This ward has also seen the greatest increase within the CSP, up 30 offences from 10 the previous year" in text
     assert "Testshire is 3rd/3 in county position" in text and "compared with 2nd/3 the previous year" in text
     assert "Testshire is 3rd/4 in its most similar group (MSG)" in text
-    assert "The CSP has reported 30.62 burglaries per 1,000 households and the average for the MSG is 25.00" in text
+    assert "The CSP has reported 30.62 burglaries (all: police.uk has no dwelling split) per 1,000 households and the average for the MSG is 25.00" in text
     assert "Mar 2021 (18)" in text and "Jun 2021 (0)" in text
     assert "'On or near Station Road' (20)" in text
-    assert "police.uk has no dwelling/non-dwelling split" in text
+    assert "Note: a proxy: Burglary (all: police.uk has no dwelling split) is counted, not Dwelling burglary." in text
 
 
 # --------------------------------------------------------------------------------------------------
@@ -292,7 +295,7 @@ def test_context_sentences_with_no_incidents() -> None:
 def test_report_tables_hold_the_priority_table_and_contexts(built: Any) -> None:
     report, table, _ = built
     assert report.tables["Priorities"].equals(table)
-    assert "Dwelling burglary areas" in report.tables and "Dwelling burglary months" in report.tables
+    assert f"{DB} areas" in report.tables and f"{DB} months" in report.tables
     assert "Scoring settings" in report.tables
 
 
@@ -318,10 +321,10 @@ def test_real_dacorum_text_numbers_come_from_the_tables(real_data: Any, cfg: Ris
             nums, ranks = numbers_in(para, strip=labels(ctx))
             assert [n for n in nums if n not in allowed] == [], para
             assert set(ranks) <= table_ranks(row)
-    burglary = " ".join(next(s for s in report.sections if s.heading == "Dwelling burglary").paragraphs)
-    assert "There were 372 burglaries recorded in the 12 months Jan 2021 to Dec 2021." in burglary
+    burglary = " ".join(next(s for s in report.sections if s.heading == DB).paragraphs)
+    assert "There were 372 burglaries (all: police.uk has no dwelling split) recorded in the 12 months Jan 2021 to Dec 2021." in burglary
     assert "No comparison with Jan 2020 to Dec 2020 can be made (only 0 of 12 months in the data)." in burglary
-    assert "police.uk has no dwelling/non-dwelling split" in burglary
+    assert "a proxy: Burglary (all: police.uk has no dwelling split) is counted, not Dwelling burglary" in burglary
     all_crime = " ".join(next(s for s in report.sections if s.heading == "All crime").paragraphs)
     # README: Dacorum 55.87 crimes per 1,000 residents in 2021, 5th/10 in the county
     assert "Dacorum is 5th/10 in county position for the rate of crimes (excluding ASB) per 1,000 residents" in all_crime

@@ -79,3 +79,40 @@ def test_engine_and_pandas_give_the_same_headline():
         & (d.incidents["crime_group"] == "Burglary")
     ]
     assert by_pandas.set_index("crime_group").loc["Burglary", "current"] == len(direct)
+
+
+def test_groups_the_source_cannot_give_are_labelled_proxies_or_na(tmp_path):
+    """Issue 10 point 15: on police.uk data the Overview showed "Dwelling burglary 0" while the Priorities
+    page counted all burglary. Now the row is the labelled proxy (or n/a with the reason), the same count
+    as Burglary; on a force extract it is real dwelling burglary."""
+    rows = (
+        [("2021-01-01", "Burglary", "A")] * 4 + [("2020-06-01", "Burglary", "A")] * 2
+        + [("2021-02-01", "Violence and sexual offences", "B")] * 3
+    )
+    df, g = _incidents(rows)
+    period = Period(pd.Timestamp("2021-01-01"), pd.Timestamp("2021-12-01"))
+    t = headline_table(df, g.for_source("policeuk"), period=period, comparison=period.previous())
+    t = t.set_index("crime_group")
+    dw = t.loc["Dwelling burglary"]
+    assert dw["label"] == "Burglary (all: police.uk has no dwelling split)"
+    assert (dw["previous"], dw["current"], dw["change"], dw["note"]) == (2, 4, 2, "")
+    assert t.loc["Alcohol-related violence", "label"] == "Violence and sexual offences (all: the data have no alcohol flag)"
+    assert t.loc["Alcohol-related violence", "current"] == 3
+    # nothing else changed: every other row is labelled with its own name and counts as before
+    plain = t.drop(index=["Dwelling burglary", "Alcohol-related violence"])
+    assert (plain["label"] == plain.index).all() and (plain["note"] == "").all()
+    assert t.loc["Burglary", ["previous", "current"]].tolist() == [2, 4]
+    # the same rows as a force extract: dwelling burglary is its own (empty here) group
+    f = headline_table(df, g.for_source("force"), period=period, comparison=period.previous()).set_index("crime_group")
+    assert (f.loc["Dwelling burglary", "label"], f.loc["Dwelling burglary", "current"]) == ("Dwelling burglary", 0)
+    # without a proxy in the crime-groups file: n/a with the reason, never 0
+    from csp_data.groups import DEFAULT_GROUPS_FILE
+
+    text = DEFAULT_GROUPS_FILE.read_text(encoding="utf-8").replace('proxy = "Burglary"\n', "").replace(
+        'proxy_label = "Burglary (all: police.uk has no dwelling split)"\n', ""
+    )
+    (tmp_path / "g.toml").write_text(text, encoding="utf-8")
+    na = headline_table(df, load_crime_groups(tmp_path / "g.toml").for_source("policeuk"), period=period,
+                        comparison=period.previous()).set_index("crime_group").loc["Dwelling burglary"]
+    assert pd.isna(na["current"]) and pd.isna(na["previous"])
+    assert (na["label"], na["note"]) == ("Dwelling burglary", "n/a: police.uk has no dwelling split")

@@ -41,6 +41,9 @@ from csp_data.risk import (
 from tests import risk_fixtures as rf
 
 P2021, P2020 = calendar_year(2021), calendar_year(2020)
+#: The priorities as police.uk data name them: labelled proxies (crime_groups.toml), never silent ones.
+DB = "Dwelling burglary — proxy: Burglary (all: police.uk has no dwelling split)"
+AV = "Alcohol-related violence — proxy: Violence and sexual offences (all: the data have no alcohol flag)"
 
 
 @pytest.fixture(scope="module")
@@ -69,17 +72,23 @@ def test_default_config_has_documented_values(cfg: RiskConfig) -> None:
         "Drugs",
         "All crime",
     ]
-    burglary = cfg.priorities[1]
-    assert (burglary.group, burglary.fallback) == ("Dwelling burglary", "Burglary")
-    assert "police.uk" in burglary.fallback_note
-    assert "proxied" in cfg.priorities[3].note
+    burglary, violence = cfg.priorities[1], cfg.priorities[3]
+    assert (burglary.group, burglary.noun) == ("Dwelling burglary", "dwelling burglaries")
+    assert (violence.group, violence.noun) == ("Alcohol-related violence", "alcohol-related violent offences")
     assert cfg.harm["Robbery"] == 4 and cfg.harm["ASB"] == 1 and cfg.harm["Burglary"] == 3
 
 
-def test_default_config_cites_the_crime_severity_score() -> None:
-    text = DEFAULT_RISK_FILE.read_text(encoding="utf-8")
-    assert "Crime Severity Score" in text
-    assert "approximate" in text.lower()
+def test_harm_source_is_said_in_the_report_and_a_changed_weight_in_its_settings(cfg: RiskConfig) -> None:
+    from csp_data.narrative import build_report
+
+    ds = rf.dataset()
+    changed = cfg.with_changes(harm={"Robbery": 1})
+    table = priority_table(ds, period=P2021, comparison=P2020, config=changed)
+    report = build_report(ds, table, {}, period=P2021, comparison=P2020, config=changed)
+    assert any("approximate bands derived from ONS Crime Severity Score weights" in c for c in report.caveats)
+    settings = report.tables["Scoring settings"].set_index("setting")["value"]
+    assert (settings["harm: Robbery"], settings["harm: Burglary"]) == ("1", "3")
+    assert settings["settings from"] == str(DEFAULT_RISK_FILE)
 
 
 def test_every_crime_group_has_a_harm_weight(cfg: RiskConfig) -> None:
@@ -338,8 +347,8 @@ def test_table_columns_are_exactly_the_issue_columns_then_extras(table: pd.DataF
 
 
 def test_table_values_for_burglary(table: pd.DataFrame) -> None:
-    row = table.set_index("priority").loc["Dwelling burglary"]
-    assert row["crime_group"] == "Burglary"  # police.uk-style data: no dwelling split
+    row = table.set_index("priority").loc[DB]
+    assert row["crime_group"] == "Burglary"  # police.uk-style data: no dwelling split, all burglary counted
     assert (row["previous"], row["current"], row["change"], row["pct_change"]) == (25, 49, 24, 96.0)
     assert row["significant"] == "yes"
     assert row["rate"] == pytest.approx(30.62, abs=0.01)  # 49 / 1,600 households x 1,000
@@ -349,15 +358,17 @@ def test_table_values_for_burglary(table: pd.DataFrame) -> None:
     assert row["county_rank_previous"] == "2nd/3"  # 2020: B 12, Testshire 15.625, C 18
     assert (row["likelihood"], row["impact"], row["score"], row["risk"]) == (3, 3, 9, "Medium")
     assert row["why"].startswith("Medium (3 × 3 = 9): up 96.0% (significant) → 4")
-    assert "police.uk has no dwelling" in row["note"]
+    assert row["note"] == (
+        "a proxy: Burglary (all: police.uk has no dwelling split) is counted, not Dwelling burglary"
+    )
     assert row["rate_vs_msg_pct"] == 22.5
 
 
 def test_table_values_for_other_priorities(table: pd.DataFrame) -> None:
     t = table.set_index("priority")
     assert t.loc["Vehicle crime", "significant"] == "no" and t.loc["Vehicle crime", "pct_change"] == 10.0
-    assert t.loc["Alcohol-related violence", "change"] == -20
-    assert t.loc["Alcohol-related violence", "likelihood_trend"] == 1
+    assert t.loc[AV, "change"] == -20
+    assert t.loc[AV, "likelihood_trend"] == 1
     assert t.loc["Drugs", "pct_change"] == "new" and t.loc["Drugs", "significant"] == "yes"
     assert (t.loc["All crime", "previous"], t.loc["All crime", "current"]) == (105, 116)
     assert (t.loc["ASB and criminal damage", "previous"], t.loc["ASB and criminal damage", "current"]) == (110, 110)
@@ -368,13 +379,13 @@ def test_raising_a_harm_weight_raises_the_risk(table: pd.DataFrame, cfg: RiskCon
     measures = measure_priorities(rf.dataset(), period=P2021, comparison=P2020, config=cfg)
     before = table_from_measures(measures, cfg).set_index("priority")
     after = table_from_measures(measures, cfg.with_changes(harm={"Burglary": 4})).set_index("priority")
-    assert before.loc["Dwelling burglary", "risk"] == "Medium"
-    assert (after.loc["Dwelling burglary", "score"], after.loc["Dwelling burglary", "risk"]) == (12, "High")
+    assert before.loc[DB, "risk"] == "Medium"
+    assert (after.loc[DB, "score"], after.loc[DB, "risk"]) == (12, "High")
 
 
 def test_table_without_peers_says_why(cfg: RiskConfig) -> None:
     t = priority_table(rf.dataset(with_peers=False), period=P2021, comparison=P2020, config=cfg)
-    row = t.set_index("priority").loc["Dwelling burglary"]
+    row = t.set_index("priority").loc[DB]
     assert row["msg_average"] == "n/a: no MSG peers"
     assert row["msg_rank"] == "n/a: no MSG peers" and row["county_rank"] == "n/a: no county peers"
     assert row["rate"] == pytest.approx(30.62, abs=0.01)  # from the areas' households
@@ -387,7 +398,85 @@ def test_table_without_population_says_why(cfg: RiskConfig) -> None:
         rf.dataset(with_peers=False, with_areas=False), period=P2021, comparison=P2020, config=cfg
     )
     assert t.set_index("priority").loc["Drugs", "rate"] == "n/a: no population loaded"
-    assert t.set_index("priority").loc["Dwelling burglary", "rate"] == "n/a: no households loaded"
+    # no household figures at any level: burglary falls back to residents, and says so
+    row = t.set_index("priority").loc[DB]
+    assert (row["rate"], row["rate_denominator"]) == ("n/a: no population loaded", "per 1,000 residents")
+    assert "Burglary per 1,000 residents: no household figures loaded" in row["note"]
+
+
+def test_partly_filled_population_is_na_with_the_areas_named(cfg: RiskConfig) -> None:
+    """Issue 10 point 17: one rule (comparators.area_total) for Priorities and Trends: a total is valid only
+    when every area has a population. Before, Trends summed the areas it had (any) and showed a rate."""
+    ds = rf.dataset(with_peers=False)
+    areas = ds.areas.copy()
+    areas.loc[areas["area_code"] == "E", "population"] = float("nan")
+    ds.areas = areas
+    t = priority_table(ds, period=P2021, comparison=P2020, config=cfg).set_index("priority")
+    assert t.loc["Drugs", "rate"] == "n/a: population missing for 1 of 3 areas (East Ward)"
+    assert t.loc["All crime", "rate"] == "n/a: population missing for 1 of 3 areas (East Ward)"
+    # burglary uses households, which every area has: 49 / 1,600 x 1,000 (nothing else changed)
+    assert t.loc[DB, "rate"] == pytest.approx(30.62, abs=0.01)
+    assert t.loc["Drugs", "current"] == 5 and t.loc["Drugs", "likelihood"] == 4
+
+
+def _burglary_row(ds, cfg: RiskConfig) -> pd.Series:
+    return priority_table(ds, period=P2021, comparison=P2020, config=cfg).set_index("priority").loc[DB]
+
+
+def test_burglary_is_per_household_when_households_are_known_at_any_level(cfg: RiskConfig) -> None:
+    """Issue 10 point 21: the comparators give households (as the ONS table does for Newport) but the
+    areas do not: burglary is still per 1,000 households, ranked among the peers."""
+    ds = rf.dataset()
+    ds.areas = ds.areas.drop(columns="households")
+    row = _burglary_row(ds, cfg)
+    assert (row["rate_denominator"], row["rate"], row["msg_rank"]) == ("per 1,000 households", 30.62, "3rd/4")
+    assert "per 1,000 residents" not in row["note"]
+    # the areas give households but the comparators do not: the partnership's own rate is per household
+    ds = rf.dataset()
+    ds.comparators = ds.comparators.assign(households=float("nan"))
+    row = _burglary_row(ds, cfg)
+    assert row["rate_denominator"] == "per 1,000 households"
+    assert row["rate"] == pytest.approx(30.62, abs=0.01)  # 49 / 1,600 households of the three wards
+    assert row["msg_rank"] == "n/a: no households figure for Testshire"
+    # no household figure anywhere: residents, and the table says so (49 / 4,000 residents x 1,000)
+    ds.areas = ds.areas.drop(columns="households")
+    row = _burglary_row(ds, cfg)
+    assert (row["rate_denominator"], row["rate"]) == ("per 1,000 residents", 12.25)
+    assert "Burglary per 1,000 residents: no household figures loaded" in row["note"]
+    shown = display_table(priority_table(ds, period=P2021, comparison=P2020, config=cfg)).set_index("Priority")
+    assert shown.loc[DB, "Rate"] == "12.25 per 1,000 residents"
+    assert shown.loc["Drugs", "Rate"].endswith("per 1,000 residents")  # other groups unchanged
+
+
+def test_comparator_population_table_with_households_gives_household_rates(tmp_path: Path, cfg: RiskConfig) -> None:
+    """`[comparators] population = file` whose table has a households column (no separate households file):
+    burglary is per 1,000 households (it was per 1,000 residents)."""
+    from csp_data.dataset import build_dataset, load_config
+
+    folder = tmp_path / "2021-01"
+    folder.mkdir()
+    header = ("Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,"
+              "Last outcome category,Context\n")
+    rows = [("Testham 001A", "Burglary")] * 6 + [("Otherby 001A", "Burglary")] * 2 + [("Testham 001A", "Drugs")]
+    body = "".join(f"c{i},2021-01,P,P,-0.47,51.75,On or near X,E01000001,{lsoa},{t},,\n"
+                   for i, (lsoa, t) in enumerate(rows))
+    (folder / "2021-01-test-street.csv").write_text(header + body, encoding="utf-8")
+    (tmp_path / "pop.csv").write_text("partnership,population,households\nTestham,3000,1200\nOtherby,2000,1000\n",
+                                      encoding="utf-8")
+    (tmp_path / "csp.toml").write_text(
+        'name = "t"\npartnership = "Testham"\n[incidents]\nformat = "policeuk"\npaths = ["."]\n'
+        '[comparators]\npopulation = "pop.csv"\n[peer_groups]\ncounty = ["Testham", "Otherby"]\n',
+        encoding="utf-8",
+    )
+    ds = build_dataset(load_config(tmp_path / "csp.toml"))
+    month = calendar_year(2021).start
+    period = Period(month, month)
+    t = priority_table(ds, period=period, comparison=period.previous(), config=cfg).set_index("priority")
+    row = t.loc[DB]
+    assert (row["current"], row["rate_denominator"]) == (6, "per 1,000 households")
+    assert row["rate"] == 5.0 and row["county_rank"] == "2nd/2"  # Testham 6 / 1,200; Otherby 2 / 1,000 = 2.0
+    assert t.loc["Drugs", "rate_denominator"] == "per 1,000 residents"
+    assert t.loc["Drugs", "rate"] == pytest.approx(0.33, abs=0.01)  # 1 / 3,000 residents
 
 
 def test_too_few_months_says_why_and_scores_what_is_known(cfg: RiskConfig) -> None:
@@ -411,18 +500,83 @@ def test_unknown_priority_group_is_named(cfg: RiskConfig) -> None:
 
 
 def test_dwelling_burglary_is_used_when_the_data_has_it(cfg: RiskConfig) -> None:
+    """A force extract has "Burglary dwelling": the priority is real there, named without a proxy label."""
     ds = rf.dataset()
     inc = ds.incidents.copy()
     burglary = inc["crime_type"] == "Burglary"
     inc.loc[burglary, "crime_type"] = "Burglary dwelling"
     ds.incidents = inc
-    group, noun, note = resolve_priority(ds, cfg.priorities[1])
-    assert (group, noun) == ("Dwelling burglary", "dwelling burglaries") and "police.uk" not in note
-    row = priority_table(ds, period=P2021, comparison=P2020, config=cfg).set_index("priority").loc[
-        "Dwelling burglary"
-    ]
-    assert row["current"] == 49
+    ds.groups = ds.groups.for_source("force")
+    r = resolve_priority(ds, cfg.priorities[1])
+    assert (r.title, r.group, r.noun, r.note) == ("Dwelling burglary", "Dwelling burglary", "dwelling burglaries", "")
+    t = priority_table(ds, period=P2021, comparison=P2020, config=cfg).set_index("priority")
+    row = t.loc["Dwelling burglary"]
+    assert row["current"] == 49 and row["note"] == ""
     assert row["msg_rank"] == "n/a: comparators cannot separate Dwelling burglary"
+    # alcohol is flagged by no source: still the labelled proxy; the other priorities are unchanged
+    assert AV in t.index
+    assert list(t.index) == ["ASB and criminal damage", "Dwelling burglary", "Vehicle crime", AV, "Drugs", "All crime"]
+
+
+def _no_proxy_dataset(tmp_path: Path, *, source: str = "policeuk"):
+    """The Testshire data with a crime-groups file whose Dwelling burglary has no proxy."""
+    from dataclasses import replace
+
+    from csp_data.groups import DEFAULT_GROUPS_FILE, load_crime_groups
+
+    text = DEFAULT_GROUPS_FILE.read_text(encoding="utf-8").replace('proxy = "Burglary"\n', "").replace(
+        'proxy_label = "Burglary (all: police.uk has no dwelling split)"\n', ""
+    )
+    file = tmp_path / "groups.toml"
+    file.write_text(text, encoding="utf-8")
+    return replace(rf.dataset(), groups=load_crime_groups(file).for_source(source))
+
+
+def test_a_group_the_source_cannot_give_is_na_with_the_reason(tmp_path: Path, cfg: RiskConfig) -> None:
+    from csp_data.engine import Engine
+    from csp_data.narrative import build_report
+
+    ds = _no_proxy_dataset(tmp_path)
+    t = priority_table(ds, period=P2021, comparison=P2020, config=cfg).set_index("priority")
+    row = t.loc["Dwelling burglary"]
+    for col in ("previous", "current", "change", "pct_change", "significant", "rate", "msg_rank", "county_rank"):
+        assert row[col] == "n/a: police.uk has no dwelling split", col
+    assert (row["risk"], row["impact"]) == (NOT_SCORED, 3)
+    assert row["why"] == "Not scored: Dwelling burglary is n/a: police.uk has no dwelling split"
+    # nothing else changed: every other row is the one the proxied config gives
+    proxied = priority_table(rf.dataset(), period=P2021, comparison=P2020, config=cfg).set_index("priority")
+    pd.testing.assert_frame_equal(t.drop(index="Dwelling burglary"), proxied.drop(index=DB), check_dtype=False)
+    shown = display_table(t.reset_index()).set_index("Priority")
+    assert shown.loc["Dwelling burglary", "Current"] == "n/a: police.uk has no dwelling split"
+    assert shown.loc["Dwelling burglary", "Rate"] == "n/a: police.uk has no dwelling split"
+    # the engine gives the same table; the n/a priority has no local context and its text says why
+    engine = Engine.from_frame(ds.incidents)
+    try:
+        pd.testing.assert_frame_equal(
+            priority_table(ds, period=P2021, comparison=P2020, config=cfg, engine=engine).set_index("priority"), t
+        )
+    finally:
+        engine.close()
+    ctxs = priority_contexts(ds, t.reset_index(), period=P2021, comparison=P2020, config=cfg)
+    assert "Dwelling burglary" not in ctxs and len(ctxs) == 5
+    report = build_report(ds, t.reset_index(), ctxs, period=P2021, comparison=P2020, config=cfg)
+    section = next(x for x in report.sections if x.heading == "Dwelling burglary")
+    assert section.paragraphs[0] == (
+        "No risk score can be given: Dwelling burglary is not in the data loaded. "
+        "No count can be given (police.uk has no dwelling split)."
+    )
+    assert "Dwelling burglary: not scored. No count can be given (police.uk has no dwelling split)." in report.summary
+    # on a force extract the same file counts dwelling burglary (0 here: Testshire's types are police.uk's)
+    force = _no_proxy_dataset(tmp_path, source="force")
+    tf = priority_table(force, period=P2021, comparison=P2020, config=cfg).set_index("priority")
+    assert (tf.loc["Dwelling burglary", "previous"], tf.loc["Dwelling burglary", "current"]) == (0, 0)
+
+
+def test_old_fallback_keys_point_to_the_crime_groups_file() -> None:
+    raw = {"priorities": [{"name": "D", "group": "Dwelling burglary", "fallback": "Burglary"}]}
+    with pytest.raises(ValueError, match=r"entry 1 \('D'\) has \['fallback'\]: a group the data cannot give is now "
+                                         r"set once, in the crime-groups file"):
+        parse_risk_config(raw, where="my-risk.toml")
 
 
 def test_priority_table_does_not_mutate_the_dataset(cfg: RiskConfig) -> None:
@@ -432,8 +586,18 @@ def test_priority_table_does_not_mutate_the_dataset(cfg: RiskConfig) -> None:
     pd.testing.assert_frame_equal(ds.incidents, before)
 
 
-def test_components_constant() -> None:
-    assert COMPONENTS == ("trend", "msg", "rank")
+@pytest.mark.parametrize("off", COMPONENTS)
+def test_a_component_with_weight_zero_is_named_and_left_out(table: pd.DataFrame, cfg: RiskConfig, off: str) -> None:
+    """Burglary's components are trend 4, MSG 3 and rank 3 (3rd/4): switching one off changes the mean."""
+    measures = measure_priorities(rf.dataset(), period=P2021, comparison=P2020, config=cfg)
+    burglary = next(m for m in measures if m.priority.startswith("Dwelling burglary"))
+    s = score_measures(burglary, cfg.with_changes(weights={off: 0.0}))
+    parts = s.why.split(": ", 1)[1].split("; ")
+    assert "(weight 0, not used)" in parts[COMPONENTS.index(off)]
+    others = {"trend": 4, "msg": 3, "rank": 3}
+    others.pop(off)
+    expected = round_half_up(sum(others.values()) / 2)
+    assert s.likelihood == expected and s.why.endswith(f"likelihood from {' and '.join(others)} only")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -483,7 +647,7 @@ def test_local_context_rejects_top_below_one() -> None:
 def test_priority_contexts_cover_every_priority(table: pd.DataFrame, cfg: RiskConfig) -> None:
     ctxs = priority_contexts(rf.dataset(), table, period=P2021, comparison=P2020, config=cfg)
     assert list(ctxs) == list(table["priority"])
-    assert ctxs["Dwelling burglary"].noun == "burglaries"
+    assert ctxs[DB].noun == "burglaries (all: police.uk has no dwelling split)"
     for name, ctx in ctxs.items():
         assert ctx.total == int(table.set_index("priority").loc[name, "current"])
 
@@ -505,7 +669,7 @@ def test_real_dacorum_2021(real_data: Path, cfg: RiskConfig) -> None:
     period = calendar_year(2021)
     t = priority_table(ds, period=period, comparison=period.previous(), config=cfg).set_index("priority")
     # README figures, calendar 2021: Burglary 372; Drugs 303; crimes excluding ASB 8,686
-    assert t.loc["Dwelling burglary", "current"] == 372
+    assert t.loc[DB, "current"] == 372
     assert t.loc["Drugs", "current"] == 303
     assert t.loc["All crime", "current"] == 8686
     assert t.loc["All crime", "county_rank"] == "5th/10"
@@ -514,10 +678,10 @@ def test_real_dacorum_2021(real_data: Path, cfg: RiskConfig) -> None:
     assert str(t.loc["All crime", "previous"]) == "n/a: only 0 of 12 months in the data"
     # the real config gives county households (Census 2011 QS405EW): burglary is per 1,000 households,
     # Dacorum 372 / 59,938 x 1,000 = 6.21; and the note says police.uk cannot split dwelling burglary
-    assert t.loc["Dwelling burglary", "rate_denominator"] == "per 1,000 households"
-    assert t.loc["Dwelling burglary", "rate"] == pytest.approx(6.21, abs=0.01)
-    assert "no dwelling/non-dwelling split" in t.loc["Dwelling burglary", "note"]
-    assert t.loc["Dwelling burglary", "county_rank"].endswith("/10")
+    assert t.loc[DB, "rate_denominator"] == "per 1,000 households"
+    assert t.loc[DB, "rate"] == pytest.approx(6.21, abs=0.01)
+    assert "a proxy: Burglary (all: police.uk has no dwelling split) is counted" in t.loc[DB, "note"]
+    assert t.loc[DB, "county_rank"].endswith("/10")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -563,12 +727,12 @@ def test_score_invariants(
 
 def test_display_table_formats_for_reading(table: pd.DataFrame) -> None:
     shown = display_table(table).set_index("Priority")
-    assert shown.loc["Dwelling burglary", "Change"] == "+24"
-    assert shown.loc["Dwelling burglary", "% change"] == "+96.0%"
-    assert shown.loc["Alcohol-related violence", "% change"] == "−40.0%"
+    assert shown.loc[DB, "Change"] == "+24"
+    assert shown.loc[DB, "% change"] == "+96.0%"
+    assert shown.loc[AV, "% change"] == "−40.0%"
     assert shown.loc["Drugs", "% change"] == "new"
-    assert shown.loc["Dwelling burglary", "Rate"] == "30.62 per 1,000 households"
-    assert shown.loc["Dwelling burglary", "Significant"] == "Yes"
+    assert shown.loc[DB, "Rate"] == "30.62 per 1,000 households"
+    assert shown.loc[DB, "Significant"] == "Yes"
     assert shown.loc["Vehicle crime", "Risk"] == "Low"
 
 
@@ -624,32 +788,19 @@ def test_measure_priorities_engine_equals_pandas_on_demo(demo_and_engine, cfg: R
     assert all(m.previous is not None and m.current > 0 for m in b)
 
 
-def test_resolve_priority_engine_falls_back_like_pandas(demo_and_engine, cfg: RiskConfig) -> None:
-    from dataclasses import replace
-
-    from csp_data.engine import Engine
-
+def test_demo_force_extract_has_real_dwelling_burglary(demo_and_engine, cfg: RiskConfig) -> None:
     d, engine = demo_and_engine
-    for p in cfg.priorities:
-        assert resolve_priority(d, p, engine=engine) == resolve_priority(d, p)
-    # without dwelling burglaries (as in police.uk data) both fall back to all burglary
-    dwelling = next(p for p in cfg.priorities if p.fallback)
+    period, comparison = _demo_periods(d)[0]
+    t = priority_table(d, period=period, comparison=comparison, config=cfg, engine=engine).set_index("priority")
+    # the demo is a force extract: dwelling burglary is its own group ("Burglary dwelling" rows), alcohol a proxy
+    assert t.loc["Dwelling burglary", "crime_group"] == "Dwelling burglary"
+    assert t.loc[AV, "crime_group"] == "Violence and sexual offences"
     from csp_data.trends import group_mask
 
-    inc = d.incidents.loc[~group_mask(d.incidents, d.groups, dwelling.group)].reset_index(drop=True)
-    d2 = replace(d, incidents=inc)
-    e2 = Engine.from_frame(inc)
-    try:
-        expected = resolve_priority(d2, dwelling)
-        assert expected[0] == dwelling.fallback
-        assert resolve_priority(d2, dwelling, engine=e2) == expected
-        period, comparison = _demo_periods(d)[0]
-        pd.testing.assert_frame_equal(
-            priority_table(d2, period=period, comparison=comparison, config=cfg, engine=e2),
-            priority_table(d2, period=period, comparison=comparison, config=cfg),
-        )
-    finally:
-        e2.close()
+    in_period = period.contains(d.incidents["month"])
+    dwelling = d.incidents["crime_type"].isin(["Burglary dwelling"]) & in_period
+    assert t.loc["Dwelling burglary", "current"] == int(dwelling.sum()) > 0
+    assert int((group_mask(d.incidents, d.groups, "Burglary") & in_period).sum()) > int(dwelling.sum())
 
 
 def test_priority_contexts_engine_equals_pandas_on_demo(demo_and_engine, cfg: RiskConfig) -> None:

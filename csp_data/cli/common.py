@@ -107,7 +107,13 @@ def resolve_crime_types(values: list[str], dataset: Dataset) -> tuple[str, tuple
         return ALL_CRIME, ()
     names = {n.casefold(): n for n in dataset.groups.names()}
     if len(values) == 1 and values[0].casefold() in names:
-        return names[values[0].casefold()], ()
+        group = names[values[0].casefold()]
+        avail = dataset.groups.availability(group)  # crime_groups.toml: a labelled proxy, or n/a
+        if avail.status == "n/a":
+            raise ValueError(f"--crime-type {group!r}: {avail.na}")
+        if avail.status == "proxy":
+            print(f"note: {group} is counted as {avail.label}", file=sys.stderr)
+        return group, ()
     known = {str(t).casefold(): str(t) for t in dataset.incidents["crime_type"].dropna().unique()}
     known.update({t.casefold(): t for t in dataset.groups.type_to_group})
     resolved = []

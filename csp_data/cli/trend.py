@@ -23,7 +23,7 @@ from csp_data.cli.common import (
     resolve_crime_types,
     write_table,
 )
-from csp_data.comparators import TIE_RULE, load_comparator_table, parse_names
+from csp_data.comparators import TIE_RULE, area_total, load_comparator_table, parse_names
 from csp_data.groups import ALL_INCIDENTS, CrimeGroups
 from csp_data.model import Dataset
 from csp_data.trends import (
@@ -104,9 +104,12 @@ def run_trend(args: argparse.Namespace) -> int:
     comp, name, notes = trend_inputs(dataset, partnership=args.partnership, comparators_file=args.comparators)
     peers = parse_names(args.peers) if args.peers else list(dataset.peer_groups.get("msg", []))
     county = parse_names(args.county) if args.county else list(dataset.peer_groups.get("county", []))
-    group = _trend_group(args.crime_type, dataset)
     groups: CrimeGroups = dataset.groups
-    denominator, note = choose_denominator(comp, [name, *peers], group, groups)
+    avail = groups.availability(_trend_group(args.crime_type, dataset))
+    group = avail.measured or avail.group  # a proxy's comparator rows (n/a is refused by resolve_crime_types)
+    denominator, note = choose_denominator(
+        comp, [name, *peers], group, groups, area_households=area_total(dataset.areas, "households")[0]
+    )
     if note:
         notes.append(note)
     frame = trend_frame(
@@ -119,7 +122,7 @@ def run_trend(args: argparse.Namespace) -> int:
     for n in notes:
         print(f"note: {n}", file=sys.stderr)
     print(
-        f"note: {group}, crimes {measure_label(denominator)}, {'rolling 12 months' if args.rolling else 'monthly'}; "
+        f"note: {avail.label}, crimes {measure_label(denominator)}, {'rolling 12 months' if args.rolling else 'monthly'}; "
         f"MSG of {len(set([name, *peers]))} incl. {name}; rank 1 = lowest rate, {TIE_RULE}; band = average ± "
         f"{args.k:g} sample SD",
         file=sys.stderr,
