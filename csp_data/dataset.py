@@ -182,6 +182,14 @@ class DatasetConfig:
         return replace(self, partnership=name)
 
     @property
+    def base_dir(self) -> Path:
+        """The folder paths are shown relative to: the config file's (the repo for the demo, the
+        current folder for a config made from command-line flags)."""
+        if self.is_demo:
+            return REPO_ROOT
+        return self.config_file.parent if self.config_file is not None else Path.cwd()
+
+    @property
     def key(self) -> str:
         """A string that changes when the config or any input file changes (cache key)."""
         parts = [self.name, str(self.partnership), self.partnership_by, self.store, str(self.store_dir)]
@@ -194,6 +202,36 @@ class DatasetConfig:
             except OSError:
                 parts.append(f"{p}:missing")
         return "|".join(parts)
+
+
+def display_path(path: str | Path, base: Path | None) -> str:
+    """How a file is shown to users: relative to ``base`` (the config's folder, see
+    ``DatasetConfig.base_dir``), with ``/`` separators, never as an absolute machine path.
+
+    A zip member label (``archive.zip:2021-01/x.csv``) keeps its member; a relative path or a label
+    that is not a path (a dataset name) is returned as it is.
+
+    Examples
+    --------
+    >>> display_path("/srv/csp/config/data/a.csv", Path("/srv/csp/config"))
+    'data/a.csv'
+    >>> display_path("/srv/shared/real/police.zip:2021-01/b.csv", Path("/srv/csp/config"))
+    '../../shared/real/police.zip:2021-01/b.csv'
+    >>> display_path("Demo Borough", Path("/srv"))
+    'Demo Borough'
+    """
+    text = str(path)
+    member = ""
+    cut = text.lower().find(".zip:")
+    if cut >= 0:
+        text, member = text[: cut + 4], text[cut + 4 :]
+    file = Path(text)
+    if base is None or not file.is_absolute():
+        return text + member
+    try:
+        return Path(os.path.relpath(file, base)).as_posix() + member
+    except ValueError:  # another drive (Windows): the name alone
+        return file.name + member
 
 
 def _path(base: Path, value: str | None, *, where: str | None = None) -> Path | None:
