@@ -372,6 +372,29 @@ def load_config(path: Path) -> DatasetConfig:
     return parse_config(raw, base=Path(path).resolve().parent, config_file=Path(path).resolve())
 
 
+def config_error_message(error: Exception, *, showing: str, is_demo: bool, kept: bool) -> str:
+    """What the app says when its config cannot be loaded: the error, and what is really showing.
+
+    Parameters
+    ----------
+    showing, is_demo
+        The name of the dataset shown instead, and whether it is the demo.
+    kept
+        True when it is the dataset this session was already showing (kept, not replaced by the demo).
+
+    >>> config_error_message(ValueError("csp.toml: unknown key `partnershp`"), showing="Herts", is_demo=False,
+    ...                      kept=True)
+    'Could not load the configured data, so the data this session was already showing is still showing: Herts. Fix the config and reload the page. csp.toml: unknown key `partnershp`'
+    """
+    if kept:
+        what = "so the data this session was already showing is still showing: " + (
+            f"{showing} (the synthetic demo)" if is_demo else showing
+        )
+    else:
+        what = f"so the synthetic demo is showing instead: {showing}"
+    return f"Could not load the configured data, {what}. Fix the config and reload the page. {error}"
+
+
 def config_from_flags(
     *,
     data: list[str],
