@@ -227,3 +227,23 @@ def test_config_base_dir(tmp_path: Path) -> None:
     cfg = tmp_path / "csp.toml"
     cfg.write_text('[incidents]\npaths = ["d"]\n')
     assert load_config(cfg).base_dir == tmp_path
+
+
+def test_trend_default_group_needs_asb_in_the_comparators(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The ONS tables have no ASB: the default (all incidents) is refused with what to choose, not a 0."""
+    from dataclasses import replace
+
+    from csp_data.cli import trend as cli_trend
+    from tests.test_cli_hotspots import tiny_dataset
+
+    comparators = pd.DataFrame({
+        "partnership": ["P", "Q"], "month": pd.to_datetime(["2021-01-01"] * 2),
+        "crime_group": ["Burglary", "Burglary"], "count": [3.0, 4.0], "population": [1000.0, 2000.0],
+    })
+    monkeypatch.setattr(cli_trend, "dataset_from_args", lambda args: replace(tiny_dataset(), comparators=comparators))
+    code, out, err = run("trend", "--partnership", "P")
+    assert code == 1 and out == ""
+    assert err.splitlines()[-1].startswith(
+        "error: --group 'All crime and ASB': the comparator table has no ASB, Bicycle theft, Criminal damage and arson"
+    )
+    assert err.splitlines()[-1].endswith("choose a group the table covers, e.g. --group 'All crime (excluding ASB)'")

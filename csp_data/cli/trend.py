@@ -101,15 +101,31 @@ def trend_inputs(dataset: Dataset, *, partnership: str | None) -> tuple[pd.DataF
     return comp, name, notes
 
 
+def _check_comparator_groups(dataset: Dataset, group: str) -> None:
+    """A comparator table without one of the group's base groups (the ONS tables have no ASB) cannot
+    compare it: say which groups are missing and what to choose, rather than a rate that undercounts."""
+    if dataset.comparators is None:
+        return
+    present = set(dataset.comparators["crime_group"].dropna())
+    base, _types = dataset.groups.members(group)
+    lacking = sorted(base - present)
+    if group not in present and lacking:
+        raise ValueError(
+            f"--group {group!r}: the comparator table has no {', '.join(lacking)} counts, so it cannot be "
+            "compared (n/a, not 0); choose a group the table covers, e.g. --group 'All crime (excluding ASB)'"
+        )
+
+
 def run_trend(args: argparse.Namespace) -> int:
     from csp_data.trends import trend_frame
 
     dataset = dataset_from_args(args)
+    group = _trend_group(args.crime_type, dataset, args.group)
+    groups: CrimeGroups = dataset.groups
+    _check_comparator_groups(dataset, group)
     comp, name, notes = trend_inputs(dataset, partnership=args.partnership)
     peers = parse_names(args.peers) if args.peers else list(dataset.peer_groups.get("msg", []))
     county = parse_names(args.county) if args.county else list(dataset.peer_groups.get("county", []))
-    group = _trend_group(args.crime_type, dataset, args.group)
-    groups: CrimeGroups = dataset.groups
     denominator, note = choose_denominator(comp, [name, *peers], group, groups)
     if note:
         notes.append(note)
