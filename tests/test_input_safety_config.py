@@ -68,7 +68,9 @@ def test_keys_other_engineers_add_are_already_valid(tmp_path: Path) -> None:
                           "max_zip_total_mb = 2000\nmax_zip_ratio = 100\n"))
     assert c.raw["limits"]["max_zip_ratio"] == 100
     assert "date_format" in CONFIG_KEYS["incidents.columns"]
-    assert set(CONFIG_KEYS["limits"]) == {"max_file_mb", "max_field_kb", "max_zip_total_mb", "max_zip_ratio"}
+    assert set(CONFIG_KEYS["limits"]) == {
+        "max_file_mb", "max_field_kb", "max_zip_total_mb", "max_zip_ratio", "max_compression_ratio",
+    }
 
 
 def test_every_key_of_the_shipped_config_is_valid() -> None:

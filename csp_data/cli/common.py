@@ -247,7 +247,7 @@ def resolve_crime_types(
         return chosen, ()
     names = {n.casefold(): n for n in dataset.groups.names()}
     if group is None and len(values) == 1 and values[0].casefold() in names:
-        return names[values[0].casefold()], ()
+        return resolve_group(values[0], dataset), ()
     known = {str(t).casefold(): str(t) for t in dataset.incidents["crime_type"].dropna().unique()}
     known.update({t.casefold(): t for t in dataset.groups.type_to_group})
     resolved = []
