@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from csp_data.cache import load_dataset
-from csp_data.dataset import active_config, demo_config
+from csp_data.dataset import active_config, config_error_message, demo_config
 from csp_data.groups import ALL_CRIME
 from csp_data.model import Dataset, Filters
 from csp_data.periods import (
@@ -27,6 +27,7 @@ from csp_data.periods import (
     rolling_12,
     to_month,
 )
+from ui.common import escape_markdown
 
 st.set_page_config(page_title="CSP dashboard", page_icon=":material/shield:", layout="wide")
 
@@ -50,16 +51,17 @@ URL_KEYS = ("preset", "end", "fy", "q", "year", "start", "group", "types", "area
 
 
 def _load() -> tuple[str, Dataset]:
-    """The configured dataset; on a bad config, the last good one (or the demo) and an error box."""
+    """The configured dataset. On a bad config: the dataset this session was showing (if any), else the
+    demo, with an error box that says which of the two is showing."""
     try:
-        key, dataset = load_dataset(active_config())
-        st.session_state["last_good_key"] = key
-        return key, dataset
+        return load_dataset(active_config())
     except (ValueError, OSError) as exc:
-        st.error(f"Could not load the configured data, so the previous data is still showing.\n\n{exc}")
-        if "dataset" in st.session_state:
-            return st.session_state["dataset_key"], st.session_state["dataset"]
-        return load_dataset(demo_config())
+        kept = "dataset" in st.session_state and "dataset_key" in st.session_state
+        key, dataset = (
+            (st.session_state["dataset_key"], st.session_state["dataset"]) if kept else load_dataset(demo_config())
+        )
+        st.error(escape_markdown(config_error_message(exc, showing=dataset.name, is_demo=dataset.is_demo, kept=kept)))
+        return key, dataset
 
 
 def _init_from_url() -> None:

@@ -40,6 +40,12 @@ def load_dataset(config: DatasetConfig) -> tuple[str, Dataset]:
     return key, _load(key)
 
 
+def get_config(key: str) -> DatasetConfig:
+    """The config the dataset under ``key`` was loaded from (for its folder: ``base_dir``)."""
+    with _LOCK:
+        return _CONFIGS[key]
+
+
 def get_dataset(key: str) -> Dataset:
     """The dataset loaded under ``key`` (cached)."""
     return _load(key)

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 import pandas as pd
 import streamlit as st
 
-from csp_data.cache import cached_counts
+from csp_data.cache import cached_counts, get_config
+from csp_data.dataset import display_path
 from csp_data.periods import fmt_month
-from ui.common import current, demo_banner, download_buttons
+from csp_data.uploads import MAX_UPLOAD_MB, check_upload, upload_label
+from ui.common import current, demo_banner, download_buttons, escape_markdown
 
 dataset, filters = current()
+base = get_config(st.session_state["dataset_key"]).base_dir  # paths are shown relative to the config's folder
 demo_banner(dataset)
 st.title("Data: what is loaded")
 
@@ -32,7 +32,7 @@ st.caption(f"Source: {dataset.source}")
 if dataset.store is not None:
     st.info(
         f"**Large-dataset mode** (`store = \"parquet\"`): {dataset.store.describe()} "
-        f"Store file: `{dataset.store.parquet}`. Comparator counts for every partnership were made by "
+        f"Store file: `{display_path(dataset.store.parquet, base)}`. Comparator counts for every partnership were made by "
         "DuckDB over the store. See README, *Large datasets*."
     )
 
@@ -46,8 +46,7 @@ if dataset.areas is not None:
 
 st.subheader("Files read")
 files = report.to_frame()
-root = str(Path(__file__).resolve().parent.parent) + "/"
-files["file"] = files["file"].str.replace(root, "", regex=False)  # repo files shown relative
+files["file"] = [display_path(p, base) for p in files["file"]]
 st.dataframe(
     files, hide_index=True, width="stretch",
     column_config={
@@ -67,7 +66,7 @@ if examples:
     st.subheader("Problems found, with file, row and column")
     st.dataframe(
         pd.DataFrame(
-            [{"severity": i.severity, "file": i.file, "row": i.row, "column": i.column, "problem": i.message}
+            [{"severity": i.severity, "file": display_path(i.file, base), "row": i.row, "column": i.column, "problem": i.message}
              for _, i in examples]
         ),
         hide_index=True, width="stretch",
@@ -104,24 +103,23 @@ st.write(
     "Upload a police.uk street CSV, a force extract, a boundary file or a population table to see what "
     "would be accepted and rejected. The data already loaded is not changed."
 )
-upload = st.file_uploader("File to check", type=["csv", "xlsx", "zip", "geojson", "json", "gpkg", "gz"])
+upload = st.file_uploader(
+    f"File to check (at most {MAX_UPLOAD_MB} MB)", type=["csv", "xlsx", "zip", "geojson", "json", "gpkg", "gz"]
+)
 if upload is not None:
-    from csp_data.loaders.detect import validate_paths
-
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / upload.name
-        path.write_bytes(upload.getvalue())
-        try:
-            checked = validate_paths([path])
-        except ValueError as exc:
-            st.error(str(exc))
-        else:
-            st.dataframe(checked.to_frame(), hide_index=True, width="stretch")
-            for f in checked.files:
-                for issue in f.issues:
-                    (st.error if issue.severity == "error" else st.warning)(str(issue).replace(str(tmp) + "/", ""))
-            if checked.usable:
-                st.success(f"{upload.name} is usable: name it in your csp.toml to load it.")
+    # The client's file name is never a path: check_upload writes to a name the server makes.
+    label = escape_markdown(upload_label(upload.name))
+    try:
+        checked = check_upload(upload.name, upload.getvalue())
+    except ValueError as exc:
+        st.error(escape_markdown(str(exc)))
+    else:
+        st.dataframe(checked.to_frame(), hide_index=True, width="stretch")
+        for f in checked.files:
+            for issue in f.issues:
+                (st.error if issue.severity == "error" else st.warning)(escape_markdown(str(issue)))
+        if checked.usable:
+            st.success(f"{label} is usable: name it in your csp.toml to load it.")
 
 st.subheader("Load your own data")
 st.markdown(

@@ -273,7 +273,7 @@ def test_cli_trend_reproduces_county_rank_on_real_data(real_data: Path) -> None:
     out = run_cli([
         "trend", "--data", str(real_data / "policeuk"), "--partnership", "Dacorum",
         "--population", str(real_data / "population" / "pop.xlsx"), "--peers", county,
-        "--rolling", "12", "--format", "csv",
+        "--rolling", "12", "--group", "All crime (excluding ASB)", "--format", "csv",
     ])
     table = pd.read_csv(io.StringIO(out))
     assert table.columns.tolist() == TREND_COLUMNS

@@ -36,6 +36,17 @@ def current() -> tuple[Dataset, Filters]:
     return st.session_state["dataset"], st.session_state["filters"]
 
 
+def escape_markdown(text: str) -> str:
+    r"""``text`` shown literally by st.markdown/st.error: a file name or message from a user's file
+    cannot format, link, colour (``:red[...]``) or inject HTML.
+
+    >>> print(escape_markdown("[x](http://e) *y* <b> a.csv"))
+    \[x\]\(http\://e\) \*y\* &lt;b&gt; a.csv
+    """
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return "".join(f"\\{c}" if c in "\\`*_{}[]()#+-!|~$:" else c for c in escaped)
+
+
 def demo_banner(dataset: Dataset) -> None:
     """Say plainly when the screen shows synthetic demo data."""
     if dataset.is_demo:

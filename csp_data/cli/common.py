@@ -4,15 +4,28 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from pathlib import Path
-from typing import TextIO
+from typing import Final, TextIO
 
 import pandas as pd
 
-from csp_data.dataset import DatasetConfig, build_dataset, config_from_flags, demo_config, load_config
-from csp_data.groups import ALL_CRIME, ALL_INCIDENTS
-from csp_data.model import Dataset, Filters
+from csp_data.dataset import (
+    DatasetConfig,
+    build_dataset,
+    config_from_flags,
+    demo_config,
+    display_path,
+    load_config,
+)
+from csp_data.groups import ALL_INCIDENTS
+from csp_data.model import Dataset, FileReport, Filters, LoadReport
 from csp_data.periods import Period, add_months, comparison_for, rolling_12, to_month
+
+#: Kinds of FileReport whose rows are incidents (the summary counts them as "incident rows").
+INCIDENT_KINDS: Final = ("police.uk street", "force extract")
+#: Most per-file lines (unusable files, files with rejected rows) a command prints before "... and N more".
+MAX_FILE_LINES: Final = 10
 
 
 def add_data_options(parser: argparse.ArgumentParser) -> None:
@@ -35,10 +48,101 @@ def add_data_options(parser: argparse.ArgumentParser) -> None:
     f.add_argument("--from", dest="date_from", metavar="YYYY-MM", help="first month (inclusive)")
     f.add_argument("--to", dest="date_to", metavar="YYYY-MM", help="last month (inclusive)")
     f.add_argument(
+        "--group", metavar="NAME",
+        help=f"a crime group of the crime-groups config, e.g. Burglary or 'All crime (excluding ASB)' "
+        f"(default: '{ALL_INCIDENTS}', every incident: crime and ASB)",
+    )
+    f.add_argument(
         "--crime-type", metavar="TYPE", action="append", default=[],
-        help="crime type or group (repeatable); default all crime types incl. ASB",
+        help="only these crime types within the group (repeatable; a single group name works like --group); "
+        "default: every type",
+    )
+    g.add_argument(
+        "--skip-bad-files", action="store_true",
+        help="use the files that can be read when some cannot (default: stop with exit code 1)",
     )
     parser.add_argument("--format", choices=["csv", "json", "table"], default="table", help="output format")
+
+
+def is_skipped(file: FileReport) -> bool:
+    """A file recognised and deliberately not loaded (police.uk outcomes, stop-and-search)."""
+    return file.kind.endswith("(skipped)")
+
+
+def _repaired(file: FileReport) -> int:
+    return sum(n for note, n in file.notes.items() if "repaired" in note)
+
+
+def load_summary(report: LoadReport, *, base: Path | None = None) -> str:
+    """The one-line load summary every data command prints to stderr.
+
+    Files read (and skipped), files unusable (named, relative to ``base``), then accepted and rejected
+    rows per kind of file: incident rows first, then boundaries, area values, comparator tables...,
+    with the repairs a loader made (e.g. invalid geometries) when there are any.
+
+    Examples
+    --------
+    >>> from collections import Counter
+    >>> r = LoadReport(files=[
+    ...     FileReport("/d/a.csv", "police.uk street", 10, 2),
+    ...     FileReport("/d/b.csv", "police.uk outcomes (skipped)"),
+    ...     FileReport("/d/w.json", "boundaries", 24, 1, notes=Counter({"invalid geometry repaired": 1})),
+    ... ])
+    >>> load_summary(r, base=Path("/d"))
+    'load summary: 3 files read (1 skipped), 0 unusable; incident rows: 10 accepted, 2 rejected; boundaries: 24 accepted, 1 rejected, 1 repaired'
+    """
+    files = [f for f in report.files if f.kind != "dataset"]
+    skipped = sum(is_skipped(f) for f in files)
+    bad = [f for f in files if not f.usable]
+    head = f"load summary: {len(files):,} files read" + (f" ({skipped:,} skipped)" if skipped else "")
+    head += f", {len(bad):,} unusable"
+    if bad:
+        names = [display_path(f.path, base) for f in bad[:3]]
+        head += f" ({'; '.join(names)}{f'; and {len(bad) - 3:,} more' if len(bad) > 3 else ''})"
+    kinds: dict[str, list[FileReport]] = {}
+    for f in files:
+        if f.usable and not is_skipped(f):
+            kinds.setdefault("incident rows" if f.kind in INCIDENT_KINDS else f.kind, []).append(f)
+    parts = [head]
+    for label in sorted(kinds, key=lambda k: (k != "incident rows", list(kinds).index(k))):
+        group = kinds[label]
+        text = f"{label}: {sum(f.accepted for f in group):,} accepted, {sum(f.rejected for f in group):,} rejected"
+        repaired = sum(_repaired(f) for f in group)
+        parts.append(text + (f", {repaired:,} repaired" if repaired else ""))
+    return "; ".join(parts)
+
+
+def report_load(report: LoadReport, *, base: Path | None, skip_bad_files: bool) -> None:
+    """Print what a load could not read to stderr: the summary line, every unusable file with its error,
+    the rejected rows of each file by reason; then stop unless ``skip_bad_files``.
+
+    Raises
+    ------
+    ValueError
+        When a file cannot be used at all and ``skip_bad_files`` is False (the CLI exits 1).
+    """
+    print(load_summary(report, base=base), file=sys.stderr)
+    bad = [f for f in report.files if not f.usable]
+    label = "skipped" if skip_bad_files else "error"
+    lines = [
+        f"{label}: {display_path(i.file, base)}: {i.message}" for f in bad for i in f.issues
+        if i.severity == "error" and i.row is None
+    ]
+    for f in report.files:
+        if f.rejected:
+            reasons = "; ".join(f"{k}: {v:,}" for k, v in f.reasons.most_common())
+            rows = "row" if f.rejected == 1 else "rows"
+            lines.append(f"warning: {display_path(f.path, base)}: {f.rejected:,} {rows} rejected ({reasons})")
+    for line in lines[:MAX_FILE_LINES]:
+        print(line, file=sys.stderr)
+    if len(lines) > MAX_FILE_LINES:
+        print(f"... and {len(lines) - MAX_FILE_LINES:,} more; `python -m csp_data validate` lists every file and row",
+              file=sys.stderr)
+    if bad and not skip_bad_files:
+        raise ValueError(
+            f"{len(bad):,} of {len(report.files):,} files cannot be used (listed above); fix or remove them, "
+            "or pass --skip-bad-files to use the rest"
+        )
 
 
 def config_from_args(args: argparse.Namespace) -> DatasetConfig:
@@ -63,10 +167,23 @@ def config_from_args(args: argparse.Namespace) -> DatasetConfig:
 
 
 def dataset_from_args(args: argparse.Namespace) -> Dataset:
-    """Load the dataset the flags describe; load notes go to stderr."""
-    dataset = build_dataset(config_from_args(args))
+    """Load the dataset the flags describe (and a ``--comparators`` table when the command has one).
+
+    Load notes and the load summary (:func:`report_load`) go to stderr; a file that cannot be used
+    stops the command (ValueError, exit 1) unless ``--skip-bad-files``.
+    """
+    config = config_from_args(args)
+    dataset = build_dataset(config)
+    comparators_file = getattr(args, "comparators", None)
+    if comparators_file:
+        from csp_data.comparators import load_comparator_table
+
+        comparators, rep = load_comparator_table(comparators_file)
+        report = LoadReport(files=[*dataset.report.files, *rep.files], notes=[*dataset.report.notes, *rep.notes])
+        dataset = replace(dataset, comparators=comparators, report=report)
     for note in dataset.report.notes:
         print(f"note: {note}", file=sys.stderr)
+    report_load(dataset.report, base=config.base_dir, skip_bad_files=bool(getattr(args, "skip_bad_files", False)))
     return dataset
 
 
@@ -90,7 +207,7 @@ def filters_from_args(args: argparse.Namespace, dataset: Dataset) -> Filters:
             raise ValueError("the dataset has no incidents")
         period = rolling_12(latest)
     preset = "rolling12" if period.n_months == 12 else "custom"
-    group, types = resolve_crime_types(args.crime_type, dataset)
+    group, types = resolve_crime_types(args.crime_type, dataset, group=args.group)
     return Filters(
         period=period,
         comparison=comparison_for(period, preset),
@@ -100,20 +217,43 @@ def filters_from_args(args: argparse.Namespace, dataset: Dataset) -> Filters:
     )
 
 
-def resolve_crime_types(values: list[str], dataset: Dataset) -> tuple[str, tuple[str, ...]]:
-    """--crime-type values -> (group, crime types). A single group name selects that group; otherwise
-    the values are crime types (matched case-insensitively) within All crime + ASB."""
-    if not values:
-        return ALL_CRIME, ()
+def resolve_group(name: str | None, dataset: Dataset) -> str:
+    """The crime group ``--group`` names (matched case-insensitively); None -> every incident.
+
+    Raises
+    ------
+    ValueError
+        Naming the value and listing the groups of the dataset's crime-groups config.
+    """
+    if name is None:
+        return ALL_INCIDENTS
     names = {n.casefold(): n for n in dataset.groups.names()}
-    if len(values) == 1 and values[0].casefold() in names:
-        group = names[values[0].casefold()]
-        avail = dataset.groups.availability(group)  # crime_groups.toml: a labelled proxy, or n/a
-        if avail.status == "n/a":
-            raise ValueError(f"--crime-type {group!r}: {avail.na}")
-        if avail.status == "proxy":
-            print(f"note: {group} is counted as {avail.label}", file=sys.stderr)
-        return group, ()
+    if name.strip().casefold() not in names:
+        raise ValueError(f"--group {name!r} is not a crime group; expected one of: {', '.join(dataset.groups.names())}")
+    group = names[name.strip().casefold()]
+    avail = dataset.groups.availability(group)  # crime_groups.toml: a labelled proxy, or n/a
+    if avail.status == "n/a":
+        raise ValueError(f"--group {group!r}: {avail.na}")
+    if avail.status == "proxy":
+        print(f"note: {group} is counted as {avail.label}", file=sys.stderr)
+    return group
+
+
+def resolve_crime_types(
+    values: list[str], dataset: Dataset, *, group: str | None = None
+) -> tuple[str, tuple[str, ...]]:
+    """--group and --crime-type values -> (group, crime types).
+
+    The group defaults to every incident (crime and ASB). Without --group, a single --crime-type that
+    names a group selects that group; otherwise the values are crime types (matched case-insensitively)
+    that narrow the group.
+    """
+    chosen = resolve_group(group, dataset)
+    if not values:
+        return chosen, ()
+    names = {n.casefold(): n for n in dataset.groups.names()}
+    if group is None and len(values) == 1 and values[0].casefold() in names:
+        return resolve_group(values[0], dataset), ()
     known = {str(t).casefold(): str(t) for t in dataset.incidents["crime_type"].dropna().unique()}
     known.update({t.casefold(): t for t in dataset.groups.type_to_group})
     resolved = []
@@ -124,7 +264,7 @@ def resolve_crime_types(values: list[str], dataset: Dataset) -> tuple[str, tuple
                 f"groups: {', '.join(dataset.groups.names())}"
             )
         resolved.append(known[v.casefold()])
-    return ALL_INCIDENTS, tuple(resolved)
+    return chosen, tuple(resolved)
 
 
 def write_table(df: pd.DataFrame, fmt: str, out: TextIO | None = None) -> None:
@@ -148,7 +288,11 @@ __all__ = [
     "config_from_args",
     "dataset_from_args",
     "filters_from_args",
+    "is_skipped",
+    "load_summary",
     "period_from_args",
+    "report_load",
     "resolve_crime_types",
+    "resolve_group",
     "write_table",
 ]

@@ -12,11 +12,14 @@ from csp_data.cli.common import (
     resolve_crime_types,
     write_table,
 )
-from csp_data.groups import ALL_INCIDENTS
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = subparsers.add_parser("counts", help="counts of incidents by one or more fields")
+    p = subparsers.add_parser(
+        "counts", help="counts of incidents by one or more fields",
+        description="Counts of incidents by the --by fields. Default: every incident (crime and ASB) in every "
+        "month; --group, --crime-type, --from and --to narrow it.",
+    )
     add_data_options(p)
     p.add_argument(
         "--by", required=True, metavar="FIELD[,FIELD...]",
@@ -31,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
     if bad or not by:
         raise ValueError(f"--by {args.by!r}: unknown field(s) {bad}; expected one or more of {', '.join(FIELDS)}")
     dataset = dataset_from_args(args)
-    group, types = resolve_crime_types(args.crime_type, dataset) if args.crime_type else (ALL_INCIDENTS, ())
+    group, types = resolve_crime_types(args.crime_type, dataset, group=args.group)
     table = count_by(
         dataset.incidents, by, groups=dataset.groups, group=group, crime_types=types,
         period=period_from_args(args, dataset),

@@ -19,7 +19,13 @@ import tomllib
 from dataclasses import replace
 from pathlib import Path
 
-from csp_data.cli.common import add_data_options, dataset_from_args, filters_from_args, write_table
+from csp_data.cli.common import (
+    add_data_options,
+    dataset_from_args,
+    filters_from_args,
+    resolve_group,
+    write_table,
+)
 from csp_data.model import Dataset
 from csp_data.periods import Period
 from csp_data.risk import TABLE_COLUMNS, RiskConfig, is_risk_table, load_risk_config
@@ -51,7 +57,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         help="priority risk table: volumes, change, rates, MSG and county positions, likelihood x impact",
         description="The priority risk table of the Priorities page. Likelihood (1-4) from the trend, the "
         "rate against the MSG average and the rank; impact = harm weight; score = likelihood x impact; "
-        "Low/Medium/High by the cut-points. The `why` column explains every score. Without --data or "
+        "Low/Medium/High by the cut-points. The `why` column explains every score. Default: every priority of "
+        "the risk config (--group NAME keeps the priorities that group measures). Without --data or "
         "--config: the demo borough.",
     )
     _add_options(p)
@@ -99,14 +106,9 @@ def _risk_settings(args: argparse.Namespace) -> RiskConfig:
 
 
 def _with_peers(dataset: Dataset, args: argparse.Namespace) -> Dataset:
-    from csp_data.comparators import load_comparator_table, parse_names, with_partnership
+    from csp_data.comparators import parse_names, with_partnership
 
-    changes: dict[str, object] = {}
-    if args.comparators:
-        comparators, rep = load_comparator_table(args.comparators)
-        for note in rep.notes:
-            print(f"note: {note}", file=sys.stderr)
-        changes["comparators"] = comparators
+    changes: dict[str, object] = {}  # --comparators is loaded with the dataset (cli.common.dataset_from_args)
     peer_groups = dict(dataset.peer_groups)
     name = dataset.partnership or ""
     for key, value in (("msg", args.peers), ("county", args.county)):
@@ -118,9 +120,32 @@ def _with_peers(dataset: Dataset, args: argparse.Namespace) -> Dataset:
     return replace(dataset, **changes) if changes else dataset  # type: ignore[arg-type]
 
 
+def _select_priorities(config: RiskConfig, dataset: Dataset, args: argparse.Namespace) -> RiskConfig:
+    """Every priority of the risk config by default; with --group only those it measures."""
+    if args.crime_type:
+        raise ValueError(
+            f"--crime-type {args.crime_type}: the priority table is by crime group; "
+            "use --group NAME to keep the priorities of one group"
+        )
+    if args.group is None:
+        return config
+    group = resolve_group(args.group, dataset)
+    keep = tuple(
+        p for p in config.priorities if group in (p.group, dataset.groups.availability(p.group).measured)
+    )
+    if not keep:
+        measured = sorted({p.group for p in config.priorities})
+        raise ValueError(
+            f"--group {group!r}: no priority of {config.source} is measured by it; "
+            f"the priorities' groups are: {', '.join(measured)}"
+        )
+    return replace(config, priorities=keep)
+
+
 def _build(args: argparse.Namespace) -> tuple[Dataset, RiskConfig, Period, Period]:
     config = _risk_settings(args)
     dataset = _with_peers(dataset_from_args(args), args)
+    config = _select_priorities(config, dataset, args)
     filters = filters_from_args(args, dataset)
     print(
         f"note: {dataset.partnership or dataset.name}: {filters.period.label} compared with "

@@ -23,8 +23,8 @@ from csp_data.cli.common import (
     resolve_crime_types,
     write_table,
 )
-from csp_data.comparators import TIE_RULE, area_total, load_comparator_table, parse_names
-from csp_data.groups import ALL_INCIDENTS, CrimeGroups
+from csp_data.comparators import TIE_RULE, area_total, parse_names
+from csp_data.groups import CrimeGroups
 from csp_data.model import Dataset
 from csp_data.trends import (
     TREND_COLUMNS,
@@ -39,7 +39,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p = subparsers.add_parser(
         "trend", help="monthly rate against the MSG average and band, with the rank",
         description="Monthly rate per 1,000 (households for burglary) against the MSG average ± k·SD and "
-        "the rank (1 = lowest rate; " + TIE_RULE + "). With --data covering several partnerships and "
+        "the rank (1 = lowest rate; " + TIE_RULE + "). Default group: All crime and ASB (--group to choose). "
+        "With --data covering several partnerships and "
         "--population, the comparators are computed from the files; without --data, the demo.",
     )
     add_data_options(p)
@@ -50,17 +51,26 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.add_argument("--k", type=float, default=1.0, help="band half-width in standard deviations (default 1)")
     p.set_defaults(run=run_trend)
 
-    y = subparsers.add_parser("yoy", help="year-on-year table: current vs previous 12 months with significance")
+    y = subparsers.add_parser(
+        "yoy", help="year-on-year table: current vs previous 12 months with significance",
+        description="One row per crime group of the crime-groups config (All crime and ASB included); "
+        "--group NAME prints that group's row only.",
+    )
     add_data_options(y)
     y.add_argument("--test", choices=list(TEST_LABELS), default="poisson_z", help="significance test (default poisson_z)")
     y.set_defaults(run=run_yoy)
 
 
-def _trend_group(values: list[str], dataset: Dataset) -> str:
+def _trend_group(values: list[str], dataset: Dataset, group_arg: str | None = None) -> str:
     """The one crime group the trend is for (comparator tables hold groups, not crime types)."""
-    group, types = resolve_crime_types(values, dataset)
-    if group != ALL_INCIDENTS or not types:
+    group, types = resolve_crime_types(values, dataset, group=group_arg)
+    if not types:
         return group
+    if group_arg is not None:
+        raise ValueError(
+            f"--crime-type {values}: the trend is for one crime group (comparator tables hold groups, not crime "
+            f"types); give --group {group_arg!r} alone"
+        )
     mapped = {dataset.groups.group_of(t) for t in types}
     if len(mapped) == 1 and None not in mapped:
         return str(mapped.pop())
@@ -70,43 +80,46 @@ def _trend_group(values: list[str], dataset: Dataset) -> str:
     )
 
 
-def _partnership_population(dataset: Dataset, column: str) -> float | None:
-    if dataset.areas is None or column not in dataset.areas.columns:
-        return None
-    values = pd.to_numeric(dataset.areas[column], errors="coerce")
-    return float(values.sum()) if values.notna().any() else None
-
-
-def trend_inputs(
-    dataset: Dataset, *, partnership: str | None, comparators_file: str | None = None
-) -> tuple[pd.DataFrame, str, list[str]]:
-    """(comparators including the partnership, partnership name, notes) for a dataset."""
+def trend_inputs(dataset: Dataset, *, partnership: str | None) -> tuple[pd.DataFrame, str, list[str]]:
+    """(comparators including the partnership, partnership name, notes) for a dataset (whose
+    comparators include a ``--comparators`` table: cli.common.dataset_from_args loads it)."""
     name = partnership or dataset.partnership
     if not name:
         raise ValueError("--partnership is required (the dataset does not name one)")
-    comparators = dataset.comparators
-    notes: list[str] = []
-    if comparators_file:
-        comparators, rep = load_comparator_table(comparators_file)
-        notes.extend(rep.notes)
-    comp, more = comparators_with_partnership(
-        comparators, dataset.incidents, dataset.groups, name,
-        population=_partnership_population(dataset, "population"),
-        households=_partnership_population(dataset, "households"),
+    comp, notes = comparators_with_partnership(
+        dataset.comparators, dataset.incidents, dataset.groups, name,
+        population=area_total(dataset.areas, "population")[0],
+        households=area_total(dataset.areas, "households")[0],
     )
-    return comp, name, notes + more
+    return comp, name, notes
+
+
+def _check_comparator_groups(dataset: Dataset, group: str) -> None:
+    """A comparator table without one of the group's base groups (the ONS tables have no ASB) cannot
+    compare it: say which groups are missing and what to choose, rather than a rate that undercounts."""
+    if dataset.comparators is None:
+        return
+    present = set(dataset.comparators["crime_group"].dropna())
+    base, _types = dataset.groups.members(group)
+    lacking = sorted(base - present)
+    if group not in present and lacking:
+        raise ValueError(
+            f"--group {group!r}: the comparator table has no {', '.join(lacking)} counts, so it cannot be "
+            "compared (n/a, not 0); choose a group the table covers, e.g. --group 'All crime (excluding ASB)'"
+        )
 
 
 def run_trend(args: argparse.Namespace) -> int:
     from csp_data.trends import trend_frame
 
     dataset = dataset_from_args(args)
-    comp, name, notes = trend_inputs(dataset, partnership=args.partnership, comparators_file=args.comparators)
+    groups: CrimeGroups = dataset.groups
+    avail = groups.availability(_trend_group(args.crime_type, dataset, args.group))
+    group = avail.measured or avail.group  # a proxy's comparator rows (n/a is refused by resolve_group)
+    _check_comparator_groups(dataset, group)
+    comp, name, notes = trend_inputs(dataset, partnership=args.partnership)
     peers = parse_names(args.peers) if args.peers else list(dataset.peer_groups.get("msg", []))
     county = parse_names(args.county) if args.county else list(dataset.peer_groups.get("county", []))
-    groups: CrimeGroups = dataset.groups
-    avail = groups.availability(_trend_group(args.crime_type, dataset))
-    group = avail.measured or avail.group  # a proxy's comparator rows (n/a is refused by resolve_crime_types)
     denominator, note = choose_denominator(
         comp, [name, *peers], group, groups, area_households=area_total(dataset.areas, "households")[0]
     )
@@ -138,9 +151,9 @@ def run_trend(args: argparse.Namespace) -> int:
 def run_yoy(args: argparse.Namespace) -> int:
     dataset = dataset_from_args(args)
     filters = filters_from_args(args, dataset)
-    names = [filters.group] if args.crime_type else None
+    names = [filters.group] if (args.group or args.crime_type) else None
     if filters.crime_types:
-        raise ValueError("yoy takes a crime group for --crime-type (or none for every group)")
+        raise ValueError("yoy is by crime group: give --group NAME (or nothing, for a row per group)")
     table = yoy_table(dataset.incidents, dataset.groups, filters.period, filters.comparison,
                       group_names=names, test=args.test)
     print(f"note: {filters.period.label} compared with {filters.comparison.label}; test: {TEST_LABELS[args.test]}",

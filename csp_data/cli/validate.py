@@ -1,15 +1,25 @@
-"""`validate PATH...`: per-file accepted/rejected counts and reasons; exit 0 if every file is usable."""
+"""`validate PATH...`: per-file accepted/rejected counts and reasons.
+
+Exit 0 when every file is usable and has accepted rows (recognised files that are skipped on purpose,
+such as police.uk outcomes, excepted); else 1.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
-from csp_data.cli.common import write_table
+from csp_data.cli.common import is_skipped, load_summary, write_table
+from csp_data.dataset import display_path
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = subparsers.add_parser("validate", help="check input files: accepted/rejected rows and reasons")
+    p = subparsers.add_parser(
+        "validate", help="check input files: accepted/rejected rows and reasons",
+        description="Print one row per file (accepted and rejected rows, reasons) and every problem found with "
+        "its file, row and column on stderr. Exit code 1 when a file cannot be used or has no accepted rows.",
+    )
     p.add_argument("paths", nargs="+", metavar="PATH", help="files, folders or zips to check")
     p.add_argument("--format", choices=["csv", "json", "table"], default="table")
     p.set_defaults(run=run)
@@ -18,11 +28,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 def run(args: argparse.Namespace) -> int:
     from csp_data.loaders.detect import validate_paths
 
+    base = Path.cwd()
     report = validate_paths(args.paths)
-    write_table(report.to_frame(), args.format)
+    table = report.to_frame()
+    table["file"] = [display_path(p, base) for p in table["file"]]
+    write_table(table, args.format)
     for f in report.files:
         for issue in f.issues:
-            print(f"{issue.severity}: {issue}", file=sys.stderr)
+            print(f"{issue.severity}: {display_path(issue.file, base)}{str(issue).removeprefix(issue.file)}",
+                  file=sys.stderr)
     for note in report.notes:
         print(f"note: {note}", file=sys.stderr)
-    return 0 if report.usable else 1
+    empty = [f for f in report.files if f.usable and f.accepted == 0 and not is_skipped(f)]
+    for f in empty:
+        print(f"error: {display_path(f.path, base)}: no rows accepted ({f.rejected:,} rejected)", file=sys.stderr)
+    print(load_summary(report, base=base), file=sys.stderr)
+    return 0 if report.usable and not empty else 1

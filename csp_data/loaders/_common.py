@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import os
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -22,6 +23,54 @@ MAX_EXAMPLES: Final = 5
 
 #: File name endings the folder scan picks up as tables (police.uk archives are CSV).
 TABLE_SUFFIXES: Final = (".csv", ".csv.gz", ".zip")
+#: Most files one folder walk looks at: a folder such as a home folder would otherwise be read for ever.
+MAX_FILES_SCANNED: Final = 100_000
+#: Virtual filesystems that hold no data (and files that never end, such as /dev/zero).
+VIRTUAL_FILESYSTEMS: Final = ("/proc", "/sys", "/dev")
+
+
+def system_path_problem(path: str | Path) -> str | None:
+    """Why ``path`` must not be read as input (a filesystem root or a virtual filesystem), or None.
+
+    >>> system_path_problem("/")
+    'is a filesystem root: name the folder that holds the data'
+    >>> system_path_problem("/proc/self")
+    'is inside the virtual filesystem /proc, which holds no data'
+    >>> system_path_problem("data/2021-01") is None
+    True
+    """
+    resolved = Path(os.path.expanduser(str(path))).resolve()
+    if resolved == Path(resolved.anchor):
+        return "is a filesystem root: name the folder that holds the data"
+    for virtual in VIRTUAL_FILESYSTEMS:
+        if resolved.is_relative_to(virtual):
+            return f"is inside the virtual filesystem {virtual}, which holds no data"
+    return None
+
+
+def walk_files(folder: Path, *, max_files: int = MAX_FILES_SCANNED) -> list[Path]:
+    """Every file under ``folder``, recursively (symlinked folders are not followed), sorted.
+
+    Raises
+    ------
+    ValueError
+        When ``folder`` is a filesystem root or a virtual filesystem (:func:`system_path_problem`), or
+        holds more than ``max_files`` files (the limit is named in the message).
+    """
+    problem = system_path_problem(folder)
+    if problem is not None:
+        raise ValueError(f"{folder}: {problem}")
+    found: list[Path] = []
+    for top, dirs, files in os.walk(folder):
+        dirs.sort()
+        for name in files:
+            if len(found) >= max_files:
+                raise ValueError(
+                    f"more than {max_files:,} files under {folder}: stopped scanning (limit {max_files:,} files); "
+                    "name the folder that holds the data"
+                )
+            found.append(Path(top) / name)
+    return sorted(p for p in found if p.is_file())
 
 
 @dataclass(frozen=True)
@@ -97,7 +146,7 @@ def expand_paths(paths: Sequence[str | Path] | str | Path) -> list[Source]:
         if not path.exists():
             raise ValueError(f"{path}: no such file or folder")
         if path.is_dir():
-            files = sorted(p for p in path.rglob("*") if p.is_file() and _is_table_name(p.name))
+            files = [p for p in walk_files(path) if _is_table_name(p.name)]
             for file in files:
                 for source in _file_sources(file):
                     add(source)

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final, Literal
 
 from csp_data.groups import CrimeGroups, load_crime_groups
-from csp_data.loaders._common import Source, file_error, header_of
+from csp_data.loaders._common import Source, file_error, header_of, walk_files
 from csp_data.loaders.policeuk import (
     KIND_OUTCOMES,
     KIND_STOP_SEARCH,
@@ -110,11 +110,7 @@ def expand_paths(paths: Sequence[str | Path]) -> list[Path]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            out.extend(
-                sorted(
-                    p for p in path.rglob("*") if p.is_file() and p.name.lower().endswith(CHECKED_SUFFIXES)
-                )
-            )
+            out.extend(p for p in walk_files(path) if p.name.lower().endswith(CHECKED_SUFFIXES))
         else:
             out.append(path)
     return list(dict.fromkeys(out))
