@@ -522,14 +522,18 @@ def data_lines(text: str) -> list[str]:
     return [line for line in LINE_BREAK.split(text)[1:] if not is_blank_line(line)]
 
 
-def newline_rows(data: bytes) -> int:
-    """The data rows a parser must find in CSV bytes whose every line is one record, no line is blank
-    and only LF or CR LF end lines: the LFs after the header (trailing line breaks ignored).
+def newline_rows(data: bytes) -> int | None:
+    """The data rows a parser must find in CSV bytes whose every line is one record and none is blank:
+    the LFs after the header (trailing line breaks ignored); None when a lone CR ends a line (a parser
+    that reads it as a line break would add rows the count cannot see).
 
     A parser that finds another number merged or skipped lines (a quoted line break, an unclosed
-    quote, a blank line, a lone CR): the file needs the line-by-line reading.
+    quote, a blank line): the file needs the line-by-line reading. Merges and skips only ever lower
+    the count, so an equal count means every line was read as one row.
     """
     body = data.rstrip(b"\r\n")
+    if body.count(b"\r") != body.count(b"\r\n"):
+        return None
     return body.count(b"\n") if body else 0
 
 
@@ -661,13 +665,13 @@ def _read_csv_slow(data: bytes, report: FileReport, limits: Limits, one_record_p
     bad: dict[str, list[tuple[int, str]]] = {}
     too_long = field_reason(limits)
     for number, record, problem, line in records:
-        if record is not None and len(record) != len(header):
-            problem, shown = REASON_FIELDS, f"{len(record)} fields"
-        elif record is not None:
+        if record is not None:
             longest = max(range(len(record)), key=lambda i: len(record[i])) if record else 0
             if record and len(record[longest]) > limits.max_field_chars:
-                problem = too_long
-                shown = f"{len(record[longest]):,} characters in {header[longest]!r}"
+                where = f"column {header[longest]}" if longest < len(header) else f"field {longest + 1}"
+                problem, shown = too_long, f"{len(record[longest]):,} characters in {where}"
+            elif len(record) != len(header):
+                problem, shown = REASON_FIELDS, f"{len(record)} fields"
             else:
                 good.append(record)
                 rows.append(number)
