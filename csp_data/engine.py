@@ -738,10 +738,10 @@ def _read_one(source: Source, groups: CrimeGroups, limits: Limits) -> _Item:
 
     The fast path takes a file only when its header is the current layout, pyarrow reads it, every
     line is one row (``newline_rows``: no blank line, quoted line break, unclosed quote or lone CR)
-    and no line is longer than ``max_field_kb`` (so no field is). Anything else -- and any file over
+    and no line is longer than half of ``max_field_kb`` (so no field is over it). Anything else -- and any file over
     the limits -- goes to ``load_policeuk``, which reads line by line and reports every line.
     """
-    from csp_data.loaders._common import MAX_HEADER_BYTES, longest_line, newline_rows
+    from csp_data.loaders._common import MAX_HEADER_BYTES, may_have_long_line, newline_rows
     from csp_data.loaders.policeuk import KIND_STREET, file_month, kind_from_name
 
     kind = kind_from_name(source.name)
@@ -756,7 +756,7 @@ def _read_one(source: Source, groups: CrimeGroups, limits: Limits) -> _Item:
     first = data[:MAX_HEADER_BYTES].split(b"\n", 1)[0].rstrip(b"\r")
     if first.decode("utf-8", errors="replace").split(",") != list(STREET_HEADER):
         return _fallback(source.path, groups, limits)
-    if longest_line(data) > limits.max_field_chars:
+    if may_have_long_line(data, limits.max_field_chars):
         return _fallback(source.path, groups, limits)
     try:
         table = pacsv.read_csv(

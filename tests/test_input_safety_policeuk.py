@@ -269,6 +269,7 @@ def test_a_smaller_field_limit_applies_to_every_reader(tmp_path: Path) -> None:
     assert incidents["crime_id"].tolist() == ["f1"]
     assert report.files[0].reasons == {f"field longer than max_field_kb = 1 KiB {LIMITS_AT}": 1}
     result, got = fast([path], tmp_path, limits=limits)
+    assert result.fallback_files == 1
     pd.testing.assert_frame_equal(got, incidents)
     assert validate_paths([path], limits=limits).rejected == 1
 
@@ -279,6 +280,7 @@ def test_one_huge_line_without_newline(tmp_path: Path) -> None:
     incidents, report = load_policeuk([path], GROUPS)
     file = report.files[0]
     assert (file.accepted, file.rejected) == (1, 1)
+    assert incidents["crime_id"].tolist() == ["h1"]
     assert list(file.reasons) == [f"field longer than max_field_kb = 128 KiB {LIMITS_AT}"]
     _, small = load_policeuk([path], GROUPS, limits=Limits(max_file_mb=1))
     (issue,) = small.files[0].issues
@@ -458,3 +460,96 @@ def test_zip_member_names_never_become_paths(tmp_path: Path) -> None:
     assert not (tmp_path.parent.parent / "escaped-street.csv").exists()
     assert not Path("/abs").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in", "out"]  # the fast import's Parquet only
+
+
+# --- property: mutated police.uk files are always accounted for -------------------------------------
+
+BASE_ROWS = (
+    street_row("p1"),
+    street_row("", crime_type="Anti-social behaviour", outcome=""),
+    street_row("p3", lon="", lat="", lsoa_code="", lsoa_name="", location="No Location"),
+    street_row("p4", crime_type="Violent crime", lsoa_name="St Albans 001A"),
+    street_row("p5", lon="-6.26", lat="53.35", crime_type="shoplifting"),
+    street_row("p6", month="2021-02", crime_type="Mystery crime"),
+)
+BASE = ("\n".join([HEADER, *BASE_ROWS]) + "\n").encode()
+SPECIAL = (b'"', b"\n", b"\r", b"\r\n", b",", b";", b"\x00", b"\xff", b"\xc3", b" ", b"\t", b'""')
+
+
+def _mutations():
+    from hypothesis import strategies as st
+
+    position = st.integers(0, 2 * len(BASE))
+    return st.lists(
+        st.one_of(
+            st.tuples(st.just("insert"), position, st.sampled_from(SPECIAL) | st.binary(min_size=1, max_size=3)),
+            st.tuples(st.just("truncate"), position),
+            st.tuples(st.just("quote"), position),
+            st.tuples(st.just("delimiter"), st.integers(0, 8), st.sampled_from([b";", b"\t", b"|"])),
+            st.tuples(st.just("drop"), st.integers(0, 11), st.booleans()),
+        ),
+        min_size=1,
+        max_size=4,
+    )
+
+
+def _mutate(data: bytes, mutations: list[tuple]) -> bytes:
+    for kind, *args in mutations:
+        if kind in ("insert", "quote"):
+            at = args[0] % (len(data) + 1)
+            data = data[:at] + (args[1] if kind == "insert" else b'"') + data[at:]
+        elif kind == "truncate":
+            data = data[: args[0] % (len(data) + 1)]
+        elif kind == "delimiter":  # swap the delimiter on one line (a number past the end: every line)
+            lines = data.split(b"\n")
+            targets = [args[0]] if args[0] < len(lines) else range(len(lines))
+            for k in targets:
+                lines[k] = lines[k].replace(b",", args[1])
+            data = b"\n".join(lines)
+        else:  # drop column j from every line, or from the data lines only
+            column, header_too = args
+            lines = data.split(b"\n")
+            start = 0 if header_too else 1
+            for k in range(start, len(lines)):
+                fields = lines[k].split(b",")
+                if column < len(fields):
+                    del fields[column]
+                lines[k] = b",".join(fields)
+            data = b"\n".join(lines)
+    return data
+
+
+def _accounted(report, path: Path, lines: int) -> tuple[int, int]:
+    (file,) = report.files
+    assert file.path == str(path)
+    if file.usable:
+        assert file.accepted + file.rejected == lines
+    else:  # a clean file-level error naming the file
+        assert file.accepted == 0
+        assert any(i.row is None and i.severity == "error" and i.file == str(path) for i in file.issues)
+    return file.accepted, file.rejected
+
+
+def test_mutated_files_are_accounted_for_by_every_loader() -> None:
+    import tempfile
+
+    from hypothesis import HealthCheck, given, settings
+
+    @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(_mutations())
+    def check(mutations: list[tuple]) -> None:
+        data = _mutate(BASE, mutations)
+        lines = count_data_lines(data)
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "2021-01" / "2021-01-x-street.csv"
+            path.parent.mkdir()
+            path.write_bytes(data)
+            incidents, report = load_policeuk([path], GROUPS)
+            counts = _accounted(report, path, lines)
+            result = import_policeuk_fast([path], Path(tmp) / "out.parquet", groups=GROUPS)
+            assert _accounted(result.report, path, lines) == counts
+            got = conform(pd.read_parquet(result.parquet), INCIDENT_COLUMNS)
+            pd.testing.assert_frame_equal(got, incidents)
+            assert _accounted(validate_paths([path]), path, lines) == counts
+
+    check()

@@ -537,13 +537,15 @@ def newline_rows(data: bytes) -> int | None:
     return body.count(b"\n") if body else 0
 
 
-def longest_line(data: bytes) -> int:
-    """Bytes in the longest physical line of ``data`` (LF-separated): no field can be longer."""
-    if not data:
-        return 0
-    ends = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10)
-    bounds = np.concatenate(([-1], ends, [len(data)]))
-    return int(np.diff(bounds).max()) - 1
+def may_have_long_line(data: bytes, limit: int) -> bool:
+    """False only when no LF-separated line of ``data`` is longer than ``limit`` bytes (so no field is).
+
+    Cheap: one search for a line feed per ``limit // 2`` bytes. A line over ``limit`` always holds such
+    a stretch without one, so it is always found; a line over half the limit may be found too (the
+    caller then checks exactly).
+    """
+    step = max(1, limit // 2)
+    return any(data.find(b"\n", start, start + step) < 0 for start in range(0, len(data) - step + 1, step))
 
 
 #: Row-level reasons of the CSV reader (the row is rejected, reading goes on with the next one).
@@ -584,7 +586,7 @@ def read_csv_strings(
         return _read_csv_slow(data, report, limits, one_record_per_line)
     if one_record_per_line and len(frame) != newline_rows(data):
         return _read_csv_slow(data, report, limits, one_record_per_line)
-    if longest_line(data) > limits.max_field_chars and any(
+    if may_have_long_line(data, limits.max_field_chars) and any(
         frame[c].str.len().max() > limits.max_field_chars for c in frame.columns
     ):
         return _read_csv_slow(data, report, limits, one_record_per_line)
