@@ -553,3 +553,11 @@ def test_mutated_files_are_accounted_for_by_every_loader() -> None:
             assert _accounted(validate_paths([path]), path, lines) == counts
 
     check()
+
+
+def test_limits_are_part_of_the_store_key(tmp_path: Path) -> None:
+    from csp_data.store import store_key
+
+    path = write(tmp_path / "2021-01-x-street.csv", street_row("s1"))
+    assert store_key([path], "", Limits()) == store_key([path], "")
+    assert store_key([path], "", Limits(max_file_mb=1)) != store_key([path], "")

@@ -613,12 +613,8 @@ def _parse_line(line: str) -> tuple[list[str] | None, str]:
 
 
 def _line_records(lines: Iterable[str]) -> Iterator[tuple[int, list[str] | None, str, str]]:
-    """(row, fields or None, reason, the line) for each data line."""
-    number = 0
-    for line in lines:
-        if is_blank_line(line):
-            continue
-        number += 1
+    """(row, fields or None, reason, the line) for each of the :func:`data_lines`."""
+    for number, line in enumerate(lines, start=1):
         fields_, reason = _parse_line(line)
         yield number, fields_, reason, line
 
@@ -656,9 +652,9 @@ def _read_csv_slow(data: bytes, report: FileReport, limits: Limits, one_record_p
         text = data.decode("cp1252", errors="replace")
         file_warning(report, "file is not UTF-8; read as Windows-1252 (check accented names)")
     if one_record_per_line:
-        lines = LINE_BREAK.split(text)
-        header_fields = next(csv.reader(lines[:1]), []) if lines[0].strip() else []
-        records = _line_records(lines[1:])
+        first = LINE_BREAK.split(text, maxsplit=1)[0]
+        header_fields = next(csv.reader([first]), []) if first.strip() else []
+        records = _line_records(data_lines(text))
     else:
         header_fields, records = _csv_records(text)
     header = clean_columns(header_fields)
