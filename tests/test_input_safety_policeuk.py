@@ -561,3 +561,15 @@ def test_limits_are_part_of_the_store_key(tmp_path: Path) -> None:
     path = write(tmp_path / "2021-01-x-street.csv", street_row("s1"))
     assert store_key([path], "", Limits()) == store_key([path], "")
     assert store_key([path], "", Limits(max_file_mb=1)) != store_key([path], "")
+
+
+def test_tables_keep_quoted_line_breaks_and_reject_long_fields() -> None:
+    from csp_data.loaders._common import read_csv_strings
+    from csp_data.model import FileReport
+
+    data = ('code,note\nA,"two\nlines"\nB,' + "n" * 140_000 + "\nC,short\n").encode()
+    report = FileReport("t.csv", "table")
+    frame = read_csv_strings(data, report)  # force extracts and tables: a quoted field may hold a line break
+    assert frame["code"].tolist() == ["A", "C"] and frame.loc[1, "note"] == "two\nlines"
+    assert report.reasons == {f"field longer than max_field_kb = 128 KiB {LIMITS_AT}": 1}
+    assert report.issues[0].row == 2
