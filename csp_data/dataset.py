@@ -18,7 +18,7 @@ from typing import Any, Final
 import pandas as pd
 
 from csp_data.groups import DEFAULT_GROUPS_FILE, load_crime_groups
-from csp_data.loaders._common import system_path_problem
+from csp_data.loaders._common import DEFAULT_LIMITS, Limits, system_path_problem
 from csp_data.loaders.force import ColumnMapping
 from csp_data.model import Dataset, FileReport, LoadReport
 
@@ -51,16 +51,12 @@ CONFIG_KEYS: Final[dict[str, dict[str, str]]] = {
     "incidents": {"format": "string", "paths": "strings", "columns": "table", "store": "string", "store_dir": "string"},
     "incidents.columns": {
         **{f.name: "string" for f in fields(ColumnMapping)},
-        "date_format": "string",
     },
     "boundaries": {"path": "string", "code_field": "string", "name_field": "string", "crs": "string", "label": "string"},
     "population": _TABLE_SOURCE_KEYS,
     "households": _TABLE_SOURCE_KEYS,
     "comparators": {"path": "string", "population": "string", "households": "string"},
-    "limits": {  # loaders._common.Limits (its own check names the key it uses for the zip ratio)
-        "max_file_mb": "number", "max_field_kb": "number", "max_zip_total_mb": "number", "max_zip_ratio": "number",
-        "max_compression_ratio": "number",
-    },
+    "limits": {f.name: "number" for f in fields(Limits)},  # loaders._common.Limits
 }
 _EXPECTED: Final = {
     "string": "a string in quotes",
@@ -179,6 +175,7 @@ class DatasetConfig:
     source: str = POLICEUK_SOURCE
     is_demo: bool = False
     config_file: Path | None = None
+    limits: Limits = DEFAULT_LIMITS  # [limits]: size limits on every file read (loaders/_common.py)
     raw: dict[str, Any] = field(default_factory=dict)  # the whole TOML, for other sections ([risk], ...)
 
     def with_partnership(self, name: str) -> DatasetConfig:
@@ -195,7 +192,7 @@ class DatasetConfig:
     @property
     def key(self) -> str:
         """A string that changes when the config or any input file changes (cache key)."""
-        parts = [self.name, str(self.partnership), self.partnership_by, self.store, str(self.store_dir)]
+        parts = [self.name, str(self.partnership), self.partnership_by, self.store, str(self.store_dir), repr(self.limits)]
         paths = [*self.incident_paths, self.boundaries, self.comparators, self.config_file]
         for p in paths:
             if p is None:
@@ -336,6 +333,7 @@ def parse_config(raw: dict[str, Any], *, base: Path, config_file: Path | None = 
         source=str(raw.get("source", POLICEUK_SOURCE if fmt == "policeuk" else "Force extract")),
         is_demo=bool(raw.get("is_demo", False)),
         config_file=config_file,
+        limits=Limits.from_config(raw.get("limits"), where=where),
         raw=raw,
     )
 
@@ -468,7 +466,7 @@ def _load_incidents(config: DatasetConfig, groups: Any) -> tuple[pd.DataFrame, L
     if config.incident_format == "policeuk":
         from csp_data.loaders.policeuk import load_policeuk
 
-        return load_policeuk(list(config.incident_paths), groups)
+        return load_policeuk(list(config.incident_paths), groups, limits=config.limits)
     from csp_data.loaders.force import load_force_extract
 
     assert config.force_mapping is not None
@@ -500,7 +498,7 @@ def build_dataset(config: DatasetConfig) -> Dataset:
         try:
             parquet, report, imported, seconds = store_mod.ensure_store(
                 config.incident_paths, config.store_dir, groups,
-                groups_text=groups_file.read_text(encoding="utf-8"),
+                groups_text=groups_file.read_text(encoding="utf-8"), limits=config.limits,
             )
         except ValueError as exc:
             raise ValueError(f"{where}: {exc}") from exc

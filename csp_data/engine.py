@@ -62,7 +62,7 @@ from csp_data.schema import (
 
 if TYPE_CHECKING:
     from csp_data.aggregate import Grid, Selection
-    from csp_data.loaders._common import Source
+    from csp_data.loaders._common import Limits, Source
 
 #: The incident columns the engine's queries read (others are ignored by from_frame).
 QUERY_COLUMNS: Final = (
@@ -537,6 +537,7 @@ def import_policeuk_fast(
     threads: int = 2,
     batch_rows: int = IMPORT_BATCH_ROWS,
     row_group_rows: int | None = None,
+    limits: Limits | None = None,
 ) -> ImportResult:
     """Import police.uk street CSVs straight to one Parquet file of canonical incidents.
 
@@ -546,8 +547,9 @@ def import_policeuk_fast(
 
     * files with the current 12-column header are parsed by pyarrow's CSV reader on ``threads`` worker
       threads (measured faster than DuckDB's ``read_csv`` on many police.uk-sized files, see
-      docs/performance.md); every other file (legacy layout, zip members, ragged rows, other encodings)
-      goes through ``load_policeuk`` itself;
+      docs/performance.md); every other file (legacy layout, zip members, ragged rows, other encodings,
+      blank lines, quotes that merge lines, long lines, files over the limits) goes through
+      ``load_policeuk`` itself, so the counts are the loader's;
     * month, crime type (legacy names, crime group) and partnership are worked out once per distinct
       value with the loader's own rules and mapped back by dictionary index;
     * coordinates are projected to EPSG:27700 once per distinct map point (police.uk snaps locations
@@ -577,6 +579,8 @@ def import_policeuk_fast(
         Rows transformed (and held in memory) at a time.
     row_group_rows
         Parquet row-group size (default: one row group per batch for ``"input"``).
+    limits
+        Size limits (csp.toml ``[limits]``; the defaults when None), as for ``load_policeuk``.
 
     Returns
     -------
@@ -588,8 +592,9 @@ def import_policeuk_fast(
     ValueError
         When a path does not exist, ``areas`` is unknown or ``batch_rows`` < 1.
     """
-    from csp_data.loaders._common import expand_paths
+    from csp_data.loaders._common import DEFAULT_LIMITS, expand_paths
 
+    limits = limits or DEFAULT_LIMITS
     if areas not in ("none", "lsoa"):
         raise ValueError(f"areas: expected 'none' or 'lsoa', got {areas!r}")
     if batch_rows < 1:
@@ -603,7 +608,7 @@ def import_policeuk_fast(
     groups = groups or load_crime_groups()
     out = Path(parquet_out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    sources = expand_paths(paths)
+    sources = expand_paths(paths, limits=limits)
     report = LoadReport()
     schema = _storage_schema()
     projector = _PointProjector()
@@ -652,7 +657,7 @@ def import_policeuk_fast(
             pending.clear()
             pending_rows = 0
 
-        for item in _read_sources(sources, groups, threads):
+        for item in _read_sources(sources, groups, threads, limits):
             if isinstance(item, _RawFile):
                 fast += 1
                 report.files.append(item.report)
@@ -682,12 +687,15 @@ class _RawFile:
     label: str
     table: pa.Table  # the 12 columns as strings ("" for empty fields)
     report: FileReport
+    ceiling: pd.Timestamp | None = None  # the file's own month (policeuk.file_month)
 
 
 _Item = _RawFile | tuple[pd.DataFrame, LoadReport]
 
 
-def _read_sources(sources: Sequence[Source], groups: CrimeGroups, threads: int) -> Iterator[_Item]:
+def _read_sources(
+    sources: Sequence[Source], groups: CrimeGroups, threads: int, limits: Limits
+) -> Iterator[_Item]:
     """Read sources in input order on a thread pool (bounded look-ahead).
 
     Yields a raw table for each file the fast path can take, and ``load_policeuk``'s result for every
@@ -696,12 +704,12 @@ def _read_sources(sources: Sequence[Source], groups: CrimeGroups, threads: int) 
     jobs: list[Callable[[], _Item]] = []
     zips_seen: set[Path] = set()
     for source in sources:
-        if source.member is not None:
+        if source.member is not None or source.problem:
             if source.path not in zips_seen:
                 zips_seen.add(source.path)
-                jobs.append(partial(_fallback, source.path, groups))
+                jobs.append(partial(_fallback, source.path, groups, limits))
         else:
-            jobs.append(partial(_read_one, source, groups))
+            jobs.append(partial(_read_one, source, groups, limits))
     window = max(4, 8 * threads)
     with ThreadPoolExecutor(max_workers=max(1, threads)) as pool:
         futures: deque[Future[_Item]] = deque()
@@ -718,28 +726,41 @@ def _read_sources(sources: Sequence[Source], groups: CrimeGroups, threads: int) 
             yield result
 
 
-def _fallback(path: Path, groups: CrimeGroups) -> tuple[pd.DataFrame, LoadReport]:
+def _fallback(path: Path, groups: CrimeGroups, limits: Limits) -> tuple[pd.DataFrame, LoadReport]:
     from csp_data.loaders.policeuk import load_policeuk
 
-    frame, report = load_policeuk([path], groups)
+    frame, report = load_policeuk([path], groups, limits=limits)
     return frame, report
 
 
-def _read_one(source: Source, groups: CrimeGroups) -> _Item:
-    from csp_data.loaders.policeuk import KIND_STREET, kind_from_name
+def _read_one(source: Source, groups: CrimeGroups, limits: Limits) -> _Item:
+    """The raw table of a file the fast path can read exactly; else the loader's result for it.
+
+    The fast path takes a file only when its header is the current layout, pyarrow reads it, every
+    line is one row (``newline_rows``: no blank line, quoted line break, unclosed quote or lone CR)
+    and no line is longer than half of ``max_field_kb`` (so no field is over it). Anything else -- and any file over
+    the limits -- goes to ``load_policeuk``, which reads line by line and reports every line.
+    """
+    from csp_data.loaders._common import MAX_HEADER_BYTES, may_have_long_line, newline_rows
+    from csp_data.loaders.policeuk import KIND_STREET, file_month, kind_from_name
 
     kind = kind_from_name(source.name)
     if kind not in (None, KIND_STREET):  # outcomes, stop-and-search: listed as skipped, as the loader does
         return empty_incidents(), LoadReport(files=[FileReport(source.label, f"{kind} (skipped)")])
     if source.name.lower().endswith(".gz"):
-        return _fallback(source.path, groups)
-    with open(source.path, "rb") as fh:
-        first = fh.readline()
-    if first.rstrip(b"\r\n").decode("utf-8", errors="replace").split(",") != list(STREET_HEADER):
-        return _fallback(source.path, groups)
+        return _fallback(source.path, groups, limits)
+    try:
+        data = source.read_bytes(limits)
+    except ValueError:  # over a limit or unreadable: the loader reports it
+        return _fallback(source.path, groups, limits)
+    first = data[:MAX_HEADER_BYTES].split(b"\n", 1)[0].rstrip(b"\r")
+    if first.decode("utf-8", errors="replace").split(",") != list(STREET_HEADER):
+        return _fallback(source.path, groups, limits)
+    if may_have_long_line(data, limits.max_field_chars):
+        return _fallback(source.path, groups, limits)
     try:
         table = pacsv.read_csv(
-            source.path,
+            pa.py_buffer(data),
             read_options=pacsv.ReadOptions(use_threads=False, block_size=1 << 24),
             convert_options=pacsv.ConvertOptions(
                 column_types=dict.fromkeys(STREET_HEADER, pa.string()),
@@ -749,8 +770,10 @@ def _read_one(source: Source, groups: CrimeGroups) -> _Item:
             ),
         )
     except (pa.ArrowInvalid, UnicodeDecodeError):
-        return _fallback(source.path, groups)
-    return _RawFile(source.label, table, FileReport(source.label, KIND_STREET))
+        return _fallback(source.path, groups, limits)
+    if table.num_rows != newline_rows(data):
+        return _fallback(source.path, groups, limits)
+    return _RawFile(source.label, table, FileReport(source.label, KIND_STREET), file_month(source))
 
 
 def _clean(values: pa.Array | pa.ChunkedArray) -> pa.Array:
@@ -847,16 +870,8 @@ def _transform(
     ``sort``: rows ordered by partnership then month (stable) instead of as read.
     """
     from csp_data.areas import partnership_from_lsoa_name
-    from csp_data.loaders._common import reject
-    from csp_data.loaders.policeuk import (
-        LEGACY_CRIME_TYPES,
-        NOTE_BAD_COORDS,
-        NOTE_NO_LOCATION,
-        NOTE_OUTSIDE_UK,
-        NOTE_REPEATED_ID,
-        UK_LAT,
-        UK_LON,
-    )
+    from csp_data.loaders import policeuk as puk
+    from csp_data.loaders._common import note_rows, reject
 
     reports = [f.report for f in files]
     sizes = np.array([f.table.num_rows for f in files], dtype=np.int64)
@@ -864,31 +879,44 @@ def _transform(
     fidx = np.repeat(np.arange(len(files)), sizes)
     rown = np.arange(len(fidx), dtype=np.int64) - np.repeat(np.cumsum(sizes) - sizes, sizes) + 1
 
-    # Month: the loader's parsing once per distinct text; then the rejections.
+    # Month: the loader's parsing once per distinct text; then the rejections, in the loader's order.
     month_uniq, month_idx, _ = _encode(raw.column("Month"))
     month_text = _as_series(month_uniq).str.strip()
     month_text = month_text.mask(month_text == "", pd.NA)
-    parsed = pd.to_datetime(month_text, format="%Y-%m", errors="coerce")
-    retry = parsed.isna() & month_text.notna()
-    if retry.any():
-        parsed = parsed.fillna(pd.to_datetime(month_text.where(retry), format="%Y-%m-%d", errors="coerce"))
-    first_of_month = parsed.dt.to_period("M").dt.to_timestamp().astype("datetime64[ns]")
+    first_of_month = puk.parse_months(month_text)
     month_ok = np.append(first_of_month.notna().to_numpy(dtype=bool), False)[month_idx]
+    row_month = np.append(first_of_month.to_numpy(dtype="datetime64[ns]"), np.datetime64("NaT", "ns"))[
+        month_idx
+    ]
+    now = puk.current_month()
+    ceilings = [f.ceiling for f in files]
+    ceiling_of = np.array(
+        [np.datetime64("NaT", "ns") if c is None else c.to_datetime64() for c in ceilings], dtype="datetime64[ns]"
+    )
+    future, after_file = puk.late_month_reasons(row_month, ceiling_of[fidx] if len(fidx) else ceiling_of[:0], now)
     type_uniq_raw, type_idx_raw, _ = _encode(raw.column("Crime type"))
     type_text = _as_series(type_uniq_raw).str.strip()
     type_text = type_text.mask(type_text == "", pd.NA)
     has_type = np.append(type_text.notna().to_numpy(dtype=bool), False)[type_idx_raw]
     bad_month = ~month_ok
-    no_type = ~has_type & ~bad_month
-    for mask, reason, column, expected, shown in (
-        (bad_month, "unparseable month", "Month", "YYYY-MM", month_text),
-        (no_type, "missing crime type", "Crime type", "", type_text),
+    late = future | after_file
+    no_type = ~has_type & ~bad_month & ~late
+    month_shown = pd.Series(np.append(month_text.astype(object).to_numpy(), pd.NA)[month_idx], dtype="string")
+    type_shown = pd.Series(np.append(type_text.astype(object).to_numpy(), pd.NA)[type_idx_raw], dtype="string")
+    for mask, reason, column, found in (
+        (bad_month, puk.REASON_MONTH, "Month", month_shown),
+        (future, puk.REASON_FUTURE, "Month", month_shown),
+        (after_file, puk.REASON_AFTER_FILE, "Month", month_shown),
+        (no_type, puk.REASON_NO_TYPE, "Crime type", type_shown),
     ):
         if mask.any():
-            idx = month_idx if column == "Month" else type_idx_raw
-            found = pd.Series(np.append(shown.astype(object).to_numpy(), pd.NA)[idx], dtype="string")
             for f in np.unique(fidx[mask]):
                 in_file = fidx == f
+                expected = (
+                    "YYYY-MM"
+                    if reason == puk.REASON_MONTH
+                    else puk.month_expectations(ceilings[f], now).get(reason, "")
+                )
                 reject(
                     reports[f],
                     mask[in_file],
@@ -898,34 +926,33 @@ def _transform(
                     found=found[in_file].reset_index(drop=True),
                     expected=expected,
                 )
-    keep = month_ok & has_type
+    keep = month_ok & ~late & has_type
     if not keep.all():
         keep_arr = pa.array(keep)
         raw = raw.filter(keep_arr)
         fidx, rown, month_idx, type_idx_raw = fidx[keep], rown[keep], month_idx[keep], type_idx_raw[keep]
+        row_month = row_month[keep]
     for f, n in enumerate(np.bincount(fidx, minlength=len(files))):
         reports[f].accepted += int(n)
     n_rows = len(fidx)
-    month_ns = np.append(first_of_month.to_numpy(dtype="datetime64[ns]"), np.datetime64("NaT", "ns"))[
-        month_idx
-    ]
+    month_ns = row_month
 
-    # Crime type: legacy names, then the crime group (unknown types -> FALLBACK_GROUP), per distinct type.
-    legacy = {k.casefold(): v for k, v in LEGACY_CRIME_TYPES.items()}
-    keys = type_text.str.casefold()
-    is_legacy = keys.isin(list(legacy)).fillna(False).to_numpy(dtype=bool)
-    current = type_text.where(~is_legacy, keys.map(legacy)).astype("string")
+    # Crime type: the loader's names (legacy, one spelling per type), then the crime group (unknown
+    # types -> FALLBACK_GROUP), once per distinct type.
+    names = puk.crime_type_names(type_text, groups)
+    current = names["name"]
+    is_legacy = names["legacy"].to_numpy(dtype=bool)
+    respelt = names["respelt"].to_numpy(dtype=bool)
     group = groups.assign(current)
     unknown = (group.isna() & current.notna()).to_numpy(dtype=bool)
     group = group.fillna(FALLBACK_GROUP).where(current.notna(), pd.NA)
     _per_file_value_notes(
-        reports,
-        fidx,
-        type_idx_raw,
-        is_legacy,
-        lambda u: f"legacy crime type '{type_text[u]}' counted as '{current[u]}'",
+        reports, fidx, type_idx_raw, is_legacy, lambda u: puk.legacy_note(type_text[u], current[u])
     )
-    # The loader names an unknown type once per distinct (stripped) name.
+    _per_file_value_notes(
+        reports, fidx, type_idx_raw, respelt, lambda u: puk.respelt_note(type_text[u], current[u])
+    )
+    # The loader names an unknown type once per distinct name (as counted).
     _per_file_value_notes(
         reports,
         fidx,
@@ -933,6 +960,7 @@ def _transform(
         unknown,
         lambda u: f"unrecognised crime type '{current[u]}' counted as {FALLBACK_GROUP}",
     )
+    # Several raw spellings may share one name: the dictionary then holds it more than once (harmless).
     type_indices = pa.array(type_idx_raw, mask=type_idx_raw < 0)
     type_dict, group_dict = _from_series(current), _from_series(group)
 
@@ -961,20 +989,43 @@ def _transform(
                 pc.fill_null(indices, len(values)).to_numpy(zero_copy_only=False).astype(np.int64)
             ]
 
-    # Coordinates, as the loader reads them, projected once per distinct map point.
+    # Coordinates, as the loader reads them, projected (and checked against Great Britain) once per
+    # distinct map point.
     a, blank_a = _coordinate(raw.column("Longitude"))
     b, blank_b = _coordinate(raw.column("Latitude"))
     blank = blank_a & blank_b
     unreadable = ~blank & (np.isnan(a) | np.isnan(b))
-    in_range = (a >= UK_LON[0]) & (a <= UK_LON[1]) & (b >= UK_LAT[0]) & (b <= UK_LAT[1])
-    outside = ~blank & ~unreadable & ~in_range
-    for mask, note in ((blank, NOTE_NO_LOCATION), (unreadable, NOTE_BAD_COORDS), (outside, NOTE_OUTSIDE_UK)):
-        _per_file_counts(reports, fidx, mask, note)
-    valid = ~(blank | unreadable | outside)
+    readable = ~blank & ~unreadable
     x = np.full(n_rows, np.nan)
     y = np.full(n_rows, np.nan)
-    if valid.any():
-        x[valid], y[valid] = projector.project(a[valid], b[valid])
+    valid = np.zeros(n_rows, dtype=bool)
+    if readable.any():
+        px, py, inside = projector.project(a[readable], b[readable])
+        x[readable], y[readable], valid[readable] = px, py, inside
+    outside = readable & ~valid
+    _per_file_counts(reports, fidx, blank, puk.NOTE_NO_LOCATION)
+    for mask, note, expected in (
+        (unreadable, puk.NOTE_BAD_COORDS, "two numbers"),
+        (outside, puk.NOTE_OUTSIDE_GB, puk.GB_EXPECTED),
+    ):
+        if mask.any():
+            for f in np.unique(fidx[mask]):
+                at = np.flatnonzero(mask & (fidx == f))
+                pair = puk.coordinate_text(
+                    _as_series(pc.utf8_trim_whitespace(raw.column("Longitude").take(pa.array(at))).combine_chunks()),
+                    _as_series(pc.utf8_trim_whitespace(raw.column("Latitude").take(pa.array(at))).combine_chunks()),
+                )
+                note_rows(
+                    reports[f],
+                    np.ones(len(at), dtype=bool),
+                    note,
+                    rows=rown[at],
+                    column="Longitude, Latitude",
+                    found=pair,
+                    expected=expected,
+                )
+    x = np.where(valid, x, np.nan)
+    y = np.where(valid, y, np.nan)
     lon = np.where(valid, a, np.nan)
     lat = np.where(valid, b, np.nan)
 
@@ -982,7 +1033,7 @@ def _transform(
     if n_rows:
         repeats = _repeated_ids(projector.con, crime_id, fidx)
         for f in np.flatnonzero(repeats):
-            reports[f].notes[NOTE_REPEATED_ID] += int(repeats[f])
+            reports[f].notes[puk.NOTE_REPEATED_ID] += int(repeats[f])
 
     # The output order: as read, or (stable) by partnership then month. Index arrays are permuted
     # before the string columns are expanded, so no column is copied twice.
@@ -1067,27 +1118,32 @@ class _PointProjector:
         self._keys = pd.Index(np.empty(0, dtype=np.complex128))
         self._x = np.empty(0)
         self._y = np.empty(0)
+        self._gb = np.empty(0, dtype=bool)
 
-    def project(self, lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def project(self, lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(x, y, in Great Britain) of each point (``_common.in_great_britain``)."""
+        from csp_data.loaders._common import in_great_britain
+
         if len(self._keys) > self.MAX_POINTS:  # not snapped data: no point remembering
-            x, y = self._to_bng.transform(lon, lat)
-            return np.asarray(x), np.asarray(y)
+            x, y = (np.asarray(v, dtype="float64") for v in self._to_bng.transform(lon, lat))
+            return x, y, in_great_britain(lon, lat, x, y)
         key = lon + 1j * lat
         with self._lock:
-            keys, xs, ys = self._keys, self._x, self._y
+            keys, xs, ys, gb = self._keys, self._x, self._y, self._gb
         pos = keys.get_indexer(key)
         new = pos < 0
         if new.any():
             with self._lock:
                 fresh = pd.unique(key[new])
                 fresh = fresh[self._keys.get_indexer(fresh) < 0]  # another thread may have added some
-                fx, fy = self._to_bng.transform(fresh.real, fresh.imag)
+                fx, fy = (np.asarray(v, dtype="float64") for v in self._to_bng.transform(fresh.real, fresh.imag))
                 self._keys = self._keys.append(pd.Index(fresh))
-                self._x = np.concatenate([self._x, np.asarray(fx)])
-                self._y = np.concatenate([self._y, np.asarray(fy)])
-                keys, xs, ys = self._keys, self._x, self._y
+                self._x = np.concatenate([self._x, fx])
+                self._y = np.concatenate([self._y, fy])
+                self._gb = np.concatenate([self._gb, in_great_britain(fresh.real, fresh.imag, fx, fy)])
+                keys, xs, ys, gb = self._keys, self._x, self._y, self._gb
             pos = keys.get_indexer(key)
-        return xs[pos], ys[pos]
+        return xs[pos], ys[pos], gb[pos]
 
 
 def _lsoa_areas(frame: pd.DataFrame) -> pd.DataFrame:

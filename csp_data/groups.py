@@ -141,6 +141,14 @@ class CrimeGroups:
     def _lookup(self) -> dict[str, str]:
         return {_key(k): v for k, v in self.type_to_group.items()}
 
+    def spelling(self, crime_type: str) -> str | None:
+        """The config's own spelling of a crime type it knows (matched as :meth:`group_of` matches), else None."""
+        return self._spellings.get(_key(crime_type))
+
+    @cached_property
+    def _spellings(self) -> dict[str, str]:
+        return {_key(k): k for k in self.type_to_group}
+
     def assign(self, crime_types: pd.Series) -> pd.Series:
         """Base group for each crime type; unknown types get <NA> (callers decide and report)."""
         lookup = self._lookup

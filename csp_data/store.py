@@ -40,6 +40,7 @@ import pyarrow.parquet as pq
 
 from csp_data.engine import import_policeuk_fast, sql_in, sql_str
 from csp_data.groups import CrimeGroups
+from csp_data.loaders._common import DEFAULT_LIMITS, Limits
 from csp_data.model import FileReport, LoadIssue, LoadReport
 from csp_data.schema import INCIDENT_COLUMNS, conform, empty_incidents
 
@@ -80,9 +81,9 @@ def store_family(paths: Sequence[str | Path]) -> str:
     return hashlib.sha256("\n".join(str(p) for p in paths).encode()).hexdigest()[:8]
 
 
-def store_key(paths: Sequence[str | Path], groups_text: str = "") -> str:
+def store_key(paths: Sequence[str | Path], groups_text: str = "", limits: Limits | None = None) -> str:
     """A short hash of every input file (as labelled, with size and modification time), the crime-groups
-    config text, the importer's code and :data:`STORE_VERSION`.
+    config text, the size limits (csp.toml ``[limits]``), the importer's code and :data:`STORE_VERSION`.
 
     Raises
     ------
@@ -91,10 +92,11 @@ def store_key(paths: Sequence[str | Path], groups_text: str = "") -> str:
     """
     from csp_data.loaders._common import expand_paths
 
-    h = hashlib.sha256(f"v{STORE_VERSION}\n{groups_text}\n".encode())
+    limits = limits or DEFAULT_LIMITS
+    h = hashlib.sha256(f"v{STORE_VERSION}\n{groups_text}\n{limits!r}\n".encode())
     for name in _CODE_FILES:
         h.update((_PACKAGE / name).read_bytes())
-    for source in expand_paths(list(paths)):
+    for source in expand_paths(list(paths), limits=limits):
         st = source.path.stat()
         # The label, not the resolved path: it is what source_file and the load report show.
         h.update(f"{source.label}|{st.st_size}|{st.st_mtime_ns}\n".encode())
@@ -124,6 +126,7 @@ def ensure_store(
     *,
     groups_text: str = "",
     threads: int = 2,
+    limits: Limits | None = None,
 ) -> tuple[Path, LoadReport, bool, float]:
     """The Parquet store of ``paths`` in ``store_dir``, imported now unless an up-to-date one exists.
 
@@ -138,7 +141,7 @@ def ensure_store(
         When an input path does not exist, or the store must be written and ``store_dir`` is not writable.
     """
     folder = Path(store_dir)
-    key = store_key(paths, groups_text)
+    key = store_key(paths, groups_text, limits)
     family = store_family(paths)
     stem = f"incidents-{family}-{key}"
     parquet, report_file = folder / f"{stem}.parquet", folder / f"{stem}.report.json"
@@ -157,7 +160,9 @@ def ensure_store(
                 f"({exc.strerror or exc}); name a writable folder"
             ) from exc
         try:
-            result = import_policeuk_fast(paths, tmp, groups=groups, order="partnership", threads=threads)
+            result = import_policeuk_fast(
+                paths, tmp, groups=groups, order="partnership", threads=threads, limits=limits
+            )
             tmp_report.write_text(report_to_json(result.report), encoding="utf-8")
             os.replace(tmp, parquet)
             os.replace(tmp_report, report_file)

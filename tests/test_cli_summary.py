@@ -88,7 +88,7 @@ def test_counts_stops_on_an_unusable_file(five_files: Path) -> None:
     lines = err.splitlines()
     assert SUMMARY in lines
     assert ("error: archive/2021-04/2021-04-x-street.csv: not a police.uk street file: missing columns Month, "
-            "Crime type, Longitude, Latitude (or Easting, Northing); found foo, bar") in lines
+            "Crime type, Longitude, Latitude (or Easting, Northing); found 'foo', 'bar'") in lines
     assert "warning: archive/2021-01/2021-01-x-street.csv: 1 row rejected (unparseable month: 1)" in lines
     assert lines[-1] == (
         "error: 2 of 5 files cannot be used (listed above); fix or remove them, or pass --skip-bad-files to use "

@@ -341,7 +341,7 @@ def test_fast_import_lsoa_areas(tmp_path: Path, as_zip: bool) -> None:
     assert str(got["area_code"].dtype) in ("str", "string", "object")  # plain strings, not categories
     codes = dict(zip(got["location"], got["area_code"], strict=True))
     assert codes["No Location"] == NO_LOCATION  # the ASB row without coordinates
-    assert codes["On or near C Road"] == NO_LOCATION  # coordinates outside the UK count as none
+    assert codes["On or near C Road"] == NO_LOCATION  # coordinates outside Great Britain count as none
     assert codes["On or near D Road"] == "E01000004"
     assert codes["On or near Z Road"] == OUTSIDE  # legacy row: coordinates but no LSOA
 

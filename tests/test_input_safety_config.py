@@ -62,15 +62,15 @@ def test_wrong_types_are_clean_errors(tmp_path: Path, text: str, message: str) -
         load_config(write(tmp_path, text))
 
 
-def test_keys_other_engineers_add_are_already_valid(tmp_path: Path) -> None:
-    """[limits] and `date_format` are accepted (their loaders read them)."""
-    c = load_config(write(tmp_path, VALID + "[limits]\nmax_file_mb = 50\nmax_field_kb = 256\n"
-                          "max_zip_total_mb = 2000\nmax_zip_ratio = 100\n"))
-    assert c.raw["limits"]["max_zip_ratio"] == 100
+def test_limits_and_date_format_are_valid_keys_that_reach_the_loaders(tmp_path: Path) -> None:
+    """[limits] keys set the loaders' Limits; a misspelt one names the nearest valid key."""
+    c = load_config(write(tmp_path, VALID + "[limits]\nmax_file_mb = 50\nmax_field_kb = 64\n"
+                          "max_zip_total_mb = 2000\nmax_compression_ratio = 20\n"))
+    assert (c.limits.max_file_mb, c.limits.max_field_kb, c.limits.max_zip_total_mb, c.limits.max_compression_ratio) == (
+        50, 64, 2000, 20)
     assert "date_format" in CONFIG_KEYS["incidents.columns"]
-    assert set(CONFIG_KEYS["limits"]) == {
-        "max_file_mb", "max_field_kb", "max_zip_total_mb", "max_zip_ratio", "max_compression_ratio",
-    }
+    with pytest.raises(ValueError, match=r"max_zip_ratio.*did you mean .max_zip_total_mb.|max_zip_ratio.*max_compression_ratio"):
+        load_config(write(tmp_path, VALID + "[limits]\nmax_zip_ratio = 100\n"))
 
 
 def test_every_key_of_the_shipped_config_is_valid() -> None:

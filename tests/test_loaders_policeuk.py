@@ -191,7 +191,7 @@ def test_legacy_table_matches_the_doc() -> None:
         assert f"| {old} | {new} |" in doc
 
 
-def test_no_location_rows_kept_and_counted_including_outside_uk(tmp_path: Path) -> None:
+def test_no_location_rows_kept_and_counted_including_outside_gb(tmp_path: Path) -> None:
     path = write(
         tmp_path / "x-street.csv",
         street_row("a1"),
@@ -205,7 +205,7 @@ def test_no_location_rows_kept_and_counted_including_outside_uk(tmp_path: Path) 
     assert incidents["lat"].isna().tolist() == [False, True, True, True]
     notes = report.files[0].notes
     assert notes["no location"] == 1
-    assert notes["coordinates outside the UK (treated as no location)"] == 1
+    assert notes["coordinates outside Great Britain (treated as no location)"] == 1
     assert notes["unreadable or partial coordinates (treated as no location)"] == 1
     assert pd.isna(incidents.loc[1, "partnership"])
 

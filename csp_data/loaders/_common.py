@@ -1,22 +1,35 @@
-"""Helpers shared by the loaders: input sources (files, folders, zip members) and issue reporting."""
+"""Helpers shared by the loaders: input sources (files, folders, zip members), size limits and issue
+reporting.
+
+Every loader reads bytes through :meth:`Source.read_bytes`, which enforces the :class:`Limits` (file
+size, compression ratio, total size of a zip archive); :func:`read_csv_strings` enforces the field size.
+Nothing is ever extracted to disk: zip members and ``.gz`` files are decompressed in memory, and a
+member's name is only a label (never a path to write).
+"""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import gzip
 import io
+import math
 import os
+import re
 import zipfile
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+import zlib
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Final
+from typing import IO, Final
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import shapely
 
-from csp_data.model import FileReport, LoadIssue
+from csp_data.model import FileReport, LoadIssue, Severity
 
 #: Example issues kept per rejection reason (the count itself is always exact).
 MAX_EXAMPLES: Final = 5
@@ -73,12 +86,128 @@ def walk_files(folder: Path, *, max_files: int = MAX_FILES_SCANNED) -> list[Path
     return sorted(p for p in found if p.is_file())
 
 
+#: Where the limits are set, named in every limit message.
+LIMITS_SECTION: Final = "[limits] in csp.toml"
+#: Decompressed sizes below this are never refused for their compression ratio (no bomb is that small).
+RATIO_FLOOR_BYTES: Final = 1 << 20
+#: The longest first line read as a header (a longer one is not a CSV header).
+MAX_HEADER_BYTES: Final = 64 * 1024
+#: The csv module's own field limit (characters), which max_field_kb cannot exceed.
+CSV_FIELD_LIMIT: Final = 131_072
+
+
+class LimitError(ValueError):
+    """An input is over one of the :class:`Limits`; the message names the limit and its config key."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Size limits on what the loaders read; set in csp.toml ``[limits]`` under the same key names.
+
+    Parameters
+    ----------
+    max_file_mb
+        Largest file, zip member or decompressed ``.gz`` file read (MiB, uncompressed).
+    max_field_kb
+        Longest CSV field (KiB of text); a row with a longer field is rejected. At most 128 (the
+        limit of Python's csv reader, used for files pyarrow cannot read).
+    max_zip_total_mb
+        Largest total uncompressed size of the tables in one zip archive (MiB, as its directory says).
+    max_compression_ratio
+        Largest uncompressed / compressed size of a zip member or ``.gz`` file (checked above 1 MiB).
+    """
+
+    max_file_mb: float = 1024.0
+    max_field_kb: float = 128.0
+    max_zip_total_mb: float = 4096.0
+    max_compression_ratio: float = 100.0
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value <= 0:
+                raise ValueError(f"[limits] {f.name}: expected a positive number, got {value!r}")
+        if self.max_field_kb > CSV_FIELD_LIMIT / 1024:
+            raise ValueError(
+                f"[limits] max_field_kb: expected at most {CSV_FIELD_LIMIT // 1024} (the CSV reader's own "
+                f"limit), got {self.max_field_kb!r}"
+            )
+
+    @classmethod
+    def from_config(cls, section: object, *, where: str = "config") -> Limits:
+        """The limits of a csp.toml ``[limits]`` table (None or absent: the defaults).
+
+        Raises
+        ------
+        ValueError
+            Naming ``where`` and the key when a value is not a positive number (unknown keys are
+            refused before, by the config's key check).
+        """
+        if section is None:
+            return cls()
+        if not isinstance(section, Mapping):
+            raise ValueError(f"{where}: [limits] must be a table of numbers, got {section!r}")
+        # Unknown keys and non-numbers are refused with the nearest key by dataset.check_keys, which
+        # takes the key names from this class's fields.
+        try:
+            return cls(**{str(k): v for k, v in section.items()})
+        except ValueError as exc:
+            raise ValueError(f"{where}: {exc}") from exc
+
+    @property
+    def max_file_bytes(self) -> int:
+        return int(self.max_file_mb * (1 << 20))
+
+    @property
+    def max_field_chars(self) -> int:
+        return int(self.max_field_kb * 1024)
+
+    @property
+    def max_zip_total_bytes(self) -> int:
+        return int(self.max_zip_total_mb * (1 << 20))
+
+    def too_big(self, label: str, what: str, size: int) -> LimitError:
+        """The error for ``what`` of ``size`` bytes over max_file_mb."""
+        return LimitError(
+            f"{label}: {what} is {_mb(size)}, over the limit max_file_mb = {self.max_file_mb:g} "
+            f"({LIMITS_SECTION})"
+        )
+
+    def ratio_cap(self, compressed: int) -> int:
+        """The most bytes ``compressed`` bytes may decompress to under max_compression_ratio."""
+        return max(RATIO_FLOOR_BYTES, int(compressed * self.max_compression_ratio))
+
+    def too_compressed(self, label: str, compressed: int, size: int | None = None) -> LimitError:
+        shown = f"{_mb(size)} from {_mb(compressed)}" if size is not None else f"more than {_mb(self.ratio_cap(compressed))} from {_mb(compressed)}"
+        return LimitError(
+            f"{label}: decompresses to {shown}, over the limit max_compression_ratio = "
+            f"{self.max_compression_ratio:g} ({LIMITS_SECTION}); a zip or gzip bomb?"
+        )
+
+
+#: The limits used when a caller passes none.
+DEFAULT_LIMITS: Final = Limits()
+
+
+def _mb(size: int) -> str:
+    return f"{size / (1 << 20):,.1f} MiB"
+
+
+#: Errors reading a file, a zip member or a gzip stream can raise (turned into one ValueError).
+_READ_ERRORS: Final = (OSError, EOFError, zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError)
+
+
 @dataclass(frozen=True)
 class Source:
-    """One readable input: a file on disk or a member of a zip archive (read without extracting)."""
+    """One readable input: a file on disk or a member of a zip archive (read without extracting).
+
+    ``problem`` is set when the input cannot be used at all (a zip over max_zip_total_mb, two members
+    with one name): the loaders report it as a file-level error instead of reading.
+    """
 
     path: Path
     member: str | None = None
+    problem: str | None = None
 
     @property
     def label(self) -> str:
@@ -90,20 +219,111 @@ class Source:
         """The file name (the member's base name for zip members)."""
         return Path(self.member).name if self.member else self.path.name
 
-    def read_bytes(self) -> bytes:
-        """The bytes of the file or member (gunzipped when the name ends in ``.gz``)."""
-        if self.member is None:
-            data = self.path.read_bytes()
-        else:
-            with zipfile.ZipFile(self.path) as archive:
-                data = archive.read(self.member)
-        if self.name.lower().endswith(".gz"):
-            data = gzip.decompress(data)
+    def read_bytes(self, limits: Limits = DEFAULT_LIMITS) -> bytes:
+        """The bytes of the file or member (gunzipped when the name ends in ``.gz``), within ``limits``.
+
+        Raises
+        ------
+        ValueError
+            Naming the source: a :class:`LimitError` naming the limit and its config key, or the
+            reason it cannot be read (damaged zip or gzip, unreadable file).
+        """
+        if self.problem:
+            raise ValueError(f"{self.label}: {self.problem}")
+        try:
+            data = self._raw(limits)
+            if self.name.lower().endswith(".gz"):
+                data = _gunzip(data, self.label, limits)
+        except LimitError:
+            raise
+        except _READ_ERRORS as exc:
+            raise ValueError(f"{self.label}: cannot read ({exc})") from exc
         return data
 
-    def open(self) -> io.BytesIO:
+    def head(self, size: int = MAX_HEADER_BYTES) -> bytes:
+        """The first ``size`` bytes of the content (decompressed), reading no more than needed."""
+        try:
+            with contextlib.ExitStack() as stack:
+                fh: IO[bytes]
+                if self.member is None:
+                    fh = stack.enter_context(self.path.open("rb"))
+                else:
+                    archive = stack.enter_context(zipfile.ZipFile(self.path))
+                    fh = stack.enter_context(archive.open(self.member))
+                if self.name.lower().endswith(".gz"):
+                    return stack.enter_context(gzip.GzipFile(fileobj=fh)).read(size)
+                return fh.read(size)
+        except _READ_ERRORS as exc:
+            raise ValueError(f"{self.label}: cannot read ({exc})") from exc
+
+    def _raw(self, limits: Limits) -> bytes:
+        cap = limits.max_file_bytes
+        if self.member is None:
+            size = self.path.stat().st_size
+            if size > cap:
+                raise limits.too_big(self.label, "the file", size)
+            with self.path.open("rb") as fh:
+                data = fh.read(cap + 1)
+            if len(data) > cap:  # it grew while being read
+                raise limits.too_big(self.label, "the file", len(data))
+            return data
+        with zipfile.ZipFile(self.path) as archive:
+            info = archive.getinfo(self.member)
+            if info.file_size > cap:
+                raise limits.too_big(self.label, "the member (uncompressed)", info.file_size)
+            ratio_cap = limits.ratio_cap(info.compress_size)
+            if info.file_size > ratio_cap:
+                raise limits.too_compressed(self.label, info.compress_size, info.file_size)
+            # The directory's sizes can lie: never read more than the limits allow, whatever it says.
+            with archive.open(info) as fh:
+                data = fh.read(min(cap, ratio_cap) + 1)
+        if len(data) > cap:
+            raise limits.too_big(self.label, "the member (uncompressed)", len(data))
+        if len(data) > ratio_cap:
+            raise limits.too_compressed(self.label, info.compress_size)
+        return data
+
+    def open(self, limits: Limits = DEFAULT_LIMITS) -> io.BytesIO:
         """A fresh binary buffer over the content."""
-        return io.BytesIO(self.read_bytes())
+        return io.BytesIO(self.read_bytes(limits))
+
+
+def _gunzip(data: bytes, label: str, limits: Limits) -> bytes:
+    """Decompress gzip ``data`` in memory, never producing more than the limits allow (gzip bombs)."""
+    cap, ratio_cap = limits.max_file_bytes, limits.ratio_cap(len(data))
+    with gzip.GzipFile(fileobj=io.BytesIO(data)) as gz:
+        out = gz.read(min(cap, ratio_cap) + 1)
+    if len(out) > cap:
+        raise limits.too_big(label, "the decompressed file", len(out))
+    if len(out) > ratio_cap:
+        raise limits.too_compressed(label, len(data))
+    return out
+
+
+def check_zip_limits(path: Path, limits: Limits = DEFAULT_LIMITS) -> None:
+    """Refuse a zip-based file (an Excel workbook) whose parts are over the limits, before it is opened.
+
+    Raises
+    ------
+    ValueError
+        Naming the file and the limit (a LimitError), or when the file is not a readable zip.
+    """
+    try:
+        size = path.stat().st_size
+        if size > limits.max_file_bytes:
+            raise limits.too_big(str(path), "the file", size)
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+    except LimitError:
+        raise
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise ValueError(f"{path}: cannot read as an Excel workbook ({exc})") from exc
+    total = sum(i.file_size for i in infos)
+    if total > limits.max_file_bytes:
+        raise limits.too_big(str(path), "the workbook (uncompressed)", total)
+    compressed = sum(i.compress_size for i in infos)
+    if total > limits.ratio_cap(compressed):
+        raise limits.too_compressed(str(path), compressed, total)
 
 
 def _is_table_name(name: str) -> bool:
@@ -111,14 +331,20 @@ def _is_table_name(name: str) -> bool:
     return low.endswith(TABLE_SUFFIXES)
 
 
-def expand_paths(paths: Sequence[str | Path] | str | Path) -> list[Source]:
+def expand_paths(
+    paths: Sequence[str | Path] | str | Path, *, limits: Limits = DEFAULT_LIMITS
+) -> list[Source]:
     """Expand files, folders (recursively) and ``.zip`` archives into readable sources.
 
     Parameters
     ----------
     paths
         Files, folders or zip archives. Folders are searched recursively for ``.csv``,
-        ``.csv.gz`` and ``.zip`` files; zip archives contribute their ``.csv`` members.
+        ``.csv.gz`` and ``.zip`` files; zip archives contribute their ``.csv`` and ``.csv.gz`` members
+        (never extracted; hidden names such as ``__MACOSX/._x.csv`` are not tables).
+    limits
+        A zip whose tables exceed ``max_zip_total_mb`` gives one Source with a ``problem``; so does
+        each name held by two or more members (neither is read: the archive is ambiguous).
 
     Returns
     -------
@@ -148,29 +374,46 @@ def expand_paths(paths: Sequence[str | Path] | str | Path) -> list[Source]:
         if path.is_dir():
             files = [p for p in walk_files(path) if _is_table_name(p.name)]
             for file in files:
-                for source in _file_sources(file):
+                for source in _file_sources(file, limits):
                     add(source)
         else:
-            for source in _file_sources(path):
+            for source in _file_sources(path, limits):
                 add(source)
     return out
 
 
-def _file_sources(path: Path) -> Iterable[Source]:
+def _file_sources(path: Path, limits: Limits) -> Iterable[Source]:
     if path.suffix.lower() != ".zip":
         return [Source(path)]
     try:
         with zipfile.ZipFile(path) as archive:
-            members = sorted(
-                info.filename
+            infos = [
+                info
                 for info in archive.infolist()
                 if not info.is_dir()
-                and info.filename.lower().endswith(".csv")
+                and info.filename.lower().endswith((".csv", ".csv.gz"))
                 and not Path(info.filename).name.startswith(("._", "."))
-            )
-    except zipfile.BadZipFile as exc:
+            ]
+    except (zipfile.BadZipFile, OSError) as exc:
         raise ValueError(f"{path}: not a valid zip archive ({exc})") from exc
-    return [Source(path, m) for m in members]
+    total = sum(info.file_size for info in infos)
+    if total > limits.max_zip_total_bytes:
+        problem = (
+            f"the archive's tables total {_mb(total)} uncompressed, over the limit max_zip_total_mb = "
+            f"{limits.max_zip_total_mb:g} ({LIMITS_SECTION}); nothing in it is read"
+        )
+        return [Source(path, problem=problem)]
+    counts = Counter(info.filename for info in infos)
+    return [
+        Source(path, name)
+        if n == 1
+        else Source(
+            path,
+            name,
+            problem=f"the archive holds {n} members named {name!r}; none of them is read (names must be unique)",
+        )
+        for name, n in sorted(counts.items())
+    ]
 
 
 def reject(
@@ -187,22 +430,59 @@ def reject(
 
     ``rows`` holds the 1-based data-row numbers aligned with ``mask``; ``found`` the offending values.
     """
+    n = _examples(report, mask, reason, rows, column, found, expected, "error")
+    if n:
+        report.rejected += n
+        report.reasons[reason] += n
+
+
+def note_rows(
+    report: FileReport,
+    mask: pd.Series | np.ndarray,
+    note: str,
+    *,
+    rows: pd.Series | np.ndarray,
+    column: str | None,
+    found: pd.Series | None = None,
+    expected: str = "",
+) -> None:
+    """Count the rows in ``mask`` (kept, but changed) under ``note`` with up to MAX_EXAMPLES warnings,
+    each naming its row, as :func:`reject` does for rejected rows."""
+    n = _examples(report, mask, note, rows, column, found, expected, "warning")
+    if n:
+        report.notes[note] += n
+
+
+def _examples(
+    report: FileReport,
+    mask: pd.Series | np.ndarray,
+    reason: str,
+    rows: pd.Series | np.ndarray,
+    column: str | None,
+    found: pd.Series | None,
+    expected: str,
+    severity: Severity,
+) -> int:
     m = np.asarray(mask, dtype=bool)
     n = int(m.sum())
     if n == 0:
-        return
-    report.rejected += n
-    report.reasons[reason] += n
+        return 0
     row_numbers = np.asarray(rows)[m][:MAX_EXAMPLES]
     values = list(found.to_numpy()[m][:MAX_EXAMPLES]) if found is not None else [None] * len(row_numbers)
     for row, value in zip(row_numbers, values, strict=False):
         message = reason
         if found is not None:
-            shown = "blank" if value is None or pd.isna(value) or str(value).strip() == "" else repr(value)
+            shown = "blank" if value is None or pd.isna(value) or str(value).strip() == "" else repr(shorten(str(value)))
             message += f": found {shown}"
             if expected:
                 message += f", expected {expected}"
-        report.issues.append(LoadIssue(report.path, message, row=int(row), column=column))
+        report.issues.append(LoadIssue(report.path, message, row=int(row), column=column, severity=severity))
+    return n
+
+
+def shorten(text: str, width: int = 60) -> str:
+    """``text`` cut to ``width`` characters (with an ellipsis), for messages that quote input."""
+    return text if len(text) <= width else text[: width - 1] + "\u2026"
 
 
 def file_error(report: FileReport, message: str, *, column: str | None = None) -> None:
@@ -220,68 +500,253 @@ def clean_columns(columns: Iterable[object]) -> list[str]:
     return [str(c).replace("\ufeff", "").strip() for c in columns]
 
 
+#: A coarse outline of Great Britain (longitude, latitude; WGS84): a few km off the coast, the islands
+#: (Scilly, Hebrides, St Kilda, Orkney, Shetland) inside; Ireland, France and the Channel Islands
+#: outside. The Isle of Man falls inside (it lies between Galloway and Cumbria). See README "Decisions".
+GB_OUTLINE: Final = (
+    (-6.7, 49.8), (-5.0, 49.85), (-3.5, 50.1), (-2.4, 50.45), (-1.3, 50.52), (0.2, 50.68),
+    (1.05, 50.85), (1.5, 51.05), (1.6, 51.35), (1.9, 52.3), (1.9, 52.8), (1.2, 53.1), (0.3, 53.55),
+    (0.3, 54.2), (-0.3, 54.65), (-1.2, 55.3), (-1.5, 55.9), (-1.5, 57.6), (-1.0, 59.6), (-0.5, 60.5),
+    (-0.6, 61.0), (-1.2, 61.0), (-2.4, 60.3), (-6.4, 59.3), (-8.8, 58.0), (-8.8, 57.6), (-7.9, 56.7),
+    (-7.3, 56.2), (-6.6, 55.55), (-5.9, 55.22), (-5.05, 54.55), (-4.8, 53.45), (-4.9, 52.7),
+    (-5.8, 51.7), (-5.9, 50.1), (-6.7, 50.1),
+)  # fmt: skip
+#: The valid extent of the British National Grid (EPSG:27700), metres: x_min, y_min, x_max, y_max.
+BNG_EXTENT: Final = (0.0, 0.0, 700_000.0, 1_300_000.0)
+
+
+def in_great_britain(lon: np.ndarray, lat: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """True where a point lies in Great Britain: inside :data:`GB_OUTLINE` and within the grid's
+    :data:`BNG_EXTENT` (``lon, lat`` in EPSG:4326 and ``x, y`` in EPSG:27700 of the same points).
+
+    >>> bool(in_great_britain(np.array([-0.128]), np.array([51.508]), np.array([530_010.0]), np.array([180_420.0]))[0])
+    True
+    """
+    lon, lat, x, y = (np.asarray(v, dtype="float64") for v in (lon, lat, x, y))
+    x0, y0, x1, y1 = BNG_EXTENT
+    with np.errstate(invalid="ignore"):
+        candidate = (
+            np.isfinite(lon) & np.isfinite(lat) & (x >= x0) & (x <= x1) & (y >= y0) & (y <= y1)
+        )
+    inside = np.zeros(len(lon), dtype=bool)
+    if candidate.any():
+        outline = shapely.Polygon(GB_OUTLINE)
+        shapely.prepare(outline)
+        inside[candidate] = shapely.contains_xy(outline, lon[candidate], lat[candidate])
+    return inside
+
+
+#: A physical line ends at CR LF, LF or a lone CR (as the csv module and pyarrow read them).
+LINE_BREAK: Final = re.compile(r"\r\n|\r|\n")
+_LINE_BREAK_BYTES: Final = re.compile(rb"\r\n|\r|\n")
+
+
 def header_of(data: bytes) -> list[str]:
-    """The column names on the first line of CSV bytes ([] for an empty file)."""
-    first = data.split(b"\n", 1)[0].rstrip(b"\r")
+    """The column names on the first line of CSV bytes ([] for an empty file).
+
+    Only the first MAX_HEADER_BYTES are looked at: a longer first line is not a header.
+    """
+    first = _LINE_BREAK_BYTES.split(data[:MAX_HEADER_BYTES], maxsplit=1)[0]
     text = first.decode("utf-8-sig", errors="replace")
     if not text.strip():
         return []
     return clean_columns(next(csv.reader([text])))
 
 
-def read_csv_strings(data: bytes, report: FileReport) -> pd.DataFrame:
+def is_blank_line(line: str) -> bool:
+    """A physical line with nothing but spaces and tabs: not a data line."""
+    return not line.strip(" \t")
+
+
+def data_lines(text: str) -> list[str]:
+    """The data lines of a one-record-per-line CSV (police.uk): the physical lines after the header
+    (ended by CR LF, LF or a lone CR) that hold more than spaces and tabs. Row ``n`` of a load
+    report is ``data_lines(text)[n - 1]``; for every file, accepted + rejected = ``len(data_lines)``.
+    """
+    return [line for line in LINE_BREAK.split(text)[1:] if not is_blank_line(line)]
+
+
+def newline_rows(data: bytes) -> int | None:
+    """The data rows a parser must find in CSV bytes whose every line is one record and none is blank:
+    the LFs after the header (trailing line breaks ignored); None when a lone CR ends a line (a parser
+    that reads it as a line break would add rows the count cannot see).
+
+    A parser that finds another number merged or skipped lines (a quoted line break, an unclosed
+    quote, a blank line): the file needs the line-by-line reading. Merges and skips only ever lower
+    the count, so an equal count means every line was read as one row.
+    """
+    body = data.rstrip(b"\r\n")
+    if body.count(b"\r") != body.count(b"\r\n"):
+        return None
+    return body.count(b"\n") if body else 0
+
+
+def may_have_long_line(data: bytes, limit: int) -> bool:
+    """False only when no LF-separated line of ``data`` is longer than ``limit`` bytes (so no field is).
+
+    Cheap: one search for a line feed per ``limit // 2`` bytes. A line over ``limit`` always holds such
+    a stretch without one, so it is always found; a line over half the limit may be found too (the
+    caller then checks exactly).
+    """
+    step = max(1, limit // 2)
+    return any(data.find(b"\n", start, start + step) < 0 for start in range(0, len(data) - step + 1, step))
+
+
+#: Row-level reasons of the CSV reader (the row is rejected, reading goes on with the next one).
+REASON_FIELDS: Final = "wrong number of fields"
+REASON_QUOTE: Final = "quote not closed on its line"
+REASON_UNREADABLE: Final = "unreadable CSV line"
+
+
+def field_reason(limits: Limits) -> str:
+    """The rejection reason of a row with a field over max_field_kb."""
+    return f"field longer than max_field_kb = {limits.max_field_kb:g} KiB ({LIMITS_SECTION})"
+
+
+def read_csv_strings(
+    data: bytes,
+    report: FileReport,
+    *,
+    limits: Limits = DEFAULT_LIMITS,
+    one_record_per_line: bool = False,
+) -> pd.DataFrame:
     """Read CSV bytes with every column as text; the index holds the 1-based data-row numbers.
 
     Fast path: pandas with the pyarrow engine. When that fails (ragged rows, quoted line breaks,
-    a non-UTF-8 encoding) the file is read again with the csv module: rows with the wrong number
-    of fields are rejected and reported in ``report``, never dropped silently.
+    a non-UTF-8 encoding, a field over ``limits.max_field_kb``) the file is read again with the csv
+    module: rows with the wrong number of fields or a field over the limit are rejected and reported
+    in ``report``, never dropped silently.
+
+    ``one_record_per_line`` (police.uk): every physical line is one record, as police.uk publishes
+    them. A quote not closed on its line rejects that line only (a quoted field never spans lines)
+    and reading goes on with the next line; accepted + rejected = the file's :func:`data_lines`.
+    Otherwise (force extracts, tables) a quoted field may hold line breaks.
     """
     try:
         frame = pd.read_csv(
             io.BytesIO(data), engine="pyarrow", dtype="string", keep_default_na=False, na_values=[""]
         )
     except (ValueError, pa.ArrowException):
-        return _read_csv_slow(data, report)
+        return _read_csv_slow(data, report, limits, one_record_per_line)
+    if one_record_per_line and len(frame) != newline_rows(data):
+        return _read_csv_slow(data, report, limits, one_record_per_line)
+    if may_have_long_line(data, limits.max_field_chars) and any(
+        frame[c].str.len().max() > limits.max_field_chars for c in frame.columns
+    ):
+        return _read_csv_slow(data, report, limits, one_record_per_line)
     frame.columns = pd.Index(clean_columns(frame.columns))
     frame.index = pd.RangeIndex(1, len(frame) + 1)
     return frame
 
 
-def _read_csv_slow(data: bytes, report: FileReport) -> pd.DataFrame:
+def _parse_line(line: str) -> tuple[list[str] | None, str]:
+    """One physical line as fields, or (None, the reason it cannot be read)."""
+    if '"' not in line:
+        return line.split(","), ""
+    try:
+        return next(csv.reader((line,), strict=True)), ""
+    except csv.Error as exc:
+        if "field larger" in str(exc):
+            return None, "field"
+        if "unexpected end of data" in str(exc):
+            return None, REASON_QUOTE
+    try:  # a stray quote inside a field ('a"b'): read as the csv module does by default
+        return next(csv.reader((line,))), ""
+    except csv.Error as exc:
+        return None, "field" if "field larger" in str(exc) else REASON_UNREADABLE
+
+
+def _line_records(lines: Iterable[str]) -> Iterator[tuple[int, list[str] | None, str, str]]:
+    """(row, fields or None, reason, the line) for each of the :func:`data_lines`."""
+    for number, line in enumerate(lines, start=1):
+        fields_, reason = _parse_line(line)
+        yield number, fields_, reason, line
+
+
+def _csv_records(text: str) -> tuple[list[str], Iterator[tuple[int, list[str] | None, str, str]]]:
+    """The header and (row, fields or None, reason, '') per record; quoted fields may span lines."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader, [])
+    except csv.Error:
+        header = []
+
+    def records() -> Iterator[tuple[int, list[str] | None, str, str]]:
+        number = 0
+        while True:
+            try:
+                record = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:  # the reader goes on with the next line
+                number += 1
+                yield number, None, "field" if "field larger" in str(exc) else REASON_UNREADABLE, ""
+                continue
+            if any(f.strip() for f in record):
+                number += 1
+                yield number, record, "", ""
+
+    return header, records()
+
+
+def _read_csv_slow(data: bytes, report: FileReport, limits: Limits, one_record_per_line: bool) -> pd.DataFrame:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = data.decode("cp1252", errors="replace")
         file_warning(report, "file is not UTF-8; read as Windows-1252 (check accented names)")
-    records = csv.reader(io.StringIO(text, newline=""))
-    header = clean_columns(next(records, []))
+    if one_record_per_line:
+        first = LINE_BREAK.split(text, maxsplit=1)[0]
+        header_fields = next(csv.reader([first]), []) if first.strip() else []
+        records = _line_records(data_lines(text))
+    else:
+        header_fields, records = _csv_records(text)
+    header = clean_columns(header_fields)
     good: list[list[str]] = []
     rows: list[int] = []
-    bad_rows: list[int] = []
-    bad_len: list[int] = []
-    for number, record in enumerate((r for r in records if any(f.strip() for f in r)), start=1):
-        if len(record) == len(header):
-            good.append(record)
-            rows.append(number)
+    bad: dict[str, list[tuple[int, str]]] = {}
+    too_long = field_reason(limits)
+    for number, record, problem, line in records:
+        if record is not None:
+            longest = max(range(len(record)), key=lambda i: len(record[i])) if record else 0
+            if record and len(record[longest]) > limits.max_field_chars:
+                where = f"column {header[longest]}" if longest < len(header) else f"field {longest + 1}"
+                problem, shown = too_long, f"{len(record[longest]):,} characters in {where}"
+            elif len(record) != len(header):
+                problem, shown = REASON_FIELDS, f"{len(record)} fields"
+            else:
+                good.append(record)
+                rows.append(number)
+                continue
+        elif problem == "field":
+            problem, shown = too_long, f"a field over {CSV_FIELD_LIMIT:,} characters"
         else:
-            bad_rows.append(number)
-            bad_len.append(len(record))
-    if bad_rows:
+            shown = line
+        bad.setdefault(problem, []).append((number, shown))
+    expected = {
+        REASON_FIELDS: f"{len(header)} fields",
+        REASON_QUOTE: "a closing quote on the same line (police.uk records are one line each)",
+    }
+    for reason, items in bad.items():
         reject(
             report,
-            np.ones(len(bad_rows), dtype=bool),
-            "wrong number of fields",
-            rows=np.asarray(bad_rows),
+            np.ones(len(items), dtype=bool),
+            reason,
+            rows=np.asarray([r for r, _ in items]),
             column=None,
-            found=pd.Series([f"{n} fields" for n in bad_len]),
-            expected=f"{len(header)} fields",
+            found=pd.Series([f for _, f in items], dtype=object),
+            expected=expected.get(reason, ""),
         )
     frame = pd.DataFrame(good, columns=header, index=pd.Index(rows, dtype="int64"), dtype="string")
     return frame.replace("", pd.NA)
 
 
-def read_table(path: Path, report: FileReport, *, sheet: str | int | None = None) -> pd.DataFrame:
+def read_table(
+    path: Path, report: FileReport, *, sheet: str | int | None = None, limits: Limits = DEFAULT_LIMITS
+) -> pd.DataFrame:
     """Read a CSV, CSV.GZ or Excel table with every column as text; index = 1-based data-row numbers.
+
+    ``limits`` apply to the file (an Excel workbook is a zip: its parts are checked as one).
 
     Raises
     ------
@@ -290,6 +755,7 @@ def read_table(path: Path, report: FileReport, *, sheet: str | int | None = None
     """
     low = path.name.lower()
     if low.endswith((".xlsx", ".xlsm")):
+        check_zip_limits(path, limits)
         try:
             book = pd.ExcelFile(path)
         except Exception as exc:  # openpyxl raises many types for a damaged workbook
@@ -307,12 +773,12 @@ def read_table(path: Path, report: FileReport, *, sheet: str | int | None = None
         return frame
     if low.endswith((".csv", ".csv.gz", ".txt")):
         try:
-            data = Source(path).read_bytes()
+            data = Source(path).read_bytes(limits)
         except OSError as exc:
             raise ValueError(f"{path}: cannot read ({exc})") from exc
         if not data.strip():
             raise ValueError(f"{path}: the file is empty")
-        return read_csv_strings(data, report)
+        return read_csv_strings(data, report, limits=limits)
     raise ValueError(f"{path}: expected a .csv, .csv.gz or .xlsx table")
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final, Literal
 
 from csp_data.groups import CrimeGroups, load_crime_groups
-from csp_data.loaders._common import Source, file_error, header_of, walk_files
+from csp_data.loaders._common import DEFAULT_LIMITS, Limits, Source, file_error, header_of, walk_files
 from csp_data.loaders.policeuk import (
     KIND_OUTCOMES,
     KIND_STOP_SEARCH,
@@ -69,7 +69,8 @@ def classify_file(path: str | Path) -> FileKind:
     if low.endswith((".shp", ".gpkg", ".geojson")):
         return "boundaries"
     if low.endswith(".json"):
-        head = file.open("rb").read(4096)
+        with file.open("rb") as fh:
+            head = fh.read(4096)
         return (
             "boundaries"
             if b'"type"' in head and (b"Feature" in head or b"coordinates" in head)
@@ -93,8 +94,8 @@ def classify_file(path: str | Path) -> FileKind:
         if by_name is not None:
             return by_name  # type: ignore[return-value]
         try:
-            header = header_of(Source(file).read_bytes()[:65536])
-        except OSError:
+            header = header_of(Source(file).head())
+        except ValueError:  # unreadable (a damaged .gz): validate_paths reports it
             return "unknown"
         by_header = kind_from_header(header)
         return by_header if by_header is not None else "table"  # type: ignore[return-value]
@@ -121,6 +122,7 @@ def validate_paths(
     *,
     groups: CrimeGroups | None = None,
     mapping: ColumnMapping | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> LoadReport:
     """Load every path with the loader its kind needs and report what would be accepted and rejected.
 
@@ -133,6 +135,8 @@ def validate_paths(
     mapping
         Column mapping used for tables that are not police.uk files (force extracts); without it such
         tables are checked as population/households tables (code + value columns).
+    limits
+        Size limits (csp.toml ``[limits]``) for police.uk files and archives.
 
     Returns
     -------
@@ -143,7 +147,7 @@ def validate_paths(
     groups = groups if groups is not None else load_crime_groups()
     report = LoadReport()
     for path in expand_paths(paths):
-        report.extend(_validate_one(path, groups, mapping))
+        report.extend(_validate_one(path, groups, mapping, limits))
     report.notes.append(
         f"{len(report.files):,} files checked; {report.accepted:,} rows accepted, "
         f"{report.rejected:,} rejected"
@@ -157,13 +161,13 @@ def _error_report(path: Path, kind: str, message: str) -> LoadReport:
     return LoadReport(files=[file])
 
 
-def _validate_one(path: Path, groups: CrimeGroups, mapping: ColumnMapping | None) -> LoadReport:
+def _validate_one(path: Path, groups: CrimeGroups, mapping: ColumnMapping | None, limits: Limits) -> LoadReport:
     if not path.exists():
         return _error_report(path, "unknown", "no such file or folder")
     kind = classify_file(path)
     try:
         if kind in (KIND_STREET, KIND_OUTCOMES, KIND_STOP_SEARCH):
-            _, rep = load_policeuk([path], groups)
+            _, rep = load_policeuk([path], groups, limits=limits)
             return rep
         if kind == "boundaries":
             from csp_data.loaders.boundaries import load_boundaries

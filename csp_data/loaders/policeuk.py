@@ -9,13 +9,22 @@ The archive layout is ``YYYY-MM/YYYY-MM-<force>-street.csv`` (plus ``-outcomes.c
   and no LSOA.
 
 Legacy crime-type names are mapped to today's with :data:`LEGACY_CRIME_TYPES`
-(documented in docs/legacy-crime-types.md).
+(documented in docs/legacy-crime-types.md); crime types are spelt as the crime-groups config spells
+them (:func:`crime_type_names`).
+
+Every physical line after the header is one record, as police.uk publishes them; accepted + rejected
+= the file's data lines (``_common.data_lines``). Rows are rejected for an unparseable month, a month
+after the file's own month or in the future (:func:`month_ceilings`), no crime type, and for the
+reading problems of ``_common.read_csv_strings`` (wrong number of fields, a quote not closed on its
+line, a field over the limit). Coordinates outside Great Britain are kept as no location, noted with
+example rows.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Final
 
 import numpy as np
@@ -25,12 +34,18 @@ from pyproj import Transformer
 from csp_data.areas import partnership_from_lsoa_name
 from csp_data.groups import FALLBACK_GROUP, CrimeGroups
 from csp_data.loaders._common import (
+    DEFAULT_LIMITS,
+    Limits,
     Source,
     expand_paths,
     file_error,
     header_of,
+    in_great_britain,
+    listed,
+    note_rows,
     read_csv_strings,
     reject,
+    shorten,
 )
 from csp_data.model import FileReport, LoadReport
 from csp_data.schema import ANALYSIS_CRS, DISPLAY_CRS, INCIDENT_COLUMNS, conform, empty_incidents
@@ -50,17 +65,18 @@ KIND_STOP_SEARCH: Final = "police.uk stop-and-search"
 REQUIRED_COLUMNS: Final = ("Month", "Crime type")
 COORDINATE_PAIRS: Final = (("Longitude", "Latitude"), ("Easting", "Northing"))
 
-#: Rough bounds of the UK (police.uk covers England, Wales and Northern Ireland).
-UK_LON: Final = (-9.0, 2.0)
-UK_LAT: Final = (49.5, 61.0)
-#: British National Grid extent (metres).
-BNG_X: Final = (0.0, 700_000.0)
-BNG_Y: Final = (0.0, 1_300_000.0)
-
 NOTE_NO_LOCATION: Final = "no location"
-NOTE_OUTSIDE_UK: Final = "coordinates outside the UK (treated as no location)"
+NOTE_OUTSIDE_GB: Final = "coordinates outside Great Britain (treated as no location)"
 NOTE_BAD_COORDS: Final = "unreadable or partial coordinates (treated as no location)"
 NOTE_REPEATED_ID: Final = "repeated Crime ID (kept, as published)"
+
+REASON_MONTH: Final = "unparseable month"
+REASON_FUTURE: Final = "month in the future"
+REASON_AFTER_FILE: Final = "month after the file's month"
+REASON_NO_TYPE: Final = "missing crime type"
+
+#: ``YYYY-MM`` at the start of a file name (``2021-03-herts-street.csv``) or as a folder name.
+_FILE_MONTH: Final = re.compile(r"^(\d{4})-(\d{2})(?:$|[-_.])")
 
 
 def kind_from_name(name: str) -> str | None:
@@ -88,7 +104,9 @@ def kind_from_header(header: Sequence[str]) -> str | None:
     return None
 
 
-def load_policeuk(paths: Sequence[str | Path], groups: CrimeGroups) -> tuple[pd.DataFrame, LoadReport]:
+def load_policeuk(
+    paths: Sequence[str | Path], groups: CrimeGroups, *, limits: Limits = DEFAULT_LIMITS
+) -> tuple[pd.DataFrame, LoadReport]:
     """Load police.uk street-level CSVs into canonical incidents.
 
     Parameters
@@ -99,6 +117,9 @@ def load_policeuk(paths: Sequence[str | Path], groups: CrimeGroups) -> tuple[pd.
         files are recognised and listed in the report as skipped.
     groups
         The crime-group configuration; types it does not know are counted as "Other crime".
+    limits
+        Size limits (csp.toml ``[limits]``): a file over them is a file-level error, a row with a
+        field over ``max_field_kb`` is rejected.
 
     Returns
     -------
@@ -106,7 +127,9 @@ def load_policeuk(paths: Sequence[str | Path], groups: CrimeGroups) -> tuple[pd.
         Incidents with the columns of ``schema.INCIDENT_COLUMNS`` (``area_code`` empty: see
         ``areas.assign_areas``), and one ``FileReport`` per file with accepted and rejected rows.
         Rows with no location, ASB rows without a Crime ID and repeated Crime IDs are kept and
-        counted in the file's notes; rows with an unparseable month or no crime type are rejected.
+        counted in the file's notes; rows with an unparseable or late month (after the file's own
+        month or the current month), no crime type or a reading problem are rejected. For every
+        file, accepted + rejected = its data lines (``_common.data_lines``).
 
     Raises
     ------
@@ -123,8 +146,8 @@ def load_policeuk(paths: Sequence[str | Path], groups: CrimeGroups) -> tuple[pd.
     report = LoadReport()
     frames: list[pd.DataFrame] = []
     transformers = _Transformers()
-    for source in expand_paths(paths):
-        frame, file_report = _load_source(source, groups, transformers)
+    for source in expand_paths(paths, limits=limits):
+        frame, file_report = _load_source(source, groups, transformers, limits)
         report.files.append(file_report)
         if frame is not None and len(frame):
             frames.append(frame)
@@ -142,17 +165,21 @@ class _Transformers:
 
 
 def _load_source(
-    source: Source, groups: CrimeGroups, transformers: _Transformers
+    source: Source, groups: CrimeGroups, transformers: _Transformers, limits: Limits
 ) -> tuple[pd.DataFrame | None, FileReport]:
     kind = kind_from_name(source.name)
     if kind in (KIND_OUTCOMES, KIND_STOP_SEARCH):
         return None, FileReport(source.label, f"{kind} (skipped)")
-    data = source.read_bytes()
+    report = FileReport(source.label, KIND_STREET)
+    try:
+        data = source.read_bytes(limits)
+    except ValueError as exc:
+        file_error(report, str(exc).removeprefix(f"{source.label}: "))
+        return None, report
     header = header_of(data)
     header_kind = kind_from_header(header)
     if header_kind in (KIND_OUTCOMES, KIND_STOP_SEARCH):
         return None, FileReport(source.label, f"{header_kind} (skipped)")
-    report = FileReport(source.label, KIND_STREET)
     if not header:
         file_error(report, "empty file: no header row")
         return None, report
@@ -163,48 +190,95 @@ def _load_source(
         report.kind = "not a police.uk street file"
         file_error(
             report,
-            f"not a police.uk street file: missing columns {', '.join(missing)}; found {', '.join(header)}",
+            f"not a police.uk street file: missing columns {', '.join(missing)}; "
+            f"found {listed([repr(shorten(c, 40)) for c in header])}",
         )
         return None, report
-    raw = read_csv_strings(data, report)
-    return _to_incidents(raw, source.label, groups, report, transformers), report
+    repeated = sorted({c for c in header if header.count(c) > 1})
+    if repeated:
+        file_error(report, f"column names repeated in the header: {listed(repeated)}")
+        return None, report
+    raw = read_csv_strings(data, report, limits=limits, one_record_per_line=True)
+    return _to_incidents(raw, source, groups, report, transformers), report
+
+
+def file_month(source: Source) -> pd.Timestamp | None:
+    """The month a police.uk file is for, from its name (``2021-03-herts-street.csv``) or else its
+    folder (``2021-03/``); None when neither says (or the month is not valid)."""
+    where = PurePosixPath(source.member) if source.member else PurePosixPath(source.path.as_posix())
+    for name in (where.name, where.parent.name):
+        m = _FILE_MONTH.match(name)
+        if m and 1 <= int(m.group(2)) <= 12:
+            return pd.Timestamp(year=int(m.group(1)), month=int(m.group(2)), day=1)
+    return None
+
+
+def current_month() -> pd.Timestamp:
+    """The first day of this month (local time): no police.uk row can be later."""
+    return pd.Timestamp.now().to_period("M").to_timestamp()
+
+
+def parse_months(text: pd.Series) -> pd.Series:
+    """The month of each (stripped) ``Month`` text as the first of the month: ``YYYY-MM``, or a full
+    ISO date ``YYYY-MM-DD`` (tolerated); NaT when it is neither."""
+    month = pd.to_datetime(text, format="%Y-%m", errors="coerce")
+    retry = month.isna() & text.notna()
+    if retry.any():
+        month = month.fillna(pd.to_datetime(text.where(retry), format="%Y-%m-%d", errors="coerce"))
+    return month.dt.to_period("M").dt.to_timestamp().astype("datetime64[ns]")
+
+
+def late_month_reasons(
+    month: np.ndarray, ceiling: np.ndarray, now: pd.Timestamp
+) -> tuple[np.ndarray, np.ndarray]:
+    """(in the future, after the file's month) masks for months (datetime64[ns], NaT allowed) against
+    each row's file month ``ceiling`` (NaT: the name gives none) and the current month ``now``."""
+    month = np.asarray(month, dtype="datetime64[ns]")
+    ceiling = np.asarray(ceiling, dtype="datetime64[ns]")
+    future = month > np.datetime64(now.to_datetime64(), "ns")
+    after_file = ~future & (month > ceiling)
+    return future, after_file
+
+
+def month_expectations(ceiling: pd.Timestamp | None, now: pd.Timestamp) -> dict[str, str]:
+    """The ``expected`` text of the late-month rejections."""
+    out = {REASON_FUTURE: f"{now:%Y-%m} or earlier (the current month)"}
+    if ceiling is not None:
+        out[REASON_AFTER_FILE] = f"{ceiling:%Y-%m} or earlier (the month the file name or folder gives)"
+    return out
 
 
 def _to_incidents(
     raw: pd.DataFrame,
-    label: str,
+    source: Source,
     groups: CrimeGroups,
     report: FileReport,
     transformers: _Transformers,
 ) -> pd.DataFrame:
     rows = raw.index.to_numpy()
     month_text = raw["Month"].str.strip()
-    month = pd.to_datetime(month_text, format="%Y-%m", errors="coerce")
-    retry = month.isna() & month_text.notna()
-    if retry.any():  # tolerate a full ISO date ("2021-01-01") in the month column
-        month = month.fillna(pd.to_datetime(month_text.where(retry), format="%Y-%m-%d", errors="coerce"))
+    month = parse_months(month_text)
     bad_month = month.isna().to_numpy()
-    reject(
-        report,
-        bad_month,
-        "unparseable month",
-        rows=rows,
-        column="Month",
-        found=month_text,
-        expected="YYYY-MM",
-    )
+    reject(report, bad_month, REASON_MONTH, rows=rows, column="Month", found=month_text, expected="YYYY-MM")
+    ceiling, now = file_month(source), current_month()
+    limit = np.datetime64("NaT", "ns") if ceiling is None else ceiling.to_datetime64()
+    future, after_file = late_month_reasons(month.to_numpy(), np.full(len(month), limit), now)
+    expected = month_expectations(ceiling, now)
+    for mask, reason in ((future, REASON_FUTURE), (after_file, REASON_AFTER_FILE)):
+        reject(report, mask, reason, rows=rows, column="Month", found=month_text, expected=expected.get(reason, ""))
+    bad_month = bad_month | future | after_file
 
     crime_type = _blank_to_na(raw["Crime type"])
     no_type = crime_type.isna().to_numpy() & ~bad_month
-    reject(report, no_type, "missing crime type", rows=rows, column="Crime type", found=crime_type)
+    reject(report, no_type, REASON_NO_TYPE, rows=rows, column="Crime type", found=crime_type)
 
     keep = ~(bad_month | no_type)
     raw = raw.loc[keep]
     month = month[keep]
     crime_type = crime_type[keep]
     out = pd.DataFrame(index=raw.index)
-    out["month"] = month.dt.to_period("M").dt.to_timestamp()
-    out["crime_type"] = _map_legacy(crime_type, report)
+    out["month"] = month
+    out["crime_type"] = _crime_types(crime_type, groups, report)
     out["crime_group"] = _assign_groups(out["crime_type"], groups, report)
     for target, column in (
         ("crime_id", "Crime ID"),
@@ -224,7 +298,7 @@ def _to_incidents(
     repeated = out["crime_id"].notna() & out["crime_id"].duplicated(keep="first")
     if repeated.any():
         report.notes[NOTE_REPEATED_ID] += int(repeated.sum())
-    out["source_file"] = label
+    out["source_file"] = source.label
     out["source_row"] = raw.index.to_numpy()
     report.accepted += len(out)
     return out.reset_index(drop=True)
@@ -236,17 +310,63 @@ def _blank_to_na(values: pd.Series) -> pd.Series:
     return text.mask(text == "", pd.NA)
 
 
-def _map_legacy(crime_type: pd.Series, report: FileReport) -> pd.Series:
-    """Replace legacy type names (case-insensitive) by current ones, counting each replacement."""
+def crime_type_names(distinct: pd.Series, groups: CrimeGroups) -> pd.DataFrame:
+    """The name each distinct (stripped, non-blank) crime type is counted under.
+
+    Legacy names are mapped to current ones (:data:`LEGACY_CRIME_TYPES`, case-insensitive); a type
+    the crime-groups config knows (compared as the config compares: case and spacing ignored) takes
+    the config's spelling; any other type one spelling per case-folded value (spaces collapsed, first
+    letter upper case, the rest lower case: "BURGLARY OF SHEDS" and "burglary of sheds" are both
+    "Burglary of sheds"). Returns columns ``name`` (string), ``legacy`` and ``respelt`` (bool).
+    """
     legacy = {k.casefold(): v for k, v in LEGACY_CRIME_TYPES.items()}
-    keys = crime_type.str.casefold()
-    hit = keys.isin(list(legacy))
-    if not hit.any():
-        return crime_type
-    for old, count in crime_type[hit].value_counts().items():
-        new = legacy[str(old).casefold()]
-        report.notes[f"legacy crime type '{old}' counted as '{new}'"] += int(count)
-    return crime_type.where(~hit, keys.map(legacy)).astype("string")
+    names, is_legacy, respelt = [], [], []
+    for value in distinct.astype(object):
+        if value is None or value is pd.NA:
+            names.append(pd.NA)
+            is_legacy.append(False)
+            respelt.append(False)
+            continue
+        text = str(value)
+        mapped = legacy.get(text.casefold())
+        name = mapped if mapped is not None else text
+        spelt = groups.spelling(name)
+        if spelt is None:
+            collapsed = " ".join(name.split())
+            spelt = collapsed[:1].upper() + collapsed[1:].lower()
+        names.append(spelt)
+        is_legacy.append(mapped is not None)
+        respelt.append(mapped is None and spelt != text)
+    return pd.DataFrame(
+        {
+            "name": pd.array(names, dtype="string"),
+            "legacy": np.asarray(is_legacy, dtype=bool),
+            "respelt": np.asarray(respelt, dtype=bool),
+        },
+        index=distinct.index,
+    )
+
+
+def legacy_note(old: str, new: str) -> str:
+    return f"legacy crime type '{old}' counted as '{new}'"
+
+
+def respelt_note(old: str, new: str) -> str:
+    return f"crime type '{old}' counted as '{new}' (one spelling per type)"
+
+
+def _crime_types(crime_type: pd.Series, groups: CrimeGroups, report: FileReport) -> pd.Series:
+    """The crime types as counted (see :func:`crime_type_names`), each change counted in the notes."""
+    distinct = pd.Series(pd.unique(crime_type.dropna()), dtype="string")
+    names = crime_type_names(distinct, groups)
+    counts = crime_type.value_counts()
+    for raw, name, is_legacy, respelt in zip(distinct, names["name"], names["legacy"], names["respelt"], strict=True):
+        if is_legacy:
+            report.notes[legacy_note(raw, name)] += int(counts[raw])
+        elif respelt:
+            report.notes[respelt_note(raw, name)] += int(counts[raw])
+    mapping = dict(zip(distinct, names["name"], strict=True))
+    return crime_type.map(mapping).astype("string")
 
 
 def _assign_groups(crime_type: pd.Series, groups: CrimeGroups, report: FileReport) -> pd.Series:
@@ -260,38 +380,37 @@ def _assign_groups(crime_type: pd.Series, groups: CrimeGroups, report: FileRepor
 
 
 def _coordinates(raw: pd.DataFrame, report: FileReport, transformers: _Transformers) -> pd.DataFrame:
-    """x/y (EPSG:27700) and lon/lat (EPSG:4326); NaN for rows without a usable location."""
+    """x/y (EPSG:27700) and lon/lat (EPSG:4326); NaN for rows without a usable location.
+
+    Unreadable and partial coordinates, and points outside Great Britain (``in_great_britain``), are
+    kept as no location and noted with example rows.
+    """
     if "Longitude" in raw.columns and "Latitude" in raw.columns:
-        a_text, b_text = raw["Longitude"], raw["Latitude"]
+        a_col, b_col = "Longitude", "Latitude"
         geographic = True
     else:
-        a_text, b_text = raw["Easting"], raw["Northing"]
+        a_col, b_col = "Easting", "Northing"
         geographic = False
-    a = pd.to_numeric(a_text.str.strip(), errors="coerce").to_numpy(dtype="float64")
-    b = pd.to_numeric(b_text.str.strip(), errors="coerce").to_numpy(dtype="float64")
-    blank = (a_text.isna() & b_text.isna()).to_numpy()
+    a_text, b_text = raw[a_col].str.strip(), raw[b_col].str.strip()
+    a = pd.to_numeric(a_text, errors="coerce").to_numpy(dtype="float64")
+    b = pd.to_numeric(b_text, errors="coerce").to_numpy(dtype="float64")
+    blank = (raw[a_col].isna() & raw[b_col].isna()).to_numpy()
     unreadable = ~blank & (np.isnan(a) | np.isnan(b))
     if geographic:
-        in_range = (a >= UK_LON[0]) & (a <= UK_LON[1]) & (b >= UK_LAT[0]) & (b <= UK_LAT[1])
-    else:
-        in_range = (a > BNG_X[0]) & (a < BNG_X[1]) & (b > BNG_Y[0]) & (b < BNG_Y[1])
-    outside = ~blank & ~unreadable & ~in_range
-    for mask, note in (
-        (blank, NOTE_NO_LOCATION),
-        (unreadable, NOTE_BAD_COORDS),
-        (outside, NOTE_OUTSIDE_UK),
-    ):
-        if mask.any():
-            report.notes[note] += int(mask.sum())
-    valid = ~(blank | unreadable | outside)
-    a = np.where(valid, a, np.nan)
-    b = np.where(valid, b, np.nan)
-    if geographic:
         lon, lat = a, b
-        x, y = transformers.to_bng.transform(lon, lat)
+        x, y = (np.asarray(v, dtype="float64") for v in transformers.to_bng.transform(lon, lat))
     else:
         x, y = a, b
-        lon, lat = transformers.to_wgs.transform(x, y)
+        lon, lat = (np.asarray(v, dtype="float64") for v in transformers.to_wgs.transform(x, y))
+    valid = ~blank & ~unreadable & in_great_britain(lon, lat, x, y)
+    outside = ~blank & ~unreadable & ~valid
+    if blank.any():
+        report.notes[NOTE_NO_LOCATION] += int(blank.sum())
+    pair = coordinate_text(a_text, b_text)
+    rows = raw.index.to_numpy()
+    column = f"{a_col}, {b_col}"
+    note_rows(report, unreadable, NOTE_BAD_COORDS, rows=rows, column=column, found=pair, expected="two numbers")
+    note_rows(report, outside, NOTE_OUTSIDE_GB, rows=rows, column=column, found=pair, expected=GB_EXPECTED)
     return pd.DataFrame(
         {
             "x": np.where(valid, x, np.nan),
@@ -301,3 +420,12 @@ def _coordinates(raw: pd.DataFrame, report: FileReport, transformers: _Transform
         },
         index=raw.index,
     )
+
+
+#: What a coordinate outside Great Britain is checked against (the ``expected`` of its note).
+GB_EXPECTED: Final = "a point in Great Britain"
+
+
+def coordinate_text(a: pd.Series, b: pd.Series) -> pd.Series:
+    """'a, b' as given (blank parts shown as blank), for the examples of coordinate notes."""
+    return a.fillna("").astype("string") + ", " + b.fillna("").astype("string")
