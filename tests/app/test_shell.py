@@ -80,15 +80,15 @@ STREET = (
 
 def test_bad_config_after_a_good_one_keeps_the_data_showing(tmp_path, monkeypatch):
     """Issue 10 point 11: the error box used to say "the previous data is still showing" and show the demo."""
-    (tmp_path / "2021-01-x-street.csv").write_text(STREET)
+    (tmp_path / "2021-03-x-street.csv").write_text(STREET)
     good = tmp_path / "good.toml"
-    good.write_text('name = "Mine"\npartnership = "Dacorum"\n[incidents]\npaths = ["2021-01-x-street.csv"]\n')
+    good.write_text('name = "Mine"\npartnership = "Dacorum"\n[incidents]\npaths = ["2021-03-x-street.csv"]\n')
     monkeypatch.setenv("CSP_CONFIG", str(good))
     at = run_page()
     assert_no_errors(at)
     assert at.session_state["dataset"].name == "Mine"
     bad = tmp_path / "bad.toml"
-    bad.write_text('name = "Mine"\npartnershp = "Dacorum"\n[incidents]\npaths = ["2021-01-x-street.csv"]\n')
+    bad.write_text('name = "Mine"\npartnershp = "Dacorum"\n[incidents]\npaths = ["2021-03-x-street.csv"]\n')
     monkeypatch.setenv("CSP_CONFIG", str(bad))
     at.run()
     assert not at.exception
