@@ -25,7 +25,7 @@ from scipy import sparse, stats
 from scipy.spatial import cKDTree
 
 from csp_data.change import pct_change, test_change
-from csp_data.periods import Period, fmt_month
+from csp_data.periods import Period, fmt_month, reindex_months
 from csp_data.schema import NO_LOCATION, OUTSIDE
 
 GridShape = Literal["square", "hex"]
@@ -1078,13 +1078,15 @@ def prediction_accuracy(
 # --------------------------------------------------------------------------------------- drill-down
 
 
-def area_monthly(incidents: pd.DataFrame, area_code: str, months: pd.DatetimeIndex) -> pd.DataFrame:
-    """Monthly counts of one area over ``months`` (zero months kept): ``month, count``."""
+def area_monthly(
+    incidents: pd.DataFrame, area_code: str, months: pd.DatetimeIndex, *, covered: pd.DatetimeIndex
+) -> pd.DataFrame:
+    """Monthly counts of one area over ``months``: ``month, count, has_data, note``
+    (:func:`csp_data.periods.reindex_months`). A month the data covers (``covered``, e.g.
+    ``Dataset.months``) with none is 0; a month it does not cover has a NaN count and the note
+    'n/a: no data before Jan 2021', never 0."""
     sel = incidents.loc[incidents["area_code"] == area_code, "month"]
-    counts = sel.value_counts()
-    out = pd.DataFrame({"month": pd.DatetimeIndex(months)})
-    out["count"] = out["month"].map(counts).fillna(0).astype(np.int64)
-    return out
+    return reindex_months(pd.to_datetime(sel).value_counts(), months, covered=covered)
 
 
 def area_crime_mix(
@@ -1151,6 +1153,7 @@ def headline(
     previous_total: int,
     area_label: str = "area",
     comparison_coverage: tuple[int, int] | None = None,
+    period_coverage: tuple[int, int] | None = None,
 ) -> str:
     """The sentence at the top of the page, every number from ``measures``.
 
@@ -1159,7 +1162,8 @@ def headline(
     the total)."
 
     ``comparison_coverage`` is (months with data, months) of the comparison period; when the
-    comparison period is incomplete no change is claimed.
+    comparison period is incomplete no change is claimed; ``period_coverage`` the same for the period
+    itself (a part-period is never compared with a whole one).
     """
     from csp_data.change import fmt_pct
 
@@ -1167,6 +1171,9 @@ def headline(
     if comparison_coverage is not None and comparison_coverage[0] < comparison_coverage[1]:
         have, need = comparison_coverage
         change = f"no change is given: the comparison period has data for {have} of its {need} months"
+    elif period_coverage is not None and period_coverage[0] < period_coverage[1]:
+        have, need = period_coverage
+        change = f"no change is given: the period has data for {have} of its {need} months"
     elif previous_total == 0:
         change = "with none in the comparison period"
     elif total == previous_total:

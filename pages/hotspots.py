@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
 from csp_data import hotspots as H
 from csp_data import maps as M
 from csp_data.change import TEST_LABELS, fmt_change, test_change
+from csp_data.charts import monthly_chart
 from csp_data.groups import ALL_INCIDENTS, ASB
-from csp_data.periods import Period, add_months, month_range
+from csp_data.periods import Period, add_months, fmt_month_counts, month_range
 from ui import hotspots as U
 from ui.common import current, demo_banner, download_buttons, source_caption
 
@@ -47,7 +47,8 @@ if areas is not None and filters.areas:
 measures = U.measures_for(key, spec, prev_spec, denominator)
 
 coverage = H.comparison_coverage(comparison, dataset.months)
-comparable = coverage[0] == coverage[1]
+period_coverage = H.comparison_coverage(period, dataset.months)
+comparable = coverage[0] == coverage[1] and period_coverage[0] == period_coverage[1]
 
 # ----------------------------------------------------------------------------------- the answer
 if measures is not None:
@@ -61,12 +62,18 @@ if measures is not None:
             previous_total=previous_total,
             area_label=area_label,
             comparison_coverage=coverage,
+            period_coverage=period_coverage,
         )
     )
-if not comparable:
+if coverage[0] < coverage[1]:
     st.warning(
         f"The comparison period ({comparison.label}) has data for only {coverage[0]} of its {coverage[1]} "
         "months, so changes against it and last period's hot spots (PAI) are not shown."
+    )
+elif not comparable:
+    st.warning(
+        f"The period ({period.label}) has data for only {period_coverage[0]} of its {period_coverage[1]} "
+        "months, so changes against the comparison period and last period's hot spots (PAI) are not shown."
     )
 scope = f" Only the selected {area_label}s are shown." if filters.areas else ""
 st.caption(
@@ -131,7 +138,7 @@ def show_area_map() -> None:
     colours, legend = M.colour_scale(
         ordered[measure], scheme=scheme, k=k, palette_name=pal, diverging=diverging, fmt=fmt
     )
-    layer = M.area_layer(areas, colours, U.area_tips(ordered, rate_label=rate_label), layer_id="areas")
+    layer = M.area_layer(areas, colours, U.area_tips(ordered, rate_label=rate_label, comparable=comparable), layer_id="areas")
     summary = H.choropleth_summary(measures, measure, area_label=area_label)
     with map_col:
         event = st.pydeck_chart(
@@ -160,7 +167,8 @@ def show_area_map() -> None:
                     {
                         "Previous": measures["previous"],
                         "Change": measures["change"].map(fmt_change),
-                        "% change": measures["pct_change"].map(U.pct_or_new),
+                        "% change": [U.pct_cell(c, p) for c, p in zip(measures["count"], measures["previous"],
+                                                                       strict=True)],
                     }
                     if comparable
                     else {}
@@ -567,7 +575,7 @@ code = st.selectbox(
 row = measures.set_index("area_code").loc[code]
 change = test_change(int(row["count"]), int(row["previous"]))
 change_text = (
-    f"{fmt_change(row['count'] - row['previous'])} ({U.pct_or_new(row['pct_change'])}) on "
+    f"{fmt_change(row['count'] - row['previous'])} ({U.pct_cell(row['count'], row['previous'])}) on "
     f"{int(row['previous']):,} in {comparison.label}, {change.describe()}."
     + (" Small numbers: treat the change with care." if change.small_numbers else "")
     if comparable
@@ -581,24 +589,19 @@ monthly, mix, locs = U.drill_for(key, spec, prev_spec, code)
 monthly["period"] = ["This period" if m in set(period.months) else "Comparison" for m in monthly["month"]]
 d1, d2 = st.columns(2)
 with d1:
-    chart = (
-        alt.Chart(monthly)
-        .mark_bar()
-        .encode(
-            x=alt.X("month:T", title="Month"),
-            y=alt.Y("count:Q", title="Incidents per month"),
-            color=alt.Color("period:N", scale=alt.Scale(range=["#bdbdbd", "#0072B2"]), title=None),
-            tooltip=[alt.Tooltip("month:T", format="%b %Y"), alt.Tooltip("count:Q", format=",")],
-        )
-        .properties(height=260, title=f"{names_by_code[code]}, per month")
+    st.altair_chart(
+        monthly_chart(monthly, title=f"{names_by_code[code]}, per month", series="period", mark="bar",
+                      colours={"Comparison": "#bdbdbd", "This period": "#0072B2"}, height=260),
+        width="stretch",
     )
-    st.altair_chart(chart, width="stretch")
-    peak = monthly.loc[monthly["count"].idxmax()]
-    st.caption(f"Highest month: {peak['month']:%b %Y} with {int(peak['count']):,}.")
+    known = monthly.dropna(subset=["count"])
+    if len(known):
+        peak = known.loc[known["count"].idxmax()]
+        st.caption(f"Highest month: {peak['month']:%b %Y} with {int(peak['count']):,}."
+                   + (" Months without data are shown as n/a, not 0." if len(known) < len(monthly) else ""))
     st.dataframe(
-        monthly.assign(month=monthly["month"].dt.strftime("%b %Y")).rename(
-            columns={"month": "Month", "count": "Count", "period": "Period"}
-        ),
+        pd.DataFrame({"Month": monthly["month"].dt.strftime("%b %Y"), "Count": fmt_month_counts(monthly),
+                      "Period": monthly["period"]}),
         hide_index=True,
         width="stretch",
         height=200,

@@ -605,8 +605,21 @@ def drill_incidents() -> pd.DataFrame:
 
 def test_area_monthly_keeps_zero_months() -> None:
     months = pd.date_range("2021-01-01", "2021-04-01", freq="MS")
-    out = H.area_monthly(drill_incidents(), "A", months)
+    out = H.area_monthly(drill_incidents(), "A", months, covered=months)
     assert out["count"].tolist() == [2, 0, 2, 0]
+
+
+def test_area_monthly_months_outside_the_data_are_missing_not_zero() -> None:
+    """Issue 10, point 14: the drill-down showed months before the first month of the data as 0."""
+    covered = pd.date_range("2021-01-01", "2021-03-01", freq="MS")  # the data: Jan-Mar 2021
+    months = pd.date_range("2020-11-01", "2021-04-01", freq="MS")  # comparison and period span more
+    out = H.area_monthly(drill_incidents(), "A", months, covered=covered)
+    assert out["month"].dt.strftime("%Y-%m").tolist() == ["2020-11", "2020-12", "2021-01", "2021-02", "2021-03",
+                                                          "2021-04"]
+    assert out["count"].isna().tolist() == [True, True, False, False, False, True]
+    assert out["count"].dropna().tolist() == [2, 0, 2]  # Feb 2021: in the data, none in A -> a true 0
+    assert out["note"].tolist()[:2] == ["n/a: no data before Jan 2021"] * 2
+    assert out["note"].iloc[-1] == "n/a: no data after Mar 2021"
 
 
 def test_area_crime_mix_and_top_locations() -> None:
