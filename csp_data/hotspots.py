@@ -25,7 +25,7 @@ from scipy import sparse, stats
 from scipy.spatial import cKDTree
 
 from csp_data.change import pct_change, test_change
-from csp_data.periods import Period, fmt_month, reindex_months
+from csp_data.periods import Period, add_months, fmt_month, month_range, reindex_months
 from csp_data.schema import NO_LOCATION, OUTSIDE
 
 GridShape = Literal["square", "hex"]
@@ -832,6 +832,34 @@ def emerging_hotspots(
         out["area_code"] = pd.Series(pd.NA, index=out.index, dtype="string")
         out["area_name"] = pd.Series(pd.NA, index=out.index, dtype="string")
     return out[EMERGING_COLUMNS]
+
+
+def emerging_window(
+    covered: pd.DatetimeIndex, end: pd.Timestamp, *, years: int | None, slice_months: int
+) -> Period | None:
+    """The emerging hot-spot window: the last ``years`` years (None = every month of the data) to
+    ``end``, never beyond the data (``covered``: the months it covers; a slice with no data would count
+    as "not hot" and fake a *former* hot spot), trimmed at the start to a whole number of slices.
+    None when it cannot hold two slices.
+
+    Examples
+    --------
+    >>> cov = pd.date_range("2021-01-01", "2022-01-01", freq="MS")  # 13 months
+    >>> emerging_window(cov, pd.Timestamp("2022-12-01"), years=None, slice_months=3).label
+    'Feb 2021 to Jan 2022'
+    """
+    if len(covered) == 0:
+        return None
+    last = min(pd.Timestamp(end), pd.DatetimeIndex(covered).max())
+    first = pd.DatetimeIndex(covered).min()
+    start = first if years is None else max(first, add_months(last, -12 * years + 1))
+    if start > last:
+        return None
+    n = len(month_range(start, last))
+    n -= n % slice_months
+    if n < 2 * slice_months:
+        return None
+    return Period(add_months(last, -n + 1), last)
 
 
 def slice_labels(period: Period, slice_months: int) -> list[str]:

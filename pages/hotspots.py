@@ -10,7 +10,7 @@ from csp_data import maps as M
 from csp_data.change import TEST_LABELS, fmt_change, test_change
 from csp_data.charts import monthly_chart
 from csp_data.groups import ALL_INCIDENTS, ASB
-from csp_data.periods import Period, add_months, fmt_month_counts, month_range
+from csp_data.periods import fmt_month, fmt_month_counts, is_covered
 from ui import hotspots as U
 from ui.common import current, demo_banner, download_buttons, source_caption
 
@@ -350,19 +350,6 @@ def show_gistar_map() -> None:
         download_buttons(result.merge(names, on="cell_id"), f"gistar_{period.start:%Y%m}", key="hot-gistar")
 
 
-def emerging_window(years: int | None, slice_months: int) -> Period | None:
-    """The window ending at the period's end: the last ``years`` years (None = all loaded months),
-    trimmed to a whole number of slices; None when it cannot hold two slices."""
-    first = dataset.first_month
-    assert first is not None
-    start = first if years is None else max(first, add_months(period.end, -12 * years + 1))
-    n = len(month_range(start, period.end))
-    n -= n % slice_months
-    if n < 2 * slice_months:
-        return None
-    return Period(add_months(period.end, -n + 1), period.end)
-
-
 def show_emerging_map() -> None:
     slice_names = {1: "month", 2: "2-month", 3: "quarter", 4: "4-month", 6: "half-year", 12: "year"}
     windows = {
@@ -388,8 +375,15 @@ def show_emerging_map() -> None:
     window = (
         (period if period.n_months % slice_months == 0 and period.n_months >= 2 * slice_months else None)
         if years == 0
-        else emerging_window(years, slice_months)
+        else H.emerging_window(dataset.months, period.end, years=years, slice_months=slice_months)
     )
+    if window is not None and not is_covered(window, dataset.months):
+        st.info(
+            f"The window ({window.label}) has months without data "
+            f"({', '.join(fmt_month(m) for m in window.months if m not in set(dataset.months))}): a slice "
+            "without data is not a slice without hot spots. Choose a window within the data."
+        )
+        return
     if window is None:
         st.info(
             f"This window cannot be split into at least 2 whole {slice_names[slice_months]} slices; "

@@ -76,6 +76,20 @@ def test_counts_by_month_and_group_with_period_and_type(archive: Path) -> None:
     assert out.splitlines() == ["month,group,count", "2021-01,Burglary,2"]
 
 
+def test_counts_by_month_outside_the_data_is_n_a_not_zero(archive: Path) -> None:
+    """Issue 10, point 14: `counts --by month` printed 0 for months before and after the data."""
+    code, out, _ = run("counts", "--data", str(archive), "--partnership", "Dacorum", "--by", "month",
+                       "--from", "2020-12", "--to", "2021-03", "--crime-type", "Burglary", "--format", "csv")
+    assert code == 0
+    assert out.splitlines() == [
+        "month,count,note",
+        "2020-12,,n/a: no data before Jan 2021",
+        "2021-01,2,",
+        "2021-02,0,",  # Feb 2021 is in the data (a violent crime) with no burglary: a true 0
+        "2021-03,,n/a: no data after Feb 2021",
+    ]
+
+
 def test_counts_by_area_with_boundaries(archive: Path, tmp_path: Path) -> None:
     import geopandas as gpd
 

@@ -798,3 +798,17 @@ def test_grid_counts_from_the_engine_equal_count_grid() -> None:
     assert H.cells_from_raster(raster, grid)["count"].sum() == inc["x"].notna().sum()
     with pytest.raises(ValueError, match="need a square grid"):
         H.cells_from_raster(raster, H.make_grid(d.boundary, shape="hex"))
+
+
+def test_emerging_window_never_runs_past_the_data() -> None:
+    """Issue 10, point 14: slices after the latest month had no data and counted as "not hot"."""
+    covered = pd.date_range("2021-01-01", "2022-01-01", freq="MS")  # 13 months, as herts-real
+    # calendar year 2022 ends in Dec 2022: the window ends at the data's latest month, Jan 2022
+    w = H.emerging_window(covered, pd.Timestamp("2022-12-01"), years=None, slice_months=3)
+    assert w is not None and (w.label, w.n_months) == ("Feb 2021 to Jan 2022", 12)
+    w = H.emerging_window(covered, pd.Timestamp("2021-12-01"), years=None, slice_months=1)
+    assert w is not None and w.label == "Jan 2021 to Dec 2021"
+    assert H.emerging_window(covered, pd.Timestamp("2021-04-01"), years=None, slice_months=3) is None  # 4 months
+    w = H.emerging_window(covered, pd.Timestamp("2022-01-01"), years=2, slice_months=6)
+    assert w is not None and w.label == "Feb 2021 to Jan 2022"
+    assert H.emerging_window(pd.DatetimeIndex([]), pd.Timestamp("2022-01-01"), years=None, slice_months=3) is None
