@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, Final
 import pandas as pd
 
 from csp_data.aggregate import count_by, priority_totals
-from csp_data.change import TEST_LABELS, ChangeTest, TestName, pct_change, test_change
+from csp_data.change import TEST_LABELS, ChangeTest, TestName, fmt_pct_change, pct_change, test_change
 from csp_data.groups import ASB
 from csp_data.model import Dataset
 from csp_data.periods import Period, fmt_month, reindex_months
@@ -631,7 +631,7 @@ def table_from_measures(measures: Sequence[PriorityMeasures], config: RiskConfig
             prev = m.previous
             change = m.current - m.previous
             p = pct_change(m.current, m.previous)
-            pct = "new" if p is None else round(p, 1)
+            pct = fmt_pct_change(m.current, m.previous) if p is None else round(p, 1)  # 0 -> 0: "no change"
             sig = "yes" if c.significant else "no"
             trend = c.direction
             stat = f"z = {c.statistic:.2f}, " if c.test == "poisson_z" else ""
