@@ -170,7 +170,7 @@ def test_monthly_chart_bars_and_series() -> None:
     f["period"] = ["Comparison"] * 3 + ["This period"] * 3
     spec = monthly_chart(f, title="t", series="period", mark="bar",
                          colours={"Comparison": "#bdbdbd", "This period": "#0072B2"}).to_dict()
-    gaps, bars = _layer_data(spec)
+    _gaps, bars = _layer_data(spec)
     assert spec["layer"][1]["mark"]["type"] == "bar"
     assert [r["count"] for r in bars] == [5.0, 0.0, 3.0]
     assert spec["layer"][1]["encoding"]["color"]["scale"]["range"] == ["#bdbdbd", "#0072B2"]

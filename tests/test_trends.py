@@ -454,7 +454,7 @@ def test_yoy_zero_to_zero_is_no_change_and_missing_periods_say_n_a() -> None:
 
 
 def test_monthly_counts_note_says_why_a_month_is_missing() -> None:
-    rows = months_of({"2021-01": 2, "2021-03": 1}) + [("2021-02", "Anti-social behaviour")]
+    rows = [*months_of({"2021-01": 2, "2021-03": 1}), ("2021-02", "Anti-social behaviour")]
     out = monthly_counts(incidents(rows), GROUPS, "Burglary",
                          months=pd.date_range("2020-12-01", "2021-04-01", freq="MS"))
     assert out["count"].tolist()[1:4] == [2.0, 0.0, 1.0]  # Feb 2021 has data (ASB) and no burglary: 0
