@@ -230,8 +230,8 @@ def monthly_chart(
     Returns
     -------
     altair.LayerChart
-        A grey rule with the tooltip 'n/a: no data before Jan 2021' for each month without data (never a
-        point at 0), then one line per series with points, split into ``segment``s at the gaps.
+        A thin dashed grey rule with the tooltip 'n/a: no data before Jan 2021' for each month without
+        data (never a point or bar at 0), then one line per series with points, split into ``segment``s at the gaps.
     """
     for col in ("month", "count"):
         if col not in frame.columns:
@@ -253,7 +253,8 @@ def monthly_chart(
     gaps = data.loc[data["count"].isna()].drop_duplicates("month")[["month", "note"]]
     if len(gaps):
         layers.append(
-            alt.Chart(gaps).mark_rule(color=BAND_COLOUR, strokeWidth=6, opacity=0.7).encode(
+            # a thin dashed rule (never a bar: it must not read as a value) per month without data
+            alt.Chart(gaps).mark_rule(color="#9e9e9e", strokeWidth=1, strokeDash=[2, 3], opacity=0.8).encode(
                 x=x, tooltip=[alt.Tooltip("month:T", title="Month", format="%b %Y"), alt.Tooltip("note:N", title="Count")],
             )
         )
