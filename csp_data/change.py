@@ -102,10 +102,40 @@ def fmt_change(value: float) -> str:
 
 
 def fmt_pct(value: float | None) -> str:
-    """'+12.3%', '−59.5%', 'new' when undefined."""
+    """'+12.3%', '−59.5%', 'new' when undefined (for a cell that knows both counts use
+    :func:`fmt_pct_change`, which tells 0 -> 0 from new)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "new"
     if round(value, 1) == 0:
         return "0.0%"
     sign = "+" if value > 0 else "−"
     return f"{sign}{abs(value):.1f}%"
+
+
+#: The % change cell of 0 -> 0: nothing before and nothing now is no change, not "new".
+NO_CHANGE = "no change"
+
+
+def fmt_pct_change(current: float | None, previous: float | None, *, na_reason: str = "") -> str:
+    """The one rule for a % change cell, from the two counts.
+
+    * ``na_reason`` given (e.g. 'police.uk has no dwelling split'): 'n/a: <reason>', whatever the counts;
+    * either count missing (None/NaN): 'n/a';
+    * 0 -> 0: 'no change' (DOMAIN: % change is undefined when previous = 0, and nothing changed);
+    * 0 -> some: 'new';
+    * otherwise :func:`fmt_pct` of :func:`pct_change` ('+12.3%', '−59.5%', '0.0%').
+
+    Examples
+    --------
+    >>> [fmt_pct_change(0, 0), fmt_pct_change(4, 0), fmt_pct_change(15, 37), fmt_pct_change(None, 3)]
+    ['no change', 'new', '−59.5%', 'n/a']
+    >>> fmt_pct_change(0, 0, na_reason="police.uk has no dwelling split")
+    'n/a: police.uk has no dwelling split'
+    """
+    if na_reason:
+        return f"n/a: {na_reason}"
+    if current is None or previous is None or math.isnan(float(current)) or math.isnan(float(previous)):
+        return "n/a"
+    if previous == 0:
+        return NO_CHANGE if current == 0 else "new"
+    return fmt_pct(pct_change(current, previous))

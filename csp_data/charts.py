@@ -10,7 +10,7 @@ Other modules may add their own builders here; each returns a chart and is teste
 
 from __future__ import annotations
 
-from typing import Final, cast
+from typing import Final, Literal, cast
 
 import altair as alt
 import numpy as np
@@ -200,6 +200,89 @@ def _line(
     )
 
 
+def monthly_chart(
+    frame: pd.DataFrame,
+    *,
+    title: str,
+    y_title: str = "Incidents per month",
+    colours: dict[str, str] | None = None,
+    series: str = "series",
+    mark: Literal["line", "bar"] = "line",
+    height: int = 300,
+) -> alt.LayerChart:
+    """Monthly counts as lines (or bars) that break at every month without data, over the whole
+    month range.
+
+    Parameters
+    ----------
+    frame
+        :func:`csp_data.periods.reindex_months` output (``month, count, note``; ``count`` NaN for a
+        month the data does not cover), optionally with a ``series`` column (one line per value).
+    title, y_title
+        Chart title and y axis title.
+    colours
+        Series name -> colour (default: the partnership colour for one series).
+    series
+        The column naming each row's series (e.g. 'period': comparison / this period).
+    mark
+        ``"line"`` (one line per series, points, split at gaps) or ``"bar"`` (a bar per month with data).
+
+    Returns
+    -------
+    altair.LayerChart
+        A thin dashed grey rule with the tooltip 'n/a: no data before Jan 2021' for each month without
+        data (never a point or bar at 0), then one line per series with points, split into ``segment``s at the gaps.
+    """
+    for col in ("month", "count"):
+        if col not in frame.columns:
+            raise ValueError(f"frame: missing column {col!r}; expected the output of periods.reindex_months()")
+    data = frame.copy()
+    data["month"] = pd.to_datetime(data["month"])
+    if series not in data.columns:
+        data[series] = "Count"
+    if "note" not in data.columns:
+        data["note"] = np.where(data["count"].isna(), "n/a", "")
+    names = list(dict.fromkeys(data[series].astype(str)))
+    palette = colours or {}
+    default = [PARTNERSHIP_COLOUR, PEAK_COLOUR, MSG_COLOUR, COUNTY_COLOUR]
+    scale = alt.Scale(domain=names, range=[palette.get(n, default[i % len(default)]) for i, n in enumerate(names)])
+    months = data["month"]
+    x = alt.X("month:T", title="Month", scale=alt.Scale(domain=[months.min().isoformat(), months.max().isoformat()]),
+              axis=alt.Axis(format="%b %Y"))
+    layers: list[alt.Chart] = []
+    gaps = data.loc[data["count"].isna()].drop_duplicates("month")[["month", "note"]]
+    if len(gaps):
+        layers.append(
+            # a thin dashed rule (never a bar: it must not read as a value) per month without data
+            alt.Chart(gaps).mark_rule(color="#9e9e9e", strokeWidth=1, strokeDash=[2, 3], opacity=0.8).encode(
+                x=x, tooltip=[alt.Tooltip("month:T", title="Month", format="%b %Y"), alt.Tooltip("note:N", title="Count")],
+            )
+        )
+    color = alt.Color(f"{series}:N", title=None, scale=scale, legend=alt.Legend(orient="top", labelFontSize=13))
+    tooltip = [alt.Tooltip("month:T", title="Month", format="%b %Y"), alt.Tooltip(f"{series}:N", title="Series"),
+               alt.Tooltip("count:Q", title="Count", format=",.0f")]
+    if mark == "bar":
+        bars = data.loc[data["count"].notna()]
+        layers.append(alt.Chart(bars).mark_bar().encode(
+            x=x, y=alt.Y("count:Q", title=y_title), color=color, tooltip=tooltip))
+    elif mark == "line":
+        lines = pd.concat(
+            [segments(part, "count").assign(**{series: name}) for name, part in data.groupby(series, sort=False)],
+            ignore_index=True,
+        )
+        lines["segment"] = lines[series].astype(str) + "-" + lines["segment"].astype(str)
+        layers.append(
+            alt.Chart(lines).mark_line(point=True).encode(
+                x=x, y=alt.Y("count:Q", title=y_title), color=color,
+                strokeDash=alt.StrokeDash(f"{series}:N", legend=None), detail="segment:N", tooltip=tooltip,
+            )
+        )
+    else:
+        raise ValueError(f"mark: expected 'line' or 'bar', got {mark!r}")
+    chart = alt.layer(*layers).properties(title=title, height=height)
+    return cast(alt.LayerChart, chart)
+
+
 def seasonality_chart(profile: pd.DataFrame, *, title: str, subtitle: str, height: int = 300) -> alt.LayerChart:
     """This year's monthly counts (bars; peaks in orange) against the average of the same month in
     earlier years (grey ticks). A month without data gets the text 'no data', not a zero bar."""
@@ -269,6 +352,7 @@ __all__ = [
     "COUNTY_COLOUR",
     "MSG_COLOUR",
     "PARTNERSHIP_COLOUR",
+    "monthly_chart",
     "profile_chart",
     "seasonality_chart",
     "segments",

@@ -25,7 +25,7 @@ from scipy import sparse, stats
 from scipy.spatial import cKDTree
 
 from csp_data.change import pct_change, test_change
-from csp_data.periods import Period, fmt_month
+from csp_data.periods import Period, add_months, fmt_month, month_range, reindex_months
 from csp_data.schema import NO_LOCATION, OUTSIDE
 
 GridShape = Literal["square", "hex"]
@@ -834,6 +834,34 @@ def emerging_hotspots(
     return out[EMERGING_COLUMNS]
 
 
+def emerging_window(
+    covered: pd.DatetimeIndex, end: pd.Timestamp, *, years: int | None, slice_months: int
+) -> Period | None:
+    """The emerging hot-spot window: the last ``years`` years (None = every month of the data) to
+    ``end``, never beyond the data (``covered``: the months it covers; a slice with no data would count
+    as "not hot" and fake a *former* hot spot), trimmed at the start to a whole number of slices.
+    None when it cannot hold two slices.
+
+    Examples
+    --------
+    >>> cov = pd.date_range("2021-01-01", "2022-01-01", freq="MS")  # 13 months
+    >>> emerging_window(cov, pd.Timestamp("2022-12-01"), years=None, slice_months=3).label
+    'Feb 2021 to Jan 2022'
+    """
+    if len(covered) == 0:
+        return None
+    last = min(pd.Timestamp(end), pd.DatetimeIndex(covered).max())
+    first = pd.DatetimeIndex(covered).min()
+    start = first if years is None else max(first, add_months(last, -12 * years + 1))
+    if start > last:
+        return None
+    n = len(month_range(start, last))
+    n -= n % slice_months
+    if n < 2 * slice_months:
+        return None
+    return Period(add_months(last, -n + 1), last)
+
+
 def slice_labels(period: Period, slice_months: int) -> list[str]:
     """'Jan 2021 to Mar 2021', ... for each slice."""
     return [s.label if s.n_months > 1 else fmt_month(s.start) for s in time_slices(period, slice_months)]
@@ -1078,13 +1106,15 @@ def prediction_accuracy(
 # --------------------------------------------------------------------------------------- drill-down
 
 
-def area_monthly(incidents: pd.DataFrame, area_code: str, months: pd.DatetimeIndex) -> pd.DataFrame:
-    """Monthly counts of one area over ``months`` (zero months kept): ``month, count``."""
+def area_monthly(
+    incidents: pd.DataFrame, area_code: str, months: pd.DatetimeIndex, *, covered: pd.DatetimeIndex
+) -> pd.DataFrame:
+    """Monthly counts of one area over ``months``: ``month, count, has_data, note``
+    (:func:`csp_data.periods.reindex_months`). A month the data covers (``covered``, e.g.
+    ``Dataset.months``) with none is 0; a month it does not cover has a NaN count and the note
+    'n/a: no data before Jan 2021', never 0."""
     sel = incidents.loc[incidents["area_code"] == area_code, "month"]
-    counts = sel.value_counts()
-    out = pd.DataFrame({"month": pd.DatetimeIndex(months)})
-    out["count"] = out["month"].map(counts).fillna(0).astype(np.int64)
-    return out
+    return reindex_months(pd.to_datetime(sel).value_counts(), months, covered=covered)
 
 
 def area_crime_mix(
@@ -1151,6 +1181,7 @@ def headline(
     previous_total: int,
     area_label: str = "area",
     comparison_coverage: tuple[int, int] | None = None,
+    period_coverage: tuple[int, int] | None = None,
 ) -> str:
     """The sentence at the top of the page, every number from ``measures``.
 
@@ -1159,7 +1190,8 @@ def headline(
     the total)."
 
     ``comparison_coverage`` is (months with data, months) of the comparison period; when the
-    comparison period is incomplete no change is claimed.
+    comparison period is incomplete no change is claimed; ``period_coverage`` the same for the period
+    itself (a part-period is never compared with a whole one).
     """
     from csp_data.change import fmt_pct
 
@@ -1167,6 +1199,9 @@ def headline(
     if comparison_coverage is not None and comparison_coverage[0] < comparison_coverage[1]:
         have, need = comparison_coverage
         change = f"no change is given: the comparison period has data for {have} of its {need} months"
+    elif period_coverage is not None and period_coverage[0] < period_coverage[1]:
+        have, need = period_coverage
+        change = f"no change is given: the period has data for {have} of its {need} months"
     elif previous_total == 0:
         change = "with none in the comparison period"
     elif total == previous_total:

@@ -289,9 +289,17 @@ def _months_sentence(ctx: LocalContext) -> str:
             return f"{_join(list(frame['label']))} ({fmt_count(n)} each)"
         return f"{len(frame)} different months ({fmt_count(n)} each)"
 
-    if len(ctx.peak) == len(ctx.months):
-        return f"Every month of the period recorded the same number ({fmt_count(ctx.peak['count'].iloc[0])})."
-    return f"The most {ctx.noun} were recorded in {says(ctx.peak)} and the fewest in {says(ctx.trough)}."
+    known = ctx.months.dropna(subset=["count"])
+    missing = len(ctx.months) - len(known)
+    gap = (
+        f" {missing} month(s) of the period have no data ({ctx.months.loc[ctx.months['count'].isna(), 'note'].iloc[0]})"
+        " and are left out." if missing and "note" in ctx.months else ""
+    )
+    if len(known) < 2:
+        return f"Too few months with data to name a peak month.{gap}"
+    if len(ctx.peak) == len(known):
+        return f"Every month of the period with data recorded the same number ({fmt_count(ctx.peak['count'].iloc[0])}).{gap}"
+    return f"The most {ctx.noun} were recorded in {says(ctx.peak)} and the fewest in {says(ctx.trough)}.{gap}"
 
 
 def priority_section(

@@ -5,9 +5,11 @@ A period is an inclusive range of whole months. Months are ``pd.Timestamp`` at t
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 
 Preset = Literal["rolling12", "financial_year", "quarter", "calendar_year", "custom"]
@@ -153,3 +155,128 @@ def latest_complete(periods_available: pd.DatetimeIndex, preset: str, latest: pd
             return p
         return quarter(latest.year, q - 1) if q > 1 else quarter(latest.year - 1, 4)
     raise ValueError(f"unknown period preset {preset!r}; expected one of {list(PRESETS)}")
+
+
+# --------------------------------------------------------------------------------------------------
+# the months the data covers: missing is not zero
+
+
+def missing_month_reason(month: pd.Timestamp, covered: pd.DatetimeIndex | Sequence[pd.Timestamp]) -> str:
+    """Why ``month`` has no figure: '' when the data covers it, else 'no data before Jan 2021',
+    'no data after Jan 2022' or 'no data for Mar 2021' (a month inside the range with no incident at all).
+
+    Examples
+    --------
+    >>> cov = pd.DatetimeIndex(["2021-01-01", "2021-02-01", "2021-04-01"])
+    >>> [missing_month_reason(pd.Timestamp(m), cov) for m in ["2020-12-01", "2021-02-01", "2021-03-01", "2021-05-01"]]
+    ['no data before Jan 2021', '', 'no data for Mar 2021', 'no data after Apr 2021']
+    """
+    cov = pd.DatetimeIndex(covered)
+    m = to_month(month)
+    if m in cov:
+        return ""
+    if len(cov) == 0:
+        return "no data loaded"
+    if m < cov.min():
+        return f"no data before {fmt_month(cov.min())}"
+    if m > cov.max():
+        return f"no data after {fmt_month(cov.max())}"
+    return f"no data for {fmt_month(m)}"
+
+
+def reindex_months(
+    counts: pd.Series | Mapping[pd.Timestamp, float],
+    months: pd.DatetimeIndex | Sequence[pd.Timestamp],
+    *,
+    covered: pd.DatetimeIndex | Sequence[pd.Timestamp],
+) -> pd.DataFrame:
+    """Monthly counts over ``months`` with the one rule for months without a figure.
+
+    A month the data covers (``covered``: the months with at least one incident of any kind, e.g.
+    ``Dataset.months``) and with no count in ``counts`` is a true 0. A month the data does not cover
+    (before its first month, after its latest, or a month with no incident at all) is missing: its
+    count is NaN, never 0, and ``note`` says why ('n/a: no data before Jan 2021').
+
+    Parameters
+    ----------
+    counts
+        Counts by month (index or keys: Timestamps at the first of the month).
+    months
+        The months to report, in order.
+    covered
+        The months the data covers.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``month`` (datetime64), ``count`` (float64; NaN when not covered), ``has_data`` (bool),
+        ``note`` ('' or 'n/a: <reason>').
+
+    Examples
+    --------
+    >>> cov = pd.DatetimeIndex(["2021-01-01", "2021-02-01"])
+    >>> out = reindex_months(pd.Series({pd.Timestamp("2021-01-01"): 3}), month_range(
+    ...     pd.Timestamp("2020-12-01"), pd.Timestamp("2021-02-01")), covered=cov)
+    >>> out["count"].tolist(), out["note"].tolist()
+    ([nan, 3.0, 0.0], ['n/a: no data before Jan 2021', '', ''])
+    """
+    series = counts if isinstance(counts, pd.Series) else pd.Series(dict(counts), dtype="float64")
+    if len(series):
+        series = series.groupby(pd.DatetimeIndex(pd.to_datetime(series.index)).to_period("M").to_timestamp()).sum()
+    cov = pd.DatetimeIndex(pd.to_datetime(pd.DatetimeIndex(covered))).to_period("M").to_timestamp()
+    out = pd.DataFrame({"month": pd.DatetimeIndex(pd.to_datetime(pd.DatetimeIndex(months))).astype("datetime64[ns]")})
+    out["has_data"] = out["month"].isin(cov)
+    values = out["month"].map(series) if len(series) else pd.Series(np.nan, index=out.index)
+    out["count"] = values.fillna(0).astype("float64").where(out["has_data"])
+    out["note"] = [
+        "" if has else f"n/a: {missing_month_reason(m, cov)}"
+        for m, has in zip(out["month"], out["has_data"], strict=True)
+    ]
+    return out[["month", "count", "has_data", "note"]]
+
+
+def fmt_month_counts(frame: pd.DataFrame, column: str = "count") -> pd.Series:
+    """Counts of a :func:`reindex_months` frame as text: '1,234', or its note ('n/a: no data before
+    Jan 2021') for a month the data does not cover."""
+    notes = frame["note"] if "note" in frame.columns else pd.Series("n/a", index=frame.index)
+    return pd.Series(
+        [(n or "n/a") if pd.isna(v) else f"{v:,.0f}" for v, n in zip(frame[column], notes, strict=True)],
+        index=frame.index, dtype="object",
+    )
+
+
+def is_covered(period: Period, covered: pd.DatetimeIndex | Sequence[pd.Timestamp] | set[pd.Timestamp]) -> bool:
+    """True when the data covers every month of ``period``."""
+    have = covered if isinstance(covered, set) else set(pd.DatetimeIndex(covered))
+    return all(m in have for m in period.months)
+
+
+def comparable_period(
+    period: Period, preset: str, covered: pd.DatetimeIndex | Sequence[pd.Timestamp]
+) -> tuple[Period, Period] | None:
+    """The comparison the data allows: ``(current, comparison)``, both covered by the data.
+
+    ``period`` and ``comparison_for(period, preset)`` when the data covers both. Otherwise the best
+    comparable period as the "custom" preset would compare it (:func:`comparison_for`): the longest
+    run of at most ``period.n_months`` consecutive covered months whose comparison is also covered,
+    the latest such run when several are as long. None when no month has a comparison (e.g. less
+    than 13 months of data).
+
+    Examples
+    --------
+    >>> cov = month_range(pd.Timestamp("2021-01-01"), pd.Timestamp("2022-01-01"))  # 13 months
+    >>> cur, cmp = comparable_period(rolling_12(pd.Timestamp("2022-01-01")), "rolling12", cov)
+    >>> cur.label, cmp.label
+    ('Jan 2022', 'Jan 2021')
+    """
+    have = set(pd.DatetimeIndex(covered))
+    comparison = comparison_for(period, preset)
+    if is_covered(period, have) and is_covered(comparison, have):
+        return period, comparison
+    ends = sorted(have, reverse=True)
+    for n in range(period.n_months, 0, -1):
+        for end in ends:
+            candidate = Period(add_months(end, -(n - 1)), end)
+            if is_covered(candidate, have) and is_covered(comparison_for(candidate, "custom"), have):
+                return candidate, comparison_for(candidate, "custom")
+    return None

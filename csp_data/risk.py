@@ -25,11 +25,11 @@ from typing import TYPE_CHECKING, Any, Final
 import pandas as pd
 
 from csp_data.aggregate import priority_totals
-from csp_data.change import TEST_LABELS, ChangeTest, TestName, pct_change, test_change
+from csp_data.change import TEST_LABELS, ChangeTest, TestName, fmt_pct_change, pct_change, test_change
 from csp_data.comparators import area_total
 from csp_data.groups import ASB, Availability
 from csp_data.model import Dataset
-from csp_data.periods import Period, fmt_month
+from csp_data.periods import Period, fmt_month, reindex_months
 from csp_data.schema import NO_LOCATION, OUTSIDE
 from csp_data.trends import group_mask
 
@@ -640,7 +640,7 @@ def table_from_measures(measures: Sequence[PriorityMeasures], config: RiskConfig
             prev = m.previous
             change = m.current - m.previous
             p = pct_change(m.current, m.previous)
-            pct = "new" if p is None else round(p, 1)
+            pct = fmt_pct_change(m.current, m.previous) if p is None else round(p, 1)  # 0 -> 0: "no change"
             sig = "yes" if c.significant else "no"
             trend = c.direction
             stat = f"z = {c.statistic:.2f}, " if c.test == "poisson_z" else ""
@@ -932,7 +932,8 @@ class LocalContext:
     current, previous, change, share_pct (of the partnership total, incidents with no area included),
     significant. ``increase`` / ``decrease`` are the areas with the greatest rise / fall in count
     (None when no area rose / fell or there is no comparison). ``months`` has month, label, count for
-    every month of the period; ``peak`` / ``trough`` list the highest / lowest months. ``locations``
+    every month of the period (count NaN, never 0, for a month the data does not cover: has_data,
+    note say why); ``peak`` / ``trough`` list the highest / lowest months. ``locations``
     has the most frequent location texts: location, count, share_pct.
     """
 
@@ -1052,14 +1053,9 @@ def local_context(
         if by_fall.iloc[0]["change"] < 0:
             decrease = {str(k): v for k, v in by_fall.iloc[0].items()}
 
-    month_counts = cur["month"].value_counts().reindex(period.months, fill_value=0)
-    months = pd.DataFrame(
-        {
-            "month": period.months,
-            "label": [fmt_month(m) for m in period.months],
-            "count": month_counts.to_numpy(dtype="int64"),
-        }
-    )
+    # a month the data does not cover is missing (NaN, with the reason in ``note``), never 0
+    months = reindex_months(cur["month"].value_counts(), period.months, covered=dataset.months)
+    months.insert(1, "label", [fmt_month(m) for m in months["month"]])
     peak = months[months["count"] == months["count"].max()].reset_index(drop=True)
     trough = months[months["count"] == months["count"].min()].reset_index(drop=True)
 

@@ -16,7 +16,15 @@ import numpy as np
 import pandas as pd
 
 from csp_data.aggregate import Selection, count_by, priority_totals
-from csp_data.change import SMALL_NUMBER, TEST_LABELS, TestName, fmt_change, fmt_pct, pct_change, test_change
+from csp_data.change import (
+    SMALL_NUMBER,
+    TEST_LABELS,
+    TestName,
+    fmt_change,
+    fmt_pct_change,
+    pct_change,
+    test_change,
+)
 from csp_data.comparators import (
     STATS_COLUMNS,
     _check_comparators,
@@ -35,7 +43,15 @@ from csp_data.comparators import (
     with_partnership,
 )
 from csp_data.groups import ASB, CrimeGroups
-from csp_data.periods import Period, add_months, fmt_month, month_range, rolling_12
+from csp_data.periods import (
+    Period,
+    add_months,
+    fmt_month,
+    missing_month_reason,
+    month_range,
+    reindex_months,
+    rolling_12,
+)
 
 if TYPE_CHECKING:
     from csp_data.engine import Engine
@@ -133,8 +149,9 @@ def monthly_counts(
     Returns
     -------
     pandas.DataFrame
-        ``month, count, has_data``: ``count`` is NaN for a month the data does not cover (a gap), 0 for a
-        covered month with no such crime.
+        ``month, count, has_data, note`` (:func:`csp_data.periods.reindex_months`): ``count`` is NaN
+        for a month the data does not cover (a gap; ``note`` says why), 0 for a covered month with no
+        such crime.
 
     Examples
     --------
@@ -161,10 +178,7 @@ def monthly_counts(
         assert incidents is not None
         sub = incidents.loc[_group_mask(incidents, groups, group, crime_types)]
         counts = pd.to_datetime(sub["month"]).value_counts()
-    out = pd.DataFrame({"month": pd.DatetimeIndex(months).astype("datetime64[ns]")})
-    out["has_data"] = out["month"].isin(cov)
-    out["count"] = out["month"].map(counts).fillna(0).astype("float64").where(out["has_data"])
-    return out[["month", "count", "has_data"]]
+    return reindex_months(counts, months, covered=cov)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -520,7 +534,7 @@ def yoy_table(
     -------
     pandas.DataFrame
         ``crime_group, previous, current, change, pct_change`` (NaN when previous is 0), ``pct_label``
-        ('+12.3%', 'new'), ``statistic, p_value, significant, significance`` ('significant at 95%'),
+        ('+12.3%', 'new', 'no change' for 0 -> 0, 'n/a'; change.fmt_pct_change), ``statistic, p_value, significant, significance`` ('significant at 95%'),
         ``test``, ``small_numbers`` (both counts below change.SMALL_NUMBER), ``note``. When either
         period is not fully covered by the data, its count and the change are NaN and ``note`` says how
         many months are missing: a partial year is never compared with a whole one.
@@ -564,7 +578,7 @@ def yoy_table(
             row.update(
                 change=cur - prev,
                 pct_change=np.nan if pct is None else pct,
-                pct_label=fmt_pct(pct),
+                pct_label=fmt_pct_change(cur, prev),
                 statistic=t.statistic,
                 p_value=t.p_value,
                 significant=t.significant,
@@ -583,16 +597,17 @@ def yoy_table(
 
 
 def yoy_display(table: pd.DataFrame) -> pd.DataFrame:
-    """The year-on-year table formatted for reading: thousands separators, signed changes, 'new'."""
+    """The year-on-year table formatted for reading: thousands separators, signed changes, 'new'
+    (none before), 'no change' (0 -> 0), 'n/a' where the data does not cover a period."""
     def num(v: float) -> str:
-        return "–" if pd.isna(v) else f"{v:,.0f}"
+        return "n/a" if pd.isna(v) else f"{v:,.0f}"
 
     return pd.DataFrame(
         {
             "Crime group": table["label"] if "label" in table else table["crime_group"],
             "Previous 12 months": table["previous"].map(num),
             "Current 12 months": table["current"].map(num),
-            "Volume change": table["change"].map(lambda v: "–" if pd.isna(v) else fmt_change(v)),
+            "Volume change": table["change"].map(lambda v: "n/a" if pd.isna(v) else fmt_change(v)),
             "% change": table["pct_label"],
             "Significance": table["significance"],
             "Small numbers": table["small_numbers"].map(lambda v: "⚠ yes" if v is True else ("" if v is False else "–")),
@@ -616,10 +631,10 @@ def month_pairs(
         if pd.isna(cur) or pd.isna(prev):
             continue
         t = test_change(float(cur), float(prev), test=test, confidence=confidence)
-        pct = pct_change(float(cur), float(prev))
         rows.append({
             "month": m, "previous_month": prev_m, "previous": float(prev), "current": float(cur),
-            "change": float(cur) - float(prev), "pct_label": fmt_pct(pct), "significance": t.describe(),
+            "change": float(cur) - float(prev), "pct_label": fmt_pct_change(float(cur), float(prev)),
+            "significance": t.describe(),
             "small_numbers": t.small_numbers,
         })
     cols = ["month", "previous_month", "previous", "current", "change", "pct_label", "significance", "small_numbers"]
@@ -650,6 +665,7 @@ def seasonality(
     pandas.DataFrame
         One row per month of the year ending at ``latest`` (in calendar order of that year):
         ``month`` (the month this year), ``month_name``, ``count`` (NaN when the month is a gap),
+        ``note`` ('n/a: no data after Jan 2022' for a gap, else ''),
         ``average`` (mean of the same month in the previous ``years`` years that have data), ``years_used``,
         ``difference`` (count − average), ``peak`` (True when this year's count is at least the mean + 1 SD
         of this year's 12 months — the rule is shown to users) and ``above_usual`` (count significantly
@@ -672,6 +688,10 @@ def seasonality(
         })
     out = pd.DataFrame(rows)
     out["count"] = out["count"].astype("float64")
+    out["note"] = [
+        "" if pd.notna(c) else f"n/a: {missing_month_reason(m, cov) or 'no data'}"
+        for m, c in zip(out["month"], out["count"], strict=True)
+    ]
     out["difference"] = out["count"] - out["average"]
     valid = out["count"].dropna()
     threshold = valid.mean() + valid.std(ddof=1) if len(valid) >= 3 else np.inf

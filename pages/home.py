@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
 from csp_data.cache import cached_counts, cached_headline
-from csp_data.change import fmt_change, fmt_pct
+from csp_data.change import fmt_change
+from csp_data.charts import monthly_chart
 from csp_data.comparators import area_total
-from csp_data.overview import headline_sentence, test_note
+from csp_data.overview import headline_display, headline_sentence, monthly_series, monthly_summary, test_note
+from csp_data.periods import Period, comparable_period, fmt_month_counts, month_range
 from csp_data.trends import choose_denominator
 from ui.common import current, demo_banner, download_buttons, show_chart, show_table, source_caption
 from ui.hotspots import measures_for, spec_of
@@ -29,10 +30,26 @@ table = cached_headline(
     f"{filters.comparison.start:%Y-%m}", f"{filters.comparison.end:%Y-%m}", tuple(filters.areas),
 )
 scope = "" if not filters.areas else f" (selected {dataset.area_label}s only: {', '.join(filters.areas)})"
+allowed = comparable_period(filters.period, filters.preset, dataset.months)
 sentence = headline_sentence(
-    table, period=filters.period, comparison=filters.comparison, months_available=dataset.months
+    table, period=filters.period, comparison=filters.comparison, months_available=dataset.months, allowed=allowed
 )
 st.markdown(f"### {sentence}{scope}")
+
+
+def _use_period(period: Period) -> None:
+    """Set the sidebar to the custom period ``period`` (compared as the custom preset compares it)."""
+    st.session_state["f_preset"] = "custom"
+    st.session_state["f_start"] = f"{period.start:%Y-%m}"
+    st.session_state["f_end"] = f"{period.end:%Y-%m}"
+
+
+if table["previous"].isna().all() and allowed is not None and allowed[0] != filters.period:
+    st.button(
+        f"Compare {allowed[0].label} with {allowed[1].label}", key="overview_allowed", type="primary",
+        on_click=_use_period, args=(allowed[0],),
+        help="Sets the sidebar period to the comparison the data allows (Period: Custom).",
+    )
 missing = [m for m in filters.period.months if m not in set(dataset.months)]
 if missing:
     st.warning(
@@ -40,20 +57,7 @@ if missing:
         f"{filters.period.label}: counts for this period are incomplete."
     )
 
-shown = pd.DataFrame({
-    "Crime group": table["label"],  # a proxy's label on a source that lacks the group (crime_groups.toml)
-    filters.comparison.short_label: table["previous"].map(lambda v: "n/a" if pd.isna(v) else f"{v:,.0f}"),
-    filters.period.short_label: [
-        note or f"{v:,.0f}" for v, note in zip(table["current"], table["note"], strict=True)
-    ],
-    "Volume change": table["change"].map(lambda v: "n/a" if pd.isna(v) else fmt_change(v)),
-    "% change": [
-        "n/a" if pd.isna(prev) else fmt_pct(None if pd.isna(v) else v)
-        for prev, v in zip(table["previous"], table["pct_change"], strict=True)
-    ],
-    "Significant (95%)": table["significant"].map(lambda v: "n/a" if pd.isna(v) else ("Yes" if v else "No")),
-    "Small numbers": table["small_numbers"].map({True: "⚠ under 20", False: ""}),
-})
+shown = headline_display(table, period=filters.period, comparison=filters.comparison)
 show_table(shown, height=(len(shown) + 1) * 35 + 3)
 source_caption(
     dataset, filters.period,
@@ -97,40 +101,24 @@ if dataset.areas is not None:
         source_caption(dataset, filters.period, extra="The Hotspots page maps these and tests the concentration.")
 
 st.subheader("Monthly incidents")
-all_months = pd.DataFrame({"month": dataset.months})
-series = []
-for name in ("All crime (excluding ASB)", "ASB"):
-    counts = cached_counts(key, ("month",), name, tuple(filters.areas))
-    counts = all_months.merge(counts, on="month", how="left").fillna({"count": 0})
-    series.append(counts.assign(series=name))
-monthly = pd.concat(series, ignore_index=True)
-chart = (
-    alt.Chart(monthly)
-    .mark_line(point=True)
-    .encode(
-        x=alt.X("month:T", title="Month"),
-        y=alt.Y("count:Q", title="Incidents per month"),
-        color=alt.Color(
-            "series:N", title=None, legend=alt.Legend(orient="top", labelFontSize=13),
-            scale=alt.Scale(domain=["All crime (excluding ASB)", "ASB"], range=["#0072B2", "#E69F00"]),
-        ),
-        strokeDash=alt.StrokeDash("series:N", legend=None),
-        tooltip=[alt.Tooltip("month:T", format="%b %Y"), "series:N", alt.Tooltip("count:Q", format=",")],
-    )
-    .properties(height=300, title="Crimes and ASB incidents per month, all months loaded")
+series_names = ("All crime (excluding ASB)", "ASB")
+months = month_range(dataset.months.min(), dataset.months.max())
+monthly = monthly_series(
+    {name: cached_counts(key, ("month",), name, tuple(filters.areas)) for name in series_names},
+    months, covered=dataset.months,
 )
-show_chart(chart)
-wide = monthly.pivot(index="month", columns="series", values="count").reset_index()
-summary = []
-for name in ("All crime (excluding ASB)", "ASB"):
-    col = wide[name]
-    hi, lo = wide.loc[col.idxmax(), "month"], wide.loc[col.idxmin(), "month"]
-    summary.append(
-        f"{name}: on average {col.mean():,.0f} a month; most in {hi:%b %Y} ({col.max():,.0f}), "
-        f"fewest in {lo:%b %Y} ({col.min():,.0f})"
-    )
-st.markdown(". ".join(summary) + ".")
+show_chart(monthly_chart(
+    monthly, title="Crimes and ASB incidents per month, all months loaded",
+    colours={"All crime (excluding ASB)": "#0072B2", "ASB": "#E69F00"},
+))
+st.markdown(monthly_summary(monthly))
 with st.expander("Table behind the chart"):
-    st.dataframe(wide.assign(month=wide["month"].dt.strftime("%b %Y")), hide_index=True, width="stretch")
-    download_buttons(wide, "monthly_counts", key="monthly")
-source_caption(dataset, extra="Every month that has data is listed; a month missing from the data is not drawn as zero.")
+    wide = pd.DataFrame({"Month": months.strftime("%b %Y")})
+    for name in series_names:
+        wide[name] = fmt_month_counts(monthly[monthly["series"] == name].reset_index(drop=True)).to_numpy()
+    st.dataframe(wide, hide_index=True, width="stretch")
+    download_buttons(monthly, "monthly_counts", key="monthly")
+source_caption(
+    dataset, extra="Every month from the first to the latest is listed; a month without data is a gap "
+    "(n/a), never a zero."
+)

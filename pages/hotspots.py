@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
 from csp_data import hotspots as H
 from csp_data import maps as M
 from csp_data.change import TEST_LABELS, fmt_change, test_change
+from csp_data.charts import monthly_chart
 from csp_data.comparators import area_total
 from csp_data.groups import ALL_INCIDENTS, ASB
-from csp_data.periods import Period, add_months, month_range
+from csp_data.periods import fmt_month, fmt_month_counts, is_covered
 from csp_data.trends import choose_denominator
 from ui import hotspots as U
 from ui.common import current, demo_banner, download_buttons, source_caption
@@ -55,7 +55,8 @@ if areas is not None and filters.areas:
 measures = U.measures_for(key, spec, prev_spec, denominator)
 
 coverage = H.comparison_coverage(comparison, dataset.months)
-comparable = coverage[0] == coverage[1]
+period_coverage = H.comparison_coverage(period, dataset.months)
+comparable = coverage[0] == coverage[1] and period_coverage[0] == period_coverage[1]
 
 # ----------------------------------------------------------------------------------- the answer
 if measures is not None:
@@ -69,12 +70,18 @@ if measures is not None:
             previous_total=previous_total,
             area_label=area_label,
             comparison_coverage=coverage,
+            period_coverage=period_coverage,
         )
     )
-if not comparable:
+if coverage[0] < coverage[1]:
     st.warning(
         f"The comparison period ({comparison.label}) has data for only {coverage[0]} of its {coverage[1]} "
         "months, so changes against it and last period's hot spots (PAI) are not shown."
+    )
+elif not comparable:
+    st.warning(
+        f"The period ({period.label}) has data for only {period_coverage[0]} of its {period_coverage[1]} "
+        "months, so changes against the comparison period and last period's hot spots (PAI) are not shown."
     )
 scope = f" Only the selected {area_label}s are shown." if filters.areas else ""
 st.caption(
@@ -139,7 +146,7 @@ def show_area_map() -> None:
     colours, legend = M.colour_scale(
         ordered[measure], scheme=scheme, k=k, palette_name=pal, diverging=diverging, fmt=fmt
     )
-    layer = M.area_layer(areas, colours, U.area_tips(ordered, rate_label=rate_label), layer_id="areas")
+    layer = M.area_layer(areas, colours, U.area_tips(ordered, rate_label=rate_label, comparable=comparable), layer_id="areas")
     summary = H.choropleth_summary(measures, measure, area_label=area_label)
     with map_col:
         event = st.pydeck_chart(
@@ -168,7 +175,8 @@ def show_area_map() -> None:
                     {
                         "Previous": measures["previous"],
                         "Change": measures["change"].map(fmt_change),
-                        "% change": measures["pct_change"].map(U.pct_or_new),
+                        "% change": [U.pct_cell(c, p) for c, p in zip(measures["count"], measures["previous"],
+                                                                       strict=True)],
                     }
                     if comparable
                     else {}
@@ -350,19 +358,6 @@ def show_gistar_map() -> None:
         download_buttons(result.merge(names, on="cell_id"), f"gistar_{period.start:%Y%m}", key="hot-gistar")
 
 
-def emerging_window(years: int | None, slice_months: int) -> Period | None:
-    """The window ending at the period's end: the last ``years`` years (None = all loaded months),
-    trimmed to a whole number of slices; None when it cannot hold two slices."""
-    first = dataset.first_month
-    assert first is not None
-    start = first if years is None else max(first, add_months(period.end, -12 * years + 1))
-    n = len(month_range(start, period.end))
-    n -= n % slice_months
-    if n < 2 * slice_months:
-        return None
-    return Period(add_months(period.end, -n + 1), period.end)
-
-
 def show_emerging_map() -> None:
     slice_names = {1: "month", 2: "2-month", 3: "quarter", 4: "4-month", 6: "half-year", 12: "year"}
     windows = {
@@ -388,8 +383,15 @@ def show_emerging_map() -> None:
     window = (
         (period if period.n_months % slice_months == 0 and period.n_months >= 2 * slice_months else None)
         if years == 0
-        else emerging_window(years, slice_months)
+        else H.emerging_window(dataset.months, period.end, years=years, slice_months=slice_months)
     )
+    if window is not None and not is_covered(window, dataset.months):
+        st.info(
+            f"The window ({window.label}) has months without data "
+            f"({', '.join(fmt_month(m) for m in window.months if m not in set(dataset.months))}): a slice "
+            "without data is not a slice without hot spots. Choose a window within the data."
+        )
+        return
     if window is None:
         st.info(
             f"This window cannot be split into at least 2 whole {slice_names[slice_months]} slices; "
@@ -575,7 +577,7 @@ code = st.selectbox(
 row = measures.set_index("area_code").loc[code]
 change = test_change(int(row["count"]), int(row["previous"]))
 change_text = (
-    f"{fmt_change(row['count'] - row['previous'])} ({U.pct_or_new(row['pct_change'])}) on "
+    f"{fmt_change(row['count'] - row['previous'])} ({U.pct_cell(row['count'], row['previous'])}) on "
     f"{int(row['previous']):,} in {comparison.label}, {change.describe()}."
     + (" Small numbers: treat the change with care." if change.small_numbers else "")
     if comparable
@@ -589,24 +591,19 @@ monthly, mix, locs = U.drill_for(key, spec, prev_spec, code)
 monthly["period"] = ["This period" if m in set(period.months) else "Comparison" for m in monthly["month"]]
 d1, d2 = st.columns(2)
 with d1:
-    chart = (
-        alt.Chart(monthly)
-        .mark_bar()
-        .encode(
-            x=alt.X("month:T", title="Month"),
-            y=alt.Y("count:Q", title="Incidents per month"),
-            color=alt.Color("period:N", scale=alt.Scale(range=["#bdbdbd", "#0072B2"]), title=None),
-            tooltip=[alt.Tooltip("month:T", format="%b %Y"), alt.Tooltip("count:Q", format=",")],
-        )
-        .properties(height=260, title=f"{names_by_code[code]}, per month")
+    st.altair_chart(
+        monthly_chart(monthly, title=f"{names_by_code[code]}, per month", series="period", mark="bar",
+                      colours={"Comparison": "#bdbdbd", "This period": "#0072B2"}, height=260),
+        width="stretch",
     )
-    st.altair_chart(chart, width="stretch")
-    peak = monthly.loc[monthly["count"].idxmax()]
-    st.caption(f"Highest month: {peak['month']:%b %Y} with {int(peak['count']):,}.")
+    known = monthly.dropna(subset=["count"])
+    if len(known):
+        peak = known.loc[known["count"].idxmax()]
+        st.caption(f"Highest month: {peak['month']:%b %Y} with {int(peak['count']):,}."
+                   + (" Months without data are shown as n/a, not 0." if len(known) < len(monthly) else ""))
     st.dataframe(
-        monthly.assign(month=monthly["month"].dt.strftime("%b %Y")).rename(
-            columns={"month": "Month", "count": "Count", "period": "Period"}
-        ),
+        pd.DataFrame({"Month": monthly["month"].dt.strftime("%b %Y"), "Count": fmt_month_counts(monthly),
+                      "Period": monthly["period"]}),
         hide_index=True,
         width="stretch",
         height=200,

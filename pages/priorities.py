@@ -20,6 +20,7 @@ from csp_data.dataset import active_config
 from csp_data.exports import to_csv, to_docx, to_excel, to_markdown
 from csp_data.groups import ALL_CRIME
 from csp_data.narrative import build_report, context_table, headline
+from csp_data.periods import fmt_month_counts
 from csp_data.risk import (
     COMPONENTS,
     NOT_SCORED,
@@ -295,17 +296,20 @@ with left:
     else:
         st.caption("No location recorded more than once.")
 with right:
-    peak = int(ctx.months["count"].max()) if len(ctx.months) else 0
+    known = ctx.months["count"].dropna()
+    peak = int(known.max()) if len(known) else 0
     if peak == 0:
-        st.caption(f"No {ctx.noun} in any month of the period.")
+        st.caption(f"No {ctx.noun} in any month of the period" + (" that has data." if len(known) else
+                                                                   " (no month of it has data)."))
     months = ctx.months.assign(
         which=["Peak" if c == peak and peak > 0 else "Other" for c in ctx.months["count"]]
     )
     chart = (
-        alt.Chart(months)
+        alt.Chart(months.dropna(subset=["count"]))  # a month without data has no bar (not a zero)
         .mark_bar()
         .encode(
-            x=alt.X("label:N", title=None, sort=None, axis=alt.Axis(labelAngle=-45)),
+            x=alt.X("label:N", title=None, sort=None, axis=alt.Axis(labelAngle=-45),
+                    scale=alt.Scale(domain=list(ctx.months["label"]))),
             y=alt.Y("count:Q", title="Per month"),
             color=alt.Color(
                 "which:N",
@@ -325,7 +329,7 @@ with right:
     )
     st.altair_chart(chart, width="stretch")
     st.dataframe(
-        pd.DataFrame({"Month": ctx.months["label"], "Count": ctx.months["count"]}),
+        pd.DataFrame({"Month": ctx.months["label"], "Count": fmt_month_counts(ctx.months)}),
         hide_index=True,
         width="stretch",
         height=200,

@@ -16,7 +16,7 @@ from csp_data.charts import profile_chart, seasonality_chart, trend_chart
 from csp_data.comparators import TIE_RULE, area_total, band_status, period_position, with_partnership
 from csp_data.groups import ALL_CRIME
 from csp_data.model import Dataset
-from csp_data.periods import Period, fmt_month, month_range
+from csp_data.periods import Period, fmt_month, fmt_month_counts, month_range
 from csp_data.trends import (
     WEEKDAYS,
     PositionInputs,
@@ -257,7 +257,7 @@ if frame is not None:
     if st.toggle("Show the table behind the chart", key="trend_table"):
         table = frame.copy()
         table.insert(0, "Month", table.pop("month").dt.strftime("%b %Y"))
-        st.dataframe(table, hide_index=True, width="stretch")
+        st.dataframe(table.astype(object).where(table.notna(), "n/a"), hide_index=True, width="stretch")
     download_buttons(frame.assign(crime_group=group_label),
                      f"trend_{group}_{'rolling12' if rolling else 'monthly'}".replace(" ", "_"), key="trend")
 source_caption(dataset, extra=f"Comparators: {len(set(comp['partnership']))} partnerships in the comparator table.")
@@ -312,7 +312,8 @@ else:
         + "."
     )
 st.caption(f"Test: {TEST_LABELS['poisson_z']}; |z| > 1.96 is significant at 95%. Small numbers: both counts "
-           "under 20, where a percentage change swings widely. 'new' = none in the previous period.")
+           "under 20, where a percentage change swings widely. 'new' = none in the previous period; "
+           "'no change' = none in either; 'n/a' = the data does not cover the period.")
 download_buttons(yoy, f"year_on_year_{period.start:%Y%m}_{period.end:%Y%m}", key="yoy")
 series = monthly_counts(None, groups, group, covered=covered, engine=engine)
 pairs = month_pairs(series)
@@ -351,7 +352,8 @@ st.markdown(
     + ("." if with_avg else " (the data starts less than a year before this period).")
 )
 if st.toggle("Show the seasonality table", key="season_table"):
-    st.dataframe(profile.assign(month=profile["month"].dt.strftime("%b %Y")), hide_index=True, width="stretch")
+    st.dataframe(profile.assign(month=profile["month"].dt.strftime("%b %Y"), count=fmt_month_counts(profile))
+                 .astype(object).where(lambda t: t.notna(), "n/a"), hide_index=True, width="stretch")
 download_buttons(profile, f"seasonality_{group}".replace(" ", "_"), key="season")
 
 if dataset.has_times:

@@ -70,3 +70,19 @@ def test_formatting() -> None:
     assert fmt_change(26) == "+26" and fmt_change(-1234) == "−1,234" and fmt_change(0) == "0"
     assert fmt_pct(-59.459) == "−59.5%" and fmt_pct(12.34) == "+12.3%"
     assert fmt_pct(None) == "new" and fmt_pct(0.01) == "0.0%"
+
+
+def test_pct_change_cell_zero_to_zero_is_no_change_not_new() -> None:
+    """Issue 10, point 20: 0 -> 0 was labelled "new"; "new" means none before and some now."""
+    from csp_data.change import fmt_pct_change
+
+    assert fmt_pct(pct_change(0, 0)) == "new"  # the number alone cannot tell 0 -> 0 from 0 -> 4 ...
+    assert fmt_pct_change(0, 0) == "no change"  # ... the cell rule, from both counts, can
+    assert fmt_pct_change(4, 0) == "new"
+    assert fmt_pct_change(0, 5) == "−100.0%"
+    assert fmt_pct_change(15, 37) == "−59.5%" and fmt_pct_change(121, 100) == "+21.0%"
+    assert fmt_pct_change(100, 100) == "0.0%"
+    assert fmt_pct_change(float("nan"), 3) == "n/a" and fmt_pct_change(3, None) == "n/a"
+    # a reason (e.g. a category the source lacks) overrides every count, 0 -> 0 included
+    assert fmt_pct_change(0, 0, na_reason="police.uk has no dwelling split") == "n/a: police.uk has no dwelling split"
+    assert fmt_pct_change(395, 380, na_reason="x") == "n/a: x"

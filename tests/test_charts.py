@@ -125,3 +125,56 @@ def test_isolated_months_get_points_and_a_band_bar() -> None:
     msg_line = spec["layer"][2]
     assert msg_line["mark"]["point"] is True  # a lone month's average is drawn as a point
     assert len(layer_data(spec, 1)) == 2
+
+
+# ------------------------------------------------------------------ monthly_chart (issue 10, point 14)
+
+
+def _layer_data(spec: dict) -> list[list[dict]]:
+    """The rows each layer draws (Altair puts layer data in the top-level datasets)."""
+    return [spec["datasets"][layer["data"]["name"]] for layer in spec["layer"]]
+
+
+def _monthly_frame() -> pd.DataFrame:
+    from csp_data.periods import month_range, reindex_months
+
+    months = month_range(pd.Timestamp("2020-11-01"), pd.Timestamp("2021-04-01"))
+    covered = pd.DatetimeIndex(["2021-01-01", "2021-02-01", "2021-04-01"])  # Mar 2021: no incident at all
+    counts = pd.Series({pd.Timestamp("2021-01-01"): 5, pd.Timestamp("2021-04-01"): 3})
+    return reindex_months(counts, months, covered=covered)
+
+
+def test_monthly_chart_months_without_data_are_gaps_not_zeros() -> None:
+    from csp_data.charts import monthly_chart
+
+    spec = monthly_chart(_monthly_frame(), title="t").to_dict()
+    gaps, line = _layer_data(spec)
+    # the line has only the months with data (Feb 2021 is a true 0), split at the Mar 2021 gap
+    assert [(r["month"][:7], r["count"]) for r in line] == [("2021-01", 5.0), ("2021-02", 0.0), ("2021-04", 3.0)]
+    assert len({r["segment"] for r in line}) == 2
+    assert spec["layer"][1]["encoding"]["detail"]["field"] == "segment"
+    # the missing months are a grey rule whose tooltip gives the reason, with no count at all
+    assert [(r["month"][:7], r["note"]) for r in gaps] == [
+        ("2020-11", "n/a: no data before Jan 2021"), ("2020-12", "n/a: no data before Jan 2021"),
+        ("2021-03", "n/a: no data for Mar 2021"),
+    ]
+    assert all("count" not in r for r in gaps)
+    # the x axis spans every month, so the gap before the data is visible
+    assert spec["layer"][0]["encoding"]["x"]["scale"]["domain"][0].startswith("2020-11-01")
+
+
+def test_monthly_chart_bars_and_series() -> None:
+    from csp_data.charts import monthly_chart
+
+    f = _monthly_frame()
+    f["period"] = ["Comparison"] * 3 + ["This period"] * 3
+    spec = monthly_chart(f, title="t", series="period", mark="bar",
+                         colours={"Comparison": "#bdbdbd", "This period": "#0072B2"}).to_dict()
+    _gaps, bars = _layer_data(spec)
+    assert spec["layer"][1]["mark"]["type"] == "bar"
+    assert [r["count"] for r in bars] == [5.0, 0.0, 3.0]
+    assert spec["layer"][1]["encoding"]["color"]["scale"]["range"] == ["#bdbdbd", "#0072B2"]
+    with pytest.raises(ValueError, match="mark: expected 'line' or 'bar', got 'area'"):
+        monthly_chart(f, title="t", mark="area")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="missing column 'count'"):
+        monthly_chart(f.drop(columns="count"), title="t")

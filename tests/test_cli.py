@@ -76,6 +76,20 @@ def test_counts_by_month_and_group_with_period_and_type(archive: Path) -> None:
     assert out.splitlines() == ["month,group,count", "2021-01,Burglary,2"]
 
 
+def test_counts_by_month_outside_the_data_is_n_a_not_zero(archive: Path) -> None:
+    """Issue 10, point 14: `counts --by month` printed 0 for months before and after the data."""
+    code, out, _ = run("counts", "--data", str(archive), "--partnership", "Dacorum", "--by", "month",
+                       "--from", "2020-12", "--to", "2021-03", "--crime-type", "Burglary", "--format", "csv")
+    assert code == 0
+    assert out.splitlines() == [
+        "month,count,note",
+        "2020-12,,n/a: no data before Jan 2021",
+        "2021-01,2,",
+        "2021-02,0,",  # Feb 2021 is in the data (a violent crime) with no burglary: a true 0
+        "2021-03,,n/a: no data after Feb 2021",
+    ]
+
+
 def test_counts_by_area_with_boundaries(archive: Path, tmp_path: Path) -> None:
     import geopandas as gpd
 
@@ -157,7 +171,7 @@ def test_counts_of_a_group_police_uk_cannot_give_say_it_is_a_proxy(archive: Path
                          "--crime-type", "Dwelling burglary", "--format", "csv")
     assert code == 0
     assert "note: Dwelling burglary is counted as Burglary (all: police.uk has no dwelling split)" in err
-    assert out.splitlines() == ["month,count", "2021-01,2", "2021-02,0"]  # the same as --crime-type Burglary
+    assert out.splitlines() == ["month,count,note", "2021-01,2,", "2021-02,0,"]  # the same as --crime-type Burglary
     code, out_b, err_b = run("counts", "--data", str(archive), "--partnership", "Dacorum", "--by", "month",
                              "--crime-type", "Burglary", "--format", "csv")
     assert (code, out_b) == (0, out) and "proxy" not in err_b and "counted as" not in err_b

@@ -605,8 +605,21 @@ def drill_incidents() -> pd.DataFrame:
 
 def test_area_monthly_keeps_zero_months() -> None:
     months = pd.date_range("2021-01-01", "2021-04-01", freq="MS")
-    out = H.area_monthly(drill_incidents(), "A", months)
+    out = H.area_monthly(drill_incidents(), "A", months, covered=months)
     assert out["count"].tolist() == [2, 0, 2, 0]
+
+
+def test_area_monthly_months_outside_the_data_are_missing_not_zero() -> None:
+    """Issue 10, point 14: the drill-down showed months before the first month of the data as 0."""
+    covered = pd.date_range("2021-01-01", "2021-03-01", freq="MS")  # the data: Jan-Mar 2021
+    months = pd.date_range("2020-11-01", "2021-04-01", freq="MS")  # comparison and period span more
+    out = H.area_monthly(drill_incidents(), "A", months, covered=covered)
+    assert out["month"].dt.strftime("%Y-%m").tolist() == ["2020-11", "2020-12", "2021-01", "2021-02", "2021-03",
+                                                          "2021-04"]
+    assert out["count"].isna().tolist() == [True, True, False, False, False, True]
+    assert out["count"].dropna().tolist() == [2, 0, 2]  # Feb 2021: in the data, none in A -> a true 0
+    assert out["note"].tolist()[:2] == ["n/a: no data before Jan 2021"] * 2
+    assert out["note"].iloc[-1] == "n/a: no data after Mar 2021"
 
 
 def test_area_crime_mix_and_top_locations() -> None:
@@ -785,3 +798,17 @@ def test_grid_counts_from_the_engine_equal_count_grid() -> None:
     assert H.cells_from_raster(raster, grid)["count"].sum() == inc["x"].notna().sum()
     with pytest.raises(ValueError, match="need a square grid"):
         H.cells_from_raster(raster, H.make_grid(d.boundary, shape="hex"))
+
+
+def test_emerging_window_never_runs_past_the_data() -> None:
+    """Issue 10, point 14: slices after the latest month had no data and counted as "not hot"."""
+    covered = pd.date_range("2021-01-01", "2022-01-01", freq="MS")  # 13 months, as herts-real
+    # calendar year 2022 ends in Dec 2022: the window ends at the data's latest month, Jan 2022
+    w = H.emerging_window(covered, pd.Timestamp("2022-12-01"), years=None, slice_months=3)
+    assert w is not None and (w.label, w.n_months) == ("Feb 2021 to Jan 2022", 12)
+    w = H.emerging_window(covered, pd.Timestamp("2021-12-01"), years=None, slice_months=1)
+    assert w is not None and w.label == "Jan 2021 to Dec 2021"
+    assert H.emerging_window(covered, pd.Timestamp("2021-04-01"), years=None, slice_months=3) is None  # 4 months
+    w = H.emerging_window(covered, pd.Timestamp("2022-01-01"), years=2, slice_months=6)
+    assert w is not None and w.label == "Feb 2021 to Jan 2022"
+    assert H.emerging_window(pd.DatetimeIndex([]), pd.Timestamp("2022-01-01"), years=None, slice_months=3) is None

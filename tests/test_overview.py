@@ -116,3 +116,73 @@ def test_groups_the_source_cannot_give_are_labelled_proxies_or_na(tmp_path):
                         comparison=period.previous()).set_index("crime_group").loc["Dwelling burglary"]
     assert pd.isna(na["current"]) and pd.isna(na["previous"])
     assert (na["label"], na["note"]) == ("Dwelling burglary", "n/a: police.uk has no dwelling split")
+
+
+def test_short_data_headline_names_the_comparison_the_data_allows():
+    """Issue 10, point 18: with 13 months every 12-month change is n/a; the headline says what can be
+    compared (the latest month against the same month a year earlier)."""
+    from csp_data.periods import comparable_period, month_range, rolling_12
+
+    months = month_range(pd.Timestamp("2021-01-01"), pd.Timestamp("2022-01-01"))
+    rows = [(m.strftime("%Y-%m-%d"), "Burglary", "A") for m in months] + [("2022-01-01", "Burglary", "A")]
+    df, g = _incidents(rows)
+    period = rolling_12(pd.Timestamp("2022-01-01"))
+    t = headline_table(df, g, period=period, comparison=period.previous(), months_available=months)
+    allowed = comparable_period(period, "rolling12", months)
+    text = headline_sentence(t, period=period, comparison=period.previous(), months_available=months, allowed=allowed)
+    assert "No change can be given: the data holds 1 of the 12 months of the comparison period" in text
+    assert text.endswith("The data allows Jan 2022 against Jan 2021.")
+    # the allowed comparison, once chosen, is a full comparison: Jan 2022 (2) against Jan 2021 (1)
+    cur, cmp = allowed
+    t2 = headline_table(df, g, period=cur, comparison=cmp, months_available=months).set_index("crime_group")
+    assert t2.loc["Burglary", ["previous", "current", "change"]].tolist() == [1, 2, 1]
+
+
+def test_a_part_period_is_never_compared_with_a_whole_one():
+    """Quarter Jan-Mar 2022 when the data ends in Jan 2022: its comparison (Jan-Mar 2021) is covered,
+    the period itself is not; no change is given and the sentence says the period is short."""
+    from csp_data.periods import month_range, quarter
+
+    months = month_range(pd.Timestamp("2021-01-01"), pd.Timestamp("2022-01-01"))
+    rows = [(m.strftime("%Y-%m-%d"), "Burglary", "A") for m in months for _ in range(10)]
+    df, g = _incidents(rows)
+    q = quarter(2022, 1)
+    t = headline_table(df, g, period=q, comparison=q.year_earlier(), months_available=months)
+    row = t.set_index("crime_group").loc["Burglary"]
+    assert row["current"] == 10 and pd.isna(row["previous"]) and pd.isna(row["change"])
+    text = headline_sentence(t, period=q, comparison=q.year_earlier(), months_available=months, allowed=None)
+    assert "the data holds 1 of the 3 months of the period (Jan 2022 to Mar 2022)" in text
+    assert "down" not in text
+
+
+def test_headline_display_zero_to_zero_is_no_change_and_notes_override():
+    """Issue 10, point 20: the % change cell of a group with none in either period said "new"."""
+    from csp_data.overview import headline_display
+
+    rows = [("2021-01-01", "Burglary", "A")] * 4 + [("2020-06-01", "Burglary", "A")] * 2
+    rows += [("2021-02-01", "Drugs", "B")]
+    df, g = _incidents(rows)
+    period = Period(pd.Timestamp("2021-01-01"), pd.Timestamp("2021-12-01"))
+    t = headline_table(df, g, period=period, comparison=period.previous())
+    shown = headline_display(t, period=period, comparison=period.previous()).set_index("Crime group")
+    assert shown.loc["Robbery", "% change"] == "no change"  # 0 -> 0
+    assert shown.loc["Robbery", ["Jan 20 to Dec 20", "Jan 21 to Dec 21", "Volume change"]].tolist() == ["0", "0", "0"]
+    assert shown.loc["Drugs", "% change"] == "new"  # 0 -> 1
+    assert shown.loc["Burglary", "% change"] == "+100.0%"
+    t.loc[t["crime_group"] == "Robbery", "note"] = "n/a: not in this source"  # a group the source cannot give
+    shown = headline_display(t, period=period, comparison=period.previous()).set_index("Crime group")
+    assert shown.loc["Robbery", ["Jan 21 to Dec 21", "% change"]].tolist() == ["n/a: not in this source"] * 2
+
+
+def test_monthly_series_and_summary_leave_missing_months_out():
+    from csp_data.overview import monthly_series, monthly_summary
+    from csp_data.periods import month_range
+
+    covered = month_range(pd.Timestamp("2021-01-01"), pd.Timestamp("2021-03-01"))
+    counts = {"ASB": pd.DataFrame({"month": covered[:2], "count": [4, 2]})}
+    s = monthly_series(counts, month_range(pd.Timestamp("2020-12-01"), pd.Timestamp("2021-03-01")), covered=covered)
+    assert s["count"].isna().tolist() == [True, False, False, False]
+    assert s["count"].dropna().tolist() == [4.0, 2.0, 0.0]
+    assert monthly_summary(s) == (
+        "ASB: on average 2 a month over the 3 months with data; most in Jan 2021 (4), fewest in Mar 2021 (0)."
+    )

@@ -101,3 +101,84 @@ def test_rolling_12_always_12_months_ending_at_latest(year: int, month: int) -> 
     assert p.n_months == 12 and p.end == latest
     assert p.previous().end == add_months(p.start, -1) and p.previous().n_months == 12
     assert financial_year(financial_year_of(latest)).contains(pd.Series([latest])).iloc[0]
+
+
+# ------------------------------------------------------------------ missing is not zero (issue 10, point 14)
+
+
+def test_reindex_months_outside_the_data_is_missing_not_zero() -> None:
+    from csp_data.periods import reindex_months
+
+    covered = month_range(m("2021-01"), m("2021-03"))  # the data: Jan to Mar 2021
+    counts = pd.Series({m("2021-01"): 5, m("2021-03"): 2})  # Feb 2021: covered, none of this type
+    out = reindex_months(counts, month_range(m("2020-11"), m("2021-04")), covered=covered)
+    assert out["month"].dt.strftime("%Y-%m").tolist() == [
+        "2020-11", "2020-12", "2021-01", "2021-02", "2021-03", "2021-04"
+    ]
+    assert out["count"].isna().tolist() == [True, True, False, False, False, True]
+    assert out["count"].dropna().tolist() == [5.0, 0.0, 2.0]  # a covered month with none is a true 0
+    assert out["has_data"].tolist() == [False, False, True, True, True, False]
+    assert out["note"].tolist() == [
+        "n/a: no data before Jan 2021", "n/a: no data before Jan 2021", "", "", "", "n/a: no data after Mar 2021"
+    ]
+
+
+def test_reindex_months_a_month_without_any_incident_inside_the_range_is_a_gap() -> None:
+    from csp_data.periods import fmt_month_counts, reindex_months
+
+    covered = pd.DatetimeIndex([m("2021-01"), m("2021-03")])
+    out = reindex_months({m("2021-01"): 1234}, month_range(m("2021-01"), m("2021-03")), covered=covered)
+    assert fmt_month_counts(out).tolist() == ["1,234", "n/a: no data for Feb 2021", "0"]
+
+
+def test_reindex_months_no_data_at_all() -> None:
+    from csp_data.periods import missing_month_reason, reindex_months
+
+    out = reindex_months(pd.Series(dtype="float64"), month_range(m("2021-01"), m("2021-02")), covered=[])
+    assert out["count"].isna().all()
+    assert missing_month_reason(m("2021-01"), []) == "no data loaded"
+
+
+# ------------------------------------------------------------------ short data (issue 10, point 18)
+
+
+def test_comparable_period_13_months_offers_the_latest_month_against_a_year_earlier() -> None:
+    from csp_data.periods import comparable_period
+
+    covered = month_range(m("2021-01"), m("2022-01"))  # herts-real: 13 months
+    for period, preset in [
+        (rolling_12(m("2022-01")), "rolling12"),
+        (financial_year(2021), "financial_year"),
+        (quarter(2021, 4), "quarter"),
+        (calendar_year(2022), "calendar_year"),
+    ]:
+        found = comparable_period(period, preset, covered)
+        assert found is not None
+        cur, cmp = found
+        assert (cur.label, cmp.label) == ("Jan 2022", "Jan 2021"), preset
+
+
+def test_comparable_period_keeps_a_covered_choice_and_prefers_long_then_late() -> None:
+    from csp_data.periods import comparable_period
+
+    covered = month_range(m("2020-01"), m("2021-06"))  # 18 months
+    # rolling 12 to Jun 2021 needs Jul 2019 on: the longest comparable run is 6 months, Jan-Jun 2021
+    cur, cmp = comparable_period(rolling_12(m("2021-06")), "rolling12", covered)  # type: ignore[misc]
+    assert (cur.label, cmp.label) == ("Jan 2021 to Jun 2021", "Jan 2020 to Jun 2020")
+    # a quarter that is covered with its year-earlier quarter is kept as it is
+    q = quarter(2021, 1)
+    assert comparable_period(q, "quarter", covered) == (q, quarter(2020, 1))
+    # a quarter is never widened beyond its 3 months
+    cur, cmp = comparable_period(quarter(2019, 4), "quarter", covered)  # type: ignore[misc]
+    assert (cur.label, cmp.label) == ("Apr 2021 to Jun 2021", "Apr 2020 to Jun 2020")
+
+
+def test_comparable_period_none_when_no_month_has_a_year_earlier() -> None:
+    from csp_data.periods import comparable_period
+
+    covered = month_range(m("2021-01"), m("2021-12"))
+    assert comparable_period(rolling_12(m("2021-12")), "rolling12", covered) is None
+    # a gap in the data breaks a run: Mar 2021 missing leaves Apr-May 2021 against Apr-May 2020
+    covered = month_range(m("2020-01"), m("2021-05")).delete(14)
+    cur, cmp = comparable_period(quarter(2021, 2), "quarter", covered)  # type: ignore[misc]
+    assert (cur.label, cmp.label) == ("Apr 2021 to May 2021", "Apr 2020 to May 2020")

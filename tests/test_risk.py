@@ -813,3 +813,34 @@ def test_priority_contexts_engine_equals_pandas_on_demo(demo_and_engine, cfg: Ri
     for k in a:
         assert a[k].noun == b[k].noun and a[k].total == b[k].total
         pd.testing.assert_frame_equal(a[k].areas, b[k].areas)
+
+
+def test_local_context_months_outside_the_data_are_missing_not_zero() -> None:
+    """Issue 10, point 14: the month table of a period running past the data showed 0 for those months."""
+    from csp_data.narrative import context_sentences
+
+    past_end = Period(to_month("2021-10"), to_month("2022-03"))  # the data ends in Dec 2021
+    ctx = local_context(rf.dataset(), group="Burglary", period=past_end, comparison=None, noun="burglaries")
+    assert ctx.months["label"].tolist() == ["Oct 2021", "Nov 2021", "Dec 2021", "Jan 2022", "Feb 2022", "Mar 2022"]
+    assert ctx.months["count"].isna().tolist() == [False, False, False, True, True, True]
+    assert ctx.months["note"].tolist()[3:] == ["n/a: no data after Dec 2021"] * 3
+    assert set(ctx.peak["label"]) | set(ctx.trough["label"]) <= {"Oct 2021", "Nov 2021", "Dec 2021"}
+    text = " ".join(context_sentences(ctx))
+    assert "3 month(s) of the period have no data (n/a: no data after Dec 2021) and are left out." in text
+    assert "Jan 2022" not in text.replace("no data after Dec 2021", "")
+
+
+def test_zero_to_zero_priority_is_no_change_not_new(cfg: RiskConfig) -> None:
+    """Issue 10, point 20: a priority with none in either period had the % change "new"."""
+    import dataclasses
+
+    from csp_data.risk import Priority, display_table
+
+    robbery = Priority(name="Robbery", group="Robbery", noun="robberies")  # none in the fixture's data
+    config = dataclasses.replace(cfg, priorities=(*cfg.priorities, robbery))
+    t = priority_table(rf.dataset(), period=P2021, comparison=P2020, config=config).set_index("priority")
+    assert (t.loc["Robbery", "previous"], t.loc["Robbery", "current"], t.loc["Robbery", "change"]) == (0, 0, 0)
+    assert t.loc["Robbery", "pct_change"] == "no change"
+    assert t.loc["Drugs", "pct_change"] == "new"  # none before, some now: still new
+    shown = display_table(t.reset_index()).set_index("Priority")
+    assert shown.loc["Robbery", "% change"] == "no change" and shown.loc["Drugs", "% change"] == "new"

@@ -432,3 +432,31 @@ def test_profiles_engine_counts_rows_without_a_time() -> None:
     assert dow["count"].tolist() == [1, 0, 0, 0, 0, 0, 1] and dow.attrs["undated"] == 1
     with pytest.raises(ValueError, match="a DataFrame is required"):
         hour_profile(None, GROUPS, "Drugs")
+
+
+def test_yoy_zero_to_zero_is_no_change_and_missing_periods_say_n_a() -> None:
+    """Issue 10, point 20: a group with none in either period was labelled "new"."""
+    rows = months_of({"2020-06": 100, "2021-06": 121})
+    rows += [(m.strftime("%Y-%m"), "Anti-social behaviour") for m in pd.date_range("2020-01", "2021-12", freq="MS")]
+    table = yoy_table(incidents(rows), GROUPS, calendar_year(2021), calendar_year(2020),
+                      group_names=["Burglary", "Robbery"]).set_index("crime_group")
+    r = table.loc["Robbery"]
+    assert (r["previous"], r["current"], r["change"]) == (0.0, 0.0, 0.0)
+    assert r["pct_label"] == "no change"
+    assert table.loc["Burglary", "pct_label"] == "+21.0%"  # nothing else changed
+    shown = yoy_display(table.reset_index()).set_index("Crime group")
+    assert shown.loc["Robbery", "% change"] == "no change" and shown.loc["Robbery", "Volume change"] == "0"
+    # a period the data does not cover: counts and change are n/a, not 0 and not a dash
+    t = yoy_table(incidents(rows), GROUPS, calendar_year(2021), calendar_year(2019), group_names=["Burglary"])
+    shown = yoy_display(t)
+    assert shown.loc[0, ["Previous 12 months", "Current 12 months", "Volume change", "% change"]].tolist() == [
+        "n/a", "121", "n/a", "n/a"]
+
+
+def test_monthly_counts_note_says_why_a_month_is_missing() -> None:
+    rows = [*months_of({"2021-01": 2, "2021-03": 1}), ("2021-02", "Anti-social behaviour")]
+    out = monthly_counts(incidents(rows), GROUPS, "Burglary",
+                         months=pd.date_range("2020-12-01", "2021-04-01", freq="MS"))
+    assert out["count"].tolist()[1:4] == [2.0, 0.0, 1.0]  # Feb 2021 has data (ASB) and no burglary: 0
+    assert np.isnan(out["count"].iloc[0]) and np.isnan(out["count"].iloc[4])
+    assert out["note"].tolist() == ["n/a: no data before Jan 2021", "", "", "", "n/a: no data after Mar 2021"]

@@ -18,7 +18,7 @@ from csp_data import hotspots, maps
 from csp_data.aggregate import Grid as GridSpec
 from csp_data.aggregate import choropleth_counts, count_by, grid_counts
 from csp_data.cache import get_dataset, get_engine
-from csp_data.change import fmt_change, fmt_pct
+from csp_data.change import fmt_change, fmt_pct_change
 from csp_data.model import Dataset, Filters, filter_incidents
 from csp_data.periods import Period, to_month
 
@@ -145,7 +145,7 @@ def drill_for(
     months = Period(to_month(prev_spec[2]), to_month(prev_spec[3])).months.union(
         Period(to_month(spec[2]), to_month(spec[3])).months
     )
-    monthly = hotspots.area_monthly(both.loc[both["month"].isin(months)], code, months)
+    monthly = hotspots.area_monthly(both.loc[both["month"].isin(months)], code, months, covered=dataset.months)
     current = filtered(key, spec)
     return monthly, hotspots.area_crime_mix(current, code), hotspots.top_locations(current, code)
 
@@ -237,20 +237,23 @@ def legend(frame: pd.DataFrame, *, title: str) -> None:
     )
 
 
-def pct_or_new(value: float) -> str:
-    return fmt_pct(None if pd.isna(value) else float(value))
+def pct_cell(current: float, previous: float) -> str:
+    """The % change cell (change.fmt_pct_change: 0 -> 0 'no change', 0 -> some 'new')."""
+    return fmt_pct_change(current, previous)
 
 
 def fmt_rate(value: float) -> str:
     return "n/a" if pd.isna(value) else f"{value:,.1f}"
 
 
-def area_tips(measures: pd.DataFrame, *, rate_label: str) -> list[str]:
+def area_tips(measures: pd.DataFrame, *, rate_label: str, comparable: bool = True) -> list[str]:
+    """Map tooltips; without a comparable comparison period the change line says n/a."""
     n = len(measures)
     return [
         f"{r.area_name} ({r.area_code})\nCount: {r.count:,}\nRate: {fmt_rate(r.rate)} {rate_label}\n"
-        f"Change: {fmt_change(r.change)} ({pct_or_new(r.pct_change)}) from {r.previous:,}\n"
-        f"Rank: {r.rank} of {n}"
+        + (f"Change: {fmt_change(r.change)} ({pct_cell(r.count, r.previous)}) from {r.previous:,}\n" if comparable
+           else "Change: n/a (the data does not cover both periods)\n")
+        + f"Rank: {r.rank} of {n}"
         for r in measures.itertuples(index=False)
     ]
 
@@ -265,7 +268,7 @@ def top_table(table: pd.DataFrame, *, current_label: str, previous_label: str) -
             "Share of total": table["share_pct"].map("{:.1f}%".format),
             previous_label: table["previous"].map("{:,}".format),
             "Change": table["change"].map(fmt_change),
-            "% change": table["pct_change"].map(pct_or_new),
+            "% change": [pct_cell(c, p) for c, p in zip(table["count"], table["previous"], strict=True)],
         }
     )
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+import pandas as pd
+
 from csp_data.aggregate import FIELDS, count_by
 from csp_data.cli.common import (
     add_data_options,
@@ -12,6 +14,7 @@ from csp_data.cli.common import (
     resolve_crime_types,
     write_table,
 )
+from csp_data.periods import reindex_months
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -39,5 +42,10 @@ def run(args: argparse.Namespace) -> int:
         dataset.incidents, by, groups=dataset.groups, group=group, crime_types=types,
         period=period_from_args(args, dataset),
     )
+    if by == ["month"]:
+        # every month of the range is listed: one outside the data is n/a with the reason, never 0
+        months = reindex_months(table.set_index("month")["count"], table["month"], covered=dataset.months)
+        table = pd.DataFrame({"month": months["month"], "count": months["count"].astype("Int64"),
+                              "note": months["note"]})
     write_table(table, args.format)
     return 0
