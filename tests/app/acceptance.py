@@ -170,6 +170,7 @@ def chart_frames(at: AppTest) -> list[tuple[str, pd.DataFrame]]:
     for chart in at.get("vega_lite_chart"):
         proto = chart.proto  # type: ignore[attr-defined]
         title = json.loads(proto.spec).get("title", "chart")
+        title = title.get("text", "chart") if isinstance(title, dict) else title
         for ds in proto.datasets:
             out.append((f"chart {title!r}", dataframe_util.convert_arrow_bytes_to_pandas_df(ds.data.data)))
     return out
