@@ -186,6 +186,9 @@ def show_area_map() -> None:
             }
         )
         st.dataframe(table, hide_index=True, width="stretch", height=320)
+        _, rate_gap = area_total(dataset.areas, denominator)  # the one "has a population" rule
+        if rate_gap:
+            st.caption(f"Rate {rate_label}: n/a where the {area_label} has no figure ({rate_gap}).")
         download_buttons(measures, f"area_measures_{period.start:%Y%m}_{period.end:%Y%m}", key="hot-measures")
 
 

@@ -174,7 +174,7 @@ def test_overview_no_month_outside_the_data_is_zero(open_page: Opener) -> None:
     at = open_page(None, *FY_2024)
     assert_loaded(at, "Newport")
     assert_no_zero_months(at, FIRST, LAST)
-    assert len(frame_with(at, "month", "ASB", ALL_CRIME)) == 36
+    assert len(frame_with(at, "Month", "ASB", ALL_CRIME)) == 36
 
 
 # ---------------------------------------------------------------------------- Trends

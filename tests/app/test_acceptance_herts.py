@@ -117,7 +117,7 @@ def test_overview_no_month_outside_the_data_is_zero(open_page: Opener, steps) ->
     at = open_page(None, *steps)
     assert_loaded(at, "Dacorum")
     assert_no_zero_months(at, FIRST, LAST)
-    monthly = frame_with(at, "month", "ASB", ALL_CRIME)
+    monthly = frame_with(at, "Month", "ASB", ALL_CRIME)
     assert len(monthly) == 13  # every month that has data, and only those
 
 
