@@ -1156,12 +1156,6 @@ def top_locations(incidents: pd.DataFrame, area_code: str, *, n: int = 10) -> pd
 # --------------------------------------------------------------------------------------------- text
 
 
-def comparison_coverage(period: Period, months: pd.DatetimeIndex | list[pd.Timestamp]) -> tuple[int, int]:
-    """(months of ``period`` that have data, months in ``period``)."""
-    have = set(pd.DatetimeIndex(months))
-    return sum(1 for m in period.months if m in have), period.n_months
-
-
 def fmt_area(name: object, code: object) -> str:
     return f"{name} ({code})"
 

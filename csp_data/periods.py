@@ -245,10 +245,19 @@ def fmt_month_counts(frame: pd.DataFrame, column: str = "count") -> pd.Series:
     )
 
 
+def months_covered(period: Period, covered: pd.DatetimeIndex | Sequence[pd.Timestamp] | set[pd.Timestamp]) -> int:
+    """How many of the months of ``period`` the data covers (``covered``: the months that have data).
+
+    >>> months_covered(quarter(2022, 1), [to_month("2021-12"), to_month("2022-01")])
+    1
+    """
+    have = covered if isinstance(covered, set) else set(pd.DatetimeIndex(covered))
+    return sum(1 for m in period.months if m in have)
+
+
 def is_covered(period: Period, covered: pd.DatetimeIndex | Sequence[pd.Timestamp] | set[pd.Timestamp]) -> bool:
     """True when the data covers every month of ``period``."""
-    have = covered if isinstance(covered, set) else set(pd.DatetimeIndex(covered))
-    return all(m in have for m in period.months)
+    return months_covered(period, covered) == period.n_months
 
 
 def comparable_period(

@@ -29,7 +29,7 @@ from csp_data.change import TEST_LABELS, ChangeTest, TestName, fmt_pct_change, p
 from csp_data.comparators import area_total
 from csp_data.groups import ASB, Availability
 from csp_data.model import Dataset
-from csp_data.periods import Period, fmt_month, reindex_months
+from csp_data.periods import Period, fmt_month, is_covered, months_covered, reindex_months
 from csp_data.schema import NO_LOCATION, OUTSIDE
 from csp_data.trends import group_mask
 
@@ -709,11 +709,6 @@ def _unavailable_row(m: PriorityMeasures, config: RiskConfig) -> dict[str, Any]:
     return row
 
 
-def _months_covered(dataset: Dataset, period: Period) -> int:
-    have = set(dataset.months)
-    return sum(1 for m in period.months if m in have)
-
-
 @dataclass(frozen=True)
 class Resolved:
     """How a priority is measured on a dataset (:func:`resolve_priority`)."""
@@ -813,11 +808,11 @@ def measure_priority(
             unavailable=resolved.availability.na, note=note, period=period.label, comparison=comparison.label,
         )
     current, previous_count = _counts(dataset, group, period, comparison, engine)
-    cur_cov = _months_covered(dataset, period)
+    cur_cov = months_covered(period, dataset.months)
     current_note = ""
     if cur_cov < period.n_months:
         current_note = f"only {cur_cov} of the {period.n_months} months of {period.label} are in the data"
-    cmp_cov = _months_covered(dataset, comparison)
+    cmp_cov = months_covered(comparison, dataset.months)
     previous: int | None = None
     change: ChangeTest | None = None
     previous_note = ""
@@ -992,11 +987,10 @@ def local_context(
     inc = dataset.incidents
     cur = _incidents_of(dataset, group, period)
     notes: list[str] = []
-    use_cmp = comparison is not None and _months_covered(dataset, comparison) == comparison.n_months
+    use_cmp = comparison is not None and is_covered(comparison, dataset.months) and is_covered(period, dataset.months)
     if comparison is not None and not use_cmp:
-        notes.append(
-            f"changes by {dataset.area_label} are not shown: the data do not cover {comparison.label}"
-        )
+        short = comparison if not is_covered(comparison, dataset.months) else period
+        notes.append(f"changes by {dataset.area_label} are not shown: the data do not cover {short.label}")
     prev = (
         _incidents_of(dataset, group, comparison)
         if use_cmp and comparison

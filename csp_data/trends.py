@@ -49,6 +49,7 @@ from csp_data.periods import (
     fmt_month,
     missing_month_reason,
     month_range,
+    months_covered,
     reindex_months,
     rolling_12,
 )
@@ -493,11 +494,6 @@ def latest_sentence(frame: pd.DataFrame, group: str, *, group_label: str = "in t
 # year on year
 
 
-def coverage(period: Period, covered: pd.DatetimeIndex) -> int:
-    """How many of the period's months the data covers."""
-    return int(pd.DatetimeIndex(period.months).isin(covered).sum())
-
-
 def yoy_table(
     incidents: pd.DataFrame | None,
     groups: CrimeGroups,
@@ -541,7 +537,7 @@ def yoy_table(
     """
     cov = covered if covered is not None else data_months(incidents, engine=engine)
     names = list(group_names) if group_names is not None else groups.names()
-    cur_cov, prev_cov = coverage(period, cov), coverage(comparison, cov)
+    cur_cov, prev_cov = months_covered(period, cov), months_covered(comparison, cov)
     totals: dict[str, tuple[float, float]] = {}
     if engine is not None:
         pushed = priority_totals(
@@ -883,7 +879,6 @@ __all__ = [
     "WEEKDAYS",
     "choose_denominator",
     "comparators_with_partnership",
-    "coverage",
     "data_months",
     "day_of_week_profile",
     "default_groups",

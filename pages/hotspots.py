@@ -11,7 +11,7 @@ from csp_data.change import TEST_LABELS, fmt_change, test_change
 from csp_data.charts import monthly_chart
 from csp_data.comparators import area_total
 from csp_data.groups import ALL_INCIDENTS, ASB
-from csp_data.periods import fmt_month, fmt_month_counts, is_covered
+from csp_data.periods import fmt_month, fmt_month_counts, is_covered, months_covered
 from csp_data.trends import choose_denominator
 from ui import hotspots as U
 from ui.common import current, demo_banner, download_buttons, source_caption
@@ -54,8 +54,8 @@ if areas is not None and filters.areas:
     areas = areas.loc[areas["area_code"].isin(list(filters.areas))]
 measures = U.measures_for(key, spec, prev_spec, denominator)
 
-coverage = H.comparison_coverage(comparison, dataset.months)
-period_coverage = H.comparison_coverage(period, dataset.months)
+coverage = (months_covered(comparison, dataset.months), comparison.n_months)
+period_coverage = (months_covered(period, dataset.months), period.n_months)
 comparable = coverage[0] == coverage[1] and period_coverage[0] == period_coverage[1]
 
 # ----------------------------------------------------------------------------------- the answer

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from shapely.geometry import Polygon, box
 
 from csp_data import hotspots as H
-from csp_data.periods import Period
+from csp_data.periods import Period, months_covered
 
 # ------------------------------------------------------------------------------------------ helpers
 
@@ -740,7 +740,7 @@ def test_density_emerging_concentration_and_pai_summaries() -> None:
 def test_headline_makes_no_claim_on_an_incomplete_comparison() -> None:
     m = H.area_measures(coded(["A"] * 10), coded(["A"] * 2), areas_frame())
     p = Period(pd.Timestamp("2020-02-01"), pd.Timestamp("2021-01-01"))
-    coverage = H.comparison_coverage(p, pd.date_range("2021-01-01", "2022-01-01", freq="MS"))
+    coverage = (months_covered(p, pd.date_range("2021-01-01", "2022-01-01", freq="MS")), p.n_months)
     assert coverage == (1, 12)
     text = H.headline(
         m, what="crimes", period_label="2021", total=10, previous_total=2, comparison_coverage=coverage

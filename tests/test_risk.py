@@ -639,6 +639,15 @@ def test_local_context_without_comparison_data() -> None:
     assert any("do not cover Jan 2019 to Dec 2019" in n for n in ctx.notes)
 
 
+def test_local_context_part_period_is_not_compared_with_a_whole_one() -> None:
+    """The data ends in Dec 2021: Oct 2021 to Mar 2022 holds 3 of its 6 months, so no area change is
+    given, although the comparison (Oct 2020 to Mar 2021) is fully covered."""
+    past_end = Period(to_month("2021-10"), to_month("2022-03"))
+    ctx = local_context(rf.dataset(), group="Burglary", period=past_end, comparison=past_end.year_earlier())
+    assert ctx.increase is None and ctx.decrease is None and ctx.previous_total is None
+    assert any("do not cover Oct 2021 to Mar 2022" in n for n in ctx.notes)
+
+
 def test_local_context_rejects_top_below_one() -> None:
     with pytest.raises(ValueError, match="top must be at least 1, got 0"):
         local_context(rf.dataset(), group="Burglary", period=P2021, comparison=P2020, top=0)
