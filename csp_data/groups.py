@@ -43,6 +43,11 @@ class Composite:
     proxy_label: str = ""
 
 
+def proxy_title(name: str, proxy_label: str) -> str:
+    """The one way a table row names a proxy: 'Dwelling burglary — proxy: Burglary (all: ...)'."""
+    return f"{name} — proxy: {proxy_label}"
+
+
 @dataclass(frozen=True)
 class Availability:
     """Whether a group can be counted on a dataset's source (:meth:`CrimeGroups.availability`).
@@ -66,6 +71,12 @@ class Availability:
     measured: str | None
     label: str
     reason: str = ""
+
+    @property
+    def title(self) -> str:
+        """The row name in tables: the group, and for a proxy what is counted instead
+        ('Dwelling burglary — proxy: Burglary (all: police.uk has no dwelling split)')."""
+        return proxy_title(self.group, self.label) if self.status == "proxy" else self.group
 
     @property
     def na(self) -> str:

@@ -71,14 +71,14 @@ def headline_table(
         avail = groups.availability(g)
         if avail.status == "n/a":
             rows.append({"crime_group": g, "previous": nan, "current": nan, "change": nan, "pct_change": nan,
-                         "z": nan, "significant": pd.NA, "small_numbers": False, "label": avail.label,
+                         "z": nan, "significant": pd.NA, "small_numbers": False, "label": avail.title,
                          "note": avail.na})
             continue
         c = int(totals.loc[g, "current"])
         if not comparable:
             rows.append({"crime_group": g, "previous": nan, "current": c, "change": nan, "pct_change": nan,
                          "z": nan, "significant": pd.NA, "small_numbers": c < SMALL_NUMBER,
-                         "label": avail.label, "note": ""})
+                         "label": avail.title, "note": ""})
             continue
         p = int(totals.loc[g, "previous"])
         t = test_change(c, p, confidence=confidence)
@@ -92,7 +92,7 @@ def headline_table(
             "z": t.statistic,
             "significant": t.significant,
             "small_numbers": t.small_numbers,
-            "label": avail.label,
+            "label": avail.title,
             "note": "",
         })
     return pd.DataFrame(rows, columns=HEADLINE_COLUMNS)

@@ -27,7 +27,7 @@ import pandas as pd
 from csp_data.aggregate import priority_totals
 from csp_data.change import TEST_LABELS, ChangeTest, TestName, fmt_pct_change, pct_change, test_change
 from csp_data.comparators import area_total
-from csp_data.groups import ASB, Availability
+from csp_data.groups import ASB, Availability, proxy_title
 from csp_data.model import Dataset
 from csp_data.periods import Period, fmt_month, is_covered, months_covered, reindex_months
 from csp_data.schema import NO_LOCATION, OUTSIDE
@@ -738,7 +738,7 @@ def resolve_priority(dataset: Dataset, priority: Priority) -> Resolved:
     if avail.status == "proxy" and avail.measured is not None:
         note = f"a proxy: {avail.label} is counted, not {priority.group}"
         return Resolved(
-            title=f"{priority.name} — proxy: {avail.label}",
+            title=proxy_title(priority.name, avail.label),
             group=avail.measured,
             noun=priority.proxy_noun or priority.noun,
             note="; ".join(x for x in (note, priority.note) if x),

@@ -410,7 +410,7 @@ def position_table(
     rows = []
     for g, denominator, note, prepared in inputs.per_group:
         avail = groups.availability(g)
-        row: dict[str, Any] = {"crime_group": g, "label": avail.label, "measure": measure_label(denominator)}
+        row: dict[str, Any] = {"crime_group": g, "label": avail.title, "measure": measure_label(denominator)}
         notes = [note] if note else []
         for suffix, per in (("", period), ("_earlier", earlier)):
             rates = _period_rates_from_counts(prepared, wanted, g, per)
@@ -564,7 +564,7 @@ def yoy_table(
             notes.append(f"current period: data for {cur_cov} of {period.n_months} months")
         if prev_cov < comparison.n_months:
             notes.append(f"previous period: data for {prev_cov} of {comparison.n_months} months")
-        row: dict[str, Any] = {"crime_group": g, "label": avail.label, "previous": prev, "current": cur}
+        row: dict[str, Any] = {"crime_group": g, "label": avail.title, "previous": prev, "current": cur}
         if np.isnan(cur) or np.isnan(prev):
             row.update(change=np.nan, pct_change=np.nan, pct_label="n/a", statistic=np.nan, p_value=np.nan,
                        significant=pd.NA, significance="not tested (incomplete data)", small_numbers=pd.NA)

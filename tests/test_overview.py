@@ -94,9 +94,10 @@ def test_groups_the_source_cannot_give_are_labelled_proxies_or_na(tmp_path):
     t = headline_table(df, g.for_source("policeuk"), period=period, comparison=period.previous())
     t = t.set_index("crime_group")
     dw = t.loc["Dwelling burglary"]
-    assert dw["label"] == "Burglary (all: police.uk has no dwelling split)"
+    assert dw["label"] == "Dwelling burglary — proxy: Burglary (all: police.uk has no dwelling split)"
     assert (dw["previous"], dw["current"], dw["change"], dw["note"]) == (2, 4, 2, "")
-    assert t.loc["Alcohol-related violence", "label"] == "Violence and sexual offences (all: the data have no alcohol flag)"
+    assert t.loc["Alcohol-related violence", "label"] == (
+        "Alcohol-related violence — proxy: Violence and sexual offences (all: the data have no alcohol flag)")
     assert t.loc["Alcohol-related violence", "current"] == 3
     # nothing else changed: every other row is labelled with its own name and counts as before
     plain = t.drop(index=["Dwelling burglary", "Alcohol-related violence"])
