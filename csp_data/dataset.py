@@ -600,7 +600,9 @@ def build_dataset(config: DatasetConfig) -> Dataset:
             FileReport(path=str(config.config_file or config.name), kind="dataset", accepted=0, rejected=0)
         )
         report.notes.append(
-            f"No incidents belong to partnership {config.partnership!r}: check the name "
+            "No incidents were loaded: see the files' errors and rejected rows."
+            if config.partnership is None
+            else f"No incidents belong to partnership {config.partnership!r}: check the name "
             "(it must match the local-authority part of the LSOA name, e.g. 'Dacorum')."
         )
     has_times = bool(inside["hour"].notna().any())

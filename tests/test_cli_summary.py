@@ -247,3 +247,18 @@ def test_trend_default_group_needs_asb_in_the_comparators(monkeypatch: pytest.Mo
         "error: --group 'All crime and ASB': the comparator table has no ASB, Bicycle theft, Criminal damage and arson"
     )
     assert err.splitlines()[-1].endswith("choose a group the table covers, e.g. --group 'All crime (excluding ASB)'")
+
+
+def test_the_no_incidents_marker_is_not_counted_as_a_file(capsys: pytest.CaptureFixture[str]) -> None:
+    """A load whose only file is unusable said "1 files read" and then "1 of 2 files cannot be used"."""
+    from csp_data.cli.common import report_load
+
+    bad = FileReport("/d/bomb.zip:a-street.csv", "police.uk street")
+    bad.issues.append(LoadIssue(bad.path, "decompresses to 200.0 MiB from 0.2 MiB"))
+    report = LoadReport(files=[bad, FileReport("csp.toml", "dataset")])
+    with pytest.raises(ValueError, match=r"^1 of 1 files cannot be used"):
+        report_load(report, base=Path("/d"), skip_bad_files=False)
+    assert capsys.readouterr().err.splitlines()[:2] == [
+        "load summary: 1 files read, 1 unusable (bomb.zip:a-street.csv)",
+        "error: bomb.zip:a-street.csv: decompresses to 200.0 MiB from 0.2 MiB",
+    ]

@@ -73,6 +73,11 @@ def _repaired(file: FileReport) -> int:
     return sum(n for note, n in file.notes.items() if "repaired" in note)
 
 
+def files_read(report: LoadReport) -> list[FileReport]:
+    """The files a load read (the dataset's own "no incidents" marker is not a file)."""
+    return [f for f in report.files if f.kind != "dataset"]
+
+
 def load_summary(report: LoadReport, *, base: Path | None = None) -> str:
     """The one-line load summary every data command prints to stderr.
 
@@ -91,7 +96,7 @@ def load_summary(report: LoadReport, *, base: Path | None = None) -> str:
     >>> load_summary(r, base=Path("/d"))
     'load summary: 3 files read (1 skipped), 0 unusable; incident rows: 10 accepted, 2 rejected; boundaries: 24 accepted, 1 rejected, 1 repaired'
     """
-    files = [f for f in report.files if f.kind != "dataset"]
+    files = files_read(report)
     skipped = sum(is_skipped(f) for f in files)
     bad = [f for f in files if not f.usable]
     head = f"load summary: {len(files):,} files read" + (f" ({skipped:,} skipped)" if skipped else "")
@@ -122,7 +127,8 @@ def report_load(report: LoadReport, *, base: Path | None, skip_bad_files: bool) 
         When a file cannot be used at all and ``skip_bad_files`` is False (the CLI exits 1).
     """
     print(load_summary(report, base=base), file=sys.stderr)
-    bad = [f for f in report.files if not f.usable]
+    files = files_read(report)
+    bad = [f for f in files if not f.usable]
     label = "skipped" if skip_bad_files else "error"
     lines = [
         f"{label}: {display_path(i.file, base)}: {i.message}" for f in bad for i in f.issues
@@ -140,7 +146,7 @@ def report_load(report: LoadReport, *, base: Path | None, skip_bad_files: bool) 
               file=sys.stderr)
     if bad and not skip_bad_files:
         raise ValueError(
-            f"{len(bad):,} of {len(report.files):,} files cannot be used (listed above); fix or remove them, "
+            f"{len(bad):,} of {len(files):,} files cannot be used (listed above); fix or remove them, "
             "or pass --skip-bad-files to use the rest"
         )
 
