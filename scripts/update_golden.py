@@ -27,6 +27,7 @@ import tomllib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "golden"
@@ -221,12 +222,14 @@ def session() -> Iterator[Callable[[Case], dict[str, str]]]:
     restructure renames it, nothing is patched and every command simply loads again (slower, same
     output). AppTest runs app.py itself (not the page alone), as tests/app/conftest.py does.
     """
-    import csp_data.cli  # noqa: F401  (imports the command modules and their build_dataset)
     from csp_data import dataset as dataset_module
+    from csp_data.cli import build_parser
+
+    build_parser()  # imports every command module, so each one's build_dataset is patched below
     from streamlit.runtime.scriptrunner import script_runner
 
     original = getattr(dataset_module, "build_dataset", None)
-    patched: list[tuple[object, object]] = []
+    patched: list[tuple[ModuleType, object]] = []
     if original is not None:
         loaded: dict[str, object] = {}  # config repr -> dataset, for this session only
 
@@ -239,12 +242,13 @@ def session() -> Iterator[Callable[[Case], dict[str, str]]]:
             return loaded[key]
 
         for name, module in list(sys.modules.items()):
-            if (name == "csp_data" or name.startswith("csp_data.")) and getattr(module, "build_dataset", None) is original:
-                if name != "csp_data.cache":  # the app caches its own load (st.cache_resource)
-                    patched.append((module, original))
-                    module.build_dataset = build_once  # type: ignore[attr-defined]
+            ours = name == "csp_data" or name.startswith("csp_data.")
+            # csp_data.cache is left alone: the app caches its own load (st.cache_resource)
+            if ours and name != "csp_data.cache" and getattr(module, "build_dataset", None) is original:
+                patched.append((module, original))
+                module.build_dataset = build_once  # type: ignore[attr-defined]
     old_mpa = script_runner._mpa_v1
-    script_runner._mpa_v1 = lambda main_script_path: runpy.run_path(main_script_path)
+    script_runner._mpa_v1 = lambda main_script_path: runpy.run_path(main_script_path)  # type: ignore[assignment]
 
     def run(case: Case) -> dict[str, str]:
         with _environment(case.source):
@@ -273,7 +277,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", metavar="SOURCE", action="append", help="only these sources (demo, herts, ...)")
     args = parser.parse_args(argv)
     sources = [s for s in SOURCES if not args.only or s.name in args.only]
-    differ, missing = [], []
+    differ: list[str] = []
+    missing: list[str] = []
     GOLDEN.mkdir(parents=True, exist_ok=True)
     with session() as run:
         for source in sources:
@@ -299,7 +304,8 @@ def main(argv: list[str] | None = None) -> int:
         print(("differs: " if args.check else "updated: ") + line, file=sys.stderr)
     for line in missing:
         print(("missing: " if args.check else "new: ") + line, file=sys.stderr)
-    return 1 if args.check and (differ or missing) else (1 if any("subprocess" in d for d in differ) else 0)
+    not_equal = any("subprocess" in d for d in differ)
+    return 1 if not_equal or (args.check and (differ or missing)) else 0
 
 
 if __name__ == "__main__":
