@@ -240,7 +240,9 @@ def _path(base: Path, value: str | None, *, where: str | None = None) -> Path | 
     if value is None or value == "":
         return None
     p = Path(os.path.expanduser(value))
-    resolved = p if p.is_absolute() else (base / p).resolve()
+    # lexical, not resolve(): a symlinked data folder keeps the path the config gives (shown to users
+    # relative to the config's folder as written there)
+    resolved = Path(os.path.normpath(p if p.is_absolute() else base / p))
     if where is not None:
         problem = system_path_problem(resolved)
         if problem is not None:
