@@ -516,7 +516,8 @@ def build_dataset(config: DatasetConfig) -> Dataset:
         from csp_data.loaders.boundaries import load_boundaries
 
         areas, rep = load_boundaries(
-            config.boundaries, code_field=config.code_field, name_field=config.name_field, crs=config.boundaries_crs
+            config.boundaries, code_field=config.code_field, name_field=config.name_field, crs=config.boundaries_crs,
+            limits=config.limits,
         )
         report.extend(rep)
         from csp_data.loaders.population import attach_values, load_area_values

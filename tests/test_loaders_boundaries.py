@@ -335,3 +335,37 @@ def test_geojson_member_that_is_not_a_feature_is_counted_not_lost(tmp_path: Path
     assert [str(i) for i in file.issues if i.row is not None] == [
         f"{path}, row 2: member of 'features' is not a GeoJSON Feature: skipped"
     ]
+
+
+# --- issue 10, point 12: size limits and member names for boundary files --------------------------------
+
+
+def test_boundary_files_over_the_limits_are_refused_naming_the_limit(tmp_path: Path) -> None:
+    from csp_data.loaders._common import Limits
+
+    path = tmp_path / "wards.geojson"
+    layer().to_file(path, driver="GeoJSON")
+    small = Limits(max_file_mb=path.stat().st_size / (1 << 20) / 2)
+    with pytest.raises(ValueError, match=r"wards.geojson: the file is .* over the limit max_file_mb = .*\[limits\] in csp.toml"):
+        load_boundaries(path, limits=small)
+    check_two_squares(load_boundaries(path)[0])  # the default limits read it
+    bomb = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
+        z.write(path, "wards.geojson")
+        z.writestr("padding.txt", b"\0" * (20 << 20))  # 20 MiB of zeros compress ~1000:1
+    with pytest.raises(ValueError, match=r"bomb.zip:padding.txt: decompresses to 20.0 MiB .* max_compression_ratio = 100"):
+        load_boundaries(bomb)
+    with pytest.raises(ValueError, match=r"bomb.zip: the archive's files total 20.0 MiB uncompressed, over the limit max_zip_total_mb = 10"):
+        load_boundaries(bomb, limits=Limits(max_zip_total_mb=10, max_compression_ratio=10_000))
+
+
+def test_a_zip_member_named_outside_the_archive_is_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "shp"
+    folder.mkdir()
+    layer().to_file(folder / "wards.shp")
+    archive = tmp_path / "wards.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        for part in folder.iterdir():
+            z.write(part, f"../{part.name}")
+    with pytest.raises(ValueError, match=r"wards.zip: member '../wards\.\w+' names a path outside the archive; not read"):
+        load_boundaries(archive)

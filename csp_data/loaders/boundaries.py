@@ -15,7 +15,7 @@ import pyogrio
 import shapely
 from pyproj import CRS, Transformer
 
-from csp_data.loaders._common import MAX_EXAMPLES, file_warning, listed, match_column
+from csp_data.loaders._common import DEFAULT_LIMITS, MAX_EXAMPLES, Limits, file_warning, listed, match_column
 from csp_data.model import FileReport, LoadIssue, LoadReport
 from csp_data.schema import ANALYSIS_CRS, AREA_COLUMNS, conform
 
@@ -63,12 +63,35 @@ def guess_name_field(columns: list[str], *, exclude: str | None = None) -> str |
     return None
 
 
-def _dataset_path(path: Path, layer: str | None) -> tuple[str, str | None]:
-    """The GDAL path to read (a /vsizip/ path for a zipped shapefile) and the layer to pass on."""
+def _check_archive(path: Path, infos: list[zipfile.ZipInfo], limits: Limits) -> None:
+    """Refuse a boundary zip over the size limits, or one whose member names leave the archive."""
+    for info in infos:
+        parts = Path(info.filename).parts
+        if info.filename.startswith(("/", "\\")) or ".." in parts:
+            raise ValueError(f"{path}: member {info.filename!r} names a path outside the archive; not read")
+        if info.file_size > limits.max_file_bytes:
+            raise limits.too_big(f"{path}:{info.filename}", "the member", info.file_size)
+        if info.file_size > limits.ratio_cap(info.compress_size):
+            raise limits.too_compressed(f"{path}:{info.filename}", info.compress_size, info.file_size)
+    total = sum(i.file_size for i in infos)
+    if total > limits.max_zip_total_bytes:
+        raise ValueError(
+            f"{path}: the archive's files total {total / (1 << 20):,.1f} MiB uncompressed, over the limit "
+            f"max_zip_total_mb = {limits.max_zip_total_mb:g} ([limits] in csp.toml); nothing in it is read"
+        )
+
+
+def _dataset_path(path: Path, layer: str | None, limits: Limits = DEFAULT_LIMITS) -> tuple[str, str | None]:
+    """The GDAL path to read (a /vsizip/ path for a zipped shapefile) and the layer to pass on, after
+    the size limits (file size; for a zip, member sizes, compression ratio and total) are checked."""
     if path.suffix.lower() != ".zip":
+        size = path.stat().st_size
+        if size > limits.max_file_bytes:
+            raise limits.too_big(str(path), "the file", size)
         return str(path), layer
     try:
         with zipfile.ZipFile(path) as archive:
+            _check_archive(path, archive.infolist(), limits)
             members = [
                 n
                 for n in archive.namelist()
@@ -97,6 +120,7 @@ def load_boundaries(
     name_field: str | None = None,
     crs: str | None = None,
     layer: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> tuple[gpd.GeoDataFrame, LoadReport]:
     """Read a boundary layer into canonical areas in EPSG:27700.
 
@@ -112,6 +136,9 @@ def load_boundaries(
         The layer's CRS when the file does not state one (or states a wrong one), e.g. ``"EPSG:27700"``.
     layer
         The layer of a multi-layer file (GeoPackage, or a zip holding several shapefiles).
+    limits
+        Size limits (``[limits]`` in csp.toml): the file, or a zip's members, their compression
+        ratio and total; a zip member named outside the archive (absolute or ``..``) is refused.
 
     Returns
     -------
@@ -130,7 +157,7 @@ def load_boundaries(
     file = Path(path)
     if not file.exists():
         raise ValueError(f"{file}: no such file")
-    source, inner_layer = _dataset_path(file, layer)
+    source, inner_layer = _dataset_path(file, layer, limits)
     try:
         frame = pyogrio.read_dataframe(source, layer=inner_layer)
     except Exception as exc:  # pyogrio raises several GDAL error types; all mean "cannot read"

@@ -172,7 +172,7 @@ def _validate_one(path: Path, groups: CrimeGroups, mapping: ColumnMapping | None
         if kind == "boundaries":
             from csp_data.loaders.boundaries import load_boundaries
 
-            _, rep = load_boundaries(path)
+            _, rep = load_boundaries(path, limits=limits)
             return rep
         if kind == "table":
             if mapping is not None:
