@@ -11,10 +11,9 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from csp_data.cache import load_dataset
-from csp_data.dataset import active_config, config_error_message, demo_config
 from csp_data.groups import ALL_CRIME
-from csp_data.model import Dataset, Filters
+from csp_data.io.dataset import active_config, config_error_message, demo_config
+from csp_data.model import Dataset
 from csp_data.periods import (
     PRESETS,
     Period,
@@ -27,6 +26,8 @@ from csp_data.periods import (
     rolling_12,
     to_month,
 )
+from csp_data.query import Query
+from ui.cache import load_dataset
 from ui.common import escape_markdown
 
 st.set_page_config(page_title="CSP dashboard", page_icon=":material/shield:", layout="wide")
@@ -145,7 +146,7 @@ def _period_picker(dataset: Dataset) -> tuple[Period, str]:
     return Period(to_month(start), to_month(end)), preset
 
 
-def _sidebar(dataset: Dataset) -> Filters:
+def _sidebar(dataset: Dataset) -> Query:
     sb = st.sidebar
     latest = dataset.latest_month
     sb.markdown(
@@ -155,7 +156,7 @@ def _sidebar(dataset: Dataset) -> Filters:
     )
     if latest is None:
         period = rolling_12(pd.Timestamp.today())
-        return Filters(period=period, comparison=period.previous())
+        return Query(group=ALL_CRIME, period=period, comparison=period.previous(), preset="rolling12")
     period, preset = _period_picker(dataset)
     comparison = comparison_for(period, preset)
     sb.caption(f"Compared with **{comparison.label}**")
@@ -184,7 +185,7 @@ def _sidebar(dataset: Dataset) -> Filters:
     else:
         chosen_areas = []
     sb.toggle("Presentation mode", key="f_present", help="Larger text for projecting in a meeting.")
-    return Filters(
+    return Query(
         period=period, comparison=comparison, group=group, crime_types=tuple(chosen_types),
         areas=tuple(chosen_areas), preset=preset,
     )

@@ -148,7 +148,7 @@ def stage_import(scale: str, runs: int = 2) -> dict[str, Any]:
 
 def stage_import_baseline(scale: str) -> dict[str, Any]:
     from csp_data.groups import load_crime_groups
-    from csp_data.loaders.policeuk import load_policeuk
+    from csp_data.io.policeuk import load_policeuk
 
     src, _, _ = _paths(scale)
     c0, t0 = _cpu(), _now()
@@ -165,16 +165,15 @@ def _queries(source: Any, params: dict[str, Any], *, engine: bool) -> dict[str, 
     from csp_data import hotspots
     from csp_data.aggregate import (
         Grid,
-        Selection,
         choropleth_counts,
         count_by,
         grid_counts,
         group_month_counts,
         priority_totals,
-        selection_mask,
     )
     from csp_data.groups import ALL_CRIME, load_crime_groups
     from csp_data.periods import Period
+    from csp_data.query import Query
 
     groups = load_crime_groups()
     period = Period(pd.Timestamp(params["period"][0]), pd.Timestamp(params["period"][1]))
@@ -194,8 +193,8 @@ def _queries(source: Any, params: dict[str, Any], *, engine: bool) -> dict[str, 
             counts = hgrid.cells.copy()
             counts["count"] = dense["count"].to_numpy()[counts["cell_id"].to_numpy()]
         else:
-            sel = Selection.of(ALL_CRIME, (), period, (), part)
-            counts = hotspots.count_grid(source.loc[selection_mask(source, groups, sel)], hgrid)
+            sel = Query.of(ALL_CRIME, (), period, (), part)
+            counts = hotspots.count_grid(sel.apply(source, groups), hgrid)
         return hotspots.gistar(counts, hgrid)
 
     common = {"groups": groups, "engine": eng}
@@ -547,7 +546,7 @@ def stage_open(scale: str, mode: str) -> dict[str, Any]:
     reads every row into pandas)."""
     import shutil
 
-    from csp_data.dataset import build_dataset, load_config
+    from csp_data.io.dataset import build_dataset, load_config
 
     _, _, work = _paths(scale)
     cfg = national_config(scale, "memory" if mode == "memory" else "parquet")

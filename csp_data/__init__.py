@@ -1,3 +1,3 @@
-"""csp_data: the domain package of the CSP dashboard (pure, typed; no streamlit except csp_data.cache)."""
+"""csp_data: the domain package of the CSP dashboard (pure, typed; no streamlit except ui.cache)."""
 
 __all__: list[str] = []

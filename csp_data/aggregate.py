@@ -10,7 +10,7 @@ Every function has two paths that return identical frames:
 The engine holds its own copy of the incidents (an Arrow table or Parquet files); when ``engine`` is
 given the ``incidents`` argument is not read and may be ``None``.
 
-Filters are the same everywhere (see :func:`csp_data.model.filter_incidents`): ``group`` (a crime group
+Filters are the same everywhere (see :func:`csp_data.query.filter_incidents`): ``group`` (a crime group
 name from the crime-groups config; ``None`` = no group filter, ASB included), ``crime_types`` (exact
 crime-type names), ``period`` (inclusive months), ``areas`` (area codes) and ``partnerships``
 (partnership names: for an engine holding many partnerships, e.g. a national police.uk import).
@@ -29,6 +29,7 @@ import pandas as pd
 
 from csp_data.groups import CrimeGroups
 from csp_data.periods import Period, month_range
+from csp_data.query import Query
 
 if TYPE_CHECKING:
     from csp_data.engine import Engine
@@ -44,38 +45,6 @@ FIELDS: Final[dict[str, str]] = {
 }
 #: Fields whose known categories get a zero row when they are the only field requested.
 ZERO_FILLED_FIELDS: Final = ("month", "area")
-
-
-@dataclass(frozen=True)
-class Selection:
-    """The incident filters shared by every aggregation (see the module docstring)."""
-
-    group: str | None = None
-    crime_types: tuple[str, ...] = ()
-    period: Period | None = None
-    areas: tuple[str, ...] = ()
-    partnerships: tuple[str, ...] = ()
-
-    @classmethod
-    def of(
-        cls,
-        group: str | None = None,
-        crime_types: Sequence[str] = (),
-        period: Period | None = None,
-        areas: Sequence[str] = (),
-        partnerships: Sequence[str] = (),
-    ) -> Selection:
-        """Build a selection, normalising sequences to tuples and checking their types."""
-        for name, value in (("crime_types", crime_types), ("areas", areas), ("partnerships", partnerships)):
-            if isinstance(value, str):
-                raise ValueError(f"{name}: expected a sequence of strings, got the string {value!r}")
-        return cls(
-            group=group,
-            crime_types=tuple(crime_types),
-            period=period,
-            areas=tuple(areas),
-            partnerships=tuple(partnerships),
-        )
 
 
 def _require_columns(incidents: pd.DataFrame | None, columns: Sequence[str], argument: str) -> pd.DataFrame:
@@ -101,22 +70,6 @@ def _check_fields(by: Sequence[str]) -> list[str]:
     if dupes:
         raise ValueError(f"by: field(s) {dupes} given more than once")
     return fields
-
-
-def selection_mask(incidents: pd.DataFrame, groups: CrimeGroups, selection: Selection) -> pd.Series:
-    """Boolean mask of the incidents matching ``selection`` (pandas baseline)."""
-    mask = pd.Series(True, index=incidents.index)
-    if selection.group is not None:
-        mask &= groups.mask(incidents, selection.group)
-    if selection.crime_types:
-        mask &= incidents["crime_type"].isin(list(selection.crime_types)).fillna(False).astype(bool)
-    if selection.period is not None:
-        mask &= selection.period.contains(incidents["month"]).fillna(False).astype(bool)
-    if selection.areas:
-        mask &= incidents["area_code"].isin(list(selection.areas)).fillna(False).astype(bool)
-    if selection.partnerships:
-        mask &= incidents["partnership"].isin(list(selection.partnerships)).fillna(False).astype(bool)
-    return mask
 
 
 def _frame_areas(incidents: pd.DataFrame, partnerships: tuple[str, ...]) -> list[str]:
@@ -217,7 +170,7 @@ def count_by(
     [2, 0, 1]
     """
     fields = _check_fields(by)
-    sel = Selection.of(group, crime_types, period, areas, partnerships)
+    sel = Query.of(group, crime_types, period, areas, partnerships)
     if isinstance(known_areas, str):
         raise ValueError(f"known_areas: expected a sequence of strings, got the string {known_areas!r}")
     if sel.group is not None:
@@ -238,7 +191,7 @@ def count_by(
             *(["partnership"] if partnerships else []),
         ]
         inc = _require_columns(incidents, [*needed, *(c for c in columns if c not in needed)], "incidents")
-        sub = inc.loc[selection_mask(inc, groups, sel), columns]
+        sub = inc.loc[sel.mask(inc, groups), columns]
         if columns:
             raw = sub.groupby(columns, dropna=False, sort=False).size().rename("count").reset_index()
         else:
@@ -276,7 +229,7 @@ def choropleth_counts(
         one row per area: every area in ``areas`` when given, else every area code of all incidents
         (of ``partnerships`` when given) plus ``known_areas``, zeros kept; sorted by ``area_code``. Incidents with no area code are left out.
     """
-    sel = Selection.of(group, crime_types, None, areas, partnerships)
+    sel = Query.of(group, crime_types, None, areas, partnerships)
     if sel.group is not None:
         groups.members(sel.group)
     if engine is not None:
@@ -291,7 +244,7 @@ def choropleth_counts(
             *(["partnership"] if partnerships else []),
         ]
         inc = _require_columns(incidents, needed, "incidents")
-        sub = inc.loc[selection_mask(inc, groups, sel) & inc["area_code"].notna()]
+        sub = inc.loc[sel.mask(inc, groups) & inc["area_code"].notna()]
         cur = sub.loc[period.contains(sub["month"]).fillna(False).astype(bool)].groupby("area_code").size()
         if comparison is not None:
             prev_mask = comparison.contains(sub["month"]).fillna(False).astype(bool)
@@ -354,7 +307,7 @@ def grid_counts(
         col (so ``count.to_numpy().reshape(n_rows, n_cols)`` is the raster, row 0 at the south).
         Incidents without coordinates or outside the grid are not counted.
     """
-    sel = Selection.of(group, crime_types, period, areas, partnerships)
+    sel = Query.of(group, crime_types, period, areas, partnerships)
     if sel.group is not None:
         groups.members(sel.group)
     if engine is not None:
@@ -365,7 +318,7 @@ def grid_counts(
     else:
         needed = ["crime_type", "crime_group", "month", "area_code", "x", "y"]
         inc = _require_columns(incidents, [*needed, *(["partnership"] if partnerships else [])], "incidents")
-        sub = inc.loc[selection_mask(inc, groups, sel)]
+        sub = inc.loc[sel.mask(inc, groups)]
         x = sub["x"].to_numpy(dtype="float64", na_value=np.nan)
         y = sub["y"].to_numpy(dtype="float64", na_value=np.nan)
         ok = ~(np.isnan(x) | np.isnan(y))
@@ -461,7 +414,7 @@ def priority_totals(
     names = list(dict.fromkeys(group_names))
     for g in names:
         groups.members(g)
-    sel = Selection.of(None, (), None, areas, partnerships)
+    sel = Query.of(None, (), None, areas, partnerships)
     if engine is not None:
         raw = engine.priority_totals(
             groups=groups, group_names=names, period=period, comparison=comparison, selection=sel
@@ -475,7 +428,7 @@ def priority_totals(
             *(["partnership"] if partnerships else []),
         ]
         inc = _require_columns(incidents, needed, "incidents")
-        sub = inc.loc[selection_mask(inc, groups, sel)]
+        sub = inc.loc[sel.mask(inc, groups)]
         in_cur = period.contains(sub["month"]).fillna(False).astype(bool)
         in_prev = comparison.contains(sub["month"]).fillna(False).astype(bool)
         rows = []

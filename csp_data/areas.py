@@ -15,7 +15,7 @@ import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from csp_data.loaders._common import listed
+from csp_data.io.common import listed
 from csp_data.schema import ANALYSIS_CRS, NO_LOCATION, OUTSIDE
 
 if TYPE_CHECKING:
@@ -166,7 +166,7 @@ def selection_notes(
     lost_unlocated: int = 0,
     lost_located: int = 0,
 ) -> list[str]:
-    """The sentences :func:`select_partnership` reports, from its counts (also used by csp_data.store).
+    """The sentences :func:`select_partnership` reports, from its counts (also used by csp_data.io.store).
 
     ``shown`` is the partnership name (``how="name"``) or LAD code; ``lookup_missing`` the rows whose
     LSOA code the lookup lacks; ``unplaced`` the rows without a location (``how="boundary"``);

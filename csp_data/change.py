@@ -65,16 +65,16 @@ class ChangeTest:
         return f"significant at {level}" if self.significant else f"not significant at {level}"
 
 
-def test_change(
+def significance_test(
     current: float, previous: float, *, test: TestName = "poisson_z", confidence: float = 0.95
 ) -> ChangeTest:
     """Test whether the change from ``previous`` to ``current`` is more than Poisson noise.
 
     Examples
     --------
-    >>> test_change(121, 100).significant  # z = 2 * (11 - 10) = 2.0 > 1.96
+    >>> significance_test(121, 100).significant  # z = 2 * (11 - 10) = 2.0 > 1.96
     True
-    >>> round(test_change(121, 100).statistic, 3)
+    >>> round(significance_test(121, 100).statistic, 3)
     2.0
     """
     if current < 0 or previous < 0:
@@ -91,51 +91,3 @@ def test_change(
         p = 1.0 if n == 0 else float(stats.binomtest(round(current), n, 0.5).pvalue)
         return ChangeTest(current, previous, p, p, p < alpha, confidence, test)
     raise ValueError(f"unknown test {test!r}; expected one of {list(TEST_LABELS)}")
-
-
-def fmt_change(value: float) -> str:
-    """'+26', '−11', '0' (true minus sign, thousands separators)."""
-    if value == 0:
-        return "0"
-    sign = "+" if value > 0 else "−"
-    return f"{sign}{abs(value):,.0f}"
-
-
-def fmt_pct(value: float | None) -> str:
-    """'+12.3%', '−59.5%', 'new' when undefined (for a cell that knows both counts use
-    :func:`fmt_pct_change`, which tells 0 -> 0 from new)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "new"
-    if round(value, 1) == 0:
-        return "0.0%"
-    sign = "+" if value > 0 else "−"
-    return f"{sign}{abs(value):.1f}%"
-
-
-#: The % change cell of 0 -> 0: nothing before and nothing now is no change, not "new".
-NO_CHANGE = "no change"
-
-
-def fmt_pct_change(current: float | None, previous: float | None, *, na_reason: str = "") -> str:
-    """The one rule for a % change cell, from the two counts.
-
-    * ``na_reason`` given (e.g. 'police.uk has no dwelling split'): 'n/a: <reason>', whatever the counts;
-    * either count missing (None/NaN): 'n/a';
-    * 0 -> 0: 'no change' (DOMAIN: % change is undefined when previous = 0, and nothing changed);
-    * 0 -> some: 'new';
-    * otherwise :func:`fmt_pct` of :func:`pct_change` ('+12.3%', '−59.5%', '0.0%').
-
-    Examples
-    --------
-    >>> [fmt_pct_change(0, 0), fmt_pct_change(4, 0), fmt_pct_change(15, 37), fmt_pct_change(None, 3)]
-    ['no change', 'new', '−59.5%', 'n/a']
-    >>> fmt_pct_change(0, 0, na_reason="police.uk has no dwelling split")
-    'n/a: police.uk has no dwelling split'
-    """
-    if na_reason:
-        return f"n/a: {na_reason}"
-    if current is None or previous is None or math.isnan(float(current)) or math.isnan(float(previous)):
-        return "n/a"
-    if previous == 0:
-        return NO_CHANGE if current == 0 else "new"
-    return fmt_pct(pct_change(current, previous))

@@ -25,7 +25,6 @@ appear in the rolling-12 view (at their year-end month) and never in the monthly
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, Final
@@ -33,10 +32,12 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
+from csp_data.format import fmt_rank
 from csp_data.groups import ALL_CRIME, CrimeGroups, load_crime_groups
-from csp_data.loaders._common import reject
-from csp_data.loaders.headers import find_header_row, header_key, read_table_at_header
-from csp_data.loaders.population import MAX_AREA_VALUE, reject_implausible
+from csp_data.io.common import reject
+from csp_data.io.headers import find_header_row, header_key, read_table_at_header
+from csp_data.io.population import MAX_AREA_VALUE, reject_implausible
+from csp_data.io.toml import read_toml
 from csp_data.model import FileReport, LoadIssue, LoadReport
 from csp_data.periods import Period, add_months, to_month
 from csp_data.schema import COMPARATOR_COLUMNS, conform
@@ -127,26 +128,6 @@ def name_keys(names: pd.Series) -> pd.Series:
         out[missing] = [name_key(v) for v in names[missing]]
     dtype = names.dtype if isinstance(names.dtype, pd.StringDtype) else "str" if len(names) else names.map(name_key).dtype
     return pd.Series(out, index=names.index, name=names.name, dtype=dtype)
-
-
-def fmt_rank(rank: float | int | None, size: float | int | None) -> str:
-    """'4th/15' (rank 1 = lowest rate); '–' when the rank is unknown.
-
-    Examples
-    --------
-    >>> fmt_rank(4, 15), fmt_rank(1, 10), fmt_rank(22, 30), fmt_rank(13, 15)
-    ('4th/15', '1st/10', '22nd/30', '13th/15')
-    """
-    if rank is None or size is None or pd.isna(rank) or pd.isna(size):
-        return "–"
-    r = int(rank)
-    suffix = "th" if 10 <= r % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(r % 10, "th")
-    return f"{r}{suffix}/{int(size)}"
-
-
-def ordinal(n: int) -> str:
-    """'1st', '2nd', '3rd', '4th', '11th', '21st'."""
-    return fmt_rank(n, 0).split("/")[0]
 
 
 def with_partnership(members: Iterable[str], partnership: str) -> list[str]:
@@ -1001,7 +982,7 @@ def load_population_table(
     report
         When given, receives the file's FileReport: accepted rows, and rejected rows with their
         reasons (no name: force totals and blank rows; suppressed or non-numeric value; not above 0;
-        above :data:`csp_data.loaders.population.MAX_AREA_VALUE`).
+        above :data:`csp_data.io.population.MAX_AREA_VALUE`).
 
     Returns
     -------
@@ -1493,12 +1474,7 @@ def load_peer_groups(path: str | Path, *, partnership: str | None = None) -> dic
         a group is not a list of names, or the partnership has no section.
     """
     file = Path(path)
-    try:
-        raw = tomllib.loads(file.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise ValueError(f"{file}: peer-groups file not found") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise ValueError(f"{file}: not valid TOML ({exc})") from exc
+    raw = read_toml(file, what="peer-groups file")
     table = raw.get("peer_groups")
     if not isinstance(table, dict) or not table:
         raise ValueError(f"{file}: no [peer_groups] table; expected e.g. `[peer_groups]` with `msg = [\"A\", \"B\"]`")
@@ -1538,7 +1514,6 @@ __all__ = [
     "TIE_RULE",
     "band_status",
     "comparators_from_incidents",
-    "fmt_rank",
     "group_stats",
     "load_comparator_table",
     "load_peer_groups",
@@ -1546,7 +1521,6 @@ __all__ = [
     "member_rates",
     "name_key",
     "name_keys",
-    "ordinal",
     "parse_names",
     "period_position",
     "period_rates",

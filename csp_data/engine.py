@@ -1,6 +1,6 @@
 """The columnar query engine: incidents held by DuckDB, filters and aggregations pushed down to it.
 
-An :class:`Engine` is built once per process (``csp_data.cache`` keeps it with ``st.cache_resource``)
+An :class:`Engine` is built once per process (``ui.cache`` keeps it with ``st.cache_resource``)
 from either
 
 * a canonical incidents frame (:meth:`Engine.from_frame`; the columns the queries need are handed to
@@ -24,7 +24,7 @@ answered from it; queries by area, LSOA or coordinates read the incidents.
 Each query runs on its own DuckDB cursor, so one engine can serve several Streamlit sessions at once.
 
 :func:`import_policeuk_fast` turns police.uk CSVs into the Parquet file such an engine reads, with the
-same result as ``csp_data.loaders.policeuk.load_policeuk``. See docs/performance.md.
+same result as ``csp_data.io.policeuk.load_policeuk``. See docs/performance.md.
 """
 
 from __future__ import annotations
@@ -61,8 +61,9 @@ from csp_data.schema import (
 )
 
 if TYPE_CHECKING:
-    from csp_data.aggregate import Grid, Selection
-    from csp_data.loaders._common import Limits, Source
+    from csp_data.aggregate import Grid
+    from csp_data.io.common import Limits, Source
+    from csp_data.query import Query
 
 #: The incident columns the engine's queries read (others are ignored by from_frame).
 QUERY_COLUMNS: Final = (
@@ -258,8 +259,8 @@ class Engine:
             parts.append(sql_in("crime_type", matching))
         return "coalesce(" + " OR ".join(parts) + ", FALSE)"
 
-    def where_sql(self, groups: CrimeGroups, selection: Selection) -> str:
-        """SQL ``WHERE`` condition for a :class:`csp_data.aggregate.Selection`."""
+    def where_sql(self, groups: CrimeGroups, selection: Query) -> str:
+        """SQL ``WHERE`` condition for a :class:`csp_data.query.Query`."""
         parts = []
         if selection.group is not None:
             parts.append(self.group_sql(groups, selection.group))
@@ -274,7 +275,7 @@ class Engine:
         return " AND ".join(parts) if parts else "TRUE"
 
     # ------------------------------------------------------------------------------------------ queries
-    def count_by(self, columns: Sequence[str], *, groups: CrimeGroups, selection: Selection) -> pd.DataFrame:
+    def count_by(self, columns: Sequence[str], *, groups: CrimeGroups, selection: Query) -> pd.DataFrame:
         """Raw counts grouped by canonical ``columns`` (unordered; no zero rows)."""
         where = self.where_sql(groups, selection)
         source, count = self._relation, "count(*)"
@@ -286,7 +287,7 @@ class Engine:
         return self.sql(f"SELECT {cols}, {count} AS count FROM {source} WHERE {where} GROUP BY {cols}")
 
     def choropleth(
-        self, *, groups: CrimeGroups, selection: Selection, period: Period, comparison: Period | None
+        self, *, groups: CrimeGroups, selection: Query, period: Period, comparison: Period | None
     ) -> pd.DataFrame:
         """Raw ``area_code, current, previous`` for the areas with at least one incident in either period."""
         where = self.where_sql(groups, selection)
@@ -298,7 +299,7 @@ class Engine:
             f"WHERE {where} AND area_code IS NOT NULL AND ({cur} OR {prev}) GROUP BY area_code"
         )
 
-    def grid_counts(self, grid: Grid, *, groups: CrimeGroups, selection: Selection) -> pd.DataFrame:
+    def grid_counts(self, grid: Grid, *, groups: CrimeGroups, selection: Query) -> pd.DataFrame:
         """Raw ``col, row, count`` for the non-empty cells of ``grid``."""
         where = self.where_sql(groups, selection)
         return self.sql(
@@ -347,7 +348,7 @@ class Engine:
         group_names: Sequence[str],
         period: Period,
         comparison: Period,
-        selection: Selection,
+        selection: Query,
     ) -> pd.DataFrame:
         """Raw ``group, current, previous`` totals for each of ``group_names``."""
         where = self.where_sql(groups, selection)
@@ -374,7 +375,7 @@ class Engine:
         return pd.DataFrame(rows, columns=["group", "current", "previous"])
 
     def profile_counts(
-        self, kind: Literal["weekday", "hour"], *, groups: CrimeGroups, selection: Selection
+        self, kind: Literal["weekday", "hour"], *, groups: CrimeGroups, selection: Query
     ) -> pd.DataFrame:
         """Raw ``key, count`` by day of the week (``weekday``: Monday = 0, from ``date``) or hour of the
         day (``hour``); the row with a null ``key`` counts the incidents without a date / hour."""
@@ -392,7 +393,7 @@ class Engine:
         columns: Sequence[str],
         *,
         groups: CrimeGroups,
-        selection: Selection,
+        selection: Query,
         limit: int | None = None,
     ) -> pd.DataFrame:
         """The filtered incidents' ``columns`` as a pandas frame (e.g. x, y of one partnership for KDE).
@@ -498,7 +499,7 @@ class ImportResult:
     report: LoadReport
     seconds: float
     fast_files: int = 0  # files read by the fast path
-    fallback_files: int = 0  # files handed to csp_data.loaders.policeuk (other layouts, ragged rows)
+    fallback_files: int = 0  # files handed to csp_data.io.policeuk (other layouts, ragged rows)
 
     @property
     def rows_per_second(self) -> float:
@@ -541,7 +542,7 @@ def import_policeuk_fast(
 ) -> ImportResult:
     """Import police.uk street CSVs straight to one Parquet file of canonical incidents.
 
-    The result equals ``csp_data.loaders.policeuk.load_policeuk`` on the same input (same rows, values,
+    The result equals ``csp_data.io.policeuk.load_policeuk`` on the same input (same rows, values,
     order, ``source_file`` and ``source_row``, same report counts), but it is several times faster and
     never holds more than one batch of rows in memory:
 
@@ -592,7 +593,7 @@ def import_policeuk_fast(
     ValueError
         When a path does not exist, ``areas`` is unknown or ``batch_rows`` < 1.
     """
-    from csp_data.loaders._common import DEFAULT_LIMITS, expand_paths
+    from csp_data.io.common import DEFAULT_LIMITS, expand_paths
 
     limits = limits or DEFAULT_LIMITS
     if areas not in ("none", "lsoa"):
@@ -727,7 +728,7 @@ def _read_sources(
 
 
 def _fallback(path: Path, groups: CrimeGroups, limits: Limits) -> tuple[pd.DataFrame, LoadReport]:
-    from csp_data.loaders.policeuk import load_policeuk
+    from csp_data.io.policeuk import load_policeuk
 
     frame, report = load_policeuk([path], groups, limits=limits)
     return frame, report
@@ -741,8 +742,8 @@ def _read_one(source: Source, groups: CrimeGroups, limits: Limits) -> _Item:
     and no line is longer than half of ``max_field_kb`` (so no field is over it). Anything else -- and any file over
     the limits -- goes to ``load_policeuk``, which reads line by line and reports every line.
     """
-    from csp_data.loaders._common import MAX_HEADER_BYTES, may_have_long_line, newline_rows
-    from csp_data.loaders.policeuk import KIND_STREET, file_month, kind_from_name
+    from csp_data.io.common import MAX_HEADER_BYTES, may_have_long_line, newline_rows
+    from csp_data.io.policeuk import KIND_STREET, file_month, kind_from_name
 
     kind = kind_from_name(source.name)
     if kind not in (None, KIND_STREET):  # outcomes, stop-and-search: listed as skipped, as the loader does
@@ -870,8 +871,8 @@ def _transform(
     ``sort``: rows ordered by partnership then month (stable) instead of as read.
     """
     from csp_data.areas import partnership_from_lsoa_name
-    from csp_data.loaders import policeuk as puk
-    from csp_data.loaders._common import note_rows, reject
+    from csp_data.io import policeuk as puk
+    from csp_data.io.common import note_rows, reject
 
     reports = [f.report for f in files]
     sizes = np.array([f.table.num_rows for f in files], dtype=np.int64)
@@ -1121,8 +1122,8 @@ class _PointProjector:
         self._gb = np.empty(0, dtype=bool)
 
     def project(self, lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(x, y, in Great Britain) of each point (``_common.in_great_britain``)."""
-        from csp_data.loaders._common import in_great_britain
+        """(x, y, in Great Britain) of each point (``common.in_great_britain``)."""
+        from csp_data.io.common import in_great_britain
 
         if len(self._keys) > self.MAX_POINTS:  # not snapped data: no point remembering
             x, y = (np.asarray(v, dtype="float64") for v in self._to_bng.transform(lon, lat))

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Final, Literal
 
 import pandas as pd
+
+from csp_data.io.toml import read_toml
 
 DEFAULT_GROUPS_FILE: Final = Path(__file__).parent / "config" / "crime_groups.toml"
 ALL_CRIME: Final = "All crime (excluding ASB)"
@@ -220,12 +221,7 @@ def load_crime_groups(path: str | Path | None = None) -> CrimeGroups:
         composite names an unknown group.
     """
     file = Path(path) if path is not None else DEFAULT_GROUPS_FILE
-    try:
-        raw = tomllib.loads(file.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise ValueError(f"{file}: crime-groups file not found") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise ValueError(f"{file}: not valid TOML ({exc})") from exc
+    raw = read_toml(file, what="crime-groups file")
     base = tuple(raw.get("base_groups", []))
     if not base:
         raise ValueError(f"{file}: `base_groups` is missing or empty")

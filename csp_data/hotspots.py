@@ -24,7 +24,7 @@ import shapely
 from scipy import sparse, stats
 from scipy.spatial import cKDTree
 
-from csp_data.change import pct_change, test_change
+from csp_data.change import pct_change, significance_test
 from csp_data.periods import Period, add_months, fmt_month, month_range, reindex_months
 from csp_data.schema import NO_LOCATION, OUTSIDE
 
@@ -972,7 +972,7 @@ def area_measures(
         for c, p in zip(out["count"], out["previous"], strict=True)
     ]
     out["change_significant"] = [
-        bool(test_change(c, p).significant) for c, p in zip(out["count"], out["previous"], strict=True)
+        bool(significance_test(c, p).significant) for c, p in zip(out["count"], out["previous"], strict=True)
     ]
     den = (
         pd.to_numeric(areas[denominator], errors="coerce").to_numpy(dtype=float)
@@ -1187,9 +1187,9 @@ def headline(
     comparison period is incomplete no change is claimed; ``period_coverage`` the same for the period
     itself (a part-period is never compared with a whole one).
     """
-    from csp_data.change import fmt_pct
+    from csp_data.format import fmt_pct
 
-    test = test_change(total, previous_total)
+    test = significance_test(total, previous_total)
     if comparison_coverage is not None and comparison_coverage[0] < comparison_coverage[1]:
         have, need = comparison_coverage
         change = f"no change is given: the comparison period has data for {have} of its {need} months"
@@ -1214,7 +1214,7 @@ def headline(
 
 
 def _measure_text(measure: str, value: float) -> str:
-    from csp_data.change import fmt_change, fmt_pct
+    from csp_data.format import fmt_change, fmt_pct
 
     if not np.isfinite(value):
         return "no value"

@@ -1,4 +1,4 @@
-"""The objects every page and CLI command share: load reports, the loaded dataset, the filters."""
+"""The objects every page and CLI command share: load reports and the loaded dataset."""
 
 from __future__ import annotations
 
@@ -8,14 +8,13 @@ from typing import TYPE_CHECKING, Literal
 
 import pandas as pd
 
-from csp_data.groups import ALL_CRIME, CrimeGroups
-from csp_data.periods import Period
+from csp_data.groups import CrimeGroups
 
 if TYPE_CHECKING:
     import geopandas as gpd
     from shapely.geometry.base import BaseGeometry
 
-    from csp_data.store import StoreInfo
+    from csp_data.io.store import StoreInfo
 
 Severity = Literal["error", "warning", "info"]
 
@@ -139,35 +138,3 @@ class Dataset:
     def first_month(self) -> pd.Timestamp | None:
         m = self.incidents["month"].min()
         return None if pd.isna(m) else pd.Timestamp(m)
-
-
-@dataclass(frozen=True)
-class Filters:
-    """The shared sidebar selection."""
-
-    period: Period
-    comparison: Period
-    group: str = ALL_CRIME
-    crime_types: tuple[str, ...] = ()  # narrows the group to these types when not empty
-    areas: tuple[str, ...] = ()  # area codes; empty = the whole partnership
-    preset: str = "rolling12"
-
-
-def filter_incidents(
-    incidents: pd.DataFrame,
-    groups: CrimeGroups,
-    *,
-    group: str = ALL_CRIME,
-    crime_types: tuple[str, ...] | list[str] = (),
-    period: Period | None = None,
-    areas: tuple[str, ...] | list[str] = (),
-) -> pd.DataFrame:
-    """The incidents in ``group`` (optionally only ``crime_types``), ``period`` and ``areas``."""
-    mask = groups.mask(incidents, group)
-    if crime_types:
-        mask &= incidents["crime_type"].isin(list(crime_types)).fillna(False).astype(bool)
-    if period is not None:
-        mask &= period.contains(incidents["month"])
-    if areas:
-        mask &= incidents["area_code"].isin(list(areas)).fillna(False).astype(bool)
-    return incidents.loc[mask]

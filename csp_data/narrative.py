@@ -16,7 +16,6 @@ Rules every sentence follows:
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
@@ -24,6 +23,7 @@ from typing import Any, Final
 import pandas as pd
 
 from csp_data.change import TEST_LABELS
+from csp_data.format import fmt_count, is_number
 from csp_data.model import Dataset
 from csp_data.periods import Period
 from csp_data.risk import LEVELS, NOT_SCORED, LocalContext, RiskConfig
@@ -64,15 +64,6 @@ class Report:
 # --------------------------------------------------------------------------------------------------
 # formatting (the same precision the tables hold)
 # --------------------------------------------------------------------------------------------------
-
-
-def fmt_count(value: Any) -> str:
-    """8686 -> '8,686'."""
-    return f"{int(value):,}"
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and not math.isnan(float(value))
 
 
 def _join(items: Sequence[str]) -> str:
@@ -129,7 +120,7 @@ def _rate_unit(row: Mapping[str, Any]) -> str:
 
 def risk_sentence(row: Mapping[str, Any]) -> str:
     """ "Risk assessment shows a 'Medium Risk' (likelihood 2 × impact 3 = score 6)."."""
-    if row["risk"] == NOT_SCORED and not _is_number(row["current"]):
+    if row["risk"] == NOT_SCORED and not is_number(row["current"]):
         return f"No risk score can be given: {row['crime_group']} is not in the data loaded."
     if row["risk"] == NOT_SCORED:
         return "No risk score can be given: none of the likelihood measures can be computed from the data loaded."
@@ -141,12 +132,12 @@ def risk_sentence(row: Mapping[str, Any]) -> str:
 
 def volume_sentences(row: Mapping[str, Any], *, noun: str, period: Period, comparison: Period) -> list[str]:
     """'There were 372 burglaries recorded in Jan 2021 to Dec 2021, a decrease of ... ' (with the test)."""
-    if not _is_number(row["current"]):  # the source cannot give the group (crime_groups.toml)
+    if not is_number(row["current"]):  # the source cannot give the group (crime_groups.toml)
         return [f"No count can be given ({_na_reason(row['current'])})."]
     current = int(row["current"])
     months = f"the {period.n_months} months {period.label}" if period.n_months > 1 else period.label
     lead = f"There were {fmt_count(current)} {noun} recorded in {months}"
-    if not _is_number(row["previous"]):
+    if not is_number(row["previous"]):
         return [
             f"{lead}.",
             f"No comparison with {comparison.label} can be made ({_na_reason(row['previous'])}).",
@@ -187,7 +178,7 @@ def position_sentences(row: Mapping[str, Any], *, partnership: str, noun: str) -
         out.append(f"{partnership} is {msg} in its most similar group (MSG){then}.")
     rate = row["rate"]
     avg = row["msg_average"]
-    if _is_number(rate) and _is_number(avg):
+    if is_number(rate) and is_number(avg):
         band = str(row.get("msg_band", ""))
         band_text = (
             f", which is {band.replace(' band', '')} the MSG band"
@@ -198,7 +189,7 @@ def position_sentences(row: Mapping[str, Any], *, partnership: str, noun: str) -
             f"The CSP has reported {float(rate):,.2f} {noun} {unit} and the average for the MSG is "
             f"{float(avg):,.2f}{band_text}."
         )
-    elif _is_number(rate):
+    elif is_number(rate):
         out.append(
             f"The CSP has reported {float(rate):,.2f} {noun} {unit}; no MSG average is available "
             f"({_na_reason(avg)})."
@@ -408,11 +399,11 @@ def executive_summary(
     lines = []
     for row in _records(table):
         noun = nouns.get(str(row["priority"]), "offences")
-        if not _is_number(row["current"]):
+        if not is_number(row["current"]):
             lines.append(f"{row['priority']}: not scored. No count can be given ({_na_reason(row['current'])}).")
             continue
         current = f"{fmt_count(row['current'])} {noun}"
-        if _is_number(row["previous"]):
+        if is_number(row["previous"]):
             clause = change_clause(
                 int(row["current"]),
                 int(row["previous"]),

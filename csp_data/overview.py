@@ -8,15 +8,8 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from csp_data.aggregate import priority_totals
-from csp_data.change import (
-    SMALL_NUMBER,
-    TEST_LABELS,
-    fmt_change,
-    fmt_pct,
-    fmt_pct_change,
-    pct_change,
-    test_change,
-)
+from csp_data.change import SMALL_NUMBER, TEST_LABELS, pct_change, significance_test
+from csp_data.format import fmt_change, fmt_pct, fmt_pct_change
 from csp_data.groups import ALL_CRIME, ALL_INCIDENTS, ASB, CrimeGroups
 from csp_data.periods import Period, is_covered, reindex_months
 
@@ -81,7 +74,7 @@ def headline_table(
                          "label": avail.title, "note": ""})
             continue
         p = int(totals.loc[g, "previous"])
-        t = test_change(c, p, confidence=confidence)
+        t = significance_test(c, p, confidence=confidence)
         pct = pct_change(c, p)
         rows.append({
             "crime_group": g,
@@ -219,5 +212,5 @@ def monthly_summary(series: pd.DataFrame) -> str:
     return ". ".join(parts) + "."
 
 
-def test_note(confidence: float = 0.95) -> str:
+def significance_note(confidence: float = 0.95) -> str:
     return f"Significance: {TEST_LABELS['poisson_z']}; |z| > 1.96 means significant at {confidence:.0%}."

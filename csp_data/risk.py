@@ -16,7 +16,6 @@ Measuring and scoring are separate so that the page can re-score instantly when 
 from __future__ import annotations
 
 import math
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -25,9 +24,11 @@ from typing import TYPE_CHECKING, Any, Final
 import pandas as pd
 
 from csp_data.aggregate import priority_totals
-from csp_data.change import TEST_LABELS, ChangeTest, TestName, fmt_pct_change, pct_change, test_change
+from csp_data.change import TEST_LABELS, ChangeTest, TestName, pct_change, significance_test
 from csp_data.comparators import area_total
+from csp_data.format import fmt_pct_change, fmt_rank, fmt_rate, is_number, na
 from csp_data.groups import ASB, Availability, proxy_title
+from csp_data.io.toml import read_toml
 from csp_data.model import Dataset
 from csp_data.periods import Period, fmt_month, is_covered, months_covered, reindex_months
 from csp_data.schema import NO_LOCATION, OUTSIDE
@@ -193,14 +194,14 @@ def validate_risk_config(config: RiskConfig, *, where: str = "risk config") -> N
             f"{where}: [weights] has unknown component(s) {unknown}; expected {list(COMPONENTS)}"
         )
     for name, w in config.weights.items():
-        if not _is_number(w) or w < 0:
+        if not is_number(w) or w < 0:
             raise ValueError(f"{where}: [weights] {name} = {w!r}: expected a number >= 0")
     for group, h in {**config.harm, "default_harm": config.default_harm}.items():
-        if not _is_number(h) or float(h) != int(h) or not 1 <= h <= 4:
+        if not is_number(h) or float(h) != int(h) or not 1 <= h <= 4:
             raise ValueError(f"{where}: [harm] {group!r} = {h!r}: expected a whole number from 1 to 4")
     for key in ("medium", "high"):
         v = getattr(config, key)
-        if not _is_number(v) or not 1 <= v <= 17:
+        if not is_number(v) or not 1 <= v <= 17:
             raise ValueError(f"{where}: [cutpoints] {key} = {v!r}: expected a number from 1 to 17")
     if config.medium > config.high:
         raise ValueError(
@@ -208,21 +209,17 @@ def validate_risk_config(config: RiskConfig, *, where: str = "risk config") -> N
         )
     if config.test not in TEST_LABELS:
         raise ValueError(f"{where}: [likelihood] test = {config.test!r}: expected one of {list(TEST_LABELS)}")
-    if not _is_number(config.confidence) or not 0 < config.confidence < 1:
+    if not is_number(config.confidence) or not 0 < config.confidence < 1:
         raise ValueError(
             f"{where}: [likelihood] confidence = {config.confidence!r}: expected a number between 0 and 1"
         )
-    if not _is_number(config.k) or config.k <= 0:
+    if not is_number(config.k) or config.k <= 0:
         raise ValueError(f"{where}: [likelihood] k = {config.k!r}: expected a number > 0")
     seen: set[str] = set()
     for i, p in enumerate(config.priorities, start=1):
         if p.name in seen:
             raise ValueError(f"{where}: [[priorities]] entry {i} repeats the name {p.name!r}")
         seen.add(p.name)
-
-
-def _is_number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def is_risk_table(raw: Mapping[str, Any]) -> bool:
@@ -321,10 +318,10 @@ def load_risk_config(path: str | Path | None = None) -> RiskConfig:
         Naming the file when it is missing, not TOML, or a value is out of range.
     """
     if path is None:
-        raw = _read_toml(DEFAULT_RISK_FILE)
+        raw = read_toml(DEFAULT_RISK_FILE, what="risk config file")
         return _parse_defaults(raw, where=str(DEFAULT_RISK_FILE))
     file = Path(path)
-    raw = _read_toml(file)
+    raw = read_toml(file, what="risk config file")
     if "risk" in raw and isinstance(raw["risk"], Mapping):
         return risk_config_from_section(raw["risk"], where=f"{file} [risk]", base_dir=file.resolve().parent)
     if not is_risk_table(raw):
@@ -356,15 +353,6 @@ def risk_config_from_section(section: Mapping[str, Any] | None, *, where: str, b
     return parse_risk_config(rest, where=where)
 
 
-def _read_toml(file: Path) -> dict[str, Any]:
-    try:
-        return tomllib.loads(file.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise ValueError(f"{file}: risk config file not found") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise ValueError(f"{file}: not valid TOML ({exc})") from exc
-
-
 def _parse_defaults(raw: Mapping[str, Any], *, where: str) -> RiskConfig:
     empty = RiskConfig(priorities=(), harm={})
     return parse_risk_config(raw, where=where, base=empty)
@@ -380,9 +368,9 @@ def trend_score(change: ChangeTest) -> int:
 
     Examples
     --------
-    >>> trend_score(test_change(121, 100))  # up 21%, z = 2.0: significant
+    >>> trend_score(significance_test(121, 100))  # up 21%, z = 2.0: significant
     4
-    >>> trend_score(test_change(110, 100))
+    >>> trend_score(significance_test(110, 100))
     3
     """
     if change.direction == "up":
@@ -506,24 +494,6 @@ class Score:
     why: str
 
 
-def _ordinal(n: float) -> str:
-    n = int(n)
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
-
-
-def fmt_position(rank: float | None, size: int) -> str:
-    """'4th/15' (ties share the lowest rank; see csp_data.comparators.fmt_rank)."""
-    if rank is None or size == 0 or (isinstance(rank, float) and math.isnan(rank)):
-        return ""
-    return f"{_ordinal(rank)}/{size}"
-
-
-def fmt_rate(value: float | None) -> str:
-    """Rates are shown with two decimals (low-volume crime rates are small)."""
-    return "" if value is None else f"{value:,.2f}"
-
-
 def _describe_trend(m: PriorityMeasures) -> str:
     c = m.change
     if c is None:
@@ -541,9 +511,9 @@ def _describe_trend(m: PriorityMeasures) -> str:
 def _vs_average(m: PriorityMeasures) -> float | str:
     """How far the rate is above (+) or below (-) the MSG average, in % of the average (1 decimal)."""
     if m.rate is None or m.msg.average is None:
-        return _na(m.msg.note or m.rate_note)
+        return na(m.msg.note or m.rate_note)
     if m.msg.average == 0:
-        return _na("MSG average is 0")
+        return na("MSG average is 0")
     return round((m.rate - m.msg.average) / m.msg.average * 100, 1)
 
 
@@ -589,7 +559,7 @@ def score_measures(m: PriorityMeasures, config: RiskConfig) -> Score:
         label, pos = ranked
         assert pos.rank is not None
         components["rank"] = rank_score(pos.rank, pos.size)
-        parts.append(f"{fmt_position(pos.rank, pos.size)} in {label}")
+        parts.append(f"{fmt_rank(pos.rank, pos.size)} in {label}")
     else:
         parts.append(
             f"rank not scored (MSG: {m.msg.note or 'no rank'}; county: {m.county.note or 'no rank'})"
@@ -616,10 +586,6 @@ def score_measures(m: PriorityMeasures, config: RiskConfig) -> Score:
     return Score(components, likelihood, impact, score, risk, why)
 
 
-def _na(note: str) -> str:
-    return f"n/a: {note}" if note else "n/a"
-
-
 def table_from_measures(measures: Sequence[PriorityMeasures], config: RiskConfig) -> pd.DataFrame:
     """The priority table (TABLE_COLUMNS then EXTRA_COLUMNS); a cell the data cannot support says why."""
     rows = []
@@ -630,11 +596,11 @@ def table_from_measures(measures: Sequence[PriorityMeasures], config: RiskConfig
         s = score_measures(m, config)
         c = m.change
         if c is None or m.previous is None:
-            prev: object = _na(m.previous_note)
-            change: object = _na("no comparison data")
-            pct: object = _na("no comparison data")
-            sig: object = _na("no comparison data")
-            trend = _na("no comparison data")
+            prev: object = na(m.previous_note)
+            change: object = na("no comparison data")
+            pct: object = na("no comparison data")
+            sig: object = na("no comparison data")
+            trend = na("no comparison data")
             test = ""
         else:
             prev = m.previous
@@ -653,24 +619,26 @@ def table_from_measures(measures: Sequence[PriorityMeasures], config: RiskConfig
                 "change": change,
                 "pct_change": pct,
                 "significant": sig,
-                "rate": round(m.rate, 2) if m.rate is not None else _na(m.rate_note),
-                "msg_average": round(m.msg.average, 2) if m.msg.average is not None else _na(m.msg.note),
-                "msg_rank": fmt_position(m.msg.rank, m.msg.size) or _na(m.msg.note),
-                "county_rank": fmt_position(m.county.rank, m.county.size) or _na(m.county.note),
-                "likelihood": s.likelihood if s.likelihood is not None else _na("nothing to score"),
+                "rate": round(m.rate, 2) if m.rate is not None else na(m.rate_note),
+                "msg_average": round(m.msg.average, 2) if m.msg.average is not None else na(m.msg.note),
+                "msg_rank": fmt_rank(m.msg.rank, m.msg.size, missing=na(m.msg.note)),
+                "county_rank": fmt_rank(m.county.rank, m.county.size, missing=na(m.county.note)),
+                "likelihood": s.likelihood if s.likelihood is not None else na("nothing to score"),
                 "impact": s.impact,
-                "score": s.score if s.score is not None else _na("nothing to score"),
+                "score": s.score if s.score is not None else na("nothing to score"),
                 "risk": s.risk,
                 "why": s.why,
                 "crime_group": m.crime_group,
                 "trend": trend,
                 "test": test,
-                "msg_band": m.msg.band or _na(m.msg.note),
+                "msg_band": m.msg.band or na(m.msg.note),
                 "rate_vs_msg_pct": _vs_average(m),
-                "msg_rank_previous": fmt_position(m.msg_previous.rank, m.msg_previous.size)
-                or _na(m.msg_previous.note),
-                "county_rank_previous": fmt_position(m.county_previous.rank, m.county_previous.size)
-                or _na(m.county_previous.note),
+                "msg_rank_previous": fmt_rank(
+                    m.msg_previous.rank, m.msg_previous.size, missing=na(m.msg_previous.note)
+                ),
+                "county_rank_previous": fmt_rank(
+                    m.county_previous.rank, m.county_previous.size, missing=na(m.county_previous.note)
+                ),
                 "rate_denominator": f"per 1,000 {'households' if m.denominator == 'households' else 'residents'}",
                 "likelihood_trend": s.components["trend"],
                 "likelihood_msg": s.components["msg"],
@@ -688,14 +656,14 @@ def table_from_measures(measures: Sequence[PriorityMeasures], config: RiskConfig
 
 def _unavailable_row(m: PriorityMeasures, config: RiskConfig) -> dict[str, Any]:
     """A priority whose group the source cannot give: every measured cell says why."""
-    na = m.unavailable
+    unavailable = m.unavailable
     impact, _ = config.harm_for(m.crime_group)
-    row: dict[str, Any] = {c: na for c in (*TABLE_COLUMNS, *EXTRA_COLUMNS)}
+    row: dict[str, Any] = {c: unavailable for c in (*TABLE_COLUMNS, *EXTRA_COLUMNS)}
     row.update(
         priority=m.priority,
         impact=impact,
         risk=NOT_SCORED,
-        why=f"{NOT_SCORED}: {m.crime_group} is {na}",
+        why=f"{NOT_SCORED}: {m.crime_group} is {unavailable}",
         crime_group=m.crime_group,
         test="",
         rate_denominator="",
@@ -748,7 +716,7 @@ def resolve_priority(dataset: Dataset, priority: Priority) -> Resolved:
 
 
 def _incidents_of(dataset: Dataset, group: str, period: Period) -> pd.DataFrame:
-    """``model.filter_incidents(dataset.incidents, dataset.groups, group=group, period=period)``, with the
+    """``query.filter_incidents(dataset.incidents, dataset.groups, group=group, period=period)``, with the
     group's mask worked out once per distinct crime type (``trends.group_mask``)."""
     incidents = dataset.incidents
     mask = group_mask(incidents, dataset.groups, group)
@@ -823,7 +791,7 @@ def measure_priority(
         previous_note = f"current period incomplete ({cur_cov} of {period.n_months} months)"
     else:
         previous = previous_count
-        change = test_change(current, previous, test=config.test, confidence=config.confidence)
+        change = significance_test(current, previous, test=config.test, confidence=config.confidence)
     denominator, denominator_note = _denominator(dataset, peers, group)
     msg, msg_prev = _peer_positions(dataset, peers, "msg", group, period, comparison, denominator, config)
     county, county_prev = _peer_positions(
@@ -1022,7 +990,7 @@ def local_context(
         areas["previous"] = prev_counts.to_numpy(dtype="int64")
         areas["change"] = areas["current"] - areas["previous"]
         areas["significant"] = [
-            "yes" if test_change(c, p, test=cfg.test, confidence=cfg.confidence).significant else "no"
+            "yes" if significance_test(c, p, test=cfg.test, confidence=cfg.confidence).significant else "no"
             for c, p in zip(areas["current"], areas["previous"], strict=True)
         ]
     else:
@@ -1315,7 +1283,7 @@ DISPLAY_HEADERS: Final[dict[str, str]] = {
 def display_table(table: pd.DataFrame) -> pd.DataFrame:
     """The priority table as text for the screen: thousands separators, signed changes, "+96.0%", "new",
     rates with their unit, "n/a: reason" kept. Columns renamed with DISPLAY_HEADERS."""
-    from csp_data.change import fmt_change, fmt_pct
+    from csp_data.format import fmt_change, fmt_pct
 
     def num(v: Any, fmt: str) -> str:
         if isinstance(v, str):

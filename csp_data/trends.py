@@ -15,16 +15,8 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 import numpy as np
 import pandas as pd
 
-from csp_data.aggregate import Selection, count_by, priority_totals
-from csp_data.change import (
-    SMALL_NUMBER,
-    TEST_LABELS,
-    TestName,
-    fmt_change,
-    fmt_pct_change,
-    pct_change,
-    test_change,
-)
+from csp_data.aggregate import count_by, priority_totals
+from csp_data.change import SMALL_NUMBER, TEST_LABELS, TestName, pct_change, significance_test
 from csp_data.comparators import (
     STATS_COLUMNS,
     _check_comparators,
@@ -33,15 +25,14 @@ from csp_data.comparators import (
     _select,
     band_status,
     comparators_from_incidents,
-    fmt_rank,
     group_stats,
     member_rates,
     name_key,
     name_keys,
-    ordinal,
     position_from_rates,
     with_partnership,
 )
+from csp_data.format import fmt_change, fmt_pct_change, fmt_rank, ordinal
 from csp_data.groups import ASB, CrimeGroups
 from csp_data.periods import (
     Period,
@@ -53,6 +44,7 @@ from csp_data.periods import (
     reindex_months,
     rolling_12,
 )
+from csp_data.query import Query
 
 if TYPE_CHECKING:
     from csp_data.engine import Engine
@@ -569,7 +561,7 @@ def yoy_table(
             row.update(change=np.nan, pct_change=np.nan, pct_label="n/a", statistic=np.nan, p_value=np.nan,
                        significant=pd.NA, significance="not tested (incomplete data)", small_numbers=pd.NA)
         else:
-            t = test_change(cur, prev, test=test, confidence=confidence)
+            t = significance_test(cur, prev, test=test, confidence=confidence)
             pct = pct_change(cur, prev)
             row.update(
                 change=cur - prev,
@@ -626,7 +618,7 @@ def month_pairs(
         prev = s.get(prev_m, np.nan)
         if pd.isna(cur) or pd.isna(prev):
             continue
-        t = test_change(float(cur), float(prev), test=test, confidence=confidence)
+        t = significance_test(float(cur), float(prev), test=test, confidence=confidence)
         rows.append({
             "month": m, "previous_month": prev_m, "previous": float(prev), "current": float(cur),
             "change": float(cur) - float(prev), "pct_label": fmt_pct_change(float(cur), float(prev)),
@@ -697,7 +689,7 @@ def seasonality(
         if pd.isna(c) or pd.isna(a):
             above.append(pd.NA)
         else:
-            t = test_change(float(c), float(a))
+            t = significance_test(float(c), float(a))
             above.append(bool(t.significant and c > a))
     out["above_usual"] = pd.Series(above, index=out.index, dtype="object").astype("boolean")
     out.attrs["peak_rule"] = (
@@ -751,7 +743,7 @@ def _profile_counts(
     """(counts per key in ``keys`` as int64, number of rows without a date / hour)."""
     if engine is not None:
         raw = engine.profile_counts(
-            kind, groups=groups, selection=Selection.of(group, crime_types, period)
+            kind, groups=groups, selection=Query.of(group, crime_types, period)
         )
         known = raw["key"].notna()
         counts = raw.loc[known].set_index("key")["count"].reindex(list(keys), fill_value=0)

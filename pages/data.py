@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from csp_data.cache import cached_counts, get_config
-from csp_data.dataset import display_path
+from csp_data.io.dataset import display_path
+from csp_data.io.uploads import MAX_UPLOAD_MB, check_upload, upload_label
 from csp_data.periods import fmt_month
-from csp_data.uploads import MAX_UPLOAD_MB, check_upload, upload_label
+from ui.cache import cached_counts, get_config
 from ui.common import current, demo_banner, download_buttons, escape_markdown
 
 dataset, filters = current()

@@ -5,13 +5,19 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from csp_data.cache import cached_counts, cached_headline
-from csp_data.change import fmt_change
 from csp_data.charts import monthly_chart
 from csp_data.comparators import area_total
-from csp_data.overview import headline_display, headline_sentence, monthly_series, monthly_summary, test_note
+from csp_data.format import fmt_change
+from csp_data.overview import (
+    headline_display,
+    headline_sentence,
+    monthly_series,
+    monthly_summary,
+    significance_note,
+)
 from csp_data.periods import Period, comparable_period, fmt_month_counts, month_range
 from csp_data.trends import choose_denominator
+from ui.cache import cached_counts, cached_headline
 from ui.common import current, demo_banner, download_buttons, show_chart, show_table, source_caption
 from ui.hotspots import measures_for, spec_of
 
@@ -61,7 +67,7 @@ shown = headline_display(table, period=filters.period, comparison=filters.compar
 show_table(shown, height=(len(shown) + 1) * 35 + 3)
 source_caption(
     dataset, filters.period,
-    extra=f"Compared with {filters.comparison.label}. Counts of incidents as published. {test_note()}",
+    extra=f"Compared with {filters.comparison.label}. Counts of incidents as published. {significance_note()}",
 )
 download_buttons(table, f"overview_{filters.period.start:%Y%m}_{filters.period.end:%Y%m}", key="overview")
 

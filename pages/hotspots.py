@@ -7,9 +7,10 @@ import streamlit as st
 
 from csp_data import hotspots as H
 from csp_data import maps as M
-from csp_data.change import TEST_LABELS, fmt_change, test_change
+from csp_data.change import TEST_LABELS, significance_test
 from csp_data.charts import monthly_chart
 from csp_data.comparators import area_total
+from csp_data.format import fmt_change, fmt_rate
 from csp_data.groups import ALL_INCIDENTS, ASB
 from csp_data.periods import fmt_month, fmt_month_counts, is_covered, months_covered
 from csp_data.trends import choose_denominator
@@ -170,7 +171,7 @@ def show_area_map() -> None:
             {
                 "Area": measures["area_name"] + " (" + measures["area_code"] + ")",
                 "Count": measures["count"],
-                f"Rate {rate_label}": measures["rate"].map(U.fmt_rate),
+                f"Rate {rate_label}": measures["rate"].map(fmt_rate),
                 **(
                     {
                         "Previous": measures["previous"],
@@ -578,7 +579,7 @@ code = st.selectbox(
     key="hot_drill",
 )
 row = measures.set_index("area_code").loc[code]
-change = test_change(int(row["count"]), int(row["previous"]))
+change = significance_test(int(row["count"]), int(row["previous"]))
 change_text = (
     f"{fmt_change(row['count'] - row['previous'])} ({U.pct_cell(row['count'], row['previous'])}) on "
     f"{int(row['previous']):,} in {comparison.label}, {change.describe()}."

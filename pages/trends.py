@@ -10,7 +10,6 @@ import re
 import pandas as pd
 import streamlit as st
 
-from csp_data.cache import get_dataset, get_engine
 from csp_data.change import TEST_LABELS
 from csp_data.charts import profile_chart, seasonality_chart, trend_chart
 from csp_data.comparators import TIE_RULE, area_total, band_status, period_position, with_partnership
@@ -39,6 +38,7 @@ from csp_data.trends import (
     yoy_display,
     yoy_table,
 )
+from ui.cache import get_dataset, get_engine
 from ui.common import current, demo_banner, download_buttons, source_caption
 
 VIEWS = {"rate": "Monthly rate", "rolling": "Rolling 12-month rate", "count": "Monthly count"}

@@ -198,7 +198,7 @@ def page_headline(source: Source, page: str) -> str:
 @contextlib.contextmanager
 def _environment(source: Source) -> Iterator[None]:
     """CSP_CONFIG for the app (unset for the demo); refuse a ./csp.toml, which would replace the demo."""
-    from csp_data.dataset import DEFAULT_CONFIG
+    from csp_data.io.dataset import DEFAULT_CONFIG
 
     if source.config is None and DEFAULT_CONFIG.exists():
         raise RuntimeError(f"{DEFAULT_CONFIG} exists: the app would not open the demo; move it away first")
@@ -222,8 +222,8 @@ def session() -> Iterator[Callable[[Case], dict[str, str]]]:
     restructure renames it, nothing is patched and every command simply loads again (slower, same
     output). AppTest runs app.py itself (not the page alone), as tests/app/conftest.py does.
     """
-    from csp_data import dataset as dataset_module
     from csp_data.cli import build_parser
+    from csp_data.io import dataset as dataset_module
 
     build_parser()  # imports every command module, so each one's build_dataset is patched below
     from streamlit.runtime.scriptrunner import script_runner
@@ -243,8 +243,8 @@ def session() -> Iterator[Callable[[Case], dict[str, str]]]:
 
         for name, module in list(sys.modules.items()):
             ours = name == "csp_data" or name.startswith("csp_data.")
-            # csp_data.cache is left alone: the app caches its own load (st.cache_resource)
-            if ours and name != "csp_data.cache" and getattr(module, "build_dataset", None) is original:
+            # ui.cache is left alone: the app caches its own load (st.cache_resource)
+            if ours and name != "ui.cache" and getattr(module, "build_dataset", None) is original:
                 patched.append((module, original))
                 module.build_dataset = build_once  # type: ignore[attr-defined]
     old_mpa = script_runner._mpa_v1

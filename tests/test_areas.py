@@ -241,8 +241,8 @@ def test_select_needs_exactly_one_selector(mixed: pd.DataFrame) -> None:
 @pytest.mark.real
 def test_real_dacorum_rows_all_assigned_to_the_25_wards(real_data: Path) -> None:
     from csp_data.groups import load_crime_groups
-    from csp_data.loaders.boundaries import load_boundaries
-    from csp_data.loaders.policeuk import load_policeuk
+    from csp_data.io.boundaries import load_boundaries
+    from csp_data.io.policeuk import load_policeuk
 
     every, _ = load_policeuk([real_data / "policeuk"], load_crime_groups())
     dacorum, _, notes = select_partnership(every, name="Dacorum")
@@ -275,8 +275,8 @@ def test_real_dacorum_rows_all_assigned_to_the_25_wards(real_data: Path) -> None
 @pytest.mark.real
 def test_real_dacorum_by_lad_code_and_by_boundary(real_data: Path) -> None:
     from csp_data.groups import load_crime_groups
-    from csp_data.loaders.boundaries import load_boundaries
-    from csp_data.loaders.policeuk import load_policeuk
+    from csp_data.io.boundaries import load_boundaries
+    from csp_data.io.policeuk import load_policeuk
 
     every, _ = load_policeuk([real_data / "policeuk"], load_crime_groups())
     lsoas, _ = load_boundaries(real_data / "boundaries" / "lsoa_2011_by_lad" / "E07000096.json")

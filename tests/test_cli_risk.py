@@ -133,7 +133,7 @@ def test_report_rejects_an_unknown_extension(seen: list, tmp_path: Path, capsys:
 
 @pytest.mark.slow
 def test_risk_on_the_demo(capsys: pytest.CaptureFixture[str]) -> None:
-    from csp_data.dataset import DEMO_DIR
+    from csp_data.io.dataset import DEMO_DIR
 
     if not (DEMO_DIR / "demo_incidents.csv.gz").exists():
         pytest.skip("demo data not generated (python -m csp_data demo)")

@@ -15,7 +15,7 @@ import pytest
 
 from csp_data.cli import build_parser, main
 from csp_data.cli.common import load_summary
-from csp_data.dataset import display_path, load_config
+from csp_data.io.dataset import display_path, load_config
 from csp_data.model import FileReport, LoadIssue, LoadReport
 
 HEADER = (

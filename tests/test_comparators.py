@@ -13,7 +13,6 @@ from csp_data.comparators import (
     area_total,
     band_status,
     comparators_from_incidents,
-    fmt_rank,
     group_stats,
     load_comparator_table,
     load_peer_groups,
@@ -25,6 +24,7 @@ from csp_data.comparators import (
     rolling_rates,
     with_partnership,
 )
+from csp_data.format import fmt_rank
 from csp_data.groups import ALL_CRIME, load_crime_groups
 from csp_data.periods import Period, calendar_year, to_month
 from csp_data.schema import COMPARATOR_COLUMNS

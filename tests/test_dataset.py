@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from csp_data.dataset import active_config, build_dataset, demo_config, load_config, parse_config
+from csp_data.io.dataset import active_config, build_dataset, demo_config, load_config, parse_config
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -1,4 +1,4 @@
-"""The demo-borough generator (csp_data.demo) and its committed outputs in data/ and shapefiles/."""
+"""The demo-borough generator (csp_data.tools.demo) and its committed outputs in data/ and shapefiles/."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ import pytest
 import shapely
 from shapely.geometry import Point
 
-from csp_data import demo
 from csp_data.cli import build_parser, main
 from csp_data.groups import load_crime_groups
+from csp_data.tools import demo
 
 REPO = Path(__file__).resolve().parents[1]
 DATA_FILES = (
@@ -512,7 +512,7 @@ def test_cli_demo_rejects_zero_months(tmp_path: Path, capsys: pytest.CaptureFixt
 
 
 def test_force_loader_reads_the_demo_extract() -> None:
-    force = pytest.importorskip("csp_data.loaders.force", reason="force-extract loader not built yet")
+    force = pytest.importorskip("csp_data.io.force", reason="force-extract loader not built yet")
     mapping = force.ColumnMapping(
         area="beat",
         crime_type="crime_type",

@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 from csp_data.aggregate import (
     FIELDS,
     Grid,
-    Selection,
     choropleth_counts,
     count_by,
     grid_counts,
@@ -22,6 +21,7 @@ from csp_data.aggregate import (
 from csp_data.engine import Engine, sql_in, sql_str
 from csp_data.groups import ALL_CRIME, load_crime_groups
 from csp_data.periods import Period
+from csp_data.query import Query
 from csp_data.schema import INCIDENT_COLUMNS, conform
 
 GROUPS = load_crime_groups()
@@ -181,15 +181,15 @@ def test_group_sql_matches_types_like_the_config() -> None:
 
 def test_fetch_bounded() -> None:
     engine = Engine.from_frame(SMALL)
-    out = engine.fetch(["x", "y"], groups=GROUPS, selection=Selection.of(group=ALL_CRIME), limit=1)
+    out = engine.fetch(["x", "y"], groups=GROUPS, selection=Query.of(group=ALL_CRIME), limit=1)
     assert len(out) == 1
-    everything = engine.fetch(["x"], groups=GROUPS, selection=Selection.of(partnerships=["Watford"]))
+    everything = engine.fetch(["x"], groups=GROUPS, selection=Query.of(partnerships=["Watford"]))
     assert everything["x"].tolist() == [5.0]
 
 
 def test_fetch_checks_columns() -> None:
     with pytest.raises(ValueError, match=r"columns: unknown column\(s\) \['crime_id'\]"):
-        Engine.from_frame(SMALL).fetch(["crime_id"], groups=GROUPS, selection=Selection())
+        Engine.from_frame(SMALL).fetch(["crime_id"], groups=GROUPS, selection=Query())
 
 
 def test_from_frame_checks_columns() -> None:
@@ -290,7 +290,7 @@ def _report_rows(report) -> list[tuple]:
 
 def test_fast_import_equals_loader_on_messy_files(tmp_path: Path) -> None:
     from csp_data.engine import import_policeuk_fast
-    from csp_data.loaders.policeuk import load_policeuk
+    from csp_data.io.policeuk import load_policeuk
 
     root = messy_archive(tmp_path / "archive")
     result = import_policeuk_fast([root], tmp_path / "out" / "inc.parquet", groups=GROUPS, batch_rows=3)
@@ -309,7 +309,7 @@ def test_fast_import_equals_loader_on_messy_files(tmp_path: Path) -> None:
 def test_fast_import_equals_loader_on_generated_data(tmp_path: Path) -> None:
     from benchmarks.generate import generate
     from csp_data.engine import import_policeuk_fast
-    from csp_data.loaders.policeuk import load_policeuk
+    from csp_data.io.policeuk import load_policeuk
 
     generate(3000, tmp_path / "gen", n_months=3, quiet=True)
     result = import_policeuk_fast(
@@ -387,7 +387,7 @@ def test_fast_import_checks_arguments(tmp_path: Path) -> None:
 @pytest.mark.real
 def test_fast_import_equals_loader_on_real_month(real_data: Path, tmp_path: Path) -> None:
     from csp_data.engine import import_policeuk_fast
-    from csp_data.loaders.policeuk import load_policeuk
+    from csp_data.io.policeuk import load_policeuk
 
     month = real_data / "policeuk" / "2021-01"
     result = import_policeuk_fast([month], tmp_path / "inc.parquet", groups=GROUPS)

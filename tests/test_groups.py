@@ -74,7 +74,7 @@ POLICEUK_HEADER = (
 
 def _policeuk_dataset(tmp_path):
     """A police.uk street file: 3 burglaries, 2 violence, 1 ASB in Testham (Jan 2021)."""
-    from csp_data.dataset import DatasetConfig, build_dataset
+    from csp_data.io.dataset import DatasetConfig, build_dataset
 
     folder = tmp_path / "2021-01"
     folder.mkdir()
@@ -89,7 +89,7 @@ def _policeuk_dataset(tmp_path):
 
 def _force_dataset(tmp_path):
     """A force extract: 2 dwelling burglaries, 1 other burglary, 1 night-time violence."""
-    from csp_data.dataset import ColumnMapping, DatasetConfig, build_dataset
+    from csp_data.io.dataset import ColumnMapping, DatasetConfig, build_dataset
 
     file = tmp_path / "extract.csv"
     file.write_text(

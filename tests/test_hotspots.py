@@ -756,10 +756,10 @@ def test_headline_makes_no_claim_on_an_incomplete_comparison() -> None:
 def test_area_measures_from_engine_counts_equal_the_pandas_path() -> None:
     """The page counts areas in the DuckDB engine; the measures must equal counting the frames."""
     from csp_data.aggregate import choropleth_counts
-    from csp_data.dataset import build_dataset, demo_config
     from csp_data.engine import Engine
-    from csp_data.model import filter_incidents
+    from csp_data.io.dataset import build_dataset, demo_config
     from csp_data.periods import Period
+    from csp_data.query import filter_incidents
 
     d = build_dataset(demo_config())
     period = Period(pd.Timestamp("2025-01-01"), pd.Timestamp("2025-12-01"))
@@ -781,10 +781,10 @@ def test_grid_counts_from_the_engine_equal_count_grid() -> None:
     """The page counts square grids in the DuckDB engine; the cells must equal count_grid's."""
     from csp_data.aggregate import Grid as GridSpec
     from csp_data.aggregate import grid_counts
-    from csp_data.dataset import build_dataset, demo_config
     from csp_data.engine import Engine
-    from csp_data.model import filter_incidents
+    from csp_data.io.dataset import build_dataset, demo_config
     from csp_data.periods import Period
+    from csp_data.query import filter_incidents
 
     d = build_dataset(demo_config())
     period = Period(pd.Timestamp("2025-01-01"), pd.Timestamp("2025-12-01"))

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from csp_data.dataset import CONFIG_KEYS, load_config, parse_config
-from csp_data.loaders._common import MAX_FILES_SCANNED, walk_files
+from csp_data.io.common import MAX_FILES_SCANNED, walk_files
+from csp_data.io.dataset import CONFIG_KEYS, load_config, parse_config
 
 VALID = '[incidents]\npaths = ["data"]\n'
 
@@ -79,7 +79,7 @@ def test_every_key_of_the_shipped_config_is_valid() -> None:
 
 
 def test_config_path_that_is_a_folder(tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match=r"is a folder, expected a csp.toml file") as info:
+    with pytest.raises(ValueError, match=r"is a folder, expected a config file") as info:
         load_config(tmp_path)
     assert str(tmp_path) in str(info.value)
 

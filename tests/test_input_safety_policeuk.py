@@ -20,9 +20,9 @@ import pandas as pd
 import pytest
 
 from csp_data.engine import import_policeuk_fast
-from csp_data.loaders._common import Limits, in_great_britain
-from csp_data.loaders.detect import validate_paths
-from csp_data.loaders.policeuk import load_policeuk
+from csp_data.io.common import Limits, in_great_britain
+from csp_data.io.detect import validate_paths
+from csp_data.io.policeuk import load_policeuk
 from csp_data.schema import INCIDENT_COLUMNS, conform
 from tests.test_loaders_policeuk import GROUPS, HEADER, street_row, write
 
@@ -375,7 +375,7 @@ def test_duplicate_members_and_gz_members_are_reported(tmp_path: Path) -> None:
 
 
 def test_limits_from_csp_toml(tmp_path: Path) -> None:
-    from csp_data.dataset import parse_config
+    from csp_data.io.dataset import parse_config
 
     base = {"incidents": {"paths": ["x"]}}
     config = parse_config({**base, "limits": {"max_file_mb": 1, "max_field_kb": 4}}, base=tmp_path)
@@ -392,7 +392,7 @@ def test_limits_from_csp_toml(tmp_path: Path) -> None:
 
 
 def test_config_limits_reach_the_loader(tmp_path: Path) -> None:
-    from csp_data.dataset import build_dataset, parse_config
+    from csp_data.io.dataset import build_dataset, parse_config
 
     path = write(tmp_path / "2021-01-x-street.csv", street_row("l1"), street_row("l2", location="y" * 3000))
     raw = {"incidents": {"paths": [str(path)]}, "partnership_by": "all", "limits": {"max_field_kb": 2}}
@@ -556,7 +556,7 @@ def test_mutated_files_are_accounted_for_by_every_loader() -> None:
 
 
 def test_limits_are_part_of_the_store_key(tmp_path: Path) -> None:
-    from csp_data.store import store_key
+    from csp_data.io.store import store_key
 
     path = write(tmp_path / "2021-01-x-street.csv", street_row("s1"))
     assert store_key([path], "", Limits()) == store_key([path], "")
@@ -564,7 +564,7 @@ def test_limits_are_part_of_the_store_key(tmp_path: Path) -> None:
 
 
 def test_tables_keep_quoted_line_breaks_and_reject_long_fields() -> None:
-    from csp_data.loaders._common import read_csv_strings
+    from csp_data.io.common import read_csv_strings
     from csp_data.model import FileReport
 
     data = ('code,note\nA,"two\nlines"\nB,' + "n" * 140_000 + "\nC,short\n").encode()

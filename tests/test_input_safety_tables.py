@@ -19,10 +19,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from csp_data.dataset import build_dataset, parse_config
 from csp_data.groups import load_crime_groups
-from csp_data.loaders.boundaries import load_boundaries
-from csp_data.loaders.force import ColumnMapping, load_force_extract
+from csp_data.io.boundaries import load_boundaries
+from csp_data.io.dataset import build_dataset, parse_config
+from csp_data.io.force import ColumnMapping, load_force_extract
 from csp_data.schema import OUTSIDE
 
 X0, Y0 = 500_000.0, 200_000.0

@@ -10,7 +10,7 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import Polygon, box
 
-from csp_data.loaders.boundaries import guess_code_field, guess_name_field, load_boundaries
+from csp_data.io.boundaries import guess_code_field, guess_name_field, load_boundaries
 
 X0, Y0 = 500_000.0, 200_000.0
 
@@ -341,7 +341,7 @@ def test_geojson_member_that_is_not_a_feature_is_counted_not_lost(tmp_path: Path
 
 
 def test_boundary_files_over_the_limits_are_refused_naming_the_limit(tmp_path: Path) -> None:
-    from csp_data.loaders._common import Limits
+    from csp_data.io.common import Limits
 
     path = tmp_path / "wards.geojson"
     layer().to_file(path, driver="GeoJSON")

@@ -9,8 +9,8 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import box
 
-from csp_data.loaders.detect import classify_file, expand_paths, validate_paths
-from csp_data.loaders.force import ColumnMapping
+from csp_data.io.detect import classify_file, expand_paths, validate_paths
+from csp_data.io.force import ColumnMapping
 
 STREET_HEADER = (
     "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,"

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from csp_data.groups import load_crime_groups
-from csp_data.loaders.force import ColumnMapping, load_force_extract, parse_days
+from csp_data.io.force import ColumnMapping, load_force_extract, parse_days
 from csp_data.schema import INCIDENT_COLUMNS
 
 GROUPS = load_crime_groups()

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from csp_data.groups import load_crime_groups
-from csp_data.loaders.policeuk import LEGACY_CRIME_TYPES, load_policeuk
+from csp_data.io.policeuk import LEGACY_CRIME_TYPES, load_policeuk
 from csp_data.model import LoadReport
 from csp_data.schema import INCIDENT_COLUMNS
 

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
-from csp_data.loaders.population import attach_values, load_area_values
+from csp_data.io.population import attach_values, load_area_values
 
 
 def areas(codes: list[str]) -> gpd.GeoDataFrame:
@@ -96,7 +96,7 @@ def test_attach_values_checks_inputs() -> None:
 
 @pytest.mark.real
 def test_real_dacorum_ward_populations(real_data: Path) -> None:
-    from csp_data.loaders.boundaries import load_boundaries
+    from csp_data.io.boundaries import load_boundaries
 
     wards, _ = load_boundaries(real_data / "boundaries" / "wards_2013_by_lad" / "E07000096.json")
     values, report = load_area_values(real_data / "population" / "pop_ward.xlsx")

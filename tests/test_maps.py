@@ -304,7 +304,7 @@ def test_automatic_tolerance_respects_the_vertex_budget() -> None:
 
 
 def test_simplified_demo_boundaries() -> None:
-    from csp_data.dataset import DEMO_SHAPEFILE
+    from csp_data.io.dataset import DEMO_SHAPEFILE
 
     if not Path(DEMO_SHAPEFILE).exists():
         pytest.skip(f"demo boundaries not found at {DEMO_SHAPEFILE}")

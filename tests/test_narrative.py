@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from csp_data.change import pct_change
-from csp_data.change import test_change as change_test
+from csp_data.change import significance_test as change_test
 from csp_data.narrative import (
     POLICEUK_CAVEAT,
     build_report,
@@ -304,7 +304,7 @@ def test_report_tables_hold_the_priority_table_and_contexts(built: Any) -> None:
 def test_real_dacorum_text_numbers_come_from_the_tables(real_data: Any, cfg: RiskConfig) -> None:
     from pathlib import Path
 
-    from csp_data.dataset import build_dataset, load_config
+    from csp_data.io.dataset import build_dataset, load_config
 
     config_file = Path(__file__).resolve().parents[1] / "config" / "herts-real.toml"
     ds = build_dataset(load_config(config_file))

@@ -64,8 +64,8 @@ def test_no_change_when_the_comparison_period_is_not_covered():
 
 
 def test_engine_and_pandas_give_the_same_headline():
-    from csp_data.dataset import build_dataset, demo_config
     from csp_data.engine import Engine
+    from csp_data.io.dataset import build_dataset, demo_config
 
     d = build_dataset(demo_config())
     period = Period(pd.Timestamp("2025-01-01"), pd.Timestamp("2025-12-01"))

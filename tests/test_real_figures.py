@@ -19,8 +19,8 @@ import pytest
 
 from csp_data.cli import main
 from csp_data.comparators import period_position, period_rates
-from csp_data.dataset import build_dataset, load_config
 from csp_data.groups import ALL_CRIME
+from csp_data.io.dataset import build_dataset, load_config
 from csp_data.model import Dataset
 from csp_data.periods import calendar_year, financial_year
 

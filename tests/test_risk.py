@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from csp_data.change import test_change as change_test
+from csp_data.change import significance_test as change_test
 from csp_data.periods import Period, calendar_year, to_month
 from csp_data.risk import (
     COMPONENTS,
@@ -451,7 +451,7 @@ def test_burglary_is_per_household_when_households_are_known_at_any_level(cfg: R
 def test_comparator_population_table_with_households_gives_household_rates(tmp_path: Path, cfg: RiskConfig) -> None:
     """`[comparators] population = file` whose table has a households column (no separate households file):
     burglary is per 1,000 households (it was per 1,000 residents)."""
-    from csp_data.dataset import build_dataset, load_config
+    from csp_data.io.dataset import build_dataset, load_config
 
     folder = tmp_path / "2021-01"
     folder.mkdir()
@@ -668,7 +668,7 @@ def test_priority_contexts_cover_every_priority(table: pd.DataFrame, cfg: RiskCo
 @pytest.mark.real
 @pytest.mark.slow
 def test_real_dacorum_2021(real_data: Path, cfg: RiskConfig) -> None:
-    from csp_data.dataset import build_dataset, load_config
+    from csp_data.io.dataset import build_dataset, load_config
 
     config_file = Path(__file__).resolve().parents[1] / "config" / "herts-real.toml"
     try:
@@ -757,8 +757,8 @@ def test_display_table_keeps_na_reasons(cfg: RiskConfig) -> None:
 
 @pytest.fixture(scope="module")
 def demo_and_engine():
-    from csp_data.dataset import build_dataset, demo_config
     from csp_data.engine import Engine
+    from csp_data.io.dataset import build_dataset, demo_config
 
     d = build_dataset(demo_config())
     engine = Engine.from_frame(d.incidents)

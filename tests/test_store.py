@@ -1,4 +1,4 @@
-"""Parquet store mode (csp_data/store.py): one partnership read from a national store, same as in memory."""
+"""Parquet store mode (csp_data/io/store.py): one partnership read from a national store, same as in memory."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from csp_data.dataset import build_dataset, load_config
+from csp_data.io.dataset import build_dataset, load_config
+from csp_data.io.store import ensure_store, report_from_json, report_to_json, store_key
 from csp_data.model import LoadReport
-from csp_data.store import ensure_store, report_from_json, report_to_json, store_key
 from tests.test_loaders_policeuk import street_row, write
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -284,8 +284,8 @@ def test_cli_trend_reproduces_county_rank_on_real_data(real_data: Path) -> None:
 
 
 def test_cli_yoy_on_demo_matches_function() -> None:
-    from csp_data.cli.common import filters_from_args  # noqa: F401  (same period logic as the page)
-    from csp_data.dataset import build_dataset, demo_config
+    from csp_data.cli.common import query_from_args  # noqa: F401  (same period logic as the page)
+    from csp_data.io.dataset import build_dataset, demo_config
 
     out = run_cli(["yoy", "--format", "csv"])
     table = pd.read_csv(io.StringIO(out))
@@ -342,8 +342,8 @@ def test_gap_report_matches_names_in_any_spelling() -> None:
 
 @pytest.fixture(scope="module")
 def demo_and_engine():
-    from csp_data.dataset import build_dataset, demo_config
     from csp_data.engine import Engine
+    from csp_data.io.dataset import build_dataset, demo_config
 
     d = build_dataset(demo_config())
     engine = Engine.from_frame(d.incidents)

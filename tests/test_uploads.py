@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from csp_data.uploads import check_upload, upload_file_name, upload_label
+from csp_data.io.uploads import check_upload, upload_file_name, upload_label
 
 HEADER = (
     "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,"

@@ -10,8 +10,9 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from csp_data.model import Dataset, Filters
+from csp_data.model import Dataset
 from csp_data.periods import Period
+from csp_data.query import Query
 
 APP_SCRIPT = Path(__file__).resolve().parent.parent / "app.py"
 
@@ -21,7 +22,7 @@ def _run_by_app() -> bool:
     return any(Path(f.filename).resolve() == APP_SCRIPT for f in inspect.stack(context=0))
 
 
-def current() -> tuple[Dataset, Filters]:
+def current() -> tuple[Dataset, Query]:
     """The dataset and filters app.py put in session state for this run.
 
     Streamlit still runs a pages/ script on its own (legacy multipage mode) for a deep link on the

@@ -1,7 +1,7 @@
 """Streamlit helpers for the Hotspots page: bounded caches keyed by simple values, legends, formatting.
 
 Cached functions take the dataset key (``st.session_state["dataset_key"]``) and plain filter values,
-never frames, and look the dataset up with ``csp_data.cache.get_dataset``.
+never frames, and look the dataset up with ``ui.cache.get_dataset``.
 """
 
 from __future__ import annotations
@@ -17,16 +17,17 @@ import streamlit as st
 from csp_data import hotspots, maps
 from csp_data.aggregate import Grid as GridSpec
 from csp_data.aggregate import choropleth_counts, count_by, grid_counts
-from csp_data.cache import get_dataset, get_engine
-from csp_data.change import fmt_change, fmt_pct_change
-from csp_data.model import Dataset, Filters, filter_incidents
+from csp_data.format import fmt_change, fmt_pct_change, fmt_rate
+from csp_data.model import Dataset
 from csp_data.periods import Period, to_month
+from csp_data.query import Query, filter_incidents
+from ui.cache import get_dataset, get_engine
 
 #: (group, crime types, first month, last month, areas): the filter values a result depends on.
 Spec = tuple[str, tuple[str, ...], str, str, tuple[str, ...]]
 
 
-def spec_of(filters: Filters, period: Period | None = None) -> Spec:
+def spec_of(filters: Query, period: Period | None = None) -> Spec:
     p = period or filters.period
     return (
         filters.group,
@@ -240,10 +241,6 @@ def legend(frame: pd.DataFrame, *, title: str) -> None:
 def pct_cell(current: float, previous: float) -> str:
     """The % change cell (change.fmt_pct_change: 0 -> 0 'no change', 0 -> some 'new')."""
     return fmt_pct_change(current, previous)
-
-
-def fmt_rate(value: float) -> str:
-    return "n/a" if pd.isna(value) else f"{value:,.1f}"
 
 
 def area_tips(measures: pd.DataFrame, *, rate_label: str, comparable: bool = True) -> list[str]:

@@ -1,4 +1,4 @@
-"""Options every data command shares, and how they become a Dataset and Filters."""
+"""Options every data command shares, and how they become a Dataset and a Query."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from typing import Final, TextIO
 
 import pandas as pd
 
-from csp_data.dataset import (
+from csp_data.groups import ALL_INCIDENTS
+from csp_data.io.dataset import (
     DatasetConfig,
     build_dataset,
     config_from_flags,
@@ -18,9 +19,9 @@ from csp_data.dataset import (
     display_path,
     load_config,
 )
-from csp_data.groups import ALL_INCIDENTS
-from csp_data.model import Dataset, FileReport, Filters, LoadReport
+from csp_data.model import Dataset, FileReport, LoadReport
 from csp_data.periods import Period, add_months, comparison_for, rolling_12, to_month
+from csp_data.query import Query
 
 #: Kinds of FileReport whose rows are incidents (the summary counts them as "incident rows").
 INCIDENT_KINDS: Final = ("police.uk street", "force extract")
@@ -204,8 +205,8 @@ def period_from_args(args: argparse.Namespace, dataset: Dataset) -> Period | Non
     return Period(start, end)
 
 
-def filters_from_args(args: argparse.Namespace, dataset: Dataset) -> Filters:
-    """Filters for commands that need a period and its comparison: --from/--to, else the latest 12 months."""
+def query_from_args(args: argparse.Namespace, dataset: Dataset) -> Query:
+    """The query for commands that need a period and its comparison: --from/--to, else the latest 12 months."""
     period = period_from_args(args, dataset)
     if period is None:
         latest = dataset.latest_month
@@ -214,7 +215,7 @@ def filters_from_args(args: argparse.Namespace, dataset: Dataset) -> Filters:
         period = rolling_12(latest)
     preset = "rolling12" if period.n_months == 12 else "custom"
     group, types = resolve_crime_types(args.crime_type, dataset, group=args.group)
-    return Filters(
+    return Query(
         period=period,
         comparison=comparison_for(period, preset),
         group=group,
@@ -293,10 +294,10 @@ __all__ = [
     "add_months",
     "config_from_args",
     "dataset_from_args",
-    "filters_from_args",
     "is_skipped",
     "load_summary",
     "period_from_args",
+    "query_from_args",
     "report_load",
     "resolve_crime_types",
     "resolve_group",

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from csp_data.demo import DEFAULT_MONTHS, DEFAULT_SEED, generate_demo
+from csp_data.tools.demo import DEFAULT_MONTHS, DEFAULT_SEED, generate_demo
 
 
 def register(subparsers: Any) -> None:

@@ -6,8 +6,8 @@ import argparse
 import sys
 
 from csp_data import hotspots
-from csp_data.cli.common import add_data_options, dataset_from_args, filters_from_args, write_table
-from csp_data.model import filter_incidents
+from csp_data.cli.common import add_data_options, dataset_from_args, query_from_args, write_table
+from csp_data.query import filter_incidents
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -53,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
     dataset = dataset_from_args(args)
     if dataset.boundary is None:
         raise ValueError("the dataset has no partnership outline: pass --boundaries (an area boundary layer)")
-    filters = filters_from_args(args, dataset)
+    filters = query_from_args(args, dataset)
     incidents = filter_incidents(
         dataset.incidents,
         dataset.groups,
@@ -64,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
     grid = hotspots.make_grid(dataset.boundary, cell_size=args.cell_size, shape=args.shape)
     for note in grid.notes:
         print(f"note: {note}", file=sys.stderr)
-    print(f"note: {filters.period.label}: {len(incidents):,} incidents ({filters.group})", file=sys.stderr)
+    print(f"note: {filters.window[0].label}: {len(incidents):,} incidents ({filters.group})", file=sys.stderr)
     outside = hotspots.count_outside_grid(incidents, grid)
     if outside:
         print(f"note: {outside:,} located incidents fall outside the partnership outline", file=sys.stderr)

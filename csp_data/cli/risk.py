@@ -15,17 +15,17 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tomllib
 from dataclasses import replace
 from pathlib import Path
 
 from csp_data.cli.common import (
     add_data_options,
     dataset_from_args,
-    filters_from_args,
+    query_from_args,
     resolve_group,
     write_table,
 )
+from csp_data.io.toml import read_toml
 from csp_data.model import Dataset
 from csp_data.periods import Period
 from csp_data.risk import TABLE_COLUMNS, RiskConfig, is_risk_table, load_risk_config
@@ -87,12 +87,7 @@ def _risk_settings(args: argparse.Namespace) -> RiskConfig:
     risk_file = getattr(args, "risk_config", None)
     if args.config:
         path = Path(args.config)
-        try:
-            raw = tomllib.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError as exc:
-            raise ValueError(f"--config {path}: file not found") from exc
-        except tomllib.TOMLDecodeError as exc:
-            raise ValueError(f"--config {path}: not valid TOML ({exc})") from exc
+        raw = read_toml(path, label=f"--config {path}")
         if is_risk_table(raw):
             if risk_file:
                 raise ValueError(
@@ -146,13 +141,13 @@ def _build(args: argparse.Namespace) -> tuple[Dataset, RiskConfig, Period, Perio
     config = _risk_settings(args)
     dataset = _with_peers(dataset_from_args(args), args)
     config = _select_priorities(config, dataset, args)
-    filters = filters_from_args(args, dataset)
+    period, comparison = query_from_args(args, dataset).window
     print(
-        f"note: {dataset.partnership or dataset.name}: {filters.period.label} compared with "
-        f"{filters.comparison.label}; scoring settings from {config.source}",
+        f"note: {dataset.partnership or dataset.name}: {period.label} compared with "
+        f"{comparison.label}; scoring settings from {config.source}",
         file=sys.stderr,
     )
-    return dataset, config, filters.period, filters.comparison
+    return dataset, config, period, comparison
 
 
 def run_risk(args: argparse.Namespace) -> int:

@@ -19,7 +19,7 @@ from csp_data.change import TEST_LABELS
 from csp_data.cli.common import (
     add_data_options,
     dataset_from_args,
-    filters_from_args,
+    query_from_args,
     resolve_crime_types,
     write_table,
 )
@@ -150,13 +150,14 @@ def run_trend(args: argparse.Namespace) -> int:
 
 def run_yoy(args: argparse.Namespace) -> int:
     dataset = dataset_from_args(args)
-    filters = filters_from_args(args, dataset)
-    names = [filters.group] if (args.group or args.crime_type) else None
+    filters = query_from_args(args, dataset)
+    names = [filters.group] if filters.group is not None and (args.group or args.crime_type) else None
     if filters.crime_types:
         raise ValueError("yoy is by crime group: give --group NAME (or nothing, for a row per group)")
-    table = yoy_table(dataset.incidents, dataset.groups, filters.period, filters.comparison,
+    period, comparison = filters.window
+    table = yoy_table(dataset.incidents, dataset.groups, period, comparison,
                       group_names=names, test=args.test)
-    print(f"note: {filters.period.label} compared with {filters.comparison.label}; test: {TEST_LABELS[args.test]}",
+    print(f"note: {period.label} compared with {comparison.label}; test: {TEST_LABELS[args.test]}",
           file=sys.stderr)
     write_table(table, args.format)
     return 0

@@ -89,7 +89,7 @@ def check_upload(name: str, data: bytes, *, max_mb: float = MAX_UPLOAD_MB) -> Lo
     ValueError
         Naming the upload when it is over ``max_mb`` or not an allowed type.
     """
-    from csp_data.loaders.detect import validate_paths
+    from csp_data.io.detect import validate_paths
 
     label = upload_label(name)
     if len(data) > max_mb * 1_000_000:

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Final, Literal
 import numpy as np
 import pandas as pd
 
-from csp_data.loaders._common import listed, match_column, reject
-from csp_data.loaders.headers import normalise_header, read_table_at_header
+from csp_data.io.common import listed, match_column, reject
+from csp_data.io.headers import normalise_header, read_table_at_header
 from csp_data.model import FileReport, LoadIssue, LoadReport
 
 if TYPE_CHECKING:

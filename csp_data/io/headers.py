@@ -16,7 +16,7 @@ from typing import Final
 
 import pandas as pd
 
-from csp_data.loaders._common import Source, file_warning, read_csv_strings, read_table
+from csp_data.io.common import Source, file_warning, read_csv_strings, read_table
 from csp_data.model import FileReport, LoadIssue
 
 #: How many rows from the top are searched for the header.
@@ -110,7 +110,7 @@ def read_table_at_header(
     sheet: str | int | None = None,
     prefer: HeaderTest | None = None,
 ) -> pd.DataFrame:
-    """:func:`csp_data.loaders._common.read_table`, with the header found below any titles and notes.
+    """:func:`csp_data.io.common.read_table`, with the header found below any titles and notes.
 
     Parameters
     ----------

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final, Literal
 
 from csp_data.groups import CrimeGroups, load_crime_groups
-from csp_data.loaders._common import DEFAULT_LIMITS, Limits, Source, file_error, header_of, walk_files
-from csp_data.loaders.policeuk import (
+from csp_data.io.common import DEFAULT_LIMITS, Limits, Source, file_error, header_of, walk_files
+from csp_data.io.policeuk import (
     KIND_OUTCOMES,
     KIND_STOP_SEARCH,
     KIND_STREET,
@@ -20,7 +20,7 @@ from csp_data.loaders.policeuk import (
 from csp_data.model import FileReport, LoadReport
 
 if TYPE_CHECKING:
-    from csp_data.loaders.force import ColumnMapping
+    from csp_data.io.force import ColumnMapping
 
 FileKind = Literal[
     "police.uk street",
@@ -170,17 +170,17 @@ def _validate_one(path: Path, groups: CrimeGroups, mapping: ColumnMapping | None
             _, rep = load_policeuk([path], groups, limits=limits)
             return rep
         if kind == "boundaries":
-            from csp_data.loaders.boundaries import load_boundaries
+            from csp_data.io.boundaries import load_boundaries
 
             _, rep = load_boundaries(path, limits=limits)
             return rep
         if kind == "table":
             if mapping is not None:
-                from csp_data.loaders.force import load_force_extract
+                from csp_data.io.force import load_force_extract
 
                 _, rep = load_force_extract(path, mapping, groups)
                 return rep
-            from csp_data.loaders.population import load_area_values
+            from csp_data.io.population import load_area_values
 
             try:
                 _, rep = load_area_values(path)

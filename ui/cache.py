@@ -13,8 +13,8 @@ import pandas as pd
 import streamlit as st
 
 from csp_data.aggregate import count_by
-from csp_data.dataset import DatasetConfig, build_dataset
 from csp_data.engine import Engine
+from csp_data.io.dataset import DatasetConfig, build_dataset
 from csp_data.model import Dataset
 from csp_data.overview import headline_table
 from csp_data.periods import Period, to_month

@@ -1,7 +1,7 @@
 """Datasets too big for pandas: police.uk files imported once to a Parquet store, read by DuckDB.
 
 With ``store = "parquet"`` under ``[incidents]`` in csp.toml (see README "Large datasets"),
-:func:`csp_data.dataset.build_dataset` does not read every incident into pandas. Instead:
+:func:`csp_data.io.dataset.build_dataset` does not read every incident into pandas. Instead:
 
 1. :func:`ensure_store` imports the police.uk files with :func:`csp_data.engine.import_policeuk_fast`
    into one Parquet file (rows ordered by partnership, so one partnership is a few row groups), with
@@ -40,7 +40,7 @@ import pyarrow.parquet as pq
 
 from csp_data.engine import import_policeuk_fast, sql_in, sql_str
 from csp_data.groups import CrimeGroups
-from csp_data.loaders._common import DEFAULT_LIMITS, Limits
+from csp_data.io.common import DEFAULT_LIMITS, Limits
 from csp_data.model import FileReport, LoadIssue, LoadReport
 from csp_data.schema import INCIDENT_COLUMNS, conform, empty_incidents
 
@@ -69,8 +69,8 @@ class StoreInfo:
 
 #: Modules whose code decides the store's contents: their text is part of the store key, so a store
 #: written by older code is never reused (STORE_VERSION covers changes elsewhere).
-_CODE_FILES: Final = ("engine.py", "areas.py", "groups.py", "loaders/policeuk.py", "loaders/_common.py")
-_PACKAGE: Final = Path(__file__).resolve().parent
+_CODE_FILES: Final = ("engine.py", "areas.py", "groups.py", "io/policeuk.py", "io/common.py")
+_PACKAGE: Final = Path(__file__).resolve().parent.parent  # csp_data/
 _LOCKS: dict[str, threading.Lock] = {}
 _LOCKS_GUARD = threading.Lock()
 
@@ -88,9 +88,9 @@ def store_key(paths: Sequence[str | Path], groups_text: str = "", limits: Limits
     Raises
     ------
     ValueError
-        When a path does not exist (from :func:`csp_data.loaders._common.expand_paths`).
+        When a path does not exist (from :func:`csp_data.io.common.expand_paths`).
     """
-    from csp_data.loaders._common import expand_paths
+    from csp_data.io.common import expand_paths
 
     limits = limits or DEFAULT_LIMITS
     h = hashlib.sha256(f"v{STORE_VERSION}\n{groups_text}\n{limits!r}\n".encode())

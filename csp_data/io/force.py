@@ -18,8 +18,8 @@ import pandas as pd
 from pyproj import CRS, Transformer
 
 from csp_data.groups import FALLBACK_GROUP, CrimeGroups
-from csp_data.loaders._common import reject
-from csp_data.loaders.headers import normalise_header, read_table_at_header
+from csp_data.io.common import reject
+from csp_data.io.headers import normalise_header, read_table_at_header
 from csp_data.model import FileReport, LoadIssue, LoadReport
 from csp_data.schema import ANALYSIS_CRS, DISPLAY_CRS, INCIDENT_COLUMNS, conform
 

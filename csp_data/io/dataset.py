@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import difflib
 import os
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -18,11 +17,12 @@ from typing import Any, Final
 import pandas as pd
 
 from csp_data.groups import DEFAULT_GROUPS_FILE, load_crime_groups
-from csp_data.loaders._common import DEFAULT_LIMITS, Limits, system_path_problem
-from csp_data.loaders.force import ColumnMapping
+from csp_data.io.common import DEFAULT_LIMITS, Limits, system_path_problem
+from csp_data.io.force import ColumnMapping
+from csp_data.io.toml import read_toml
 from csp_data.model import Dataset, FileReport, LoadReport
 
-REPO_ROOT: Final = Path(__file__).resolve().parent.parent
+REPO_ROOT: Final = Path(__file__).resolve().parents[2]
 DEMO_DIR: Final = REPO_ROOT / "data"
 DEMO_SHAPEFILE: Final = REPO_ROOT / "shapefiles" / "demo_beats.shp"
 #: Environment variable naming the dataset config the app loads.
@@ -56,7 +56,7 @@ CONFIG_KEYS: Final[dict[str, dict[str, str]]] = {
     "population": _TABLE_SOURCE_KEYS,
     "households": _TABLE_SOURCE_KEYS,
     "comparators": {"path": "string", "population": "string", "households": "string"},
-    "limits": {f.name: "number" for f in fields(Limits)},  # loaders._common.Limits
+    "limits": {f.name: "number" for f in fields(Limits)},  # io.common.Limits
 }
 _EXPECTED: Final = {
     "string": "a string in quotes",
@@ -155,7 +155,7 @@ class DatasetConfig:
     incident_paths: tuple[Path, ...]
     incident_format: str = "policeuk"  # "policeuk" | "force"
     force_mapping: ColumnMapping | None = None
-    store: str = "memory"  # "memory" (pandas) | "parquet" (imported once to Parquet, see csp_data/store.py)
+    store: str = "memory"  # "memory" (pandas) | "parquet" (imported once to Parquet, see csp_data/io/store.py)
     store_dir: Path = DEFAULT_STORE_DIR
     partnership: str | None = None
     partnership_by: str = "lsoa_name"  # "lsoa_name" | "boundaries" | "all" (every row belongs)
@@ -175,7 +175,7 @@ class DatasetConfig:
     source: str = POLICEUK_SOURCE
     is_demo: bool = False
     config_file: Path | None = None
-    limits: Limits = DEFAULT_LIMITS  # [limits]: size limits on every file read (loaders/_common.py)
+    limits: Limits = DEFAULT_LIMITS  # [limits]: size limits on every file read (io/common.py)
     raw: dict[str, Any] = field(default_factory=dict)  # the whole TOML, for other sections ([risk], ...)
 
     def with_partnership(self, name: str) -> DatasetConfig:
@@ -358,20 +358,7 @@ def load_config(path: Path) -> DatasetConfig:
         Naming the file when it is missing, a folder, unreadable, not UTF-8 or not TOML, and naming the
         key for anything :func:`parse_config` refuses.
     """
-    try:
-        raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise ValueError(f"{path}: config file not found") from exc
-    except IsADirectoryError as exc:
-        raise ValueError(f"{path}: is a folder, expected a csp.toml file") from exc
-    except UnicodeDecodeError as exc:
-        raise ValueError(
-            f"{path}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at position {exc.start}); save it as UTF-8"
-        ) from exc
-    except OSError as exc:
-        raise ValueError(f"{path}: cannot read the config file ({exc.strerror or exc})") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise ValueError(f"{path}: not valid TOML ({exc})") from exc
+    raw = read_toml(path, what="config file")
     return parse_config(raw, base=Path(path).resolve().parent, config_file=Path(path).resolve())
 
 
@@ -429,7 +416,7 @@ def config_from_flags(
 
 def demo_config() -> DatasetConfig:
     """The shipped demo borough (data/ and shapefiles/, made by `python -m csp_data demo`)."""
-    raw = tomllib.loads((DEMO_DIR / "demo_peers.toml").read_text(encoding="utf-8"))
+    raw = read_toml(DEMO_DIR / "demo_peers.toml", what="demo peers file")
     return DatasetConfig(
         name="Demo Borough (synthetic)",
         incident_paths=(DEMO_DIR / "demo_incidents.csv.gz",),
@@ -466,10 +453,10 @@ def active_config() -> DatasetConfig:
 
 def _load_incidents(config: DatasetConfig, groups: Any) -> tuple[pd.DataFrame, LoadReport]:
     if config.incident_format == "policeuk":
-        from csp_data.loaders.policeuk import load_policeuk
+        from csp_data.io.policeuk import load_policeuk
 
         return load_policeuk(list(config.incident_paths), groups, limits=config.limits)
-    from csp_data.loaders.force import load_force_extract
+    from csp_data.io.force import load_force_extract
 
     assert config.force_mapping is not None
     mapping = config.force_mapping
@@ -492,7 +479,7 @@ def build_dataset(config: DatasetConfig) -> Dataset:
     groups = load_crime_groups(config.crime_groups)
     store_info = None
     if config.store == "parquet":
-        from csp_data import store as store_mod
+        from csp_data.io import store as store_mod
 
         where = str(config.config_file or config.name)
         _check_store_selector(where, config.partnership_by, config.partnership, config.boundaries)
@@ -513,14 +500,14 @@ def build_dataset(config: DatasetConfig) -> Dataset:
     areas = None
     boundary = None
     if config.boundaries is not None:
-        from csp_data.loaders.boundaries import load_boundaries
+        from csp_data.io.boundaries import load_boundaries
 
         areas, rep = load_boundaries(
             config.boundaries, code_field=config.code_field, name_field=config.name_field, crs=config.boundaries_crs,
             limits=config.limits,
         )
         report.extend(rep)
-        from csp_data.loaders.population import attach_values, load_area_values
+        from csp_data.io.population import attach_values, load_area_values
 
         for column, source in (("population", config.population), ("households", config.households)):
             if source is None:

@@ -13,9 +13,9 @@ Legacy crime-type names are mapped to today's with :data:`LEGACY_CRIME_TYPES`
 them (:func:`crime_type_names`).
 
 Every physical line after the header is one record, as police.uk publishes them; accepted + rejected
-= the file's data lines (``_common.data_lines``). Rows are rejected for an unparseable month, a month
+= the file's data lines (``common.data_lines``). Rows are rejected for an unparseable month, a month
 after the file's own month or in the future (:func:`month_ceilings`), no crime type, and for the
-reading problems of ``_common.read_csv_strings`` (wrong number of fields, a quote not closed on its
+reading problems of ``common.read_csv_strings`` (wrong number of fields, a quote not closed on its
 line, a field over the limit). Coordinates outside Great Britain are kept as no location, noted with
 example rows.
 """
@@ -33,7 +33,7 @@ from pyproj import Transformer
 
 from csp_data.areas import partnership_from_lsoa_name
 from csp_data.groups import FALLBACK_GROUP, CrimeGroups
-from csp_data.loaders._common import (
+from csp_data.io.common import (
     DEFAULT_LIMITS,
     Limits,
     Source,
@@ -129,7 +129,7 @@ def load_policeuk(
         Rows with no location, ASB rows without a Crime ID and repeated Crime IDs are kept and
         counted in the file's notes; rows with an unparseable or late month (after the file's own
         month or the current month), no crime type or a reading problem are rejected. For every
-        file, accepted + rejected = its data lines (``_common.data_lines``).
+        file, accepted + rejected = its data lines (``common.data_lines``).
 
     Raises
     ------
