@@ -358,3 +358,29 @@ __all__ = [
     "segments",
     "trend_chart",
 ]
+
+
+def peak_months_chart(
+    months: pd.DataFrame, *, domain: list[str], title: str, subtitle: str, height: int = 260
+) -> alt.Chart:
+    """Bars of a count per month (``label``, ``count``, ``which`` = "Peak" or "Other"), peaks orange.
+
+    ``domain`` is every month label in order, so a month without data (NaN count) keeps its place on
+    the axis and has no bar (not a zero).
+    """
+    return (
+        alt.Chart(months.dropna(subset=["count"]))  # a month without data has no bar (not a zero)
+        .mark_bar()
+        .encode(
+            x=alt.X("label:N", title=None, sort=None, axis=alt.Axis(labelAngle=-45),
+                    scale=alt.Scale(domain=domain)),
+            y=alt.Y("count:Q", title="Per month"),
+            color=alt.Color(
+                "which:N",
+                scale=alt.Scale(domain=["Peak", "Other"], range=["#C85200", "#0072B2"]),
+                legend=None,
+            ),
+            tooltip=[alt.Tooltip("label:N", title="Month"), alt.Tooltip("count:Q", format=",")],
+        )
+        .properties(height=height, title=alt.Title(title, subtitle=subtitle))
+    )

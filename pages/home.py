@@ -17,9 +17,8 @@ from csp_data.overview import (
 )
 from csp_data.periods import Period, comparable_period, fmt_month_counts, month_range
 from csp_data.trends import choose_denominator
-from ui.cache import cached_counts, cached_headline
+from ui.cache import cached_counts, cached_headline, measures_for
 from ui.common import current, demo_banner, download_buttons, show_chart, show_table, source_caption
-from ui.hotspots import measures_for, spec_of
 
 dataset, filters = current()
 demo_banner(dataset)
@@ -74,11 +73,10 @@ download_buttons(table, f"overview_{filters.period.start:%Y%m}_{filters.period.e
 availability = dataset.groups.availability(filters.group)  # a labelled proxy or n/a (crime_groups.toml)
 if dataset.areas is not None:
     st.subheader(f"Where to look: {availability.label}")
-    spec = spec_of(filters)
     denominator, _ = choose_denominator(
         None, [], filters.group, dataset.groups, area_households=area_total(dataset.areas, "households")[0]
     )
-    measures = measures_for(key, spec, spec_of(filters, filters.comparison), denominator)
+    measures = measures_for(key, filters.rows, filters.rows.but(period=filters.comparison), denominator)
     if availability.status == "n/a":
         st.caption(f"{filters.group}: {availability.na}.")
     elif measures is not None and len(measures):

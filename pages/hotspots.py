@@ -14,6 +14,7 @@ from csp_data.format import fmt_change, fmt_rate
 from csp_data.groups import ALL_INCIDENTS, ASB
 from csp_data.periods import fmt_month, fmt_month_counts, is_covered, months_covered
 from csp_data.trends import choose_denominator
+from ui import cache as C
 from ui import hotspots as U
 from ui.common import current, demo_banner, download_buttons, source_caption
 
@@ -33,9 +34,9 @@ if boundary is None:
     st.stop()
 
 period, comparison = filters.period, filters.comparison
-spec, prev_spec = U.spec_of(filters), U.spec_of(filters, comparison)
-total, unlocated = U.totals_for(key, spec)
-previous_total = U.totals_for(key, prev_spec)[0]
+spec, prev_spec = filters.rows, filters.rows.but(period=comparison)
+total, unlocated = C.totals_for(key, spec)
+previous_total = C.totals_for(key, prev_spec)[0]
 availability = dataset.groups.availability(filters.group)  # a labelled proxy or n/a (crime_groups.toml)
 if availability.status == "n/a" and not filters.crime_types:
     st.info(f"{filters.group}: {availability.na}. Choose another crime group in the sidebar.")
@@ -49,11 +50,11 @@ denominator, _ = choose_denominator(  # the one denominator rule: households whe
 )
 rate_label = "per 1,000 households" if denominator == "households" else "per 1,000 residents"
 
-# analysis uses the exact areas (inside U.measures_for); the maps draw the simplified display copy
-areas = U.display_areas(key)
+# analysis uses the exact areas (inside C.measures_for); the maps draw the simplified display copy
+areas = C.display_areas(key)
 if areas is not None and filters.areas:
     areas = areas.loc[areas["area_code"].isin(list(filters.areas))]
-measures = U.measures_for(key, spec, prev_spec, denominator)
+measures = C.measures_for(key, spec, prev_spec, denominator)
 
 coverage = (months_covered(comparison, dataset.months), comparison.n_months)
 period_coverage = (months_covered(period, dataset.months), period.n_months)
@@ -102,13 +103,13 @@ view = st.radio("Map", list(VIEWS), format_func=VIEWS.__getitem__, key="hot_view
 if view == "areas" and measures is None:
     st.info("No area boundaries are loaded, so the area map is not available; choose another map.")
     view = "density"
-base = U.basemap()
-shown_outline = U.display_outline(key, filters.areas)
+base = C.basemap()
+shown_outline = C.display_outline(key, filters.areas)
 partnership_layer = M.outline_layer(
     boundary if shown_outline is None else shown_outline, layer_id="partnership"
 )
 outline_layers = [partnership_layer]
-area_lines = U.display_lines(key, filters.areas)
+area_lines = C.display_lines(key, filters.areas)
 if area_lines is not None:
     lines = M.outline_layer(area_lines, layer_id="area-lines", width_px=1, colour=[150, 150, 150, 200])
     outline_layers.insert(0, lines)
@@ -224,14 +225,14 @@ def show_density_map() -> None:
         )
     shape = "hex" if method == "hex" else "square"
     map_col, side_col = st.columns([3, 2], gap="medium")
-    grid = U.grid_for(key, filters.areas, size, shape)
-    names = U.cell_areas_for(key, filters.areas, size, shape)
+    grid = C.grid_for(key, filters.areas, size, shape)
+    names = C.cell_areas_for(key, filters.areas, size, shape)
     params = None
     try:
         if method == "kde":
-            cells, params = U.kde_for(key, spec, size, mult)
+            cells, params = C.kde_for(key, spec, size, mult)
         else:
-            cells = U.counts_for(key, spec, size, shape)
+            cells = C.counts_for(key, spec, size, shape)
     except ValueError as exc:
         st.warning(f"The density surface cannot be drawn: {exc}")
         return
@@ -256,7 +257,7 @@ def show_density_map() -> None:
     layers = [M.cell_layer(drawn, grid, drawn_colours, tips, layer_id="density"), *outline_layers]
     points_note = ""
     if show_points:
-        pts_layer, shown, located = M.points_layer(U.filtered(key, spec))
+        pts_layer, shown, located = M.points_layer(C.filtered(key, spec))
         layers.append(pts_layer)
         points_note = f"Showing {shown:,} of {located:,} located incidents. {M.POINTS_NOTICE}"
     summary = H.density_summary(cells, value=value, cell_areas=names, cell_label=unit)
@@ -304,9 +305,9 @@ def show_gistar_map() -> None:
     with c2:
         fdr = st.toggle("False-discovery-rate correction (Benjamini–Hochberg)", key="hot_fdr")
     map_col, side_col = st.columns([3, 2], gap="medium")
-    grid = U.grid_for(key, filters.areas, size, "square")
-    names = U.cell_areas_for(key, filters.areas, size, "square")
-    result = U.gistar_for(key, spec, size, fdr)
+    grid = C.grid_for(key, filters.areas, size, "square")
+    names = C.cell_areas_for(key, filters.areas, size, "square")
+    result = C.gistar_for(key, spec, size, fdr)
     colours, legend = M.class_colours(result["class"], M.GISTAR_COLOURS)
     drawn, drawn_colours, coloured = M.cap_cells(result, colours, result["z"].abs())
     where = U.named_cells(drawn, names)
@@ -407,10 +408,10 @@ def show_emerging_map() -> None:
         size = cell_size_picker("hot_cell_emerging")
     with c3:
         fdr_e = st.toggle("False-discovery-rate correction", key="hot_fdr_emerging")
-    window_spec = U.spec_of(filters, window)
+    window_spec = filters.rows.but(period=window)
     map_col, side_col = st.columns([3, 2], gap="medium")
-    grid = U.grid_for(key, filters.areas, size, "square")
-    result = U.emerging_for(key, window_spec, size, slice_months, fdr_e)
+    grid = C.grid_for(key, filters.areas, size, "square")
+    result = C.emerging_for(key, window_spec, size, slice_months, fdr_e)
     colours, legend = M.class_colours(result["class"], M.EMERGING_COLOURS)
     drawn, drawn_colours, coloured = M.cap_cells(
         result, colours, result["hot_slices"] + result["cold_slices"]
@@ -467,7 +468,7 @@ source_caption(dataset, period, extra="Maps drawn without a basemap." if base is
 # -------------------------------------------------------------------------------- concentration
 st.subheader("Concentration")
 conc_size: float | None = None
-cells_now = U.counts_for(key, spec, conc_size, "square")
+cells_now = C.counts_for(key, spec, conc_size, "square")
 conc_cells = H.concentration(cells_now["count"], unit="cells")
 conc_areas = (
     H.concentration(measures["count"], unit=f"{area_label}s")
@@ -494,7 +495,7 @@ with c1:
     download_buttons(conc, "concentration", key="hot-conc")
 with c2:
     if comparable:
-        pai = H.prediction_accuracy(U.gistar_for(key, prev_spec, conc_size, False), cells_now)
+        pai = H.prediction_accuracy(C.gistar_for(key, prev_spec, conc_size, False), cells_now)
         st.markdown(H.pai_summary(pai, previous_label=comparison.label, current_label=period.label))
         row = pai.iloc[0]
         st.dataframe(
@@ -591,7 +592,7 @@ st.markdown(
     f"**{names_by_code[code]} ({code})**: {int(row['count']):,} {what} in {period.label} "
     f"({row['share_pct']:.1f}% of the total, rank {int(row['rank'])} of {len(measures)}); {change_text}"
 )
-monthly, mix, locs = U.drill_for(key, spec, prev_spec, code)
+monthly, mix, locs = C.drill_for(key, spec, prev_spec, code)
 monthly["period"] = ["This period" if m in set(period.months) else "Comparison" for m in monthly["month"]]
 d1, d2 = st.columns(2)
 with d1:

@@ -178,3 +178,17 @@ def test_monthly_chart_bars_and_series() -> None:
         monthly_chart(f, title="t", mark="area")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="missing column 'count'"):
         monthly_chart(f.drop(columns="count"), title="t")
+
+
+def test_peak_months_chart_draws_bars_and_keeps_every_month_on_the_axis() -> None:
+    from csp_data.charts import peak_months_chart
+
+    months = pd.DataFrame({"label": ["Jan", "Feb", "Mar"], "count": [3.0, np.nan, 7.0],
+                           "which": ["Other", "Other", "Peak"]})
+    spec = peak_months_chart(months, domain=["Jan", "Feb", "Mar"], title="T", subtitle="S").to_dict()
+    assert spec["mark"]["type"] == "bar"
+    assert spec["encoding"]["x"]["scale"]["domain"] == ["Jan", "Feb", "Mar"]
+    assert spec["encoding"]["color"]["scale"]["range"] == ["#C85200", "#0072B2"]
+    assert spec["title"]["text"] == "T" and spec["title"]["subtitle"] == "S"
+    data = next(iter(spec["datasets"].values()))
+    assert [r["label"] for r in data] == ["Jan", "Mar"]  # no bar for a month without data

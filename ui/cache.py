@@ -1,23 +1,34 @@
-"""The only csp_data module that imports streamlit: caching at the I/O edge.
+"""Every Streamlit cache of the app: caching at the I/O edge (pages hold no cache and no memo).
 
 The dataset and its query engine (DuckDB over the incidents, see csp_data/engine.py) are built once
-per process per config key (``st.cache_resource``); per-filter aggregates are cached with bounded
-``st.cache_data`` wrappers that take the key and plain filter values, never frames.
+per process per config key (``st.cache_resource``); per-filter results are cached with bounded
+``st.cache_data`` wrappers (every one has ``max_entries``) that take the key and plain filter values or
+a :class:`csp_data.query.Query` (frozen, hashed by value), never frames.
 """
 
 from __future__ import annotations
 
 import threading
+from typing import Any
 
+import geopandas as gpd
 import pandas as pd
+import shapely
 import streamlit as st
 
-from csp_data.aggregate import count_by
+from csp_data import hotspots, maps
+from csp_data.aggregate import Grid as GridSpec
+from csp_data.aggregate import choropleth_counts, count_by, grid_counts
 from csp_data.engine import Engine
 from csp_data.io.dataset import DatasetConfig, build_dataset
 from csp_data.model import Dataset
 from csp_data.overview import headline_table
 from csp_data.periods import Period, to_month
+from csp_data.query import Query
+from csp_data.risk import RiskConfig, measure_priorities, priority_contexts, table_from_measures
+from csp_data.trends import PositionInputs, comparators_with_partnership, position_inputs, position_table
+from csp_data.trends_view import whole_area_total
+from ui.hotspots import outline
 
 # Configs by key, so a cached function that holds only the key can (re)build the dataset. Keys are
 # derived from the config and its files' modification times, so an entry never changes meaning.
@@ -78,3 +89,238 @@ def cached_counts(key: str, by: tuple[str, ...], group: str | None, areas: tuple
     """count_by over all months for a group (None = every incident), by the engine."""
     dataset = get_dataset(key)
     return count_by(None, list(by), groups=dataset.groups, group=group, areas=areas, engine=get_engine(key))
+
+
+# ------------------------------------------------------------------------------------------ Trends
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def cached_comparators(dataset_key: str, partnership: str) -> tuple[pd.DataFrame, list[str]]:
+    """The comparator table with the partnership's own rows (trends.comparators_with_partnership)."""
+    ds = get_dataset(dataset_key)
+    return comparators_with_partnership(
+        ds.comparators, ds.incidents, ds.groups, partnership,
+        population=whole_area_total(ds, "population"), households=whole_area_total(ds, "households"),
+    )
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def cached_position_inputs(
+    dataset_key: str, partnership: str, msg: tuple[str, ...], county: tuple[str, ...]
+) -> PositionInputs:
+    """The members' counts of every crime group: they do not change with the period, so a period
+    change only re-ranks."""
+    ds = get_dataset(dataset_key)
+    comp, _ = cached_comparators(dataset_key, partnership)
+    return position_inputs(comp, partnership, msg=list(msg), county=list(county), groups=ds.groups)
+
+
+@st.cache_data(max_entries=32, show_spinner="Ranking every crime group…")
+def cached_positions(
+    dataset_key: str, partnership: str, msg: tuple[str, ...], county: tuple[str, ...],
+    start: pd.Timestamp, end: pd.Timestamp, k: float,
+) -> pd.DataFrame:
+    """The position table of every crime group for a period (trends.position_table)."""
+    ds = get_dataset(dataset_key)
+    return position_table(
+        None, partnership, msg=list(msg), county=list(county), period=Period(start, end), groups=ds.groups, k=k,
+        inputs=cached_position_inputs(dataset_key, partnership, msg, county),
+    )
+
+
+# ------------------------------------------------------------------------------------------ Priorities
+
+
+@st.cache_data(max_entries=8, show_spinner="Measuring the priorities…")
+def cached_priority_measures(
+    key: str, start: str, end: str, comp_start: str, comp_end: str,
+    test: str, confidence: float, k: float, priorities: tuple[Any, ...], _config: RiskConfig,
+) -> tuple[list[Any], dict[str, Any]]:
+    """Measures and local contexts of the priorities for a period (months as 'YYYY-MM').
+
+    Keyed by the plain values the measures depend on (``test``, ``confidence``, ``k`` and
+    ``priorities`` are ``_config``'s; ``_config`` itself is not hashed): they do not depend on the
+    weights, harm weights or cut-points, so editing those only re-scores.
+    """
+    dataset = get_dataset(key)
+    period, comparison = _period(start, end), _period(comp_start, comp_end)
+    # the current and previous counts are pushed down to the DuckDB engine (same numbers)
+    engine = get_engine(key)
+    measures = measure_priorities(dataset, period=period, comparison=comparison, config=_config, engine=engine)
+    table = table_from_measures(measures, _config)
+    contexts = priority_contexts(
+        dataset, table, period=period, comparison=comparison, config=_config, engine=engine,
+    )
+    return measures, contexts
+
+
+def priority_measures(key: str, period: Period, comparison: Period, config: RiskConfig) -> tuple[list[Any], dict[str, Any]]:
+    """:func:`cached_priority_measures` for a period, its comparison and the default scoring settings."""
+    return cached_priority_measures(
+        key, f"{period.start:%Y-%m}", f"{period.end:%Y-%m}", f"{comparison.start:%Y-%m}", f"{comparison.end:%Y-%m}",
+        config.test, float(config.confidence), float(config.k), tuple(config.priorities), config,
+    )
+
+
+# ------------------------------------------------------------------------------------------ Hotspots
+# ``query`` is a row filter (``Query.rows``: group, crime types, period, areas) with a period set.
+
+
+def _months(query: Query) -> Period:
+    if query.period is None:
+        raise ValueError("this query has no period")
+    return query.period
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def filtered(key: str, query: Query) -> pd.DataFrame:
+    """The incidents of the dataset under ``key`` matching ``query``, filtered once per filter for the
+    cached functions below (a few entries; shared between sessions, so read-only: every caller makes
+    new frames)."""
+    dataset = get_dataset(key)
+    return query.apply(dataset.incidents, dataset.groups)
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def display_areas(key: str) -> gpd.GeoDataFrame | None:
+    """The dataset's areas with geometry simplified for drawing (``maps.simplify_for_display``), once per
+    dataset. Shared between sessions: treat it as read-only. Analysis keeps ``dataset.areas``."""
+    dataset = get_dataset(key)
+    if dataset.areas is None:
+        return None
+    simplified, _ = maps.simplify_for_display(gpd.GeoSeries(dataset.areas.geometry).to_numpy())
+    out = dataset.areas.copy()
+    out["geometry"] = gpd.GeoSeries(simplified, index=out.index, crs=dataset.areas.crs)
+    return out
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def display_outline(key: str, areas: tuple[str, ...]) -> shapely.Geometry | None:
+    """The grid's outline (``ui.hotspots.outline``) simplified for drawing; shapely geometries are immutable."""
+    exact = outline(get_dataset(key), areas)
+    return None if exact is None else maps.simplify_for_display(exact)[0]
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def display_lines(key: str, areas: tuple[str, ...]) -> shapely.Geometry | None:
+    """The edges of the (selected) areas, from the simplified display copy."""
+    shown = display_areas(key)
+    if shown is None:
+        return None
+    if areas:
+        shown = shown.loc[shown["area_code"].isin(list(areas))]
+    return maps.boundary_lines(shown)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def measures_for(key: str, query: Query, previous: Query, denominator: str) -> pd.DataFrame | None:
+    """``hotspots.area_measures`` of a period against its comparison (None without an area layer)."""
+    dataset = get_dataset(key)
+    if dataset.areas is None:
+        return None
+    areas = dataset.areas
+    if query.areas:
+        areas = areas.loc[areas["area_code"].isin(list(query.areas))]
+    period, comparison = _months(query), _months(previous)
+    engine = get_engine(key)
+    # Counts pushed down to the DuckDB engine (csp_data/engine.py); only per-area totals come back.
+    counts = choropleth_counts(
+        None, groups=dataset.groups, period=period, comparison=comparison, group=query.group,
+        crime_types=query.crime_types, areas=query.areas, known_areas=tuple(areas["area_code"]), engine=engine,
+    )
+    total = int(
+        count_by(None, ["group"], groups=dataset.groups, group=query.group, crime_types=query.crime_types,
+                 period=period, areas=query.areas, engine=engine)["count"].sum()
+    )
+    return hotspots.area_measures(None, None, areas, denominator=denominator, total=total, counts=counts)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def totals_for(key: str, query: Query) -> tuple[int, int]:
+    """(incidents, incidents with no location) matching a filter."""
+    inc = filtered(key, query)
+    return len(inc), int((inc["x"].isna() | inc["y"].isna()).sum())
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def drill_for(
+    key: str, query: Query, previous: Query, code: str
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """One area's drill-down: monthly counts over both periods, crime mix and top locations."""
+    dataset = get_dataset(key)
+    both = query.but(period=None, areas=(code,)).apply(dataset.incidents, dataset.groups)
+    months = _months(previous).months.union(_months(query).months)
+    monthly = hotspots.area_monthly(both.loc[both["month"].isin(months)], code, months, covered=dataset.months)
+    current = filtered(key, query)
+    return monthly, hotspots.area_crime_mix(current, code), hotspots.top_locations(current, code)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def grid_for(key: str, areas: tuple[str, ...], cell_size: float | None, shape: str) -> hotspots.Grid:
+    """The analysis grid over the outline of the (selected) areas."""
+    dataset = get_dataset(key)
+    boundary = outline(dataset, areas)
+    if boundary is None:
+        raise ValueError("no boundary is loaded: the maps need an area boundary layer")
+    return hotspots.make_grid(boundary, cell_size=cell_size, shape=shape)  # type: ignore[arg-type]
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def cell_areas_for(key: str, areas: tuple[str, ...], cell_size: float | None, shape: str) -> pd.DataFrame:
+    """The area each grid cell belongs to."""
+    dataset = get_dataset(key)
+    grid = grid_for(key, areas, cell_size, shape)
+    if dataset.areas is None:
+        return pd.DataFrame({"cell_id": grid.cells["cell_id"], "area_code": pd.NA, "area_name": pd.NA})
+    return hotspots.assign_cells_to_areas(grid.cells, dataset.areas)
+
+
+@st.cache_data(max_entries=16, show_spinner="Counting incidents per cell…")
+def counts_for(key: str, query: Query, cell_size: float | None, shape: str) -> pd.DataFrame:
+    """Incidents per grid cell."""
+    grid = grid_for(key, query.areas, cell_size, shape)
+    if shape != "square":
+        return hotspots.count_grid(filtered(key, query), grid)
+    # Square grids are counted by the DuckDB engine (floor((x - x0) / cell size), as count_grid does).
+    raster = grid_counts(
+        None, GridSpec(grid.x0, grid.y0, grid.cell_size, grid.n_cols, grid.n_rows),
+        groups=get_dataset(key).groups, group=query.group, crime_types=query.crime_types,
+        period=_months(query), areas=query.areas, engine=get_engine(key),
+    )
+    return hotspots.cells_from_raster(raster, grid)
+
+
+@st.cache_data(max_entries=16, show_spinner="Computing the density surface…")
+def kde_for(
+    key: str, query: Query, cell_size: float | None, multiplier: float
+) -> tuple[pd.DataFrame, hotspots.KdeParameters]:
+    """The KDE surface and its parameters."""
+    grid = grid_for(key, query.areas, cell_size, "square")
+    inc = filtered(key, query)
+    params = hotspots.kde_parameters(inc, grid, multiplier=multiplier)
+    return hotspots.kde_surface(inc, grid, bandwidth=params.bandwidth), params
+
+
+@st.cache_data(max_entries=16, show_spinner="Computing Gi* hot spots…")
+def gistar_for(key: str, query: Query, cell_size: float | None, fdr: bool) -> pd.DataFrame:
+    """Gi* of the square-grid counts."""
+    grid = grid_for(key, query.areas, cell_size, "square")
+    return hotspots.gistar(counts_for(key, query, cell_size, "square"), grid, fdr=fdr)
+
+
+@st.cache_data(max_entries=8, show_spinner="Computing Gi* for each time slice…")
+def emerging_for(key: str, query: Query, cell_size: float | None, slice_months: int, fdr: bool) -> pd.DataFrame:
+    """Emerging hot spots over time slices of the period."""
+    grid = grid_for(key, query.areas, cell_size, "square")
+    inc = filtered(key, query)
+    names = cell_areas_for(key, query.areas, cell_size, "square")
+    return hotspots.emerging_hotspots(inc, grid, _months(query), slice_months=slice_months, fdr=fdr, cell_areas=names)
+
+
+@st.cache_data(ttl=300, max_entries=2, show_spinner=False)
+def basemap() -> str | None:
+    """The configured basemap (CSP_BASEMAP_URL) when reachable; checked at most every 5 minutes."""
+    try:
+        return maps.basemap_url()
+    except ValueError:
+        return None
