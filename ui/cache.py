@@ -8,7 +8,6 @@ a :class:`csp_data.query.Query` (frozen, hashed by value), never frames.
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 import geopandas as gpd
@@ -29,32 +28,28 @@ from csp_data.risk import RiskConfig, measure_priorities, priority_contexts, tab
 from csp_data.trends import PositionInputs, comparators_with_partnership, position_inputs, position_table
 from csp_data.trends_view import whole_area_total
 from ui.hotspots import outline
+from ui.registry import ConfigRegistry
 
 # Configs by key, so a cached function that holds only the key can (re)build the dataset. Keys are
 # derived from the config and its files' modification times, so an entry never changes meaning.
-_CONFIGS: dict[str, DatasetConfig] = {}
-_LOCK = threading.Lock()
+CONFIGS: ConfigRegistry[DatasetConfig] = ConfigRegistry(max_entries=16)
 
 
 @st.cache_resource(show_spinner="Loading and validating the data…", max_entries=4)
 def _load(key: str) -> Dataset:
-    with _LOCK:
-        config = _CONFIGS[key]
-    return build_dataset(config)
+    return build_dataset(CONFIGS.get(key))
 
 
 def load_dataset(config: DatasetConfig) -> tuple[str, Dataset]:
     """Load (once per process) the dataset a config describes; returns (key, dataset)."""
     key = config.key
-    with _LOCK:
-        _CONFIGS[key] = config
+    CONFIGS.put(key, config)
     return key, _load(key)
 
 
 def get_config(key: str) -> DatasetConfig:
     """The config the dataset under ``key`` was loaded from (for its folder: ``base_dir``)."""
-    with _LOCK:
-        return _CONFIGS[key]
+    return CONFIGS.get(key)
 
 
 def get_dataset(key: str) -> Dataset:
