@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from csp_data.groups import ASB
 from tests.app.conftest import ROOT, assert_no_errors
 
 PAGE = "pages/hotspots.py"
@@ -26,7 +27,7 @@ def demo_extreme_changes() -> tuple[str, str]:
     from csp_data.io.dataset import build_dataset, demo_config
 
     ds = build_dataset(demo_config())
-    inc = ds.incidents.loc[ds.incidents["crime_group"] != "Anti-social behaviour"]
+    inc = ds.incidents.loc[ds.incidents["crime_group"] != ASB]
     latest = ds.latest_month
     assert latest is not None
     start = latest - pd.DateOffset(months=11)
