@@ -13,6 +13,15 @@ from csp_data.comparators import area_total
 from csp_data.format import fmt_change, fmt_rate
 from csp_data.groups import ALL_INCIDENTS, ASB
 from csp_data.periods import fmt_month, fmt_month_counts, is_covered, months_covered
+from csp_data.text.hotspots import (
+    choropleth_summary,
+    concentration_summary,
+    density_summary,
+    emerging_summary,
+    gistar_caption,
+    headline,
+    pai_summary,
+)
 from csp_data.trends import choose_denominator
 from ui import hotspots as U
 from ui.common import current, demo_banner, download_buttons, source_caption
@@ -63,7 +72,7 @@ comparable = coverage[0] == coverage[1] and period_coverage[0] == period_coverag
 if measures is not None:
     st.markdown(
         "### "
-        + H.headline(
+        + headline(
             measures,
             what=what,
             period_label=period.label,
@@ -148,7 +157,7 @@ def show_area_map() -> None:
         ordered[measure], scheme=scheme, k=k, palette_name=pal, diverging=diverging, fmt=fmt
     )
     layer = M.area_layer(areas, colours, U.area_tips(ordered, rate_label=rate_label, comparable=comparable), layer_id="areas")
-    summary = H.choropleth_summary(measures, measure, area_label=area_label)
+    summary = choropleth_summary(measures, measure, area_label=area_label)
     with map_col:
         event = st.pydeck_chart(
             M.make_deck([layer, partnership_layer], bounds, basemap=base),
@@ -259,7 +268,7 @@ def show_density_map() -> None:
         pts_layer, shown, located = M.points_layer(U.filtered(key, spec))
         layers.append(pts_layer)
         points_note = f"Showing {shown:,} of {located:,} located incidents. {M.POINTS_NOTICE}"
-    summary = H.density_summary(cells, value=value, cell_areas=names, cell_label=unit)
+    summary = density_summary(cells, value=value, cell_areas=names, cell_label=unit)
     with map_col:
         st.pydeck_chart(M.make_deck(layers, bounds, basemap=base), key="hot_density_map", alt=summary)
         if cap_text:
@@ -314,7 +323,7 @@ def show_gistar_map() -> None:
         f"{cls}\n{w}\n{c:,} incidents; z = {z:.2f}, {U.p_text(p)}"
         for cls, w, c, z, p in zip(drawn["class"], where, drawn["count"], drawn["z"], drawn["p"], strict=True)
     ]
-    caption = H.gistar_caption(result)
+    caption = gistar_caption(result)
     with map_col:
         layers = [M.cell_layer(drawn, grid, drawn_colours, tips, layer_id="gistar"), *outline_layers]
         st.pydeck_chart(M.make_deck(layers, bounds, basemap=base), key="hot_gistar_map", alt=caption)
@@ -422,7 +431,7 @@ def show_emerging_map() -> None:
             drawn["hot_older"], drawn["hot_recent"], strict=True,
         )
     ]  # fmt: skip
-    summary = H.emerging_summary(result, slice_label=slice_names[slice_months])
+    summary = emerging_summary(result, slice_label=slice_names[slice_months])
     with map_col:
         layers = [M.cell_layer(drawn, grid, drawn_colours, tips, layer_id="emerging"), *outline_layers]
         st.pydeck_chart(M.make_deck(layers, bounds, basemap=base), key="hot_emerging_map", alt=summary)
@@ -476,7 +485,7 @@ conc_areas = (
 )
 c1, c2 = st.columns(2)
 with c1:
-    st.markdown(H.concentration_summary(conc_cells, conc_areas))
+    st.markdown(concentration_summary(conc_cells, conc_areas))
     conc = pd.concat([conc_cells, conc_areas], ignore_index=True)
     st.dataframe(
         pd.DataFrame(
@@ -495,7 +504,7 @@ with c1:
 with c2:
     if comparable:
         pai = H.prediction_accuracy(U.gistar_for(key, prev_spec, conc_size, False), cells_now)
-        st.markdown(H.pai_summary(pai, previous_label=comparison.label, current_label=period.label))
+        st.markdown(pai_summary(pai, previous_label=comparison.label, current_label=period.label))
         row = pai.iloc[0]
         st.dataframe(
             pd.DataFrame(
