@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from csp_data import classification as C
 from csp_data import hotspots as H
 from csp_data import maps as M
 from csp_data.change import TEST_LABELS, significance_test
@@ -145,15 +146,15 @@ def show_area_map() -> None:
         format_func=lambda m: H.MEASURES[m].replace("per 1,000", rate_label),
         key="hot_measure",
     )
-    scheme = c2.selectbox("Classes", list(M.SCHEMES), format_func=M.SCHEMES.__getitem__, key="hot_scheme")
+    scheme = c2.selectbox("Classes", list(C.SCHEMES), format_func=C.SCHEMES.__getitem__, key="hot_scheme")
     k = c3.select_slider("Number of classes", [3, 4, 5, 6, 7], value=5, key="hot_k")
-    pal = c4.selectbox("Palette", list(M.SEQUENTIAL), key="hot_palette")
+    pal = c4.selectbox("Palette", list(C.SEQUENTIAL), key="hot_palette")
     measure_label = H.MEASURES[measure].replace("per 1,000", rate_label)
     diverging = measure in ("change", "pct_change")
     fmt = {"count": "{:,.0f}", "change": "{:,.0f}", "rate": "{:,.1f}"}.get(measure, "{:.1f}")
     ordered = measures.set_index("area_code").loc[areas["area_code"].astype(str)].reset_index()
     map_col, side_col = st.columns([3, 2], gap="medium")
-    colours, legend = M.colour_scale(
+    colours, legend = C.colour_scale(
         ordered[measure], scheme=scheme, k=k, palette_name=pal, diverging=diverging, fmt=fmt
     )
     layer = M.area_layer(areas, colours, U.area_tips(ordered, rate_label=rate_label, comparable=comparable), layer_id="areas")
@@ -223,7 +224,7 @@ def show_density_map() -> None:
         )  # fmt: skip
     with c4:
         density_scheme = st.selectbox(
-            "Classes", list(M.SCHEMES), index=1, format_func=M.SCHEMES.__getitem__, key="hot_scheme_density"
+            "Classes", list(C.SCHEMES), index=1, format_func=C.SCHEMES.__getitem__, key="hot_scheme_density"
         )
     with c5:
         show_points = st.toggle(
@@ -245,7 +246,7 @@ def show_density_map() -> None:
         st.warning(f"The density surface cannot be drawn: {exc}")
         return
     value = "density" if method == "kde" else "count"
-    colours, legend = M.colour_scale(
+    colours, legend = C.colour_scale(
         cells[value], scheme=density_scheme, k=5, fmt="{:,.0f}" if value == "count" else "{:,.1f}",
         zero_transparent=True, faint_lowest=True,
     )  # fmt: skip
@@ -316,7 +317,7 @@ def show_gistar_map() -> None:
     grid = U.grid_for(key, filters.areas, size, "square")
     names = U.cell_areas_for(key, filters.areas, size, "square")
     result = U.gistar_for(key, spec, size, fdr)
-    colours, legend = M.class_colours(result["class"], M.GISTAR_COLOURS)
+    colours, legend = C.class_colours(result["class"], C.GISTAR_COLOURS)
     drawn, drawn_colours, coloured = M.cap_cells(result, colours, result["z"].abs())
     where = U.named_cells(drawn, names)
     tips = [
@@ -420,7 +421,7 @@ def show_emerging_map() -> None:
     map_col, side_col = st.columns([3, 2], gap="medium")
     grid = U.grid_for(key, filters.areas, size, "square")
     result = U.emerging_for(key, window_spec, size, slice_months, fdr_e)
-    colours, legend = M.class_colours(result["class"], M.EMERGING_COLOURS)
+    colours, legend = C.class_colours(result["class"], C.EMERGING_COLOURS)
     drawn, drawn_colours, coloured = M.cap_cells(
         result, colours, result["hot_slices"] + result["cold_slices"]
     )
