@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from csp_data import classification as K
 from csp_data import hotspots as H
 from csp_data import maps as M
 from csp_data.change import TEST_LABELS, significance_test
@@ -13,6 +14,15 @@ from csp_data.comparators import area_total
 from csp_data.format import fmt_change, fmt_rate
 from csp_data.groups import ALL_INCIDENTS, ASB
 from csp_data.periods import fmt_month, fmt_month_counts, is_covered, months_covered
+from csp_data.text.hotspots import (
+    choropleth_summary,
+    concentration_summary,
+    density_summary,
+    emerging_summary,
+    gistar_caption,
+    headline,
+    pai_summary,
+)
 from csp_data.trends import choose_denominator
 from ui import cache as C
 from ui import hotspots as U
@@ -64,7 +74,7 @@ comparable = coverage[0] == coverage[1] and period_coverage[0] == period_coverag
 if measures is not None:
     st.markdown(
         "### "
-        + H.headline(
+        + headline(
             measures,
             what=what,
             period_label=period.label,
@@ -137,19 +147,19 @@ def show_area_map() -> None:
         format_func=lambda m: H.MEASURES[m].replace("per 1,000", rate_label),
         key="hot_measure",
     )
-    scheme = c2.selectbox("Classes", list(M.SCHEMES), format_func=M.SCHEMES.__getitem__, key="hot_scheme")
+    scheme = c2.selectbox("Classes", list(K.SCHEMES), format_func=K.SCHEMES.__getitem__, key="hot_scheme")
     k = c3.select_slider("Number of classes", [3, 4, 5, 6, 7], value=5, key="hot_k")
-    pal = c4.selectbox("Palette", list(M.SEQUENTIAL), key="hot_palette")
+    pal = c4.selectbox("Palette", list(K.SEQUENTIAL), key="hot_palette")
     measure_label = H.MEASURES[measure].replace("per 1,000", rate_label)
     diverging = measure in ("change", "pct_change")
     fmt = {"count": "{:,.0f}", "change": "{:,.0f}", "rate": "{:,.1f}"}.get(measure, "{:.1f}")
     ordered = measures.set_index("area_code").loc[areas["area_code"].astype(str)].reset_index()
     map_col, side_col = st.columns([3, 2], gap="medium")
-    colours, legend = M.colour_scale(
+    colours, legend = K.colour_scale(
         ordered[measure], scheme=scheme, k=k, palette_name=pal, diverging=diverging, fmt=fmt
     )
     layer = M.area_layer(areas, colours, U.area_tips(ordered, rate_label=rate_label, comparable=comparable), layer_id="areas")
-    summary = H.choropleth_summary(measures, measure, area_label=area_label)
+    summary = choropleth_summary(measures, measure, area_label=area_label)
     with map_col:
         event = st.pydeck_chart(
             M.make_deck([layer, partnership_layer], bounds, basemap=base),
@@ -215,7 +225,7 @@ def show_density_map() -> None:
         )  # fmt: skip
     with c4:
         density_scheme = st.selectbox(
-            "Classes", list(M.SCHEMES), index=1, format_func=M.SCHEMES.__getitem__, key="hot_scheme_density"
+            "Classes", list(K.SCHEMES), index=1, format_func=K.SCHEMES.__getitem__, key="hot_scheme_density"
         )
     with c5:
         show_points = st.toggle(
@@ -237,7 +247,7 @@ def show_density_map() -> None:
         st.warning(f"The density surface cannot be drawn: {exc}")
         return
     value = "density" if method == "kde" else "count"
-    colours, legend = M.colour_scale(
+    colours, legend = K.colour_scale(
         cells[value], scheme=density_scheme, k=5, fmt="{:,.0f}" if value == "count" else "{:,.1f}",
         zero_transparent=True, faint_lowest=True,
     )  # fmt: skip
@@ -260,7 +270,7 @@ def show_density_map() -> None:
         pts_layer, shown, located = M.points_layer(C.filtered(key, spec))
         layers.append(pts_layer)
         points_note = f"Showing {shown:,} of {located:,} located incidents. {M.POINTS_NOTICE}"
-    summary = H.density_summary(cells, value=value, cell_areas=names, cell_label=unit)
+    summary = density_summary(cells, value=value, cell_areas=names, cell_label=unit)
     with map_col:
         st.pydeck_chart(M.make_deck(layers, bounds, basemap=base), key="hot_density_map", alt=summary)
         if cap_text:
@@ -308,14 +318,14 @@ def show_gistar_map() -> None:
     grid = C.grid_for(key, filters.areas, size, "square")
     names = C.cell_areas_for(key, filters.areas, size, "square")
     result = C.gistar_for(key, spec, size, fdr)
-    colours, legend = M.class_colours(result["class"], M.GISTAR_COLOURS)
+    colours, legend = K.class_colours(result["class"], K.GISTAR_COLOURS)
     drawn, drawn_colours, coloured = M.cap_cells(result, colours, result["z"].abs())
     where = U.named_cells(drawn, names)
     tips = [
         f"{cls}\n{w}\n{c:,} incidents; z = {z:.2f}, {U.p_text(p)}"
         for cls, w, c, z, p in zip(drawn["class"], where, drawn["count"], drawn["z"], drawn["p"], strict=True)
     ]
-    caption = H.gistar_caption(result)
+    caption = gistar_caption(result)
     with map_col:
         layers = [M.cell_layer(drawn, grid, drawn_colours, tips, layer_id="gistar"), *outline_layers]
         st.pydeck_chart(M.make_deck(layers, bounds, basemap=base), key="hot_gistar_map", alt=caption)
@@ -412,7 +422,7 @@ def show_emerging_map() -> None:
     map_col, side_col = st.columns([3, 2], gap="medium")
     grid = C.grid_for(key, filters.areas, size, "square")
     result = C.emerging_for(key, window_spec, size, slice_months, fdr_e)
-    colours, legend = M.class_colours(result["class"], M.EMERGING_COLOURS)
+    colours, legend = K.class_colours(result["class"], K.EMERGING_COLOURS)
     drawn, drawn_colours, coloured = M.cap_cells(
         result, colours, result["hot_slices"] + result["cold_slices"]
     )
@@ -423,7 +433,7 @@ def show_emerging_map() -> None:
             drawn["hot_older"], drawn["hot_recent"], strict=True,
         )
     ]  # fmt: skip
-    summary = H.emerging_summary(result, slice_label=slice_names[slice_months])
+    summary = emerging_summary(result, slice_label=slice_names[slice_months])
     with map_col:
         layers = [M.cell_layer(drawn, grid, drawn_colours, tips, layer_id="emerging"), *outline_layers]
         st.pydeck_chart(M.make_deck(layers, bounds, basemap=base), key="hot_emerging_map", alt=summary)
@@ -477,7 +487,7 @@ conc_areas = (
 )
 c1, c2 = st.columns(2)
 with c1:
-    st.markdown(H.concentration_summary(conc_cells, conc_areas))
+    st.markdown(concentration_summary(conc_cells, conc_areas))
     conc = pd.concat([conc_cells, conc_areas], ignore_index=True)
     st.dataframe(
         pd.DataFrame(
@@ -496,7 +506,7 @@ with c1:
 with c2:
     if comparable:
         pai = H.prediction_accuracy(C.gistar_for(key, prev_spec, conc_size, False), cells_now)
-        st.markdown(H.pai_summary(pai, previous_label=comparison.label, current_label=period.label))
+        st.markdown(pai_summary(pai, previous_label=comparison.label, current_label=period.label))
         row = pai.iloc[0]
         st.dataframe(
             pd.DataFrame(

@@ -1,4 +1,4 @@
-"""Tests for csp_data.maps: classification, palettes, legends and pydeck decks (no browser)."""
+"""Tests for csp_data.maps: pydeck layers and decks, display copies (no browser)."""
 
 from __future__ import annotations
 
@@ -12,122 +12,10 @@ import pytest
 import shapely
 from shapely.geometry import box
 
+from csp_data import classification as C
 from csp_data import maps as M
-from csp_data.hotspots import GISTAR_CLASSES, make_grid
-
-
-def test_hex_and_rgba_round_trip() -> None:
-    assert M.hex_to_rgba("#21918c") == [33, 145, 140, 255]
-    assert M.hex_to_rgba("#21918c", 100)[3] == 100
-    assert M.hex_to_rgba("") == [0, 0, 0, 0]
-    assert M.rgba_to_hex([33, 145, 140, 255]) == "#21918c"
-    with pytest.raises(ValueError, match="colour: expected '#rrggbb'"):
-        M.hex_to_rgba("#fff")
-
-
-def test_palette_runs_light_to_dark_by_default() -> None:
-    assert M.palette("viridis", 2) == ["#fde725", "#440154"]
-    assert M.palette("viridis", 2, reverse=False) == ["#440154", "#fde725"]
-    assert M.palette("cividis", 3)[0] == "#fee838"
-    assert len(M.palette("viridis", 7)) == 7
-    assert M.palette("viridis", 1) == ["#21918c"]
-    with pytest.raises(ValueError, match="palette: unknown name 'jet'"):
-        M.palette("jet", 3)
-    with pytest.raises(ValueError, match="n: expected at least 1"):
-        M.palette("viridis", 0)
-
-
-def test_diverging_palette_has_no_red_or_green() -> None:
-    blues, oranges = M.diverging_palette(3)
-    assert blues == ["#d1e5f0", "#4393c3", "#053061"]
-    assert oranges == ["#fee0b6", "#e08214", "#7f3b08"]
-    for colour in blues:
-        r, g, b, _ = M.hex_to_rgba(colour)
-        assert b >= r  # blue side
-    for colour in oranges:
-        r, g, b, _ = M.hex_to_rgba(colour)
-        assert r > b and g < r  # orange/brown side
-    with pytest.raises(ValueError, match="n_side: expected 1 to 5"):
-        M.diverging_palette(6)
-
-
-def test_classify_schemes() -> None:
-    v = np.arange(1, 11, dtype=float)
-    q = M.classify(v, scheme="quantiles", k=5)
-    assert q.bins == pytest.approx((2.8, 4.6, 6.4, 8.2, 10.0))
-    assert q.yb.tolist() == [0, 0, 1, 1, 2, 2, 3, 3, 4, 4]
-    e = M.classify(v, scheme="equal_interval", k=3)
-    assert e.bins == pytest.approx((4.0, 7.0, 10.0))
-    assert e.yb.tolist() == [0, 0, 0, 0, 1, 1, 1, 2, 2, 2]
-    n = M.classify([1, 1, 2, 2, 10, 11, 12], scheme="natural_breaks", k=2)
-    assert n.bins == pytest.approx((2.0, 12.0))
-    assert M.classify([1, 1, 2, 2, 10, 11, 12], scheme="natural_breaks", k=2).bins == n.bins  # deterministic
-
-
-def test_classify_reduces_k_and_marks_nan() -> None:
-    c = M.classify([3.0, 3.0, np.nan, 5.0], scheme="quantiles", k=5)
-    assert c.k == 2
-    assert c.yb.tolist() == [0, 0, -1, 1]
-    one = M.classify([4.0, 4.0], k=5)
-    assert one.bins == (4.0,) and one.yb.tolist() == [0, 0]
-    empty = M.classify([np.nan], k=3)
-    assert empty.k == 0 and empty.yb.tolist() == [-1]
-    with pytest.raises(ValueError, match="scheme: unknown classification 'jenks'"):
-        M.classify([1.0], scheme="jenks")
-    with pytest.raises(ValueError, match="k: expected at least 1 class"):
-        M.classify([1.0], k=0)
-
-
-def test_legend_labels() -> None:
-    c = M.classify(np.arange(1, 11, dtype=float), scheme="equal_interval", k=3)
-    assert M.legend_labels(c) == ["1 to 4", "4 to 7", "7 to 10"]
-    assert M.legend_labels(c, fmt="{:.1f}") == ["1.0 to 4.0", "4.0 to 7.0", "7.0 to 10.0"]
-
-
-def test_colour_scale_sequential_legend_counts() -> None:
-    values = [0, 1, 2, 3, 4, 5, np.nan]
-    colours, legend = M.colour_scale(values, scheme="equal_interval", k=3)
-    assert list(legend.columns) == M.LEGEND_COLUMNS
-    assert legend["n"].sum() == len(values)
-    assert legend["label"].iloc[-1] == "No data"
-    assert colours[-1][:3] == M.hex_to_rgba(M.NO_DATA)[:3]
-    assert colours[0] != colours[5]
-    assert M.rgba_to_hex(colours[5]) == legend["colour"].iloc[2]  # top class = darkest
-
-
-def test_colour_scale_zero_transparent() -> None:
-    colours, legend = M.colour_scale([0, 0, 3, 9], k=2, zero_transparent=True)
-    assert colours[0][3] == 0 and colours[1][3] == 0
-    assert legend["label"].iloc[0] == "0 (not shown)" and legend["n"].iloc[0] == 2
-    assert legend["n"].sum() == 4
-
-
-def test_colour_scale_diverging_neutral_at_zero() -> None:
-    values = [-10, -2, 0, 3, 12, np.nan]
-    colours, legend = M.colour_scale(values, k=4, diverging=True, scheme="equal_interval")
-    assert M.rgba_to_hex(colours[2]) == M.NEUTRAL
-    assert M.rgba_to_hex(colours[0]) in M.DIVERGING_NEGATIVE
-    assert M.rgba_to_hex(colours[4]) in M.DIVERGING_POSITIVE
-    assert M.rgba_to_hex(colours[5]) == M.NO_DATA
-    labels = legend["label"].tolist()
-    assert labels[0].startswith("−") and "0" in labels
-    assert labels[labels.index("0") + 1].startswith("+")
-    assert legend["n"].sum() == len(values)
-    # the largest decrease is the darkest blue
-    assert M.DIVERGING_NEGATIVE.index(M.rgba_to_hex(colours[0])) > M.DIVERGING_NEGATIVE.index(
-        M.rgba_to_hex(colours[1])
-    )
-
-
-def test_class_colours_keeps_every_class() -> None:
-    classes = pd.Series(["Hot spot 99%", "Not significant", "Hot spot 99%"])
-    colours, legend = M.class_colours(classes, M.GISTAR_COLOURS)
-    assert legend["label"].tolist() == list(GISTAR_CLASSES)
-    assert legend.set_index("label").loc["Hot spot 99%", "n"] == 2
-    assert legend.set_index("label").loc["Cold spot 99%", "n"] == 0
-    assert colours[1][3] == 0  # not significant is not painted
-    with pytest.raises(ValueError, match="classes: unknown class 'Warm'"):
-        M.class_colours(pd.Series(["Warm"]), M.GISTAR_COLOURS)
+from csp_data.hotspots import make_grid
+from csp_data.io.dataset import DEMO_SHAPEFILE
 
 
 def areas() -> gpd.GeoDataFrame:
@@ -226,21 +114,6 @@ def test_boundary_lines_keep_inner_edges() -> None:
     assert layer.get_line_color == [1, 2, 3, 4]
 
 
-def test_natural_breaks_on_many_values_uses_order_statistics() -> None:
-    rng = np.random.default_rng(0)
-    values = np.concatenate([rng.normal(10, 1, 2_000), rng.normal(100, 5, 500)])
-    c = M.classify(values, scheme="natural_breaks", k=2)
-    assert c.bins[-1] == pytest.approx(values.max())
-    assert 13 < c.bins[0] < 80  # the gap between the two clusters
-    assert (c.yb[:2_000] == 0).all() and (c.yb[2_000:] == 1).all()
-
-
-def test_faint_lowest_class() -> None:
-    colours, legend = M.colour_scale([1, 2, 3, 50, 60], k=2, scheme="natural_breaks", faint_lowest=True)
-    assert [c[3] for c in colours] == [M.FAINT_ALPHA] * 3 + [220, 220]
-    assert legend["n"].tolist() == [3, 2]
-
-
 # ------------------------------------------------------------------------- bounded payloads
 
 
@@ -304,8 +177,6 @@ def test_automatic_tolerance_respects_the_vertex_budget() -> None:
 
 
 def test_simplified_demo_boundaries() -> None:
-    from csp_data.io.dataset import DEMO_SHAPEFILE
-
     if not Path(DEMO_SHAPEFILE).exists():
         pytest.skip(f"demo boundaries not found at {DEMO_SHAPEFILE}")
     exact = gpd.read_file(DEMO_SHAPEFILE).to_crs("EPSG:27700").geometry.to_numpy()
@@ -347,7 +218,7 @@ def test_deck_from_50000_cells_carries_at_most_the_cap() -> None:
     grid = make_grid(box(500_000, 200_000, 525_000, 220_000), cell_size=100)
     assert grid.n_cells == 50_000
     cells = grid.cells.assign(count=np.arange(grid.n_cells)[::-1] % 997)
-    colours, _ = M.colour_scale(cells["count"], k=5, zero_transparent=True)
+    colours, _ = C.colour_scale(cells["count"], k=5, zero_transparent=True)
     drawn, drawn_colours, coloured = M.cap_cells(cells, colours, cells["count"])
     assert coloured == int((cells["count"] > 0).sum()) > M.MAX_DISPLAY_CELLS
     assert len(drawn) == M.MAX_DISPLAY_CELLS == len(drawn_colours)

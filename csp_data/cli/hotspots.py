@@ -8,6 +8,7 @@ import sys
 from csp_data import hotspots
 from csp_data.cli.common import add_data_options, dataset_from_args, query_from_args, write_table
 from csp_data.query import filter_incidents
+from csp_data.text.hotspots import gistar_caption
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -83,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
         correction = "with" if args.fdr else "without"
         print(
             f"note: Gi* (esda), binary weights, the 8 neighbours and the cell itself, two-sided p, "
-            f"{correction} FDR correction. {hotspots.gistar_caption(table)}",
+            f"{correction} FDR correction. {gistar_caption(table)}",
             file=sys.stderr,
         )
         columns += ["z", "p", "class"]
