@@ -18,7 +18,6 @@ from csp_data.change import TEST_LABELS
 from csp_data.exports import to_csv, to_docx, to_excel, to_markdown
 from csp_data.groups import ALL_CRIME
 from csp_data.io.dataset import active_config
-from csp_data.narrative import build_report, context_table, headline
 from csp_data.periods import fmt_month_counts
 from csp_data.risk import (
     COMPONENTS,
@@ -32,6 +31,7 @@ from csp_data.risk import (
     risk_config_from_section,
     table_from_measures,
 )
+from csp_data.text.priorities import build_report, context_table, headline
 from ui.cache import get_engine
 from ui.common import current, demo_banner, source_caption
 

@@ -12,7 +12,9 @@ from hypothesis import strategies as st
 
 from csp_data.change import pct_change
 from csp_data.change import significance_test as change_test
-from csp_data.narrative import (
+from csp_data.periods import calendar_year
+from csp_data.risk import LocalContext, RiskConfig, load_risk_config, priority_contexts, priority_table
+from csp_data.text.priorities import (
     POLICEUK_CAVEAT,
     build_report,
     change_clause,
@@ -22,8 +24,6 @@ from csp_data.narrative import (
     is_policeuk,
     priority_section,
 )
-from csp_data.periods import calendar_year
-from csp_data.risk import LocalContext, RiskConfig, load_risk_config, priority_contexts, priority_table
 from tests import risk_fixtures as rf
 
 P2021, P2020 = calendar_year(2021), calendar_year(2020)

@@ -79,7 +79,7 @@ def test_default_config_has_documented_values(cfg: RiskConfig) -> None:
 
 
 def test_harm_source_is_said_in_the_report_and_a_changed_weight_in_its_settings(cfg: RiskConfig) -> None:
-    from csp_data.narrative import build_report
+    from csp_data.text.priorities import build_report
 
     ds = rf.dataset()
     changed = cfg.with_changes(harm={"Robbery": 1})
@@ -534,7 +534,7 @@ def _no_proxy_dataset(tmp_path: Path, *, source: str = "policeuk"):
 
 def test_a_group_the_source_cannot_give_is_na_with_the_reason(tmp_path: Path, cfg: RiskConfig) -> None:
     from csp_data.engine import Engine
-    from csp_data.narrative import build_report
+    from csp_data.text.priorities import build_report
 
     ds = _no_proxy_dataset(tmp_path)
     t = priority_table(ds, period=P2021, comparison=P2020, config=cfg).set_index("priority")
@@ -826,7 +826,7 @@ def test_priority_contexts_engine_equals_pandas_on_demo(demo_and_engine, cfg: Ri
 
 def test_local_context_months_outside_the_data_are_missing_not_zero() -> None:
     """Issue 10, point 14: the month table of a period running past the data showed 0 for those months."""
-    from csp_data.narrative import context_sentences
+    from csp_data.text.priorities import context_sentences
 
     past_end = Period(to_month("2021-10"), to_month("2022-03"))  # the data ends in Dec 2021
     ctx = local_context(rf.dataset(), group="Burglary", period=past_end, comparison=None, noun="burglaries")

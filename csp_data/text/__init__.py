@@ -1,0 +1,1 @@
+"""Every generated sentence, one module per page."""
