@@ -14,8 +14,8 @@ from typing import Any, Final
 
 import pandas as pd
 
-from csp_data.narrative import Report
 from csp_data.risk import TABLE_COLUMNS
+from csp_data.text.priorities import Report
 
 #: Header style of the Excel export (bold on a light grey-blue fill, readable in print and on screen).
 HEADER_FILL: Final = "DDE6F0"

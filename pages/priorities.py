@@ -14,7 +14,6 @@ from csp_data.change import TEST_LABELS
 from csp_data.charts import peak_months_chart
 from csp_data.exports import to_csv, to_docx, to_excel, to_markdown
 from csp_data.groups import ALL_CRIME
-from csp_data.narrative import build_report, context_table, headline
 from csp_data.periods import fmt_month_counts
 from csp_data.risk import (
     COMPONENTS,
@@ -22,6 +21,7 @@ from csp_data.risk import (
     resolve_priority,
     table_from_measures,
 )
+from csp_data.text.priorities import build_report, context_table, headline
 from ui import priorities as P
 from ui.cache import priority_measures
 from ui.common import current, demo_banner, source_caption

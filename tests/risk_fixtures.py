@@ -28,6 +28,7 @@ import pandas as pd
 
 from csp_data.groups import load_crime_groups
 from csp_data.model import Dataset, LoadReport
+from csp_data.periods import Period, calendar_year
 from csp_data.schema import COMPARATOR_COLUMNS, INCIDENT_COLUMNS, NO_LOCATION, conform
 
 MONTHS_2020 = pd.date_range("2020-01-01", "2020-12-01", freq="MS")
@@ -145,3 +146,22 @@ def dataset(*, with_peers: bool = True, with_areas: bool = True, is_demo: bool =
         peer_groups={"msg": ["Testshire", "B", "C", "D"], "county": ["Testshire", "B", "C"]} if with_peers else {},
         source="police.uk street-level crime and ASB (test extract).",
     )
+
+
+P2021, P2020 = calendar_year(2021), calendar_year(2020)
+#: The priorities as police.uk data name them: labelled proxies (crime_groups.toml), never silent ones.
+DB = "Dwelling burglary — proxy: Burglary (all: police.uk has no dwelling split)"
+AV = "Alcohol-related violence — proxy: Violence and sexual offences (all: the data have no alcohol flag)"
+
+
+def demo_periods(d: Dataset) -> list[tuple[Period, Period]]:
+    from csp_data.periods import add_months, rolling_12
+
+    latest = rolling_12(d.latest_month)
+    first = d.first_month
+    # the last 12 months; a year whose comparison lies partly before the data; a part-covered period
+    return [
+        (latest, latest.year_earlier()),
+        (Period(first, add_months(first, 11)), Period(add_months(first, -12), add_months(first, -1))),
+        (Period(add_months(d.latest_month, -5), add_months(d.latest_month, 6)), latest),
+    ]

@@ -21,9 +21,9 @@ from csp_data.exports import (
     to_markdown,
     write_report,
 )
-from csp_data.narrative import build_report
 from csp_data.periods import calendar_year
 from csp_data.risk import TABLE_COLUMNS, load_risk_config, priority_contexts, priority_table
+from csp_data.text.priorities import build_report
 from tests import risk_fixtures as rf
 
 P2021, P2020 = calendar_year(2021), calendar_year(2020)

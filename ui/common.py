@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import inspect
-import io
 from pathlib import Path
 
 import altair as alt
 import pandas as pd
 import streamlit as st
 
+from csp_data.exports import to_csv, to_excel
 from csp_data.model import Dataset
 from csp_data.periods import Period
 from csp_data.query import Query
@@ -92,36 +92,16 @@ def show_chart(chart: alt.TopLevelMixin) -> None:
     st.altair_chart(chart, width="stretch")
 
 
-def csv_bytes(df: pd.DataFrame) -> bytes:
-    frame = df.copy()
-    for col in frame.columns:
-        if pd.api.types.is_datetime64_any_dtype(frame[col]):
-            frame[col] = frame[col].dt.strftime("%Y-%m")
-    return frame.to_csv(index=False).encode("utf-8")
-
-
-def excel_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
-    buf = io.BytesIO()
-    with pd.ExcelWriter(buf, engine="openpyxl") as writer:
-        for name, df in sheets.items():
-            frame = df.copy()
-            for col in frame.columns:
-                if pd.api.types.is_datetime64_any_dtype(frame[col]):
-                    frame[col] = frame[col].dt.strftime("%Y-%m")
-            frame.to_excel(writer, sheet_name=name[:31], index=False)
-    return buf.getvalue()
-
-
 def download_buttons(df: pd.DataFrame, name: str, *, key: str | None = None) -> None:
     """CSV and Excel downloads of one table, side by side; the files are built only when clicked."""
     k = key or name
     c1, c2 = st.columns(2)
     c1.download_button(
-        "Download CSV", lambda: csv_bytes(df), file_name=f"{name}.csv", mime="text/csv", key=f"csv-{k}",
+        "Download CSV", lambda: to_csv(df), file_name=f"{name}.csv", mime="text/csv", key=f"csv-{k}",
         width="stretch", on_click="ignore",
     )
     c2.download_button(
-        "Download Excel", lambda: excel_bytes({name: df}), file_name=f"{name}.xlsx",
+        "Download Excel", lambda: to_excel({name: df}), file_name=f"{name}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"xlsx-{k}",
         width="stretch", on_click="ignore",
     )

@@ -163,8 +163,8 @@ def run_risk(args: argparse.Namespace) -> int:
 
 def run_report(args: argparse.Namespace) -> int:
     from csp_data.exports import write_report
-    from csp_data.narrative import build_report
     from csp_data.risk import priority_contexts, priority_table
+    from csp_data.text.priorities import build_report
 
     out = Path(args.out)
     if out.suffix.lower() not in (".docx", ".md", ".markdown", ".xlsx", ".csv"):

@@ -12,7 +12,16 @@ from hypothesis import strategies as st
 
 from csp_data.change import pct_change
 from csp_data.change import significance_test as change_test
-from csp_data.narrative import (
+from csp_data.periods import calendar_year
+from csp_data.risk import (
+    DEFAULT_RISK_FILE,
+    LocalContext,
+    RiskConfig,
+    load_risk_config,
+    priority_contexts,
+    priority_table,
+)
+from csp_data.text.priorities import (
     POLICEUK_CAVEAT,
     build_report,
     change_clause,
@@ -22,8 +31,6 @@ from csp_data.narrative import (
     is_policeuk,
     priority_section,
 )
-from csp_data.periods import calendar_year
-from csp_data.risk import LocalContext, RiskConfig, load_risk_config, priority_contexts, priority_table
 from tests import risk_fixtures as rf
 
 P2021, P2020 = calendar_year(2021), calendar_year(2020)
@@ -306,7 +313,7 @@ def test_real_dacorum_text_numbers_come_from_the_tables(real_data: Any, cfg: Ris
 
     from csp_data.io.dataset import build_dataset, load_config
 
-    config_file = Path(__file__).resolve().parents[1] / "config" / "herts-real.toml"
+    config_file = Path(__file__).resolve().parents[2] / "config" / "herts-real.toml"
     ds = build_dataset(load_config(config_file))
     period = calendar_year(2021)
     comparison = period.previous()
@@ -331,3 +338,16 @@ def test_real_dacorum_text_numbers_come_from_the_tables(real_data: Any, cfg: Ris
     assert "The CSP has reported 55.87 crimes (excluding ASB) per 1,000 residents" in all_crime
     assert "Hemel Hempstead Town (E05004705) has reported the highest number of crimes (excluding ASB)" in all_crime
     assert "(1,499 offences)" in all_crime
+
+
+def test_harm_source_is_said_in_the_report_and_a_changed_weight_in_its_settings(cfg: RiskConfig) -> None:
+    from csp_data.text.priorities import build_report
+
+    ds = rf.dataset()
+    changed = cfg.with_changes(harm={"Robbery": 1})
+    table = priority_table(ds, period=P2021, comparison=P2020, config=changed)
+    report = build_report(ds, table, {}, period=P2021, comparison=P2020, config=changed)
+    assert any("approximate bands derived from ONS Crime Severity Score weights" in c for c in report.caveats)
+    settings = report.tables["Scoring settings"].set_index("setting")["value"]
+    assert (settings["harm: Robbery"], settings["harm: Burglary"]) == ("1", "3")
+    assert settings["settings from"] == str(DEFAULT_RISK_FILE)
