@@ -1174,11 +1174,11 @@ def _peer_positions_in(
     """The position in peer group ``key`` for each of ``periods``: ``comparators.period_position`` with
     the members' counts of ``group`` built once for all the periods."""
     from csp_data.comparators import (
-        _check_comparators,
-        _period_counts,
-        _period_rates_from_counts,
-        _select,
+        check_comparators,
+        period_counts,
+        period_rates_from_counts,
         position_from_rates,
+        select,
         with_partnership,
     )
 
@@ -1195,11 +1195,11 @@ def _peer_positions_in(
     # the selection and the group's counts serve every period
     names = with_partnership(members, dataset.partnership)
     wanted = list(dict.fromkeys(str(m) for m in names))
-    _check_comparators(peers.comparators)
-    prepared = _period_counts(_select(peers.comparators, wanted), group, denominator, dataset.groups)
+    check_comparators(peers.comparators)
+    prepared = period_counts(select(peers.comparators, wanted), group, denominator, dataset.groups)
     out = []
     for period in periods:
-        rates = _period_rates_from_counts(prepared, wanted, group, period)
+        rates = period_rates_from_counts(prepared, wanted, group, period)
         pos = position_from_rates(rates, dataset.partnership, names, k=config.k, group=group, period=period)
         out.append(_position_of(pos, dataset.partnership, word, period, denominator))
     return out

@@ -14,9 +14,6 @@ from csp_data.comparators import (
     band_status,
     comparators_from_incidents,
     group_stats,
-    load_comparator_table,
-    load_peer_groups,
-    load_population_table,
     member_rates,
     parse_names,
     period_position,
@@ -26,6 +23,8 @@ from csp_data.comparators import (
 )
 from csp_data.format import fmt_rank
 from csp_data.groups import ALL_CRIME, load_crime_groups
+from csp_data.io.comparator_tables import load_comparator_table, load_peer_groups
+from csp_data.io.partnership_tables import load_population_table
 from csp_data.periods import Period, calendar_year, to_month
 from csp_data.schema import COMPARATOR_COLUMNS
 
