@@ -19,17 +19,17 @@ from csp_data.aggregate import count_by, priority_totals
 from csp_data.change import SMALL_NUMBER, TEST_LABELS, TestName, pct_change, significance_test
 from csp_data.comparators import (
     STATS_COLUMNS,
-    _check_comparators,
-    _period_counts,
-    _period_rates_from_counts,
-    _select,
     band_status,
+    check_comparators,
     comparators_from_incidents,
     group_stats,
     member_rates,
     name_key,
     name_keys,
+    period_counts,
+    period_rates_from_counts,
     position_from_rates,
+    select,
     with_partnership,
 )
 from csp_data.format import fmt_change, fmt_pct_change, fmt_rank, ordinal
@@ -337,10 +337,10 @@ def position_inputs(
         {u: name_key(u) in keys for u in pd.unique(comparators["partnership"].dropna())}
     ).fillna(False).astype(bool)]
     if names:
-        _check_comparators(subset)
+        check_comparators(subset)
     # period_rates, split so that each group's counts are built once for every period
     wanted = list(dict.fromkeys(str(m) for m in everyone))
-    selected = _select(subset, wanted)
+    selected = select(subset, wanted)
     per_group = []
     for g in names:
         avail = groups.availability(g)  # a proxy counts its proxy group's comparator rows
@@ -348,7 +348,7 @@ def position_inputs(
         if avail.status == "n/a":
             note = avail.na
         measured = avail.measured or g
-        per_group.append((g, denominator, note, _period_counts(selected, measured, denominator, groups)))
+        per_group.append((g, denominator, note, period_counts(selected, measured, denominator, groups)))
     return PositionInputs(partnership, tuple(msg_members), tuple(county_members), tuple(wanted), tuple(per_group))
 
 
@@ -405,7 +405,7 @@ def position_table(
         row: dict[str, Any] = {"crime_group": g, "label": avail.title, "measure": measure_label(denominator)}
         notes = [note] if note else []
         for suffix, per in (("", period), ("_earlier", earlier)):
-            rates = _period_rates_from_counts(prepared, wanted, g, per)
+            rates = period_rates_from_counts(prepared, wanted, g, per)
             pos = position_from_rates(rates, partnership, msg_members, k=k, group=g, period=per)
             if suffix == "":
                 row.update(

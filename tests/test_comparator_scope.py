@@ -13,8 +13,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from csp_data.comparators import comparators_from_counts, comparators_from_incidents, load_population_table
+from csp_data.comparators import comparators_from_counts, comparators_from_incidents
 from csp_data.io.dataset import build_dataset, load_config
+from csp_data.io.partnership_tables import load_population_table
 from tests.test_loaders_policeuk import street_row, write
 
 JAN, FEB = "2021-01", "2021-02"

@@ -183,7 +183,7 @@ def test_comparator_populations_and_households_from_one_ons_style_table(tmp_path
 
 @pytest.mark.real
 def test_real_ons_workbook_gives_newport_population_and_households(real_data: Path) -> None:
-    from csp_data.comparators import load_population_table
+    from csp_data.io.partnership_tables import load_population_table
 
     table = load_population_table(real_data / "ons" / "policeforceareatablesyedecember2024.xlsx")
     newport = table.set_index("partnership").loc["Newport"]

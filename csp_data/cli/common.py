@@ -183,7 +183,7 @@ def dataset_from_args(args: argparse.Namespace) -> Dataset:
     dataset = build_dataset(config)
     comparators_file = getattr(args, "comparators", None)
     if comparators_file:
-        from csp_data.comparators import load_comparator_table
+        from csp_data.io.comparator_tables import load_comparator_table
 
         comparators, rep = load_comparator_table(comparators_file)
         report = LoadReport(files=[*dataset.report.files, *rep.files], notes=[*dataset.report.notes, *rep.notes])

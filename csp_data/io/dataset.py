@@ -547,16 +547,13 @@ def build_dataset(config: DatasetConfig) -> Dataset:
 
     comparators = None
     if config.comparators is not None:
-        from csp_data.comparators import load_comparator_table
+        from csp_data.io.comparator_tables import load_comparator_table
 
         comparators, rep = load_comparator_table(config.comparators)
         report.extend(rep)
     elif config.comparator_population is not None:
-        from csp_data.comparators import (
-            comparators_from_counts,
-            comparators_from_incidents,
-            load_population_table,
-        )
+        from csp_data.comparators import comparators_from_counts, comparators_from_incidents
+        from csp_data.io.partnership_tables import load_population_table
 
         pop = load_population_table(config.comparator_population, report=report)
         hh = (
@@ -581,7 +578,7 @@ def build_dataset(config: DatasetConfig) -> Dataset:
 
     peer_groups = dict(config.peer_groups)
     if config.peer_groups_file is not None:
-        from csp_data.comparators import load_peer_groups
+        from csp_data.io.comparator_tables import load_peer_groups
 
         peer_groups = load_peer_groups(config.peer_groups_file)
 

@@ -15,7 +15,15 @@ import pandas as pd
 
 from csp_data.aggregate import priority_totals
 from csp_data.change import ChangeTest, significance_test
-from csp_data.comparators import area_total
+from csp_data.comparators import (
+    area_total,
+    check_comparators,
+    period_counts,
+    period_rates_from_counts,
+    position_from_rates,
+    select,
+    with_partnership,
+)
 from csp_data.groups import Availability, proxy_title
 from csp_data.model import Dataset
 from csp_data.periods import Period, months_covered
@@ -316,15 +324,6 @@ def _peer_positions_in(
 ) -> list[Position]:
     """The position in peer group ``key`` for each of ``periods``: ``comparators.period_position`` with
     the members' counts of ``group`` built once for all the periods."""
-    from csp_data.comparators import (
-        _check_comparators,
-        _period_counts,
-        _period_rates_from_counts,
-        _select,
-        position_from_rates,
-        with_partnership,
-    )
-
     word = _PEER_WORDS.get(key, key)
     members = [m for m in dataset.peer_groups.get(key, []) if m]
     if not members:
@@ -338,11 +337,11 @@ def _peer_positions_in(
     # the selection and the group's counts serve every period
     names = with_partnership(members, dataset.partnership)
     wanted = list(dict.fromkeys(str(m) for m in names))
-    _check_comparators(peers.comparators)
-    prepared = _period_counts(_select(peers.comparators, wanted), group, denominator, dataset.groups)
+    check_comparators(peers.comparators)
+    prepared = period_counts(select(peers.comparators, wanted), group, denominator, dataset.groups)
     out = []
     for period in periods:
-        rates = _period_rates_from_counts(prepared, wanted, group, period)
+        rates = period_rates_from_counts(prepared, wanted, group, period)
         pos = position_from_rates(rates, dataset.partnership, names, k=config.k, group=group, period=period)
         out.append(_position_of(pos, dataset.partnership, word, period, denominator))
     return out
