@@ -60,41 +60,6 @@ def measure_label(denominator: str) -> str:
     return "per 1,000 households" if denominator == "households" else "per 1,000 residents"
 
 
-def group_mask(incidents: pd.DataFrame, groups: CrimeGroups, group: str) -> pd.Series:
-    """``groups.mask(incidents, group)``, worked out once per distinct (crime group, crime type) pair.
-
-    ``CrimeGroups.mask`` matches a composite's crime types row by row (a Python call per incident);
-    its answer depends only on the row's ``crime_group`` and ``crime_type``, so here it is asked about
-    one row of each distinct pair and the answers are mapped back. The same values and index.
-
-    Examples
-    --------
-    >>> from csp_data.groups import load_crime_groups
-    >>> inc = pd.DataFrame({"crime_group": ["Burglary", "Burglary", "Drugs"],
-    ...                     "crime_type": ["Burglary  dwelling", "Burglary", "Drugs"]})
-    >>> group_mask(inc, load_crime_groups(), "Dwelling burglary").tolist()
-    [True, False, False]
-    """
-    _, types = groups.members(group)
-    if not types or len(incidents) == 0:
-        return groups.mask(incidents, group)  # base groups only: already one vectorised isin
-    g_codes, _ = pd.factorize(incidents["crime_group"])  # missing values -> -1
-    t_codes, t_uniques = pd.factorize(incidents["crime_type"])
-    pair = (g_codes.astype("int64") + 1) * (len(t_uniques) + 1) + (t_codes.astype("int64") + 1)
-    codes, uniques = pd.factorize(pair)
-    first = np.zeros(len(uniques), dtype=np.intp)
-    first[codes[::-1]] = np.arange(len(codes), dtype=np.intp)[::-1]  # first row of each pair
-    answers = groups.mask(incidents.iloc[first], group)
-    return pd.Series(answers.to_numpy(dtype=bool)[codes], index=incidents.index, name=answers.name)
-
-
-def _group_mask(incidents: pd.DataFrame, groups: CrimeGroups, group: str, crime_types: Sequence[str]) -> pd.Series:
-    mask = group_mask(incidents, groups, group)
-    if crime_types:
-        mask &= incidents["crime_type"].isin(list(crime_types)).fillna(False).astype(bool)
-    return mask
-
-
 def data_months(incidents: pd.DataFrame | None, *, engine: Engine | None = None) -> pd.DatetimeIndex:
     """Months with at least one incident of any kind: the months the data covers.
 
@@ -169,7 +134,7 @@ def monthly_counts(
         counts = pd.Series(by_month["count"].to_numpy(), index=pd.DatetimeIndex(by_month["month"]))
     else:
         assert incidents is not None
-        sub = incidents.loc[_group_mask(incidents, groups, group, crime_types)]
+        sub = incidents.loc[Query.of(group, crime_types).mask(incidents, groups)]
         counts = pd.to_datetime(sub["month"]).value_counts()
     return reindex_months(counts, months, covered=cov)
 
@@ -545,7 +510,7 @@ def yoy_table(
         inc_cur = incidents.loc[period.contains(incidents["month"]).fillna(False).astype(bool)]
         inc_prev = incidents.loc[comparison.contains(incidents["month"]).fillna(False).astype(bool)]
         for g in dict.fromkeys(names):
-            totals[g] = (float(group_mask(inc_cur, groups, g).sum()), float(group_mask(inc_prev, groups, g).sum()))
+            totals[g] = (float(groups.mask(inc_cur, g).sum()), float(groups.mask(inc_prev, g).sum()))
     rows = []
     for g in names:
         avail = groups.availability(g)  # a labelled proxy, or n/a with the reason (crime_groups.toml)
@@ -765,7 +730,7 @@ def _profile_rows(
     for col in ("date", "hour", "month", "crime_group", "crime_type"):
         if col not in incidents.columns:
             raise ValueError(f"incidents: missing column {col!r}; expected canonical incidents (schema.py)")
-    mask = _group_mask(incidents, groups, group, crime_types)
+    mask = Query.of(group, crime_types).mask(incidents, groups)
     if period is not None:
         mask &= period.contains(incidents["month"]).fillna(False).astype(bool)
     return incidents.loc[mask]

@@ -172,3 +172,17 @@ def test_bad_proxy_config_is_named(tmp_path, spec, message):
     file.write_text(f'base_groups = ["A"]\n[composites.C]\n{spec}', encoding="utf-8")
     with pytest.raises(ValueError, match=rf"g.toml: composite 'C'.*{message}"):
         load_crime_groups(file)
+
+
+def test_composite_mask_matches_types_however_written() -> None:
+    """A composite (Dwelling burglary) matches its crime types by key (case and spaces ignored), on
+    any index, with a missing group or type never matching."""
+    groups = load_crime_groups()
+    inc = pd.DataFrame({
+        "crime_group": pd.array(["Burglary", "Burglary", None, "Drugs", "Burglary"], dtype="string"),
+        "crime_type": pd.array(["Burglary  DWELLING", "Burglary", "Burglary dwelling", None, " Distraction burglary"],
+                               dtype="string"),
+    }, index=[10, 4, 7, 1, 0])
+    assert groups.mask(inc, "Dwelling burglary").tolist() == [True, False, True, False, True]
+    assert groups.mask(inc, "Burglary").tolist() == [True, True, False, False, True]
+    assert groups.mask(inc, "Dwelling burglary").index.tolist() == [10, 4, 7, 1, 0]

@@ -308,19 +308,6 @@ def test_cli_yoy_on_demo_counts_the_raw_rows() -> None:
 # ---------------------------------------------------------------------------------------- speed-ups keep results
 
 
-def test_group_mask_equals_crime_groups_mask() -> None:
-    from csp_data.trends import group_mask
-
-    inc = pd.DataFrame({
-        "crime_group": pd.array(["Burglary", "Burglary", None, "Drugs", "Burglary"], dtype="string"),
-        "crime_type": pd.array(["Burglary  DWELLING", "Burglary", "Burglary dwelling", None, " Distraction burglary"],
-                               dtype="string"),
-    }, index=[10, 4, 7, 1, 0])
-    for group in ("Dwelling burglary", "Burglary", ALL_CRIME):
-        pd.testing.assert_series_equal(group_mask(inc, GROUPS, group), GROUPS.mask(inc, group))
-    assert group_mask(inc, GROUPS, "Dwelling burglary").tolist() == [True, False, True, False, True]
-
-
 def test_position_table_with_inputs_equals_without_and_checks_them() -> None:
     from csp_data.trends import position_inputs
 

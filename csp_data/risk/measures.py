@@ -27,8 +27,8 @@ from csp_data.comparators import (
 from csp_data.groups import Availability, proxy_title
 from csp_data.model import Dataset
 from csp_data.periods import Period, months_covered
+from csp_data.query import Query
 from csp_data.risk.config import Priority, RiskConfig
-from csp_data.trends import group_mask
 
 if TYPE_CHECKING:
     from csp_data.engine import Engine
@@ -114,12 +114,8 @@ def resolve_priority(dataset: Dataset, priority: Priority) -> Resolved:
 
 
 def incidents_of(dataset: Dataset, group: str, period: Period) -> pd.DataFrame:
-    """``query.filter_incidents(dataset.incidents, dataset.groups, group=group, period=period)``, with the
-    group's mask worked out once per distinct crime type (``trends.group_mask``)."""
-    incidents = dataset.incidents
-    mask = group_mask(incidents, dataset.groups, group)
-    mask &= period.contains(incidents["month"])
-    return incidents.loc[mask]
+    """The dataset's incidents of ``group`` in ``period`` (``Query.apply``)."""
+    return Query.of(group, period=period).apply(dataset.incidents, dataset.groups)
 
 
 def _count(dataset: Dataset, group: str, period: Period) -> int:
