@@ -779,9 +779,9 @@ def test_area_measures_from_engine_counts_equal_the_pandas_path() -> None:
 
 def test_grid_counts_from_the_engine_equal_count_grid() -> None:
     """The page counts square grids in the DuckDB engine; the cells must equal count_grid's."""
-    from csp_data.aggregate import Grid as GridSpec
     from csp_data.aggregate import grid_counts
     from csp_data.engine import Engine
+    from csp_data.grid import Grid as GridSpec
     from csp_data.io.dataset import build_dataset, demo_config
     from csp_data.periods import Period
     from csp_data.query import filter_incidents

@@ -15,9 +15,9 @@ import shapely
 import streamlit as st
 
 from csp_data import hotspots, maps
-from csp_data.aggregate import Grid as GridSpec
 from csp_data.aggregate import choropleth_counts, count_by, grid_counts
 from csp_data.format import fmt_change, fmt_pct_change, fmt_rate
+from csp_data.grid import Grid as GridSpec
 from csp_data.model import Dataset
 from csp_data.periods import Period, to_month
 from csp_data.query import Query, filter_incidents

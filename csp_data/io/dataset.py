@@ -17,10 +17,11 @@ from typing import Any, Final
 import pandas as pd
 
 from csp_data.groups import DEFAULT_GROUPS_FILE, load_crime_groups
-from csp_data.io.common import DEFAULT_LIMITS, Limits, system_path_problem
 from csp_data.io.force import ColumnMapping
+from csp_data.io.limits import DEFAULT_LIMITS, Limits
+from csp_data.io.sources import system_path_problem
 from csp_data.io.toml import read_toml
-from csp_data.model import Dataset, FileReport, LoadReport
+from csp_data.model import Dataset, FileReport, LoadReport, StoreInfo
 
 REPO_ROOT: Final = Path(__file__).resolve().parents[2]
 DEMO_DIR: Final = REPO_ROOT / "data"
@@ -492,7 +493,7 @@ def build_dataset(config: DatasetConfig) -> Dataset:
         except ValueError as exc:
             raise ValueError(f"{where}: {exc}") from exc
         scan = store_mod.store_counts(parquet)
-        store_info = store_mod.StoreInfo(parquet, scan.rows, scan.partnerships, imported, seconds)
+        store_info = StoreInfo(parquet, scan.rows, scan.partnerships, imported, seconds)
         incidents = None
     else:
         incidents, report = _load_incidents(config, groups)
