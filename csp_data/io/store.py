@@ -38,6 +38,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from csp_data.areas import BOUNDARY_BUFFER_M, select_partnership, selection_notes
 from csp_data.engine import sql_in, sql_str
 from csp_data.groups import CrimeGroups
 from csp_data.io.limits import DEFAULT_LIMITS, Limits
@@ -275,8 +276,6 @@ def read_partnership(
     ``boundary`` (a shapely geometry in EPSG:27700, buffered by 50 m) selects the partnership. Rows
     come back in the loader's order, as the in-memory path gives them.
     """
-    from csp_data.areas import BOUNDARY_BUFFER_M, select_partnership, selection_notes
-
     if (name is None) == (boundary is None):
         raise ValueError("read_partnership: give exactly one of name or boundary")
     src = _from(parquet)
