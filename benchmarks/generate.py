@@ -30,7 +30,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from csp_data.engine import STREET_HEADER
+from csp_data.io.policeuk_import import STREET_HEADER
 
 COLUMNS = list(STREET_HEADER)  # the police.uk street layout, as the fast importer expects it
 #: Crime types and their approximate share of police.uk rows in England and Wales.

@@ -21,12 +21,12 @@ Zero counts are data: every function documents which categories are kept with a 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
 import numpy as np
 import pandas as pd
 
+from csp_data.grid import GridSpec
 from csp_data.groups import CrimeGroups
 from csp_data.periods import Period, month_range
 from csp_data.query import Query
@@ -263,32 +263,9 @@ def choropleth_counts(
     return out.sort_values("area_code", kind="mergesort").reset_index(drop=True)
 
 
-@dataclass(frozen=True)
-class Grid:
-    """A regular square grid in EPSG:27700: cell (col, row) covers
-    ``[x0 + col*cell_size, x0 + (col+1)*cell_size) x [y0 + row*cell_size, ...)``."""
-
-    x0: float
-    y0: float
-    cell_size: float
-    n_cols: int
-    n_rows: int
-
-    def __post_init__(self) -> None:
-        if not self.cell_size > 0:
-            raise ValueError(f"cell_size: expected a positive number of metres, got {self.cell_size!r}")
-        if self.n_cols < 1 or self.n_rows < 1:
-            raise ValueError(f"n_cols, n_rows: expected at least 1 each, got {self.n_cols} x {self.n_rows}")
-
-    @property
-    def n_cells(self) -> int:
-        """Cells in the grid's rectangle (n_cols x n_rows)."""
-        return self.n_cols * self.n_rows
-
-
 def grid_counts(
     incidents: pd.DataFrame | None,
-    grid: Grid,
+    grid: GridSpec,
     *,
     groups: CrimeGroups,
     group: str | None = None,

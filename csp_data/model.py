@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 import pandas as pd
@@ -14,7 +15,6 @@ if TYPE_CHECKING:
     import geopandas as gpd
     from shapely.geometry.base import BaseGeometry
 
-    from csp_data.io.store import StoreInfo
 
 Severity = Literal["error", "warning", "info"]
 
@@ -93,6 +93,25 @@ class LoadReport:
         ]
         return pd.DataFrame(
             rows, columns=["file", "kind", "accepted", "rejected", "rejected_reasons", "notes"]
+        )
+
+
+@dataclass(frozen=True)
+class StoreInfo:
+    """Where a dataset's incidents are stored and how the store was obtained."""
+
+    parquet: Path
+    rows: int  # incidents in the store (every partnership)
+    partnerships: int  # distinct partnerships in the store
+    imported: bool  # True: imported by this load; False: an existing store was reused
+    seconds: float  # the import's wall-clock seconds (0 when reused)
+
+    def describe(self) -> str:
+        """One sentence for the Data page."""
+        how = f"imported in {self.seconds:,.1f} s" if self.imported else "reused from an earlier import"
+        return (
+            f"{self.rows:,} incidents of {self.partnerships:,} partnerships held in the Parquet store "
+            f"{self.parquet.name} ({how}); only this partnership's rows are read into memory."
         )
 
 

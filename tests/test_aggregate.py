@@ -6,13 +6,13 @@ import pandas as pd
 import pytest
 
 from csp_data.aggregate import (
-    Grid,
     choropleth_counts,
     count_by,
     grid_counts,
     group_month_counts,
     priority_totals,
 )
+from csp_data.grid import GridSpec
 from csp_data.groups import ALL_CRIME, load_crime_groups
 from csp_data.periods import Period
 from csp_data.schema import INCIDENT_COLUMNS, conform
@@ -175,7 +175,7 @@ def test_choropleth_without_comparison() -> None:
 
 
 def test_grid_counts() -> None:
-    grid = Grid(x0=0.0, y0=0.0, cell_size=100.0, n_cols=3, n_rows=2)
+    grid = GridSpec(x0=0.0, y0=0.0, cell_size=100.0, n_cols=3, n_rows=2)
     out = grid_counts(SMALL, grid, groups=GROUPS, period=P)
     # (50,50)->(0,0); (150,50)->(1,0); (250,150)->(2,1); (99.9,199.9)->(0,1); no-location row skipped
     assert out["count"].to_numpy().reshape(2, 3).tolist() == [[1, 1, 0], [1, 0, 1]]
@@ -183,7 +183,7 @@ def test_grid_counts() -> None:
 
 
 def test_grid_excludes_outside_points() -> None:
-    grid = Grid(x0=100.0, y0=0.0, cell_size=100.0, n_cols=1, n_rows=1)
+    grid = GridSpec(x0=100.0, y0=0.0, cell_size=100.0, n_cols=1, n_rows=1)
     assert grid_counts(SMALL, grid, groups=GROUPS)["count"].tolist() == [1]
 
 
@@ -199,7 +199,7 @@ def test_grid_excludes_outside_points() -> None:
 )
 def test_grid_checks(kwargs: dict[str, float], message: str) -> None:
     with pytest.raises(ValueError, match=message):
-        Grid(x0=0.0, y0=0.0, **kwargs)  # type: ignore[arg-type]
+        GridSpec(x0=0.0, y0=0.0, **kwargs)  # type: ignore[arg-type]
 
 
 def test_group_month_counts() -> None:

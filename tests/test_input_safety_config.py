@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from csp_data.io.common import MAX_FILES_SCANNED, walk_files
 from csp_data.io.dataset import CONFIG_KEYS, load_config, parse_config
+from csp_data.io.sources import MAX_FILES_SCANNED, walk_files
 
 VALID = '[incidents]\npaths = ["data"]\n'
 

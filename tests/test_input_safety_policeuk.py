@@ -19,10 +19,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from csp_data.engine import import_policeuk_fast
-from csp_data.io.common import Limits, in_great_britain
+from csp_data.io.common import in_great_britain
 from csp_data.io.detect import validate_paths
+from csp_data.io.limits import Limits
 from csp_data.io.policeuk import load_policeuk
+from csp_data.io.policeuk_import import import_policeuk_fast
 from csp_data.schema import INCIDENT_COLUMNS, conform
 from tests.test_loaders_policeuk import GROUPS, HEADER, street_row, write
 

@@ -341,7 +341,7 @@ def test_geojson_member_that_is_not_a_feature_is_counted_not_lost(tmp_path: Path
 
 
 def test_boundary_files_over_the_limits_are_refused_naming_the_limit(tmp_path: Path) -> None:
-    from csp_data.io.common import Limits
+    from csp_data.io.limits import Limits
 
     path = tmp_path / "wards.geojson"
     layer().to_file(path, driver="GeoJSON")

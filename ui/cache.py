@@ -16,7 +16,6 @@ import shapely
 import streamlit as st
 
 from csp_data import hotspots, maps
-from csp_data.aggregate import Grid as GridSpec
 from csp_data.aggregate import choropleth_counts, count_by, grid_counts
 from csp_data.engine import Engine
 from csp_data.io.dataset import DatasetConfig, build_dataset
@@ -278,7 +277,7 @@ def counts_for(key: str, query: Query, cell_size: float | None, shape: str) -> p
         return hotspots.count_grid(filtered(key, query), grid)
     # Square grids are counted by the DuckDB engine (floor((x - x0) / cell size), as count_grid does).
     raster = grid_counts(
-        None, GridSpec(grid.x0, grid.y0, grid.cell_size, grid.n_cols, grid.n_rows),
+        None, grid.spec,
         groups=get_dataset(key).groups, group=query.group, crime_types=query.crime_types,
         period=_months(query), areas=query.areas, engine=get_engine(key),
     )

@@ -19,6 +19,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from csp_data.grid import GridSpec
+
 GridShape = Literal["square", "hex"]
 
 #: More cells than this and the grid is flagged as large (DOMAIN.md).
@@ -72,6 +74,14 @@ class Grid:
     @property
     def n_cells(self) -> int:
         return len(self.cells)
+
+    @property
+    def spec(self) -> GridSpec:
+        """The rectangle as the engine counts it (:class:`csp_data.grid.GridSpec`, square cells only):
+        the one grid spec every counting function takes."""
+        if self.shape != "square":
+            raise ValueError("the engine counts square grids only; hexagons are counted by count_grid")
+        return GridSpec(self.x0, self.y0, self.cell_size, self.n_cols, self.n_rows)
 
     def cell_index(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         """Flat rectangle index (``row * n_cols + col``) of each point; -1 outside the rectangle."""

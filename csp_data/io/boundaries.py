@@ -15,7 +15,8 @@ import pyogrio
 import shapely
 from pyproj import CRS, Transformer
 
-from csp_data.io.common import DEFAULT_LIMITS, MAX_EXAMPLES, Limits, file_warning, listed, match_column
+from csp_data.io.common import MAX_EXAMPLES, file_warning, listed, match_column
+from csp_data.io.limits import DEFAULT_LIMITS, Limits
 from csp_data.model import FileReport, LoadIssue, LoadReport
 from csp_data.schema import ANALYSIS_CRS, AREA_COLUMNS, conform
 

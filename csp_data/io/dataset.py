@@ -16,11 +16,20 @@ from typing import Any, Final
 
 import pandas as pd
 
+from csp_data import areas as areas_mod
+from csp_data.comparators import comparators_from_counts, comparators_from_incidents
 from csp_data.groups import DEFAULT_GROUPS_FILE, load_crime_groups
-from csp_data.io.common import DEFAULT_LIMITS, Limits, system_path_problem
-from csp_data.io.force import ColumnMapping
+from csp_data.io import store as store_mod
+from csp_data.io.boundaries import load_boundaries
+from csp_data.io.comparator_tables import load_comparator_table, load_peer_groups
+from csp_data.io.force import ColumnMapping, load_force_extract
+from csp_data.io.limits import DEFAULT_LIMITS, Limits
+from csp_data.io.partnership_tables import load_population_table
+from csp_data.io.policeuk import load_policeuk
+from csp_data.io.population import attach_values, load_area_values
+from csp_data.io.sources import system_path_problem
 from csp_data.io.toml import read_toml
-from csp_data.model import Dataset, FileReport, LoadReport
+from csp_data.model import Dataset, FileReport, LoadReport, StoreInfo
 
 REPO_ROOT: Final = Path(__file__).resolve().parents[2]
 DEMO_DIR: Final = REPO_ROOT / "data"
@@ -453,11 +462,7 @@ def active_config() -> DatasetConfig:
 
 def _load_incidents(config: DatasetConfig, groups: Any) -> tuple[pd.DataFrame, LoadReport]:
     if config.incident_format == "policeuk":
-        from csp_data.io.policeuk import load_policeuk
-
         return load_policeuk(list(config.incident_paths), groups, limits=config.limits)
-    from csp_data.io.force import load_force_extract
-
     assert config.force_mapping is not None
     mapping = config.force_mapping
     frames, report = [], LoadReport()
@@ -474,13 +479,9 @@ def build_dataset(config: DatasetConfig) -> Dataset:
     Incidents outside the partnership are kept only to compute comparators (police.uk files of a
     whole force). Every step adds its counts to the report's notes.
     """
-    from csp_data import areas as areas_mod
-
     groups = load_crime_groups(config.crime_groups)
     store_info = None
     if config.store == "parquet":
-        from csp_data.io import store as store_mod
-
         where = str(config.config_file or config.name)
         _check_store_selector(where, config.partnership_by, config.partnership, config.boundaries)
         groups_file = config.crime_groups or DEFAULT_GROUPS_FILE
@@ -492,7 +493,7 @@ def build_dataset(config: DatasetConfig) -> Dataset:
         except ValueError as exc:
             raise ValueError(f"{where}: {exc}") from exc
         scan = store_mod.store_counts(parquet)
-        store_info = store_mod.StoreInfo(parquet, scan.rows, scan.partnerships, imported, seconds)
+        store_info = StoreInfo(parquet, scan.rows, scan.partnerships, imported, seconds)
         incidents = None
     else:
         incidents, report = _load_incidents(config, groups)
@@ -500,15 +501,11 @@ def build_dataset(config: DatasetConfig) -> Dataset:
     areas = None
     boundary = None
     if config.boundaries is not None:
-        from csp_data.io.boundaries import load_boundaries
-
         areas, rep = load_boundaries(
             config.boundaries, code_field=config.code_field, name_field=config.name_field, crs=config.boundaries_crs,
             limits=config.limits,
         )
         report.extend(rep)
-        from csp_data.io.population import attach_values, load_area_values
-
         for column, source in (("population", config.population), ("households", config.households)):
             if source is None:
                 continue
@@ -547,14 +544,9 @@ def build_dataset(config: DatasetConfig) -> Dataset:
 
     comparators = None
     if config.comparators is not None:
-        from csp_data.io.comparator_tables import load_comparator_table
-
         comparators, rep = load_comparator_table(config.comparators)
         report.extend(rep)
     elif config.comparator_population is not None:
-        from csp_data.comparators import comparators_from_counts, comparators_from_incidents
-        from csp_data.io.partnership_tables import load_population_table
-
         pop = load_population_table(config.comparator_population, report=report)
         hh = (
             load_population_table(config.comparator_households, report=report)
@@ -578,8 +570,6 @@ def build_dataset(config: DatasetConfig) -> Dataset:
 
     peer_groups = dict(config.peer_groups)
     if config.peer_groups_file is not None:
-        from csp_data.io.comparator_tables import load_peer_groups
-
         peer_groups = load_peer_groups(config.peer_groups_file)
 
     if len(inside) == 0:

@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final, Literal
 
 from csp_data.groups import CrimeGroups, load_crime_groups
-from csp_data.io.common import DEFAULT_LIMITS, Limits, Source, file_error, header_of, walk_files
+from csp_data.io.common import file_error, header_of
+from csp_data.io.limits import DEFAULT_LIMITS, Limits
 from csp_data.io.policeuk import (
     KIND_OUTCOMES,
     KIND_STOP_SEARCH,
@@ -17,6 +18,7 @@ from csp_data.io.policeuk import (
     kind_from_name,
     load_policeuk,
 )
+from csp_data.io.sources import Source, walk_files
 from csp_data.model import FileReport, LoadReport
 
 if TYPE_CHECKING:

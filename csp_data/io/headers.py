@@ -16,7 +16,8 @@ from typing import Final
 
 import pandas as pd
 
-from csp_data.io.common import Source, file_warning, read_csv_strings, read_table
+from csp_data.io.common import file_warning, read_csv_strings, read_table
+from csp_data.io.sources import Source
 from csp_data.model import FileReport, LoadIssue
 
 #: How many rows from the top are searched for the header.

@@ -34,10 +34,6 @@ from pyproj import Transformer
 from csp_data.areas import partnership_from_lsoa_name
 from csp_data.groups import FALLBACK_GROUP, CrimeGroups
 from csp_data.io.common import (
-    DEFAULT_LIMITS,
-    Limits,
-    Source,
-    expand_paths,
     file_error,
     header_of,
     in_great_britain,
@@ -47,6 +43,8 @@ from csp_data.io.common import (
     reject,
     shorten,
 )
+from csp_data.io.limits import DEFAULT_LIMITS, Limits
+from csp_data.io.sources import Source, expand_paths
 from csp_data.model import FileReport, LoadReport
 from csp_data.schema import ANALYSIS_CRS, DISPLAY_CRS, INCIDENT_COLUMNS, conform, empty_incidents
 

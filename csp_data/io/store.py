@@ -3,7 +3,7 @@
 With ``store = "parquet"`` under ``[incidents]`` in csp.toml (see README "Large datasets"),
 :func:`csp_data.io.dataset.build_dataset` does not read every incident into pandas. Instead:
 
-1. :func:`ensure_store` imports the police.uk files with :func:`csp_data.engine.import_policeuk_fast`
+1. :func:`ensure_store` imports the police.uk files with :func:`csp_data.io.policeuk_import.import_policeuk_fast`
    into one Parquet file (rows ordered by partnership, so one partnership is a few row groups), with
    its load report beside it as JSON. Both are named by a key made from every input file's path, size
    and modification time, the crime-groups config and the importer's code (:func:`store_key`), so the
@@ -38,9 +38,12 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from csp_data.engine import import_policeuk_fast, sql_in, sql_str
+from csp_data.areas import BOUNDARY_BUFFER_M, select_partnership, selection_notes
+from csp_data.engine import sql_in, sql_str
 from csp_data.groups import CrimeGroups
-from csp_data.io.common import DEFAULT_LIMITS, Limits
+from csp_data.io.limits import DEFAULT_LIMITS, Limits
+from csp_data.io.policeuk_import import import_policeuk_fast
+from csp_data.io.sources import expand_paths
 from csp_data.model import FileReport, LoadIssue, LoadReport
 from csp_data.schema import INCIDENT_COLUMNS, conform, empty_incidents
 
@@ -48,28 +51,18 @@ from csp_data.schema import INCIDENT_COLUMNS, conform, empty_incidents
 STORE_VERSION: Final = 1
 
 
-@dataclass(frozen=True)
-class StoreInfo:
-    """Where a dataset's incidents are stored and how the store was obtained."""
-
-    parquet: Path
-    rows: int  # incidents in the store (every partnership)
-    partnerships: int  # distinct partnerships in the store
-    imported: bool  # True: imported by this load; False: an existing store was reused
-    seconds: float  # the import's wall-clock seconds (0 when reused)
-
-    def describe(self) -> str:
-        """One sentence for the Data page."""
-        how = f"imported in {self.seconds:,.1f} s" if self.imported else "reused from an earlier import"
-        return (
-            f"{self.rows:,} incidents of {self.partnerships:,} partnerships held in the Parquet store "
-            f"{self.parquet.name} ({how}); only this partnership's rows are read into memory."
-        )
-
-
 #: Modules whose code decides the store's contents: their text is part of the store key, so a store
 #: written by older code is never reused (STORE_VERSION covers changes elsewhere).
-_CODE_FILES: Final = ("engine.py", "areas.py", "groups.py", "io/policeuk.py", "io/common.py")
+_CODE_FILES: Final = (
+    "io/policeuk_import.py",
+    "io/policeuk_transform.py",
+    "areas.py",
+    "groups.py",
+    "io/policeuk.py",
+    "io/common.py",
+    "io/limits.py",
+    "io/sources.py",
+)
 _PACKAGE: Final = Path(__file__).resolve().parent.parent  # csp_data/
 _LOCKS: dict[str, threading.Lock] = {}
 _LOCKS_GUARD = threading.Lock()
@@ -88,10 +81,8 @@ def store_key(paths: Sequence[str | Path], groups_text: str = "", limits: Limits
     Raises
     ------
     ValueError
-        When a path does not exist (from :func:`csp_data.io.common.expand_paths`).
+        When a path does not exist (from :func:`csp_data.io.sources.expand_paths`).
     """
-    from csp_data.io.common import expand_paths
-
     limits = limits or DEFAULT_LIMITS
     h = hashlib.sha256(f"v{STORE_VERSION}\n{groups_text}\n{limits!r}\n".encode())
     for name in _CODE_FILES:
@@ -285,8 +276,6 @@ def read_partnership(
     ``boundary`` (a shapely geometry in EPSG:27700, buffered by 50 m) selects the partnership. Rows
     come back in the loader's order, as the in-memory path gives them.
     """
-    from csp_data.areas import BOUNDARY_BUFFER_M, select_partnership, selection_notes
-
     if (name is None) == (boundary is None):
         raise ValueError("read_partnership: give exactly one of name or boundary")
     src = _from(parquet)

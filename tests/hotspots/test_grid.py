@@ -15,7 +15,6 @@ from pyproj import Transformer
 from shapely.geometry import Polygon, box
 
 from csp_data import hotspots as H
-from csp_data.aggregate import Grid as GridSpec
 from csp_data.aggregate import grid_counts
 from csp_data.engine import Engine
 from csp_data.io.dataset import build_dataset, demo_config
@@ -192,7 +191,7 @@ def test_grid_counts_from_the_engine_equal_count_grid() -> None:
     grid = H.make_grid(d.boundary)
     inc = filter_incidents(d.incidents, d.groups, group="Burglary", period=period)
     raster = grid_counts(
-        None, GridSpec(grid.x0, grid.y0, grid.cell_size, grid.n_cols, grid.n_rows), groups=d.groups,
+        None, grid.spec, groups=d.groups,
         group="Burglary", period=period, engine=Engine.from_frame(d.incidents),
     )
     pd.testing.assert_frame_equal(H.cells_from_raster(raster, grid), H.count_grid(inc, grid))

@@ -16,9 +16,10 @@ from shapely.geometry import Point
 
 from csp_data.cli import build_parser, main
 from csp_data.groups import load_crime_groups
+from csp_data.io import force
 from csp_data.tools import demo
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 DATA_FILES = (
     "data/demo_population.csv",
     "data/demo_incidents.csv.gz",
@@ -435,24 +436,24 @@ def test_hot_spot_activity_ramps() -> None:
 
 
 def test_hour_weights() -> None:
-    fri = demo._hour_weights("Violence and sexual offences", 4, night_time_economy=False, special=False)
-    tue = demo._hour_weights("Violence and sexual offences", 1, night_time_economy=False, special=False)
+    fri = demo.hour_weights("Violence and sexual offences", 4, night_time_economy=False, special=False)
+    tue = demo.hour_weights("Violence and sexual offences", 1, night_time_economy=False, special=False)
     assert fri.sum() == pytest.approx(1.0) and tue.sum() == pytest.approx(1.0)
     assert fri[23] > tue[23]
-    shop = demo._hour_weights("Shoplifting", 5, night_time_economy=True, special=False)
+    shop = demo.hour_weights("Shoplifting", 5, night_time_economy=True, special=False)
     assert shop[3] < 0.05 * shop[14]
 
 
 def test_points_near_refuses_an_empty_area() -> None:
     rng = np.random.default_rng(0)
     with pytest.raises(ValueError, match="no room to place 3 points"):
-        demo._points_near(rng, Point(0, 0).buffer(0.1), [(0.0, 0.0)], 1.0, 3)
+        demo.points_near(rng, Point(0, 0).buffer(0.1), [(0.0, 0.0)], 1.0, 3)
 
 
 def test_points_near_stays_inside() -> None:
     rng = np.random.default_rng(0)
     square = shapely.box(0, 0, 100, 100)
-    pts = demo._points_near(rng, square, [(50.0, 50.0)], 80.0, 50)
+    pts = demo.points_near(rng, square, [(50.0, 50.0)], 80.0, 50)
     assert pts.shape == (50, 2)
     assert (pts == np.round(pts)).all()
     assert all(square.contains(Point(p)) for p in pts)
@@ -512,7 +513,6 @@ def test_cli_demo_rejects_zero_months(tmp_path: Path, capsys: pytest.CaptureFixt
 
 
 def test_force_loader_reads_the_demo_extract() -> None:
-    force = pytest.importorskip("csp_data.io.force", reason="force-extract loader not built yet")
     mapping = force.ColumnMapping(
         area="beat",
         crime_type="crime_type",
