@@ -1,7 +1,7 @@
 """Trends: are we better or worse than similar places, and is the change real?
 
 Thin page: read the dataset and filters -> csp_data.comparators / csp_data.trends (cached in ui.cache)
--> csp_data.trends_view (tables) and csp_data.text.trends (sentences) -> render.
+-> csp_data.trends.view (tables) and csp_data.text.trends (sentences) -> render.
 """
 
 from __future__ import annotations
@@ -10,12 +10,12 @@ import pandas as pd
 import streamlit as st
 
 from csp_data import trends as tr
-from csp_data import trends_view as view_of
 from csp_data.charts import profile_chart, seasonality_chart, trend_chart
 from csp_data.comparators import area_total, period_position, with_partnership
 from csp_data.groups import ALL_CRIME
 from csp_data.periods import month_range
 from csp_data.text import trends as text
+from csp_data.trends import view as view_of
 from ui.cache import cached_comparators, cached_positions, get_engine
 from ui.common import current, demo_banner, download_buttons, source_caption
 

@@ -25,7 +25,7 @@ from csp_data.periods import Period, to_month
 from csp_data.query import Query
 from csp_data.risk import RiskConfig, measure_priorities, priority_contexts, table_from_measures
 from csp_data.trends import PositionInputs, comparators_with_partnership, position_inputs, position_table
-from csp_data.trends_view import whole_area_total
+from csp_data.trends.view import whole_area_total
 from ui.hotspots import outline
 from ui.registry import ConfigRegistry
 

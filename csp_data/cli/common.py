@@ -11,6 +11,7 @@ from typing import Final, TextIO
 import pandas as pd
 
 from csp_data.groups import ALL_INCIDENTS
+from csp_data.io.comparator_tables import load_comparator_table
 from csp_data.io.dataset import (
     DatasetConfig,
     build_dataset,
@@ -183,7 +184,6 @@ def dataset_from_args(args: argparse.Namespace) -> Dataset:
     dataset = build_dataset(config)
     comparators_file = getattr(args, "comparators", None)
     if comparators_file:
-        from csp_data.io.comparator_tables import load_comparator_table
 
         comparators, rep = load_comparator_table(comparators_file)
         report = LoadReport(files=[*dataset.report.files, *rep.files], notes=[*dataset.report.notes, *rep.notes])

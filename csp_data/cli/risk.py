@@ -25,10 +25,20 @@ from csp_data.cli.common import (
     resolve_group,
     write_table,
 )
+from csp_data.comparators import parse_names, with_partnership
+from csp_data.exports import write_report
 from csp_data.io.toml import read_toml
 from csp_data.model import Dataset
 from csp_data.periods import Period
-from csp_data.risk import TABLE_COLUMNS, RiskConfig, is_risk_table, load_risk_config
+from csp_data.risk import (
+    TABLE_COLUMNS,
+    RiskConfig,
+    is_risk_table,
+    load_risk_config,
+    priority_contexts,
+    priority_table,
+)
+from csp_data.text.priorities import build_report
 
 
 def _add_options(p: argparse.ArgumentParser) -> None:
@@ -101,7 +111,6 @@ def _risk_settings(args: argparse.Namespace) -> RiskConfig:
 
 
 def _with_peers(dataset: Dataset, args: argparse.Namespace) -> Dataset:
-    from csp_data.comparators import parse_names, with_partnership
 
     changes: dict[str, object] = {}  # --comparators is loaded with the dataset (cli.common.dataset_from_args)
     peer_groups = dict(dataset.peer_groups)
@@ -151,7 +160,6 @@ def _build(args: argparse.Namespace) -> tuple[Dataset, RiskConfig, Period, Perio
 
 
 def run_risk(args: argparse.Namespace) -> int:
-    from csp_data.risk import priority_table
 
     dataset, config, period, comparison = _build(args)
     table = priority_table(dataset, period=period, comparison=comparison, config=config)
@@ -162,9 +170,6 @@ def run_risk(args: argparse.Namespace) -> int:
 
 
 def run_report(args: argparse.Namespace) -> int:
-    from csp_data.exports import write_report
-    from csp_data.risk import priority_contexts, priority_table
-    from csp_data.text.priorities import build_report
 
     out = Path(args.out)
     if out.suffix.lower() not in (".docx", ".md", ".markdown", ".xlsx", ".csv"):

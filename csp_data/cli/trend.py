@@ -31,6 +31,7 @@ from csp_data.trends import (
     choose_denominator,
     comparators_with_partnership,
     measure_label,
+    trend_frame,
     yoy_table,
 )
 
@@ -110,7 +111,6 @@ def _check_comparator_groups(dataset: Dataset, group: str) -> None:
 
 
 def run_trend(args: argparse.Namespace) -> int:
-    from csp_data.trends import trend_frame
 
     dataset = dataset_from_args(args)
     groups: CrimeGroups = dataset.groups

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from csp_data.cli.common import is_skipped, load_summary, write_table
 from csp_data.io.dataset import display_path
+from csp_data.io.detect import validate_paths
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -26,7 +27,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def run(args: argparse.Namespace) -> int:
-    from csp_data.io.detect import validate_paths
 
     base = Path.cwd()
     report = validate_paths(args.paths)

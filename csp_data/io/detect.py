@@ -8,7 +8,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final, Literal
 
 from csp_data.groups import CrimeGroups, load_crime_groups
+from csp_data.io.boundaries import load_boundaries
 from csp_data.io.common import file_error, header_of
+from csp_data.io.force import load_force_extract
 from csp_data.io.limits import DEFAULT_LIMITS, Limits
 from csp_data.io.policeuk import (
     KIND_OUTCOMES,
@@ -18,6 +20,7 @@ from csp_data.io.policeuk import (
     kind_from_name,
     load_policeuk,
 )
+from csp_data.io.population import load_area_values
 from csp_data.io.sources import Source, walk_files
 from csp_data.model import FileReport, LoadReport
 
@@ -172,17 +175,14 @@ def _validate_one(path: Path, groups: CrimeGroups, mapping: ColumnMapping | None
             _, rep = load_policeuk([path], groups, limits=limits)
             return rep
         if kind == "boundaries":
-            from csp_data.io.boundaries import load_boundaries
 
             _, rep = load_boundaries(path, limits=limits)
             return rep
         if kind == "table":
             if mapping is not None:
-                from csp_data.io.force import load_force_extract
 
                 _, rep = load_force_extract(path, mapping, groups)
                 return rep
-            from csp_data.io.population import load_area_values
 
             try:
                 _, rep = load_area_values(path)

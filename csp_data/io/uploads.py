@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 from typing import Final
 
+from csp_data.io.detect import validate_paths
 from csp_data.model import LoadReport
 
 #: File endings the Data page accepts (the uploader's ``type`` list, and checked again here).
@@ -89,7 +90,6 @@ def check_upload(name: str, data: bytes, *, max_mb: float = MAX_UPLOAD_MB) -> Lo
     ValueError
         Naming the upload when it is over ``max_mb`` or not an allowed type.
     """
-    from csp_data.io.detect import validate_paths
 
     label = upload_label(name)
     if len(data) > max_mb * 1_000_000:

@@ -29,6 +29,7 @@ from csp_data.model import Dataset
 from csp_data.periods import Period, months_covered
 from csp_data.query import Query
 from csp_data.risk.config import Priority, RiskConfig
+from csp_data.trends import choose_denominator, comparators_with_partnership
 
 if TYPE_CHECKING:
     from csp_data.engine import Engine
@@ -264,7 +265,6 @@ def prepare_peers(dataset: Dataset) -> PeerData:
     """The dataset's comparators with the partnership in them (csp_data.trends.comparators_with_partnership:
     when the table lacks the partnership, its counts come from the loaded incidents), so the Priorities
     and Trends pages rank from the same table."""
-    from csp_data.trends import comparators_with_partnership
 
     comp = dataset.comparators
     if comp is None or len(comp) == 0 or not dataset.partnership:
@@ -286,8 +286,6 @@ def _denominator(dataset: Dataset, peers: PeerData, group: str) -> tuple[str, st
     """Households for burglary-type groups when households are known for the partnership's areas or
     its peers, residents otherwise (with a note): ``csp_data.trends.choose_denominator``, the rule the
     Trends page uses."""
-    from csp_data.comparators import with_partnership
-    from csp_data.trends import choose_denominator
 
     members = [m for k in _PEER_WORDS for m in dataset.peer_groups.get(k, [])]
     names = with_partnership(members, dataset.partnership) if dataset.partnership else members

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Final
 import pandas as pd
 
 from csp_data.change import TEST_LABELS, pct_change
-from csp_data.format import fmt_pct_change, fmt_rank, na
+from csp_data.format import fmt_change, fmt_pct, fmt_pct_change, fmt_rank, na
 from csp_data.model import Dataset
 from csp_data.periods import Period
 from csp_data.risk.config import RiskConfig
@@ -206,7 +206,6 @@ DISPLAY_HEADERS: Final[dict[str, str]] = {
 def display_table(table: pd.DataFrame) -> pd.DataFrame:
     """The priority table as text for the screen: thousands separators, signed changes, "+96.0%", "new",
     rates with their unit, "n/a: reason" kept. Columns renamed with DISPLAY_HEADERS."""
-    from csp_data.format import fmt_change, fmt_pct
 
     def num(v: Any, fmt: str) -> str:
         if isinstance(v, str):

@@ -1,11 +1,11 @@
-"""Tests for csp_data.trends_view: the Trends page's tables."""
+"""Tests for csp_data.trends.view: the Trends page's tables."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from csp_data import trends_view as tv
+from csp_data.trends import view as tv
 
 
 def test_peer_options_and_monthly_rows() -> None:
