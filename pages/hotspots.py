@@ -5,16 +5,15 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from csp_data import classification as K
 from csp_data import hotspots as H
-from csp_data import maps as M
 from csp_data.charts import monthly_chart
 from csp_data.comparators import area_total
 from csp_data.hotspots import view as V
-from csp_data.periods import is_covered, months_covered
+from csp_data.periods import months_covered
 from csp_data.text import hotspots as T
 from csp_data.trends import choose_denominator
 from ui import cache as C
+from ui import hotspot_maps
 from ui import hotspots as U
 from ui.common import current, demo_banner, download_buttons, source_caption
 
@@ -79,142 +78,16 @@ if view == "areas" and measures is None:
     st.info("No area boundaries are loaded, so the area map is not available; choose another map.")
     view = "density"
 base = C.basemap()
-shown_outline = C.display_outline(key, filters.areas)
-partnership_layer = M.outline_layer(boundary if shown_outline is None else shown_outline, layer_id="partnership")
-outline_layers = [partnership_layer]
-area_lines = C.display_lines(key, filters.areas)
-if area_lines is not None:
-    lines = M.outline_layer(area_lines, layer_id="area-lines", width_px=1, colour=[150, 150, 150, 200])
-    outline_layers.insert(0, lines)
+partnership_layer, outline_layers = hotspot_maps.outline_layers(key, filters.areas, boundary)
 bounds = boundary.bounds
 default_size = H.default_cell_size(bounds)
 
-
-def show_area_map() -> None:
-    assert measures is not None and areas is not None
-    measure, scheme, k, pal = U.area_map_pickers(comparable=comparable, rate_label=rate_label)
-    measure_label = V.measure_label(measure, rate_label)
-    ordered = V.ordered_measures(measures, areas)
-    map_col, side_col = st.columns([3, 2], gap="medium")
-    colours, legend = K.colour_scale(ordered[measure], scheme=scheme, k=k, palette_name=pal,
-                                     diverging=measure in V.DIVERGING_MEASURES, fmt=V.measure_format(measure))  # fmt: skip
-    layer = M.area_layer(areas, colours, T.area_tips(ordered, rate_label=rate_label, comparable=comparable), layer_id="areas")
-    summary = T.choropleth_summary(measures, measure, area_label=area_label)
-    with map_col:
-        event = st.pydeck_chart(M.make_deck([layer, partnership_layer], bounds, basemap=base), on_select="rerun",
-                                selection_mode="single-object", key="hot_area_map", alt=summary)  # fmt: skip
-        st.caption(f"Click one of the {area_label}s to see it in the drill-down below.")
-    U.remember_pick(event)
-    with side_col:
-        st.markdown(f"**{measure_label}, {period.label}.** {summary}")
-        U.legend(legend, title=measure_label)
-        U.table(V.area_table(measures, rate=rate_label, comparable=comparable), height=320)
-        _, rate_gap = area_total(dataset.areas, denominator)  # the one "has a population" rule
-        if rate_gap:
-            st.caption(T.rate_gap_caption(rate_gap, rate_label=rate_label, area_label=area_label))
-        download_buttons(measures, f"area_measures_{period.start:%Y%m}_{period.end:%Y%m}", key="hot-measures")
-
-
-def show_density_map() -> None:
-    method, size, mult, density_scheme, show_points = U.density_pickers(default_size)
-    shape, kde = ("hex" if method == "hex" else "square"), method == "kde"
-    map_col, side_col = st.columns([3, 2], gap="medium")
-    grid = C.grid_for(key, filters.areas, size, shape)
-    names = C.cell_areas_for(key, filters.areas, size, shape)
-    params = None
-    try:
-        if kde:
-            cells, params = C.kde_for(key, spec, size, mult)
-        else:
-            cells = C.counts_for(key, spec, size, shape)
-    except ValueError as exc:
-        st.warning(f"The density surface cannot be drawn: {exc}")
-        return
-    value, unit = ("density" if kde else "count"), ("hexagon" if method == "hex" else "cell")
-    colours, legend = K.colour_scale(cells[value], scheme=density_scheme, k=5, fmt="{:,.1f}" if kde else "{:,.0f}",
-                                     zero_transparent=True, faint_lowest=True)  # fmt: skip
-    drawn, drawn_colours, coloured = M.cap_cells(cells, colours, cells[value])
-    cap_text = M.cap_note(len(drawn), coloured, unit=unit, most="the highest density" if kde else "the most incidents")
-    tips = T.density_tips(drawn, V.named_cells(drawn, names), unit=unit, kde=kde)
-    layers = [M.cell_layer(drawn, grid, drawn_colours, tips, layer_id="density"), *outline_layers]
-    points_note = ""
-    if show_points:
-        pts_layer, shown, located = M.points_layer(C.filtered(key, spec))
-        layers.append(pts_layer)
-        points_note = f"Showing {shown:,} of {located:,} located incidents. {M.POINTS_NOTICE}"
-    summary = T.density_summary(cells, value=value, cell_areas=names, cell_label=unit)
-    with map_col:
-        st.pydeck_chart(M.make_deck(layers, bounds, basemap=base), key="hot_density_map", alt=summary)
-        if cap_text:
-            st.info(cap_text)
-        if points_note:
-            st.warning(points_note)
-    with side_col:
-        st.markdown(f"**{VIEWS['density']}, {period.label}.** {summary}")
-        st.caption(T.density_parameters(cell_size=grid.cell_size, hexagons=method == "hex", automatic=size is None, kde=params))
-        U.show_notes([*grid.notes, *(params.notes if params else ())])
-        U.legend(legend, title="Incidents per km²" if kde else f"Incidents per {unit}")
-        U.table(V.density_top_table(cells, names, value=value))
-        download_buttons(cells.merge(names, on="cell_id"), f"density_{method}_{period.start:%Y%m}", key="hot-density")
-
-
-def show_gistar_map() -> None:
-    size, fdr = U.gistar_pickers(default_size)
-    map_col, side_col = st.columns([3, 2], gap="medium")
-    grid = C.grid_for(key, filters.areas, size, "square")
-    names = C.cell_areas_for(key, filters.areas, size, "square")
-    result = C.gistar_for(key, spec, size, fdr)
-    colours, legend = K.class_colours(result["class"], K.GISTAR_COLOURS)
-    drawn, drawn_colours, coloured = M.cap_cells(result, colours, result["z"].abs())
-    tips = T.gistar_tips(drawn, V.named_cells(drawn, names))
-    caption = T.gistar_caption(result)
-    with map_col:
-        layers = [M.cell_layer(drawn, grid, drawn_colours, tips, layer_id="gistar"), *outline_layers]
-        st.pydeck_chart(M.make_deck(layers, bounds, basemap=base), key="hot_gistar_map", alt=caption)
-        cap_text = M.cap_note(len(drawn), coloured, most="the strongest z-scores")
-        if cap_text:
-            st.info(cap_text)
-    with side_col:
-        st.markdown(f"**Getis-Ord Gi\\*, {period.label}.** {caption}")
-        st.caption(T.gistar_parameters(cell_size=grid.cell_size, n_cells=grid.n_cells, automatic=size is None, fdr=fdr))
-        U.legend(legend, title="Gi* class")
-        U.table(V.gistar_summary_table(result))
-        U.table(V.gistar_hot_table(result, names))
-        download_buttons(result.merge(names, on="cell_id"), f"gistar_{period.start:%Y%m}", key="hot-gistar")
-
-
-def show_emerging_map() -> None:
-    years, slice_months = U.emerging_window_pickers()
-    window = V.window_for(period, dataset.months, years=years, slice_months=slice_months)
-    if window is not None and not is_covered(window, dataset.months):
-        st.info(T.window_gap_text(window, dataset.months))
-        return
-    if window is None:
-        st.info(T.window_split_text(V.SLICE_NAMES[slice_months]))
-        return
-    size, fdr_e = U.emerging_cell_pickers(default_size)
-    map_col, side_col = st.columns([3, 2], gap="medium")
-    grid = C.grid_for(key, filters.areas, size, "square")
-    result = C.emerging_for(key, filters.rows.but(period=window), size, slice_months, fdr_e)
-    colours, legend = K.class_colours(result["class"], K.EMERGING_COLOURS)
-    drawn, drawn_colours, coloured = M.cap_cells(result, colours, result["hot_slices"] + result["cold_slices"])
-    summary = T.emerging_summary(result, slice_label=V.SLICE_NAMES[slice_months])
-    with map_col:
-        layers = [M.cell_layer(drawn, grid, drawn_colours, T.emerging_tips(drawn), layer_id="emerging"), *outline_layers]
-        st.pydeck_chart(M.make_deck(layers, bounds, basemap=base), key="hot_emerging_map", alt=summary)
-        cap_text = M.cap_note(len(drawn), coloured, most="the most hot or cold slices")
-        if cap_text:
-            st.info(cap_text)
-    with side_col:
-        st.markdown(f"**Emerging and persistent hot spots, {window.label}.** {summary}")
-        st.caption(T.emerging_parameters(cell_size=grid.cell_size, n_slices=int(result["n_slices"].iloc[0]),
-                                         slice_label=V.SLICE_NAMES[slice_months]))  # fmt: skip
-        U.legend(legend, title="Pattern")
-        U.table(V.emerging_table(result), height=320)
-        download_buttons(result, f"emerging_{window.start:%Y%m}_{window.end:%Y%m}", key="hot-emerging")
-
-
-{"areas": show_area_map, "density": show_density_map, "gistar": show_gistar_map, "emerging": show_emerging_map}[view]()
+ctx = hotspot_maps.MapContext(
+    dataset=dataset, key=key, filters=filters, spec=spec, period=period, measures=measures, areas=areas,
+    comparable=comparable, rate_label=rate_label, denominator=denominator, views=VIEWS, bounds=bounds, base=base,
+    partnership_layer=partnership_layer, outline_layers=outline_layers, default_size=default_size,
+)  # fmt: skip
+hotspot_maps.show_map(view, ctx)
 source_caption(dataset, period, extra="Maps drawn without a basemap." if base is None else "")
 
 # -------------------------------------------------------------------------------- concentration
