@@ -6,7 +6,6 @@ import pandas as pd
 import streamlit as st
 
 from csp_data import hotspots as H
-from csp_data.charts import monthly_chart
 from csp_data.comparators import area_total
 from csp_data.hotspots import view as V
 from csp_data.periods import months_covered
@@ -140,26 +139,6 @@ st.markdown(T.drill_sentence(
 ))  # fmt: skip
 monthly, mix, locs = C.drill_for(key, spec, prev_spec, code)
 monthly = V.label_periods(monthly, period)
-d1, d2 = st.columns(2)
-with d1:
-    st.altair_chart(monthly_chart(monthly, title=f"{name}, per month", series="period", mark="bar",
-                                  colours={"Comparison": "#bdbdbd", "This period": "#0072B2"}, height=260),
-                    width="stretch")  # fmt: skip
-    peak = T.peak_caption(monthly)
-    if peak:
-        st.caption(peak)
-    U.table(V.monthly_table(monthly), height=200)
-    download_buttons(monthly, f"{code}_monthly", key="hot-monthly")
-with d2:
-    st.markdown(f"**Crime mix, {period.label}**")
-    mix_text = T.mix_caption(mix, area_label=area_label)
-    if mix_text:
-        st.caption(mix_text)
-    U.table(V.share_table(mix, {"crime_type": "Crime type", "count": "Count", "share_pct": "Share"}), height=200)
-    download_buttons(mix, f"{code}_crime_mix", key="hot-mix")
-    st.markdown("**Top repeat locations**")
-    if dataset.is_demo or "police.uk" in dataset.source:
-        st.caption("police.uk locations are snapped map points ('On or near …'), not addresses.")
-    U.table(V.share_table(locs, {"location": "Location", "count": "Count", "share_pct": "Share of the area"}), height=200)
-    download_buttons(locs, f"{code}_locations", key="hot-locs")
+U.show_drill(monthly, mix, locs, name=name, code=code, period_label=period.label, area_label=area_label,
+             snapped=dataset.is_demo or "police.uk" in dataset.source)  # fmt: skip
 source_caption(dataset, period, extra=f"Compared with {comparison.label}.")

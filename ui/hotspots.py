@@ -15,9 +15,12 @@ import shapely
 import streamlit as st
 
 from csp_data import classification as K
+from csp_data.charts import monthly_chart
 from csp_data.hotspots import view as V
 from csp_data.maps import POINTS_CAP
 from csp_data.model import Dataset
+from csp_data.text import hotspots as T
+from ui.common import download_buttons
 
 
 def outline(dataset: Dataset, areas: tuple[str, ...]) -> shapely.Geometry | None:
@@ -174,3 +177,43 @@ def show_notes(notes: list[str] | tuple[str, ...]) -> None:
     for note in notes:
         if "smaller than" in note or "more than" in note:
             st.warning(note)
+
+
+def show_drill(
+    monthly: pd.DataFrame,
+    mix: pd.DataFrame,
+    locs: pd.DataFrame,
+    *,
+    name: str,
+    code: str,
+    period_label: str,
+    area_label: str,
+    snapped: bool,
+) -> None:
+    """The drill-down's two columns: the monthly chart and table; the crime mix and the repeat locations
+    (``snapped``: police.uk locations, which are map points, not addresses)."""
+    d1, d2 = st.columns(2)
+    with d1:
+        st.altair_chart(
+            monthly_chart(monthly, title=f"{name}, per month", series="period", mark="bar",
+                          colours={"Comparison": "#bdbdbd", "This period": "#0072B2"}, height=260),
+            width="stretch",
+        )  # fmt: skip
+        peak = T.peak_caption(monthly)
+        if peak:
+            st.caption(peak)
+        table(V.monthly_table(monthly), height=200)
+        download_buttons(monthly, f"{code}_monthly", key="hot-monthly")
+    with d2:
+        st.markdown(f"**Crime mix, {period_label}**")
+        mix_text = T.mix_caption(mix, area_label=area_label)
+        if mix_text:
+            st.caption(mix_text)
+        table(V.share_table(mix, {"crime_type": "Crime type", "count": "Count", "share_pct": "Share"}), height=200)
+        download_buttons(mix, f"{code}_crime_mix", key="hot-mix")
+        st.markdown("**Top repeat locations**")
+        if snapped:
+            st.caption("police.uk locations are snapped map points ('On or near …'), not addresses.")
+        locations = {"location": "Location", "count": "Count", "share_pct": "Share of the area"}
+        table(V.share_table(locs, locations), height=200)
+        download_buttons(locs, f"{code}_locations", key="hot-locs")
