@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
-from csp_data.change import pct_change, significance_test
-from csp_data.format import fmt_change, fmt_pct
+from csp_data.change import TEST_LABELS, pct_change, significance_test
+from csp_data.format import fmt_change, fmt_pct, fmt_pct_change, fmt_rate
 from csp_data.hotspots.areas import MEASURES
+from csp_data.hotspots.emerging import n_recent
 from csp_data.hotspots.gistar import LEVELS, gistar_summary
+from csp_data.periods import Period, fmt_month
 
 
 def _pct_text(value: float) -> str:
@@ -217,3 +221,197 @@ def pai_summary(
         f"{_pct_text(float(row['hit_rate_pct']))} of the located incidents in {current_label}: "
         f"PAI {float(row['pai']):.1f} (1 = no better than chance)."
     )
+
+
+# ------------------------------------------------------------------ captions, warnings and tooltips
+
+
+def coverage_warning(
+    *,
+    comparison_label: str,
+    period_label: str,
+    comparison_coverage: tuple[int, int],
+    period_coverage: tuple[int, int],
+) -> str | None:
+    """Why changes and PAI are not shown: a part-covered comparison period or period (else None)."""
+    if comparison_coverage[0] < comparison_coverage[1]:
+        return (
+            f"The comparison period ({comparison_label}) has data for only {comparison_coverage[0]} of its "
+            f"{comparison_coverage[1]} months, so changes against it and last period's hot spots (PAI) are not shown."
+        )
+    if period_coverage[0] < period_coverage[1]:
+        return (
+            f"The period ({period_label}) has data for only {period_coverage[0]} of its {period_coverage[1]} "
+            "months, so changes against the comparison period and last period's hot spots (PAI) are not shown."
+        )
+    return None
+
+
+def comparison_caption(comparison_label: str, *, area_label: str, selected: bool) -> str:
+    scope = f" Only the selected {area_label}s are shown." if selected else ""
+    return f"Compared with {comparison_label}. Changes tested with the {TEST_LABELS['poisson_z']}, at 95%.{scope}"
+
+
+def unlocated_caption(unlocated: int) -> str:
+    return f"{unlocated:,} of these have no location and are not on the maps."
+
+
+def p_text(p: float) -> str:
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+
+
+def area_tips(measures: pd.DataFrame, *, rate_label: str, comparable: bool = True) -> list[str]:
+    """Map tooltips; without a comparable comparison period the change line says n/a."""
+    n = len(measures)
+    return [
+        f"{r.area_name} ({r.area_code})\nCount: {r.count:,}\nRate: {fmt_rate(r.rate)} {rate_label}\n"
+        + (f"Change: {fmt_change(r.change)} ({fmt_pct_change(r.count, r.previous)}) from {r.previous:,}\n"
+           if comparable else "Change: n/a (the data does not cover both periods)\n")
+        + f"Rank: {r.rank} of {n}"
+        for r in measures.itertuples(index=False)
+    ]
+
+
+def density_tips(drawn: pd.DataFrame, where: pd.Series, *, unit: str, kde: bool) -> list[str]:
+    return [
+        f"{w}\n{c:,} incidents in this {unit}" + (f"\n{d:,.1f} per km² (KDE)" if kde else "")
+        for w, c, d in zip(where, drawn["count"], drawn.get("density", drawn["count"]), strict=True)
+    ]
+
+
+def gistar_tips(drawn: pd.DataFrame, where: pd.Series) -> list[str]:
+    return [
+        f"{cls}\n{w}\n{c:,} incidents; z = {z:.2f}, {p_text(p)}"
+        for cls, w, c, z, p in zip(drawn["class"], where, drawn["count"], drawn["z"], drawn["p"], strict=True)
+    ]
+
+
+def emerging_tips(drawn: pd.DataFrame) -> list[str]:
+    return [
+        f"{cls}\n{name} ({code})\nhot in {h} of {n} slices ({ho} older, {hr} recent)"
+        for cls, name, code, h, n, ho, hr in zip(
+            drawn["class"], drawn["area_name"], drawn["area_code"], drawn["hot_slices"], drawn["n_slices"],
+            drawn["hot_older"], drawn["hot_recent"], strict=True,
+        )
+    ]  # fmt: skip
+
+
+def rate_gap_caption(rate_gap: str, *, rate_label: str, area_label: str) -> str:
+    return f"Rate {rate_label}: n/a where the {area_label} has no figure ({rate_gap})."
+
+
+def density_parameters(*, cell_size: float, hexagons: bool, automatic: bool, kde: Any = None) -> str:
+    """'Parameters: …' under the density map; ``kde`` the KDE parameters (with ``describe``), if any."""
+    parameters = f"{cell_size:,.0f} m {'hexagons of equal area' if hexagons else 'square cells'}"
+    parameters += " (automatic)" if automatic else " (chosen)"
+    if kde is not None:
+        parameters = kde.describe() + (" Cell size chosen automatically." if automatic else "")
+    return f"Parameters: {parameters}" + (" Density is incidents per km²." if kde else "")
+
+
+def gistar_parameters(*, cell_size: float, n_cells: int, automatic: bool, fdr: bool) -> str:
+    return (
+        f"Parameters: {cell_size:,.0f} m square cells ({n_cells:,} cells"
+        f"{', automatic size' if automatic else ''}); binary weights, the 8 neighbouring cells and the "
+        f"cell itself; two-sided p = 2·Φ(−|z|); hot/cold at 99% (|z| ≥ 2.576), 95% (1.96), 90% (1.645); "
+        + ("Benjamini–Hochberg FDR correction applied." if fdr else "no false-discovery-rate correction.")
+    )
+
+
+def emerging_parameters(*, cell_size: float, n_slices: int, slice_label: str) -> str:
+    return (
+        f"Parameters: {cell_size:,.0f} m cells; Gi* in each of {n_slices} equal {slice_label} "
+        f"slices; the last {n_recent(n_slices)} slice(s) are 'recent'. Persistent: hot in ≥ 80% of slices; "
+        "emerging: hot in < 10% of older and ≥ 20% of recent slices; former: hot in ≥ 10% of older and "
+        "< 10% of recent; intermittent: hot in ≥ 10% overall (the same for cold spots)."
+    )
+
+
+def window_gap_text(window: Period, covered: pd.DatetimeIndex) -> str:
+    """Why an emerging window with months without data is not analysed."""
+    have = set(covered)
+    return (
+        f"The window ({window.label}) has months without data "
+        f"({', '.join(fmt_month(m) for m in window.months if m not in have)}): a slice "
+        "without data is not a slice without hot spots. Choose a window within the data."
+    )
+
+
+def window_split_text(slice_label: str) -> str:
+    return (
+        f"This window cannot be split into at least 2 whole {slice_label} slices; "
+        "choose a shorter slice or a longer window."
+    )
+
+
+def no_pai_text(comparison_label: str, coverage: tuple[int, int]) -> str:
+    return (
+        f"No PAI: the comparison period ({comparison_label}) has data for only {coverage[0]} of its "
+        f"{coverage[1]} months, so its hot spots cannot be found."
+    )
+
+
+def pai_caption(default_size: float) -> str:
+    return (
+        "PAI (Predictive Accuracy Index) = share of this period's located incidents in last period's Gi* hot "
+        f"spots (95%+) ÷ their share of the area; automatic cell size ({default_size:,.0f} m)."
+    )
+
+
+def top_areas_sentence(top: pd.DataFrame, ups: pd.DataFrame, downs: pd.DataFrame, *, what: str) -> str | None:
+    """The most, and the greatest increase and decrease (None without areas)."""
+    if not len(top):
+        return None
+    first = top.iloc[0]
+    sentence = f"{first['area']} has the most {what}: {first['count']:,}, {first['share_pct']:.1f}% of the total."
+    if len(ups):
+        u = ups.iloc[0]
+        sentence += f" The greatest increase is in {u['area']}, up {u['change']:,} from {u['previous']:,}."
+    if len(downs):
+        d = downs.iloc[0]
+        sentence += f" The greatest decrease is in {d['area']}, down {-d['change']:,} from {d['previous']:,}."
+    return sentence
+
+
+def drill_sentence(
+    row: pd.Series,
+    *,
+    name: str,
+    code: str,
+    n_areas: int,
+    what: str,
+    period_label: str,
+    comparison_label: str,
+    comparable: bool,
+) -> str:
+    """The drill-down's sentence on one area: count, share, rank and (when comparable) the change."""
+    if comparable:
+        change = significance_test(int(row["count"]), int(row["previous"]))
+        change_text = (
+            f"{fmt_change(row['count'] - row['previous'])} ({fmt_pct_change(row['count'], row['previous'])}) on "
+            f"{int(row['previous']):,} in {comparison_label}, {change.describe()}."
+            + (" Small numbers: treat the change with care." if change.small_numbers else "")
+        )
+    else:
+        change_text = f"no change is given ({comparison_label} is incomplete)."
+    return (
+        f"**{name} ({code})**: {int(row['count']):,} {what} in {period_label} "
+        f"({row['share_pct']:.1f}% of the total, rank {int(row['rank'])} of {n_areas}); {change_text}"
+    )
+
+
+def peak_caption(monthly: pd.DataFrame) -> str | None:
+    """The highest month of the drill-down (None when no month has data)."""
+    known = monthly.dropna(subset=["count"])
+    if not len(known):
+        return None
+    peak = known.loc[known["count"].idxmax()]
+    return f"Highest month: {peak['month']:%b %Y} with {int(peak['count']):,}." + (
+        " Months without data are shown as n/a, not 0." if len(known) < len(monthly) else ""
+    )
+
+
+def mix_caption(mix: pd.DataFrame, *, area_label: str) -> str | None:
+    if not (len(mix) and mix["count"].sum()):
+        return None
+    return f"{mix.iloc[0]['crime_type']} is the largest type: {mix.iloc[0]['share_pct']:.1f}% of the {area_label}'s total."

@@ -132,3 +132,72 @@ def test_headline_makes_no_claim_on_an_incomplete_comparison() -> None:
         m, what="crimes", period_label="2021", total=10, previous_total=2, comparison_coverage=(12, 12)
     )
     assert "up 400.0% on 2" in full
+
+
+def test_coverage_warning_and_captions() -> None:
+    kw = {"comparison_label": "2020", "period_label": "2021"}
+    assert T.coverage_warning(**kw, comparison_coverage=(12, 12), period_coverage=(12, 12)) is None
+    assert "comparison period (2020) has data for only 6 of its 12" in str(
+        T.coverage_warning(**kw, comparison_coverage=(6, 12), period_coverage=(3, 12))
+    )
+    assert "The period (2021) has data for only 3 of its 12" in str(
+        T.coverage_warning(**kw, comparison_coverage=(12, 12), period_coverage=(3, 12))
+    )
+    assert T.comparison_caption("2020", area_label="ward", selected=True).endswith(
+        "at 95%. Only the selected wards are shown."
+    )
+    assert T.unlocated_caption(1234) == "1,234 of these have no location and are not on the maps."
+    assert T.p_text(0.0001) == "p < 0.001" and T.p_text(0.0123) == "p = 0.012"
+    assert "automatic cell size (400 m)" in T.pai_caption(400.0)
+    assert "only 6 of its 12 months" in T.no_pai_text("2020", (6, 12))
+    assert "2 whole quarter slices" in T.window_split_text("quarter")
+    assert "Persistent: hot in ≥ 80%" in T.emerging_parameters(cell_size=100, n_slices=10, slice_label="month")
+    assert "the last 2 slice(s)" in T.emerging_parameters(cell_size=100, n_slices=10, slice_label="month")
+    assert T.gistar_parameters(cell_size=100, n_cells=5, automatic=True, fdr=True).startswith(
+        "Parameters: 100 m square cells (5 cells, automatic size)"
+    )
+    assert T.density_parameters(cell_size=250, hexagons=True, automatic=False) == (
+        "Parameters: 250 m hexagons of equal area (chosen)"
+    )
+
+
+def test_window_gap_text_names_the_missing_months() -> None:
+    window = Period(pd.Timestamp("2021-01-01"), pd.Timestamp("2021-03-01"))
+    covered = pd.DatetimeIndex([pd.Timestamp("2021-01-01"), pd.Timestamp("2021-03-01")])
+    assert "(Feb 2021)" in T.window_gap_text(window, covered)
+
+
+def test_tooltips() -> None:
+    m = pd.DataFrame({"area_code": ["E1"], "area_name": ["North"], "count": [10], "previous": [5],
+                      "change": [5], "rate": [2.5], "rank": [1]})  # fmt: skip
+    tip = T.area_tips(m, rate_label="per 1,000 residents")[0]
+    assert tip.startswith("North (E1)\nCount: 10\n") and tip.endswith("Rank: 1 of 1")
+    assert "Change: n/a" in T.area_tips(m, rate_label="r", comparable=False)[0]
+    drawn = pd.DataFrame({"count": [3], "density": [1.25], "class": ["Hot spot 99%"], "z": [3.1], "p": [0.0001]})
+    where = pd.Series(["North (E1)"])
+    assert T.density_tips(drawn, where, unit="cell", kde=True) == [
+        "North (E1)\n3 incidents in this cell\n1.2 per km² (KDE)"
+    ]
+    assert T.gistar_tips(drawn, where) == ["Hot spot 99%\nNorth (E1)\n3 incidents; z = 3.10, p < 0.001"]
+
+
+def test_top_areas_drill_and_drill_captions() -> None:
+    top = pd.DataFrame({"area": ["North (E1)"], "count": [10], "share_pct": [50.0], "previous": [5], "change": [5]})
+    none = top.iloc[0:0]
+    assert T.top_areas_sentence(none, none, none, what="crimes") is None
+    assert T.top_areas_sentence(top, top, none, what="crimes") == (
+        "North (E1) has the most crimes: 10, 50.0% of the total. The greatest increase is in North (E1), up 5 from 5."
+    )
+    row = pd.Series({"count": 10, "previous": 5, "share_pct": 50.0, "rank": 1})
+    kw = {"name": "North", "code": "E1", "n_areas": 2, "what": "crimes", "period_label": "2021",
+          "comparison_label": "2020"}  # fmt: skip
+    assert T.drill_sentence(row, **kw, comparable=False) == (
+        "**North (E1)**: 10 crimes in 2021 (50.0% of the total, rank 1 of 2); no change is given (2020 is incomplete)."
+    )
+    assert " on 5 in 2020, " in T.drill_sentence(row, **kw, comparable=True)
+    monthly = pd.DataFrame({"month": pd.to_datetime(["2021-01-01", "2021-02-01"]), "count": [4.0, np.nan]})
+    assert T.peak_caption(monthly) == "Highest month: Jan 2021 with 4. Months without data are shown as n/a, not 0."
+    assert T.peak_caption(monthly.iloc[1:]) is None
+    mix = pd.DataFrame({"crime_type": ["Burglary"], "count": [2], "share_pct": [100.0]})
+    assert T.mix_caption(mix, area_label="ward") == "Burglary is the largest type: 100.0% of the ward's total."
+    assert T.mix_caption(mix.assign(count=0), area_label="ward") is None
