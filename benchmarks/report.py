@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from benchmarks.run import (
+from benchmarks.targets import (
     PAGES,
     QUERY_LABELS,
     TARGET_FILTER_S,
