@@ -16,7 +16,7 @@ import pytest
 from csp_data.comparators import comparators_from_counts, comparators_from_incidents
 from csp_data.io.dataset import build_dataset, load_config
 from csp_data.io.partnership_tables import load_population_table
-from tests.test_loaders_policeuk import street_row, write
+from tests.io.test_policeuk import street_row, write
 
 JAN, FEB = "2021-01", "2021-02"
 

@@ -25,7 +25,7 @@ from csp_data.io.limits import Limits
 from csp_data.io.policeuk import load_policeuk
 from csp_data.io.policeuk_import import import_policeuk_fast
 from csp_data.schema import INCIDENT_COLUMNS, conform
-from tests.test_loaders_policeuk import GROUPS, HEADER, street_row, write
+from tests.io.test_policeuk import GROUPS, HEADER, street_row, write
 
 OUTSIDE_GB = "coordinates outside Great Britain (treated as no location)"
 LIMITS_AT = "([limits] in csp.toml)"

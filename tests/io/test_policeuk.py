@@ -186,7 +186,7 @@ def test_legacy_layout_with_easting_northing_and_legacy_names(tmp_path: Path) ->
 
 
 def test_legacy_table_matches_the_doc() -> None:
-    doc = (Path(__file__).resolve().parents[1] / "docs" / "legacy-crime-types.md").read_text(encoding="utf-8")
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "legacy-crime-types.md").read_text(encoding="utf-8")
     for old, new in LEGACY_CRIME_TYPES.items():
         assert f"| {old} | {new} |" in doc
 

@@ -12,9 +12,9 @@ import pytest
 from csp_data.io.dataset import build_dataset, load_config
 from csp_data.io.store import ensure_store, report_from_json, report_to_json, store_key
 from csp_data.model import LoadReport
-from tests.test_loaders_policeuk import street_row, write
+from tests.io.test_policeuk import street_row, write
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import pytest
 
 from csp_data.io.dataset import active_config, build_dataset, demo_config, load_config, parse_config
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_relative_paths_resolve_against_the_config_folder(tmp_path: Path) -> None:
