@@ -9,7 +9,8 @@ from csp_data.io.dataset import display_path
 from csp_data.io.uploads import MAX_UPLOAD_MB, check_upload, upload_label
 from csp_data.periods import fmt_month
 from ui.cache import cached_counts, get_config
-from ui.common import current, demo_banner, download_buttons, escape_markdown
+from ui.common import demo_banner, download_buttons, escape_markdown
+from ui.navigation import current
 
 dataset, filters = current()
 base = get_config(st.session_state["dataset_key"]).base_dir  # paths are shown relative to the config's folder

@@ -18,7 +18,8 @@ from csp_data.overview import (
 from csp_data.periods import Period, comparable_period, fmt_month_counts, month_range
 from csp_data.trends import choose_denominator
 from ui.cache import cached_counts, cached_headline, measures_for
-from ui.common import current, demo_banner, download_buttons, show_chart, show_table, source_caption
+from ui.common import demo_banner, download_buttons, show_chart, show_table, source_caption
+from ui.navigation import current
 
 dataset, filters = current()
 demo_banner(dataset)

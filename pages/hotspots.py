@@ -14,7 +14,8 @@ from csp_data.trends import choose_denominator
 from ui import cache as C
 from ui import hotspot_maps
 from ui import hotspots as U
-from ui.common import current, demo_banner, download_buttons, source_caption
+from ui.common import demo_banner, download_buttons, source_caption
+from ui.navigation import current
 
 dataset, filters = current()
 key: str = st.session_state["dataset_key"]

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui.common import current, demo_banner
+from ui.common import demo_banner
+from ui.navigation import current
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 DETAILS = [

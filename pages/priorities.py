@@ -24,7 +24,8 @@ from csp_data.risk import (
 from csp_data.text.priorities import build_report, context_table, headline
 from ui import priorities as P
 from ui.cache import priority_measures
-from ui.common import current, demo_banner, source_caption
+from ui.common import demo_banner, source_caption
+from ui.navigation import current
 
 dataset, filters = current()
 demo_banner(dataset)

@@ -17,7 +17,8 @@ from csp_data.periods import month_range
 from csp_data.text import trends as text
 from csp_data.trends import view as view_of
 from ui.cache import cached_comparators, cached_positions, get_engine
-from ui.common import current, demo_banner, download_buttons, source_caption
+from ui.common import demo_banner, download_buttons, source_caption
+from ui.navigation import current
 
 dataset, filters = current()
 demo_banner(dataset)

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
-from pathlib import Path
-
 import altair as alt
 import pandas as pd
 import streamlit as st
@@ -12,29 +9,6 @@ import streamlit as st
 from csp_data.exports import to_csv, to_excel
 from csp_data.model import Dataset
 from csp_data.periods import Period
-from csp_data.query import Query
-
-APP_SCRIPT = Path(__file__).resolve().parent.parent / "app.py"
-
-
-def _run_by_app() -> bool:
-    """True when this page is being run by app.py's navigation (app.py's frame is on the stack)."""
-    return any(Path(f.filename).resolve() == APP_SCRIPT for f in inspect.stack(context=0))
-
-
-def current() -> tuple[Dataset, Query]:
-    """The dataset and filters app.py put in session state for this run.
-
-    Streamlit still runs a pages/ script on its own (legacy multipage mode) for a deep link on the
-    first request after the server starts, and in AppTest: then hand over to app.py, which builds the
-    sidebar and the navigation and comes back to this page.
-    """
-    if not _run_by_app():
-        caller = Path(inspect.stack(context=0)[1].filename)
-        st.session_state["_pending_page"] = f"pages/{caller.name}"
-        st.session_state["_pending_query"] = {k: st.query_params.get_all(k) for k in st.query_params}
-        st.switch_page("app.py")
-    return st.session_state["dataset"], st.session_state["filters"]
 
 
 def escape_markdown(text: str) -> str:
