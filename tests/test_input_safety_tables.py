@@ -306,3 +306,22 @@ def test_mutated_boundary_files_are_accounted_for_or_refused_by_name(data: bytes
             return  # GDAL read something the json module cannot: no independent count
         assert file.accepted + file.rejected == features
         assert np.isfinite(areas.total_bounds).all() if len(areas) else True
+
+
+def test_a_time_cell_with_a_nul_byte_is_rejected_not_fatal(tmp_path: Path) -> None:
+    """Found by the mutation test above: "\\x0005:15" parsed to year 1 and raised inside pandas. Now
+    that row's time cannot be read and the other rows load; every row is accounted for."""
+    text = VALID_CSV.decode("utf-8")
+    lines = text.splitlines()
+    header, rows = lines[0], lines[1:]
+    time_col = header.split(",").index(MAPPING.columns()["time"]) if "time" in MAPPING.columns() else None
+    assert time_col is not None
+    cells = rows[5].split(",")
+    cells[time_col] = "\x00" + cells[time_col]
+    rows[5] = ",".join(cells)
+    path = tmp_path / "extract.csv"
+    path.write_bytes(("\n".join([header, *rows]) + "\n").encode("utf-8"))
+    incidents, report = load_force_extract(path, MAPPING, GROUPS)
+    file = report.files[0]
+    assert file.accepted + file.rejected == len(rows)
+    assert file.accepted >= len(rows) - 1 and len(incidents) == file.accepted

@@ -266,13 +266,35 @@ def _parse_times(text: pd.Series) -> tuple[pd.Series, bool]:
         stamps.loc[parsed[parsed.notna()].index] = parsed[parsed.notna()]
     todo = stamps.isna() & values.notna() & ~done
     if todo.any():  # Excel times read as "1900-01-01 14:30:00" or "14:30:00.000"
-        parsed = pd.to_datetime(values[todo], errors="coerce", format="mixed")
+        parsed = _to_datetime_mixed(values[todo])
         stamps.loc[parsed[parsed.notna()].index] = parsed[parsed.notna()]
     times = stamps - stamps.dt.normalize()
     if excel:
         seconds = (number[done] * 86_400).round()
         times.loc[done] = pd.to_timedelta(seconds, unit="s")
     return times, excel
+
+
+def _to_datetime_mixed(values: pd.Series) -> pd.Series:
+    """``pd.to_datetime(format="mixed", errors="coerce")`` as nanosecond stamps: a value pandas reads
+    outside the nanosecond range (a cell such as "\\x0005:15" parses to year 1, even with
+    errors="coerce") is NaT, so that row is rejected for its time and the file is still read."""
+    lo, hi = pd.Timestamp.min, pd.Timestamp.max
+    try:
+        parsed = pd.to_datetime(values, errors="coerce", format="mixed")
+        in_range = parsed.notna() & (parsed >= lo) & (parsed <= hi)
+        return parsed.where(in_range).astype("datetime64[ns]")
+    except (ValueError, OverflowError, TypeError):
+        pass  # value by value below
+    out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
+    for i, value in values.items():
+        try:
+            stamp = pd.to_datetime(value, errors="coerce", format="mixed")
+        except (ValueError, OverflowError):  # pandas.errors.OutOfBoundsDatetime is a ValueError
+            continue
+        if pd.notna(stamp) and lo <= stamp <= hi:
+            out.loc[i] = stamp
+    return out
 
 
 def _has_time_format(number_format: str) -> bool:
