@@ -90,7 +90,7 @@ st.markdown("### " + text.answer(group_label, pos, period=period, primary_label=
                                  denominator=denominator, latest=latest, has_peers=bool(primary)))
 if second:
     cpos = period_position(comp, partnership, second, group, period, denominator=denominator, groups=groups, k=k)
-    st.markdown(tr.position_sentence(group_label, cpos, period=period, group_label="in the county",
+    st.markdown(text.position_sentence(group_label, cpos, period=period, group_label="in the county",
                                   denominator=denominator))
 comp_notes = text.notes_with_population(comp_notes, partnership, area_total(dataset.areas, "population")[1])
 for note in [*comp_notes, denom_note]:
@@ -192,7 +192,7 @@ else:
 # ---------------------------------------------------------------------------------------- gaps
 st.subheader("What is missing")
 months = month_range(dataset.first_month, dataset.latest_month)
-st.markdown(text.no_gaps_sentence(tr.gap_sentence(covered, months)))
+st.markdown(text.no_gaps_sentence(text.gap_sentence(covered, months)))
 gaps_table = tr.gap_report(comp, [*primary, *second], months=months, partnership=partnership)
 st.dataframe(gaps_table, hide_index=True, width="stretch")
 download_buttons(gaps_table, "comparator_gaps", key="gaps")

@@ -14,18 +14,16 @@ import pytest
 from csp_data.cli import main
 from csp_data.groups import ALL_CRIME, load_crime_groups
 from csp_data.periods import Period, calendar_year, rolling_12, to_month
+from csp_data.text.trends import gap_sentence, latest_sentence, position_sentence
 from csp_data.trends import (
     TREND_COLUMNS,
     choose_denominator,
     comparators_with_partnership,
     day_of_week_profile,
     gap_report,
-    gap_sentence,
     hour_profile,
-    latest_sentence,
     month_pairs,
     monthly_counts,
-    position_sentence,
     position_table,
     seasonality,
     trend_frame,

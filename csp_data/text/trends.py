@@ -13,9 +13,9 @@ import pandas as pd
 
 from csp_data.change import TEST_LABELS
 from csp_data.comparators import TIE_RULE, band_status
-from csp_data.format import fmt_count, fmt_number, fmt_rate
-from csp_data.periods import Period, fmt_month
-from csp_data.trends import latest_sentence, position_sentence
+from csp_data.format import fmt_count, fmt_number, fmt_rate, ordinal
+from csp_data.periods import Period, add_months, fmt_month
+from csp_data.trends import measure_label
 
 #: Said when the sidebar's crime-type or area selection is set.
 CROSS_FILTER_NOTE = (
@@ -200,3 +200,63 @@ def busiest_hour_sentence(top: pd.Series, untimed: int) -> str:
 def no_gaps_sentence(gaps: str | None) -> str:
     """The gap sentence (trends.gap_sentence), or that every month has data."""
     return gaps or "Every month from the first to the latest has data."
+
+
+def position_sentence(
+    group: str, pos: dict[str, Any], *, period: Period, group_label: str = "in the MSG", denominator: str = "population"
+) -> str:
+    """'All crime: 55.9 per 1,000 residents in the 12 months to Dec 2021, 5th lowest of 10 in the county,
+    within the band.' Every number from ``pos`` (:func:`csp_data.comparators.period_position`)."""
+    when = f"the 12 months to {fmt_month(period.end)}" if period.n_months == 12 else period.label
+    if pos["rate"] is None or pd.isna(pos["rate"]):
+        reason = next(iter(pos.get("missing", {}).get(p, "") for p in [pos.get("partnership")]), "")
+        return f"{group}: no rate for {when} ({reason or 'counts or population missing'})."
+    text = f"{group}: {pos['rate']:,.1f} {measure_label(denominator)} in {when}"
+    if pd.notna(pos["rank"]) and pos["group_size"] > 1:
+        rank, size = int(pos["rank"]), int(pos["group_size"])
+        where = "the lowest" if rank == 1 else "the highest" if rank == size else f"{ordinal(rank)} lowest"
+        text += f", {where} of {size} {group_label}"
+        text += f", {pos['status']} the band" if pos["status"] != "n/a" else ""
+        if pd.notna(pos["msg_average"]):
+            text += f" (average {pos['msg_average']:,.1f})"
+    return text + "."
+
+
+def latest_sentence(frame: pd.DataFrame, group: str, *, group_label: str = "in the MSG",
+                    denominator: str = "population", rolling: int | None = 12) -> str:
+    """The latest month of a :func:`trend_frame` with a rate, as a sentence (used when the selected
+    period has no comparator figures, e.g. annual ONS tables against recent police.uk months)."""
+    rows = frame[frame["rate"].notna()]
+    if rows.empty:
+        return f"{group}: no month has a rate for the partnership."
+    last = rows.iloc[-1]
+    when = f"the 12 months to {fmt_month(last['month'])}" if rolling == 12 else fmt_month(last["month"])
+    text = f"{group}: {last['rate']:,.1f} {measure_label(denominator)} in {when} (the latest comparator figures)"
+    if pd.notna(last["rank"]) and last["group_size"] > 1:
+        rank, size = int(last["rank"]), int(last["group_size"])
+        where = "the lowest" if rank == 1 else "the highest" if rank == size else f"{ordinal(rank)} lowest"
+        status = band_status(last["rate"], last["band_low"], last["band_high"])  # one rule: "n/a" without a band
+        band = f"{status} the band" if status != "n/a" else "no band (n/a: fewer than 2 rates)"
+        text += f", {where} of {size} {group_label}, {band} (average {last['msg_average']:,.1f})"
+    return text + "."
+
+
+def gap_sentence(covered: pd.DatetimeIndex, months: pd.DatetimeIndex) -> str:
+    """One sentence on the data's own gaps and what a year-on-year comparison can use."""
+    months = pd.DatetimeIndex(months)
+    missing = months[~months.isin(covered)]
+    pairs = [m for m in covered if add_months(m, -12) in set(covered)]
+    parts = []
+    if len(missing):
+        parts.append("No data for " + ", ".join(fmt_month(m) for m in missing) + " (shown as gaps, not zeros)")
+    if len(covered):
+        parts.append(
+            f"{len(covered)} months of data ({fmt_month(covered.min())} to {fmt_month(covered.max())})"
+        )
+    if len(covered) < 24:
+        parts.append(
+            "fewer than 24 months, so there is no full rolling year-on-year comparison; "
+            + (f"{len(pairs)} month(s) have the same month a year earlier: "
+               + ", ".join(fmt_month(m) for m in pairs) if pairs else "no month has the same month a year earlier")
+        )
+    return "; ".join(parts) + "." if parts else ""

@@ -9,7 +9,6 @@ without a population): every function here says what it could not compute instea
 from csp_data.trends.gaps import (
     default_groups,
     gap_report,
-    gap_sentence,
 )
 from csp_data.trends.seasonality import (
     day_of_week_profile,
@@ -24,11 +23,9 @@ from csp_data.trends.series import (
     choose_denominator,
     comparators_with_partnership,
     data_months,
-    latest_sentence,
     measure_label,
     monthly_counts,
     position_inputs,
-    position_sentence,
     position_table,
     trend_frame,
 )
@@ -49,14 +46,11 @@ __all__ = [
     "day_of_week_profile",
     "default_groups",
     "gap_report",
-    "gap_sentence",
     "hour_profile",
-    "latest_sentence",
     "measure_label",
     "month_pairs",
     "monthly_counts",
     "position_inputs",
-    "position_sentence",
     "position_table",
     "seasonality",
     "trend_frame",

@@ -91,25 +91,6 @@ def gap_report(
                                        "population", "status"])
 
 
-def gap_sentence(covered: pd.DatetimeIndex, months: pd.DatetimeIndex) -> str:
-    """One sentence on the data's own gaps and what a year-on-year comparison can use."""
-    months = pd.DatetimeIndex(months)
-    missing = months[~months.isin(covered)]
-    pairs = [m for m in covered if add_months(m, -12) in set(covered)]
-    parts = []
-    if len(missing):
-        parts.append("No data for " + ", ".join(fmt_month(m) for m in missing) + " (shown as gaps, not zeros)")
-    if len(covered):
-        parts.append(
-            f"{len(covered)} months of data ({fmt_month(covered.min())} to {fmt_month(covered.max())})"
-        )
-    if len(covered) < 24:
-        parts.append(
-            "fewer than 24 months, so there is no full rolling year-on-year comparison; "
-            + (f"{len(pairs)} month(s) have the same month a year earlier: "
-               + ", ".join(fmt_month(m) for m in pairs) if pairs else "no month has the same month a year earlier")
-        )
-    return "; ".join(parts) + "." if parts else ""
 
 
 def default_groups(groups: CrimeGroups, *, include_asb: bool = True) -> list[str]:

@@ -12,7 +12,6 @@ import pandas as pd
 from csp_data.aggregate import count_by
 from csp_data.comparators import (
     STATS_COLUMNS,
-    band_status,
     check_comparators,
     comparators_from_incidents,
     group_stats,
@@ -25,11 +24,10 @@ from csp_data.comparators import (
     select,
     with_partnership,
 )
-from csp_data.format import fmt_rank, ordinal
+from csp_data.format import fmt_rank
 from csp_data.groups import CrimeGroups
 from csp_data.periods import (
     Period,
-    fmt_month,
     month_range,
     reindex_months,
 )
@@ -398,40 +396,5 @@ def position_table(
     return pd.DataFrame(rows)
 
 
-def position_sentence(
-    group: str, pos: dict[str, Any], *, period: Period, group_label: str = "in the MSG", denominator: str = "population"
-) -> str:
-    """'All crime: 55.9 per 1,000 residents in the 12 months to Dec 2021, 5th lowest of 10 in the county,
-    within the band.' Every number from ``pos`` (:func:`csp_data.comparators.period_position`)."""
-    when = f"the 12 months to {fmt_month(period.end)}" if period.n_months == 12 else period.label
-    if pos["rate"] is None or pd.isna(pos["rate"]):
-        reason = next(iter(pos.get("missing", {}).get(p, "") for p in [pos.get("partnership")]), "")
-        return f"{group}: no rate for {when} ({reason or 'counts or population missing'})."
-    text = f"{group}: {pos['rate']:,.1f} {measure_label(denominator)} in {when}"
-    if pd.notna(pos["rank"]) and pos["group_size"] > 1:
-        rank, size = int(pos["rank"]), int(pos["group_size"])
-        where = "the lowest" if rank == 1 else "the highest" if rank == size else f"{ordinal(rank)} lowest"
-        text += f", {where} of {size} {group_label}"
-        text += f", {pos['status']} the band" if pos["status"] != "n/a" else ""
-        if pd.notna(pos["msg_average"]):
-            text += f" (average {pos['msg_average']:,.1f})"
-    return text + "."
 
 
-def latest_sentence(frame: pd.DataFrame, group: str, *, group_label: str = "in the MSG",
-                    denominator: str = "population", rolling: int | None = 12) -> str:
-    """The latest month of a :func:`trend_frame` with a rate, as a sentence (used when the selected
-    period has no comparator figures, e.g. annual ONS tables against recent police.uk months)."""
-    rows = frame[frame["rate"].notna()]
-    if rows.empty:
-        return f"{group}: no month has a rate for the partnership."
-    last = rows.iloc[-1]
-    when = f"the 12 months to {fmt_month(last['month'])}" if rolling == 12 else fmt_month(last["month"])
-    text = f"{group}: {last['rate']:,.1f} {measure_label(denominator)} in {when} (the latest comparator figures)"
-    if pd.notna(last["rank"]) and last["group_size"] > 1:
-        rank, size = int(last["rank"]), int(last["group_size"])
-        where = "the lowest" if rank == 1 else "the highest" if rank == size else f"{ordinal(rank)} lowest"
-        status = band_status(last["rate"], last["band_low"], last["band_high"])  # one rule: "n/a" without a band
-        band = f"{status} the band" if status != "n/a" else "no band (n/a: fewer than 2 rates)"
-        text += f", {where} of {size} {group_label}, {band} (average {last['msg_average']:,.1f})"
-    return text + "."

@@ -202,7 +202,7 @@ def test_a_missing_band_is_na_not_within() -> None:
     assert band_status(5.0, np.nan, np.nan) == "n/a"
     assert band_status(np.nan, 1.0, 2.0) == "n/a"
     assert [band_status(r, 4.0, 6.0) for r in (3.9, 4.0, 6.0, 6.1)] == ["below", "within", "within", "above"]
-    from csp_data.trends import latest_sentence
+    from csp_data.text.trends import latest_sentence
 
     frame = pd.DataFrame({"month": [pd.Timestamp("2021-01-01")], "rate": [5.0], "band_low": [np.nan],
                           "band_high": [np.nan], "rank": [1.0], "group_size": [2], "msg_average": [6.0]})
