@@ -1,14 +1,11 @@
 """Aggregations the pages and the CLI call: counts by field, choropleth, grid, MSG trend, priority totals.
 
-Every function has two paths that return identical frames:
-
-* the **baseline** (``engine=None``): straightforward pandas over the canonical incidents frame; it is
-  the reference implementation and is what the tests and the benchmark compare against;
-* the **engine** path (``engine=`` a :class:`csp_data.engine.Engine`): the filters and the grouping
-  are pushed down to DuckDB, and only the small aggregated result comes back to pandas.
-
-The engine holds its own copy of the incidents (an Arrow table or Parquet files); when ``engine`` is
-given the ``incidents`` argument is not read and may be ``None``.
+Every function counts in the columnar engine (:class:`csp_data.engine.Engine`): the filters and the
+grouping are pushed down to DuckDB, and only the small aggregated result comes back to pandas. Pass
+``engine=`` (an engine built once, e.g. by ``ui.cache``); then the ``incidents`` argument is not read and
+may be ``None``. Given only a canonical incidents frame, the function builds a throwaway engine over it
+(:func:`frame_engine`) and runs the same query: there is one counting path. The pandas reference
+implementations the tests compare against live in ``tests/oracles/aggregate_reference.py``.
 
 Filters are the same everywhere (see :func:`csp_data.query.filter_incidents`): ``group`` (a crime group
 name from the crime-groups config; ``None`` = no group filter, ASB included), ``crime_types`` (exact
@@ -21,18 +18,17 @@ Zero counts are data: every function documents which categories are kept with a 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Final
+from typing import Final
 
 import numpy as np
 import pandas as pd
 
+from csp_data.engine import QUERY_COLUMNS, Engine
 from csp_data.grid import GridSpec
 from csp_data.groups import CrimeGroups
 from csp_data.periods import Period, month_range
 from csp_data.query import Query
-
-if TYPE_CHECKING:
-    from csp_data.engine import Engine
+from csp_data.schema import INCIDENT_COLUMNS
 
 #: count_by field name -> canonical incidents column.
 FIELDS: Final[dict[str, str]] = {
@@ -72,12 +68,20 @@ def _check_fields(by: Sequence[str]) -> list[str]:
     return fields
 
 
-def _frame_areas(incidents: pd.DataFrame, partnerships: tuple[str, ...]) -> list[str]:
-    """Every area code of the incidents (of ``partnerships`` when given)."""
-    codes = incidents["area_code"]
-    if partnerships:
-        codes = codes[incidents["partnership"].isin(list(partnerships)).fillna(False).astype(bool)]
-    return codes.dropna().unique().tolist()
+def frame_engine(incidents: pd.DataFrame | None, columns: Sequence[str], argument: str = "incidents") -> Engine:
+    """An engine over ``incidents`` for one query: the frame must hold ``columns`` (ValueError naming
+    the missing ones otherwise); the other query columns it lacks are added empty."""
+    inc = _require_columns(incidents, columns, argument)
+    absent = [c for c in QUERY_COLUMNS if c not in inc.columns]
+    if absent:
+        inc = inc.assign(**{c: pd.Series(index=inc.index, dtype=INCIDENT_COLUMNS[c]) for c in absent})
+    return Engine.from_frame(inc, rollup=False)
+
+
+def _engine_for(
+    engine: Engine | None, incidents: pd.DataFrame | None, columns: Sequence[str]
+) -> Engine:
+    return engine if engine is not None else frame_engine(incidents, columns)
 
 
 def _known_months(
@@ -140,7 +144,7 @@ def count_by(
         Extra area codes that get a zero row when ``by == ["area"]`` (e.g. ``dataset.areas.area_code``,
         so areas with no crime at all are listed).
     engine
-        Run the query in this engine instead of pandas (identical result).
+        Run the query in this engine (default: an engine built over ``incidents``).
 
     Returns
     -------
@@ -174,31 +178,19 @@ def count_by(
     if isinstance(known_areas, str):
         raise ValueError(f"known_areas: expected a sequence of strings, got the string {known_areas!r}")
     if sel.group is not None:
-        groups.members(sel.group)  # validates the name on both paths
+        groups.members(sel.group)  # validates the name before the query
     columns = [FIELDS[f] for f in fields]
-    if engine is not None:
-        raw = engine.count_by(columns, groups=groups, selection=sel)
-        month_min, month_max = engine.month_bounds()
-        all_areas: Sequence[str] = (
-            engine.area_codes(sel.partnerships) if "area" in fields and not sel.areas else ()
-        )
-    else:
-        needed = [
-            "crime_type",
-            "crime_group",
-            "month",
-            "area_code",
-            *(["partnership"] if partnerships else []),
-        ]
-        inc = _require_columns(incidents, [*needed, *(c for c in columns if c not in needed)], "incidents")
-        sub = inc.loc[sel.mask(inc, groups), columns]
-        if columns:
-            raw = sub.groupby(columns, dropna=False, sort=False).size().rename("count").reset_index()
-        else:
-            raw = pd.DataFrame({"count": [len(sub)]})
-        month_min = inc["month"].min() if len(inc) else None
-        month_max = inc["month"].max() if len(inc) else None
-        all_areas = _frame_areas(inc, sel.partnerships) if "area" in fields and not sel.areas else ()
+    needed = [
+        "crime_type",
+        "crime_group",
+        "month",
+        "area_code",
+        *(["partnership"] if partnerships else []),
+    ]
+    eng = _engine_for(engine, incidents, [*needed, *(c for c in columns if c not in needed)])
+    raw = eng.count_by(columns, groups=groups, selection=sel)
+    month_min, month_max = eng.month_bounds()
+    all_areas: Sequence[str] = eng.area_codes(sel.partnerships) if "area" in fields and not sel.areas else ()
     known: Sequence[object] | None = None
     if fields == ["month"]:
         known = list(_known_months(month_min, month_max, sel.period))
@@ -232,28 +224,16 @@ def choropleth_counts(
     sel = Query.of(group, crime_types, None, areas, partnerships)
     if sel.group is not None:
         groups.members(sel.group)
-    if engine is not None:
-        raw = engine.choropleth(groups=groups, selection=sel, period=period, comparison=comparison)
-        all_areas: Sequence[str] = engine.area_codes(sel.partnerships) if not sel.areas else ()
-    else:
-        needed = [
-            "crime_type",
-            "crime_group",
-            "month",
-            "area_code",
-            *(["partnership"] if partnerships else []),
-        ]
-        inc = _require_columns(incidents, needed, "incidents")
-        sub = inc.loc[sel.mask(inc, groups) & inc["area_code"].notna()]
-        cur = sub.loc[period.contains(sub["month"]).fillna(False).astype(bool)].groupby("area_code").size()
-        if comparison is not None:
-            prev_mask = comparison.contains(sub["month"]).fillna(False).astype(bool)
-            prev = sub.loc[prev_mask].groupby("area_code").size()
-        else:
-            prev = pd.Series(dtype="int64")
-        raw = pd.concat([cur.rename("current"), prev.rename("previous")], axis=1).reset_index()
-        raw = raw.rename(columns={raw.columns[0]: "area_code"})
-        all_areas = _frame_areas(inc, sel.partnerships) if not sel.areas else ()
+    needed = [
+        "crime_type",
+        "crime_group",
+        "month",
+        "area_code",
+        *(["partnership"] if partnerships else []),
+    ]
+    eng = _engine_for(engine, incidents, needed)
+    raw = eng.choropleth(groups=groups, selection=sel, period=period, comparison=comparison)
+    all_areas: Sequence[str] = eng.area_codes(sel.partnerships) if not sel.areas else ()
     known = list(sel.areas) if sel.areas else list(dict.fromkeys([*all_areas, *known_areas]))
     out = raw[["area_code", "current", "previous"]].astype({"area_code": "string"})
     out = out.set_index("area_code").reindex(
@@ -275,7 +255,8 @@ def grid_counts(
     partnerships: Sequence[str] = (),
     engine: Engine | None = None,
 ) -> pd.DataFrame:
-    """Incident counts per grid cell, cell = (floor((x - x0) / cell_size), floor((y - y0) / cell_size)).
+    """Incident counts per grid cell, the cell of a point being :meth:`csp_data.grid.GridSpec.cell_index`
+    (square cells: ``(floor((x - x0) / cell_size), floor((y - y0) / cell_size))``).
 
     Returns
     -------
@@ -287,23 +268,12 @@ def grid_counts(
     sel = Query.of(group, crime_types, period, areas, partnerships)
     if sel.group is not None:
         groups.members(sel.group)
-    if engine is not None:
-        raw = engine.grid_counts(grid, groups=groups, selection=sel)
-        cols = raw["col"].to_numpy(dtype="int64")
-        rows = raw["row"].to_numpy(dtype="int64")
-        counts = raw["count"].to_numpy(dtype="int64")
-    else:
-        needed = ["crime_type", "crime_group", "month", "area_code", "x", "y"]
-        inc = _require_columns(incidents, [*needed, *(["partnership"] if partnerships else [])], "incidents")
-        sub = inc.loc[sel.mask(inc, groups)]
-        x = sub["x"].to_numpy(dtype="float64", na_value=np.nan)
-        y = sub["y"].to_numpy(dtype="float64", na_value=np.nan)
-        ok = ~(np.isnan(x) | np.isnan(y))
-        c = np.floor((x[ok] - grid.x0) / grid.cell_size)
-        r = np.floor((y[ok] - grid.y0) / grid.cell_size)
-        inside = (c >= 0) & (c < grid.n_cols) & (r >= 0) & (r < grid.n_rows)
-        cols, rows = c[inside].astype("int64"), r[inside].astype("int64")
-        counts = np.ones(len(cols), dtype="int64")
+    needed = ["crime_type", "crime_group", "month", "area_code", "x", "y"]
+    eng = _engine_for(engine, incidents, [*needed, *(["partnership"] if partnerships else [])])
+    raw = eng.grid_counts(grid, groups=groups, selection=sel)
+    cols = raw["col"].to_numpy(dtype="int64")
+    rows = raw["row"].to_numpy(dtype="int64")
+    counts = raw["count"].to_numpy(dtype="int64")
     dense = np.zeros(grid.n_cells, dtype="int64")
     np.add.at(dense, rows * grid.n_cols + cols, counts)
     idx = np.arange(grid.n_cells)
@@ -337,30 +307,8 @@ def group_month_counts(
     for g in names:
         groups.members(g)
     months = period.months
-    if engine is not None:
-        raw = engine.group_month_counts(groups=groups, partnerships=parts, group_names=names, period=period)
-    else:
-        inc = _require_columns(incidents, ["crime_type", "crime_group", "month", "partnership"], "incidents")
-        base = inc.loc[
-            inc["partnership"].isin(parts).fillna(False).astype(bool)
-            & period.contains(inc["month"]).fillna(False).astype(bool)
-        ]
-        pieces = []
-        for g in names:
-            s = (
-                base.loc[groups.mask(base, g)]
-                .groupby(["partnership", "month"])
-                .size()
-                .rename("count")
-                .reset_index()
-            )
-            s["group"] = g
-            pieces.append(s)
-        raw = (
-            pd.concat(pieces, ignore_index=True)
-            if pieces
-            else pd.DataFrame(columns=["partnership", "month", "group", "count"])
-        )
+    eng = _engine_for(engine, incidents, ["crime_type", "crime_group", "month", "partnership"])
+    raw = eng.group_month_counts(groups=groups, partnerships=parts, group_names=names, period=period)
     full = pd.MultiIndex.from_product([parts, months, names], names=["partnership", "month", "group"])
     raw = raw.astype({"partnership": "object", "group": "object", "month": "datetime64[ns]"})
     counts = raw.set_index(["partnership", "month", "group"])["count"].reindex(full, fill_value=0)
@@ -392,29 +340,17 @@ def priority_totals(
     for g in names:
         groups.members(g)
     sel = Query.of(None, (), None, areas, partnerships)
-    if engine is not None:
-        raw = engine.priority_totals(
-            groups=groups, group_names=names, period=period, comparison=comparison, selection=sel
-        )
-    else:
-        needed = [
-            "crime_type",
-            "crime_group",
-            "month",
-            "area_code",
-            *(["partnership"] if partnerships else []),
-        ]
-        inc = _require_columns(incidents, needed, "incidents")
-        sub = inc.loc[sel.mask(inc, groups)]
-        in_cur = period.contains(sub["month"]).fillna(False).astype(bool)
-        in_prev = comparison.contains(sub["month"]).fillna(False).astype(bool)
-        rows = []
-        for g in names:
-            m = groups.mask(sub, g)
-            rows.append(
-                {"group": g, "current": int((m & in_cur).sum()), "previous": int((m & in_prev).sum())}
-            )
-        raw = pd.DataFrame(rows, columns=["group", "current", "previous"])
+    needed = [
+        "crime_type",
+        "crime_group",
+        "month",
+        "area_code",
+        *(["partnership"] if partnerships else []),
+    ]
+    eng = _engine_for(engine, incidents, needed)
+    raw = eng.priority_totals(
+        groups=groups, group_names=names, period=period, comparison=comparison, selection=sel
+    )
     out = raw.set_index("group").reindex(names).fillna(0).astype("int64").reset_index()
     out = out.rename(columns={out.columns[0]: "group"})
     return out.astype({"group": "string"})

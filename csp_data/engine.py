@@ -9,7 +9,8 @@ from either
   DuckDB scans only the columns and row groups a query needs, so 20 million rows never sit in pandas).
 
 Queries return small pandas frames of *raw* grouped counts; :mod:`csp_data.aggregate` turns them into
-the published shapes (zero rows, dtypes, order), identically to its pandas baseline.
+the published shapes (zero rows, dtypes, order); the tests compare them with pandas oracles
+(``tests/oracles/aggregate_reference.py``).
 
 Crime-group filters are translated to SQL ``IN`` lists: ``crime_group IN (base groups)`` or
 ``crime_type IN (the loaded crime types whose name matches one of the group's types)``, the type match
@@ -35,6 +36,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Literal
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -280,20 +282,26 @@ class Engine:
         )
 
     def grid_counts(self, grid: GridSpec, *, groups: CrimeGroups, selection: Query) -> pd.DataFrame:
-        """Raw ``col, row, count`` for the non-empty cells of ``grid``."""
+        """Raw ``col, row, count`` for the non-empty cells of ``grid`` (square or hex).
+
+        DuckDB filters the incidents (and cuts them to :meth:`GridSpec.bounds`); the cell of each point
+        is :meth:`csp_data.grid.GridSpec.cell_index`, the one cell rule.
+        """
         where = self.where_sql(groups, selection)
-        return self.sql(
-            "SELECT CAST(c AS BIGINT) AS col, CAST(r AS BIGINT) AS row, count(*) AS count FROM ("
-            f"  SELECT floor((x - $x0) / $cs) AS c, floor((y - $y0) / $cs) AS r FROM {self._relation}"
-            f"  WHERE {where} AND x IS NOT NULL AND y IS NOT NULL AND NOT isnan(x) AND NOT isnan(y)"
-            ") WHERE c >= 0 AND c < $nc AND r >= 0 AND r < $nr GROUP BY c, r",
-            {  # type: ignore[arg-type]
-                "x0": float(grid.x0),
-                "y0": float(grid.y0),
-                "cs": float(grid.cell_size),
-                "nc": int(grid.n_cols),
-                "nr": int(grid.n_rows),
-            },
+        minx, miny, maxx, maxy = grid.bounds()
+        pts = self.sql(
+            f"SELECT x, y FROM {self._relation} WHERE {where} AND x IS NOT NULL AND y IS NOT NULL "
+            "AND x >= $minx AND x <= $maxx AND y >= $miny AND y <= $maxy",
+            {"minx": float(minx), "miny": float(miny), "maxx": float(maxx), "maxy": float(maxy)},  # type: ignore[arg-type]
+        )
+        idx = grid.cell_index(pts["x"].to_numpy(dtype="float64"), pts["y"].to_numpy(dtype="float64"))
+        cells, counts = np.unique(idx[idx >= 0], return_counts=True)
+        return pd.DataFrame(
+            {
+                "col": (cells % grid.n_cols).astype("int64"),
+                "row": (cells // grid.n_cols).astype("int64"),
+                "count": counts.astype("int64"),
+            }
         )
 
     def group_month_counts(

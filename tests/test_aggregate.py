@@ -1,9 +1,12 @@
-"""csp_data.aggregate: the pandas baseline on tiny hand-computed inputs (the engine path: test_engine.py)."""
+"""csp_data.aggregate: tiny hand-computed inputs, and the engine against the pandas oracles
+(tests/oracles/aggregate_reference.py) on generated frames."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from csp_data.aggregate import (
     choropleth_counts,
@@ -12,10 +15,22 @@ from csp_data.aggregate import (
     group_month_counts,
     priority_totals,
 )
+from csp_data.engine import Engine
 from csp_data.grid import GridSpec
 from csp_data.groups import ALL_CRIME, load_crime_groups
 from csp_data.periods import Period
 from csp_data.schema import INCIDENT_COLUMNS, conform
+from tests.counting_fixtures import (
+    SETTINGS,
+    area_filters,
+    by_choice,
+    frames,
+    group_choice,
+    part_filters,
+    periods,
+    type_filters,
+)
+from tests.oracles import aggregate_reference as oracle
 
 GROUPS = load_crime_groups()
 
@@ -187,21 +202,6 @@ def test_grid_excludes_outside_points() -> None:
     assert grid_counts(SMALL, grid, groups=GROUPS)["count"].tolist() == [1]
 
 
-@pytest.mark.parametrize(
-    ("kwargs", "message"),
-    [
-        ({"cell_size": 0.0, "n_cols": 1, "n_rows": 1}, "cell_size: expected a positive number"),
-        (
-            {"cell_size": 10.0, "n_cols": 0, "n_rows": 1},
-            "n_cols, n_rows: expected at least 1 each, got 0 x 1",
-        ),
-    ],
-)
-def test_grid_checks(kwargs: dict[str, float], message: str) -> None:
-    with pytest.raises(ValueError, match=message):
-        GridSpec(x0=0.0, y0=0.0, **kwargs)  # type: ignore[arg-type]
-
-
 def test_group_month_counts() -> None:
     out = group_month_counts(
         SMALL, groups=GROUPS, partnerships=["Dacorum", "Luton"], group_names=["Burglary", ALL_CRIME], period=P
@@ -240,3 +240,89 @@ def test_priority_totals_checks() -> None:
         priority_totals(SMALL, groups=GROUPS, group_names="ASB", period=P, comparison=PREV)
     with pytest.raises(ValueError, match="unknown crime group 'Nope'"):
         priority_totals(SMALL, groups=GROUPS, group_names=["Nope"], period=P, comparison=PREV)
+
+
+# ----------------------------------------------------------------------- the engine against the oracles
+
+
+@SETTINGS
+@given(frames, by_choice, group_choice, type_filters, periods, area_filters, part_filters, st.booleans())
+def test_count_by_equals_oracle(df, by, group, types, period, areas, parts, rollup) -> None:
+    kwargs = {
+        "groups": GROUPS,
+        "group": group,
+        "crime_types": types,
+        "period": period,
+        "areas": areas,
+        "partnerships": parts,
+    }
+    expected = oracle.count_by(df, by, **kwargs, known_areas=["K"])
+    engine = Engine.from_frame(df, rollup=rollup)
+    pd.testing.assert_frame_equal(count_by(None, by, **kwargs, known_areas=["K"], engine=engine), expected)
+    pd.testing.assert_frame_equal(count_by(df, by, **kwargs, known_areas=["K"]), expected)
+
+
+@SETTINGS
+@given(frames, group_choice, area_filters, st.booleans(), part_filters)
+def test_choropleth_equals_oracle(df, group, areas, with_comparison, parts) -> None:
+    comparison = PREV if with_comparison else None
+    kwargs = {
+        "groups": GROUPS,
+        "period": P,
+        "comparison": comparison,
+        "group": group,
+        "areas": areas,
+        "partnerships": parts,
+    }
+    expected = oracle.choropleth_counts(df, **kwargs)
+    pd.testing.assert_frame_equal(choropleth_counts(None, **kwargs, engine=Engine.from_frame(df)), expected)
+    pd.testing.assert_frame_equal(choropleth_counts(df, **kwargs), expected)
+
+
+@SETTINGS
+@given(
+    frames, group_choice, periods, st.sampled_from([37.5, 100.0, 333.3]), st.floats(-200, 200), part_filters
+)
+def test_grid_equals_oracle(df, group, period, cell, x0, parts) -> None:
+    grid = GridSpec(x0=x0, y0=-100.0, cell_size=cell, n_cols=7, n_rows=5)
+    kwargs = {"groups": GROUPS, "group": group, "period": period, "partnerships": parts}
+    expected = oracle.grid_counts(df, grid, **kwargs)
+    pd.testing.assert_frame_equal(grid_counts(None, grid, **kwargs, engine=Engine.from_frame(df)), expected)
+    pd.testing.assert_frame_equal(grid_counts(df, grid, **kwargs), expected)
+
+
+@SETTINGS
+@given(
+    frames, st.lists(st.sampled_from(["Dacorum", "Watford", "Luton"]), min_size=1, max_size=3, unique=True)
+)
+def test_group_month_counts_equals_oracle(df, parts) -> None:
+    names = [ALL_CRIME, "Burglary", "Dwelling burglary", "ASB and criminal damage"]
+    kwargs = {"groups": GROUPS, "partnerships": parts, "group_names": names, "period": P}
+    expected = oracle.group_month_counts(df, **kwargs)
+    pd.testing.assert_frame_equal(group_month_counts(None, **kwargs, engine=Engine.from_frame(df)), expected)
+    pd.testing.assert_frame_equal(group_month_counts(df, **kwargs), expected)
+
+
+@SETTINGS
+@given(frames, area_filters, part_filters, st.booleans())
+def test_priority_totals_equals_oracle(df, areas, parts, rollup) -> None:
+    kwargs = {
+        "groups": GROUPS,
+        "group_names": GROUPS.names(),
+        "period": P,
+        "comparison": PREV,
+        "areas": areas,
+        "partnerships": parts,
+    }
+    expected = oracle.priority_totals(df, **kwargs)
+    got = priority_totals(None, **kwargs, engine=Engine.from_frame(df, rollup=rollup))
+    pd.testing.assert_frame_equal(got, expected)
+    pd.testing.assert_frame_equal(priority_totals(df, **kwargs), expected)
+
+
+def test_a_frame_with_only_the_needed_columns() -> None:
+    """Without an engine the frame needs only the columns the query reads (the others are added empty)."""
+    df = SMALL[["crime_type", "crime_group", "month", "area_code"]]
+    pd.testing.assert_frame_equal(
+        count_by(df, ["month"], groups=GROUPS), oracle.count_by(df, ["month"], groups=GROUPS)
+    )

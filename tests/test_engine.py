@@ -1,157 +1,52 @@
-"""csp_data.engine: every query equals the pandas baseline (csp_data.aggregate with engine=None)."""
+"""csp_data.engine: building engines, SQL helpers, and the queries the aggregate oracles do not cover
+(the grid cells against the former SQL rule; csp_data.aggregate against its oracles: test_aggregate.py)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
-from csp_data.aggregate import (
-    FIELDS,
-    choropleth_counts,
-    count_by,
-    grid_counts,
-    group_month_counts,
-    priority_totals,
-)
+from csp_data.aggregate import count_by
 from csp_data.engine import Engine, sql_in, sql_str
 from csp_data.grid import GridSpec
-from csp_data.groups import ALL_CRIME, load_crime_groups
-from csp_data.periods import Period
+from csp_data.groups import ALL_CRIME
 from csp_data.query import Query
-from csp_data.schema import INCIDENT_COLUMNS, conform
-
-GROUPS = load_crime_groups()
-# Current, legacy and force names, a spacing/case variant of a composite's type, and an unknown type.
-TYPES = [
-    "Burglary",
-    "Anti-social behaviour",
-    "Violent crime",
-    "Robbery",
-    "Vehicle crime",
-    "Burglary dwelling",
-    "  burglary   DWELLING",
-    "Theft of pedal cycle",
-    "Unknown thing",
-]
-AREAS = ["A", "B", "O'Brien", "(no location)", None]
-PARTS = ["Dacorum", "Watford", "St Albans", None]
-MONTHS = [*pd.date_range("2020-09-01", "2021-06-01", freq="MS"), None]
+from tests.counting_fixtures import GROUPS, SETTINGS, frame, frames, group_choice, part_filters, periods
+from tests.oracles import aggregate_reference as oracle
 
 
-def frame(rows: list[tuple]) -> pd.DataFrame:
-    df = pd.DataFrame(rows, columns=["crime_type", "month", "area_code", "partnership", "x", "y"])
-    df["crime_group"] = GROUPS.assign(df["crime_type"].astype("string"))
-    df["lsoa_code"] = df["area_code"].map(lambda a: None if a is None else f"L{a}")
-    return conform(df, INCIDENT_COLUMNS)
-
-
-coords = st.one_of(st.none(), st.floats(min_value=-500, max_value=1500, allow_nan=False))
-row = st.tuples(
-    st.sampled_from(TYPES),
-    st.sampled_from(MONTHS),
-    st.sampled_from(AREAS),
-    st.sampled_from(PARTS),
-    coords,
-    coords,
-)
-frames = st.lists(row, min_size=0, max_size=40).map(frame)
-group_choice = st.one_of(
-    st.none(), st.sampled_from([ALL_CRIME, "Burglary", "ASB", "Dwelling burglary", "All theft"])
-)
-periods = st.sampled_from(
-    [
-        None,
-        Period(pd.Timestamp("2021-01-01"), pd.Timestamp("2021-03-01")),
-        Period(pd.Timestamp("2020-09-01"), pd.Timestamp("2021-06-01")),
-    ]
-)
-area_filters = st.sampled_from([(), ("A",), ("B", "O'Brien"), ("Z",)])
-type_filters = st.sampled_from([(), ("Burglary",), ("Burglary dwelling", "Robbery")])
-part_filters = st.sampled_from([(), ("Dacorum",), ("Watford", "Luton")])
-by_choice = st.lists(st.sampled_from(list(FIELDS)), unique=True, max_size=3)
-SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-
-P = Period(pd.Timestamp("2021-01-01"), pd.Timestamp("2021-03-01"))
-PREV = Period(pd.Timestamp("2020-10-01"), pd.Timestamp("2020-12-01"))
-
-
-@SETTINGS
-@given(frames, by_choice, group_choice, type_filters, periods, area_filters, part_filters, st.booleans())
-def test_count_by_engine_equals_baseline(df, by, group, types, period, areas, parts, rollup) -> None:
-    kwargs = {
-        "groups": GROUPS,
-        "group": group,
-        "crime_types": types,
-        "period": period,
-        "areas": areas,
-        "partnerships": parts,
-    }
-    engine = Engine.from_frame(df, rollup=rollup)
-    expected = count_by(df, by, **kwargs, known_areas=["K"])
-    got = count_by(None, by, **kwargs, known_areas=["K"], engine=engine)
-    pd.testing.assert_frame_equal(got, expected)
-
-
-@SETTINGS
-@given(frames, group_choice, area_filters, st.booleans(), part_filters)
-def test_choropleth_engine_equals_baseline(df, group, areas, with_comparison, parts) -> None:
-    comparison = PREV if with_comparison else None
-    kwargs = {
-        "groups": GROUPS,
-        "period": P,
-        "comparison": comparison,
-        "group": group,
-        "areas": areas,
-        "partnerships": parts,
-    }
-    expected = choropleth_counts(df, **kwargs)
-    got = choropleth_counts(None, **kwargs, engine=Engine.from_frame(df))
-    pd.testing.assert_frame_equal(got, expected)
+def _sorted(raw: pd.DataFrame) -> pd.DataFrame:
+    out = raw.astype({"col": "int64", "row": "int64", "count": "int64"})
+    return out.sort_values(["row", "col"]).reset_index(drop=True)
 
 
 @SETTINGS
 @given(
     frames, group_choice, periods, st.sampled_from([37.5, 100.0, 333.3]), st.floats(-200, 200), part_filters
 )
-def test_grid_engine_equals_baseline(df, group, period, cell, x0, parts) -> None:
+def test_grid_counts_equal_the_sql_floor_rule(df, group, period, cell, x0, parts) -> None:
     grid = GridSpec(x0=x0, y0=-100.0, cell_size=cell, n_cols=7, n_rows=5)
-    kwargs = {"groups": GROUPS, "group": group, "period": period, "partnerships": parts}
-    expected = grid_counts(df, grid, **kwargs)
-    got = grid_counts(None, grid, **kwargs, engine=Engine.from_frame(df))
-    pd.testing.assert_frame_equal(got, expected)
+    engine = Engine.from_frame(df)
+    sel = Query.of(group, (), period, (), parts)
+    expected = oracle.sql_grid_counts(engine, grid, groups=GROUPS, selection=sel)
+    pd.testing.assert_frame_equal(_sorted(engine.grid_counts(grid, groups=GROUPS, selection=sel)), _sorted(expected))
 
 
 @SETTINGS
-@given(
-    frames, st.lists(st.sampled_from(["Dacorum", "Watford", "Luton"]), min_size=1, max_size=3, unique=True)
-)
-def test_group_month_counts_engine_equals_baseline(df, parts) -> None:
-    names = [ALL_CRIME, "Burglary", "Dwelling burglary", "ASB and criminal damage"]
-    expected = group_month_counts(df, groups=GROUPS, partnerships=parts, group_names=names, period=P)
-    got = group_month_counts(
-        None, groups=GROUPS, partnerships=parts, group_names=names, period=P, engine=Engine.from_frame(df)
-    )
-    pd.testing.assert_frame_equal(got, expected)
-
-
-@SETTINGS
-@given(frames, area_filters, part_filters, st.booleans())
-def test_priority_totals_engine_equals_baseline(df, areas, parts, rollup) -> None:
-    kwargs = {
-        "groups": GROUPS,
-        "group_names": GROUPS.names(),
-        "period": P,
-        "comparison": PREV,
-        "areas": areas,
-        "partnerships": parts,
-    }
-    expected = priority_totals(df, **kwargs)
-    got = priority_totals(None, **kwargs, engine=Engine.from_frame(df, rollup=rollup))
-    pd.testing.assert_frame_equal(got, expected)
+@given(frames, st.sampled_from([37.5, 100.0, 333.3]))
+def test_hex_grid_counts_use_the_cell_rule(df, cell) -> None:
+    grid = GridSpec(x0=-300.0, y0=-100.0, cell_size=cell, n_cols=9, n_rows=8, shape="hex")
+    raw = Engine.from_frame(df).grid_counts(grid, groups=GROUPS, selection=Query())
+    idx = grid.cell_index(df["x"].to_numpy(dtype=float), df["y"].to_numpy(dtype=float))
+    cells, counts = np.unique(idx[idx >= 0], return_counts=True)
+    got = _sorted(raw)
+    assert (got["row"] * grid.n_cols + got["col"]).tolist() == cells.tolist()
+    assert got["count"].tolist() == counts.tolist()
 
 
 SMALL = frame(
@@ -208,7 +103,7 @@ def test_from_parquet_equals_frame(tmp_path: Path) -> None:
     SMALL.to_parquet(path)
     for engine in (Engine.from_parquet(path), Engine.from_parquet(tmp_path, materialize=True)):
         got = count_by(None, ["month", "area"], groups=GROUPS, engine=engine)
-        pd.testing.assert_frame_equal(got, count_by(SMALL, ["month", "area"], groups=GROUPS))
+        pd.testing.assert_frame_equal(got, oracle.count_by(SMALL, ["month", "area"], groups=GROUPS))
 
 
 def test_from_parquet_checks_paths(tmp_path: Path) -> None:

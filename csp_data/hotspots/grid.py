@@ -13,15 +13,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Final, Literal
+from typing import Final
 
 import numpy as np
 import pandas as pd
 import shapely
 
-from csp_data.grid import GridSpec
-
-GridShape = Literal["square", "hex"]
+from csp_data.grid import GridShape, GridSpec
 
 #: More cells than this and the grid is flagged as large (DOMAIN.md).
 CELL_WARNING: Final = 100_000
@@ -69,11 +67,17 @@ class Grid:
     @property
     def hex_radius(self) -> float:
         """Centre-to-vertex distance of a hexagon with the area of a ``cell_size`` square."""
-        return self.cell_size * math.sqrt(2.0 / (3.0 * math.sqrt(3.0)))
+        return self.rectangle.hex_radius
 
     @property
     def n_cells(self) -> int:
         return len(self.cells)
+
+    @property
+    def rectangle(self) -> GridSpec:
+        """The enclosing rectangle (square or hex cells) as a :class:`csp_data.grid.GridSpec`: the one
+        home of the rule for which cell a point is in."""
+        return GridSpec(self.x0, self.y0, self.cell_size, self.n_cols, self.n_rows, self.shape)
 
     @property
     def spec(self) -> GridSpec:
@@ -81,28 +85,12 @@ class Grid:
         the one grid spec every counting function takes."""
         if self.shape != "square":
             raise ValueError("the engine counts square grids only; hexagons are counted by count_grid")
-        return GridSpec(self.x0, self.y0, self.cell_size, self.n_cols, self.n_rows)
+        return self.rectangle
 
     def cell_index(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-        """Flat rectangle index (``row * n_cols + col``) of each point; -1 outside the rectangle."""
-        x = np.asarray(x, dtype=float)
-        y = np.asarray(y, dtype=float)
-        if self.shape == "square":
-            col = np.floor((x - self.x0) / self.cell_size)
-            row = np.floor((y - self.y0) / self.cell_size)
-        else:
-            row, col = _hex_round(x - self.x0, y - self.y0, self.hex_radius)
-        ok = (
-            np.isfinite(col)
-            & np.isfinite(row)
-            & (col >= 0)
-            & (col < self.n_cols)
-            & (row >= 0)
-            & (row < self.n_rows)
-        )
-        out = np.full(x.shape, -1, dtype=np.int64)
-        out[ok] = row[ok].astype(np.int64) * self.n_cols + col[ok].astype(np.int64)
-        return out
+        """Flat rectangle index (``row * n_cols + col``) of each point; -1 outside the rectangle
+        (:meth:`csp_data.grid.GridSpec.cell_index`)."""
+        return self.rectangle.cell_index(x, y)
 
     def polygons(self, cells: pd.DataFrame | None = None) -> list[list[list[float]]]:
         """Outline of each cell (EPSG:27700 coordinates), in the order of ``cells`` (default all)."""
@@ -264,24 +252,6 @@ def make_grid(
         float(boundary.area),
         tuple(notes),
     )
-
-
-def _hex_round(px: np.ndarray, py: np.ndarray, radius: float) -> tuple[np.ndarray, np.ndarray]:
-    """(row, col) of the pointy-top odd-row-offset hexagon containing each point (cube rounding)."""
-    q = (math.sqrt(3.0) / 3.0 * px - py / 3.0) / radius
-    r = (2.0 / 3.0 * py) / radius
-    cx, cz = q, r
-    cy = -cx - cz
-    rx, ry, rz = np.round(cx), np.round(cy), np.round(cz)
-    dx, dy, dz = np.abs(rx - cx), np.abs(ry - cy), np.abs(rz - cz)
-    fix_x = (dx > dy) & (dx > dz)
-    fix_y = ~fix_x & (dy > dz)
-    fix_z = ~fix_x & ~fix_y
-    rx = np.where(fix_x, -ry - rz, rx)
-    rz = np.where(fix_z, -rx - ry, rz)
-    row = rz
-    col = rx + (rz - np.mod(rz, 2)) / 2.0
-    return row, col
 
 
 # ------------------------------------------------------------------------------------------- counts

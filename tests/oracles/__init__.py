@@ -1,0 +1,1 @@
+"""Reference implementations (oracles) the tests compare the production code against."""
