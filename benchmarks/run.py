@@ -7,8 +7,9 @@ For each scale (default 1M, 5M and 20M rows of police.uk-format data, generated 
 (b) the pages' queries on the DuckDB engine over the Parquet file, cold (first query of a fresh process
     and engine) and warm (best of repeated runs);
 (c) peak memory (max RSS) of each stage, each run in its own subprocess;
-(d) the same queries the straightforward pandas way (csp_data.aggregate with engine=None on the frame
-    read from the Parquet file), in the same run, with the ratio and a check that the results are equal;
+(d) the same queries the straightforward pandas way (the pandas oracles of csp_data.aggregate,
+    tests/oracles/aggregate_reference.py, on the frame read from the Parquet file), in the same run, with
+    the ratio and a check that the results are equal;
 (e) once, end-to-end latency of the demo app in headless Chromium: first paint, time to the first
     chart, time from a filter change to the updated chart, and the bytes each page sends;
 (f) the app's own dataset load on the whole generated archive with ``store = "parquet"`` (cold: import
@@ -137,22 +138,19 @@ def stage_import_baseline(scale: str) -> dict[str, Any]:
 
 
 def _queries(source: Any, params: dict[str, Any], *, engine: bool) -> dict[str, Callable[[], Any]]:
-    """The benchmark queries over an Engine (engine=True) or an incidents frame (the pandas baseline)."""
+    """The benchmark queries over an Engine (engine=True) or an incidents frame (the pandas baseline: the
+    oracles in tests/oracles/aggregate_reference.py, since csp_data.aggregate always counts in an engine)."""
     import numpy as np
     import pandas as pd
     import shapely
 
-    from csp_data import hotspots
-    from csp_data.aggregate import (
-        choropleth_counts,
-        count_by,
-        grid_counts,
-        group_month_counts,
-        priority_totals,
-    )
+    from csp_data import aggregate, hotspots
     from csp_data.groups import ALL_CRIME, load_crime_groups
     from csp_data.periods import Period
     from csp_data.query import Query
+    from tests.oracles import aggregate_reference
+
+    agg: Any = aggregate if engine else aggregate_reference
 
     groups = load_crime_groups()
     period = Period(pd.Timestamp(params["period"][0]), pd.Timestamp(params["period"][1]))
@@ -166,7 +164,7 @@ def _queries(source: Any, params: dict[str, Any], *, engine: bool) -> dict[str, 
 
     def gistar() -> Any:
         if engine:
-            dense = grid_counts(
+            dense = aggregate.grid_counts(
                 None, grid, groups=groups, group=ALL_CRIME, period=period, partnerships=part, engine=eng
             )
             counts = hgrid.cells.copy()
@@ -176,7 +174,7 @@ def _queries(source: Any, params: dict[str, Any], *, engine: bool) -> dict[str, 
             counts = hotspots.count_grid(sel.apply(source, groups), hgrid)
         return hotspots.gistar(counts, hgrid)
 
-    common = {"groups": groups, "engine": eng}
+    common: dict[str, Any] = {"groups": groups, **({"engine": eng} if engine else {})}
 
     def gistar_statistic() -> Any:  # the G_Local part alone, on fixed counts (the same on both paths)
         counts = hgrid.cells.copy()
@@ -184,20 +182,20 @@ def _queries(source: Any, params: dict[str, Any], *, engine: bool) -> dict[str, 
         return hotspots.gistar(counts, hgrid)
 
     queries: dict[str, Callable[[], Any]] = {
-        "area_month": lambda: count_by(
+        "area_month": lambda: agg.count_by(
             inc, ["area", "month"], group=ALL_CRIME, period=period, partnerships=part, **common
         ),
-        "national_month": lambda: count_by(
+        "national_month": lambda: agg.count_by(
             inc, ["partnership", "month"], group=ALL_CRIME, period=period, **common
         ),
-        "choropleth": lambda: choropleth_counts(
+        "choropleth": lambda: agg.choropleth_counts(
             inc, period=period, comparison=comparison, group=ALL_CRIME, partnerships=part, **common
         ),
         "gistar": gistar,
-        "msg_trend": lambda: group_month_counts(
+        "msg_trend": lambda: agg.group_month_counts(
             inc, partnerships=params["msg"], group_names=[ALL_CRIME], period=two_years, **common
         ),
-        "priority": lambda: priority_totals(
+        "priority": lambda: agg.priority_totals(
             inc, group_names=groups.names(), period=period, comparison=comparison, partnerships=part, **common
         ),
     }

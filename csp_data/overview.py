@@ -41,8 +41,8 @@ def headline_table(
     of ``comparison`` and of ``period``, there is no honest comparison: previous, change, % change and
     the test are NaN (never a partial count compared with a full one).
 
-    The counts come from :func:`csp_data.aggregate.priority_totals`: pandas over ``incidents``, or
-    the DuckDB ``engine`` when given (then ``incidents`` may be None).
+    The counts come from :func:`csp_data.aggregate.priority_totals`, in the DuckDB ``engine`` when given
+    (then ``incidents`` may be None), else in an engine built over ``incidents``.
 
     ``label`` is what the row is called on this source (``CrimeGroups.availability``: a proxy's label,
     e.g. "Burglary (all: police.uk has no dwelling split)"); a group the source cannot give has no

@@ -275,7 +275,7 @@ def counts_for(key: str, query: Query, cell_size: float | None, shape: str) -> p
     grid = grid_for(key, query.areas, cell_size, shape)
     if shape != "square":
         return hotspots.count_grid(filtered(key, query), grid)
-    # Square grids are counted by the DuckDB engine (floor((x - x0) / cell size), as count_grid does).
+    # Square grids are counted by the DuckDB engine (GridSpec.cell_index, the cell rule count_grid uses).
     raster = grid_counts(
         None, grid.spec,
         groups=get_dataset(key).groups, group=query.group, crime_types=query.crime_types,

@@ -270,7 +270,7 @@ def located(incidents: pd.DataFrame) -> pd.DataFrame:
 
 def cells_from_raster(raster: pd.DataFrame, grid: Grid) -> pd.DataFrame:
     """``count_grid``'s frame from a square grid's rectangle counts (``col, row, count`` for every cell of
-    the rectangle, as :func:`csp_data.aggregate.grid_counts` returns them, e.g. from the DuckDB engine)."""
+    the rectangle, as :func:`csp_data.aggregate.grid_counts` returns them from the DuckDB engine)."""
     if grid.shape != "square":
         raise ValueError(f"grid: rectangle counts need a square grid, got {grid.shape!r}")
     dense = np.zeros(grid.n_rows * grid.n_cols, dtype=np.int64)
