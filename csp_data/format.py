@@ -2,12 +2,15 @@
 
 Every page, generated sentence, export and CLI table formats through these functions, so a rate has
 the same decimals and an unknown rank the same marker everywhere. Signs use the true minus sign (−).
+It is also the one place a text cell is made safe for a spreadsheet (``neutralise_cell``).
 """
 
 from __future__ import annotations
 
 import math
 from typing import Any, Final
+
+import pandas as pd
 
 from csp_data.change import pct_change
 
@@ -163,3 +166,38 @@ def suppressed(threshold: int) -> str:
     '<5'
     """
     return f"<{threshold}"
+
+
+# ------------------------------------------------------------------ spreadsheet cells (formula injection)
+
+#: First characters that make a spreadsheet read a text cell as a formula (OWASP "CSV injection"):
+#: = + - @, tab and carriage return, and their full-width forms (＝＋－＠), which some locales' Excel
+#: and input methods fold to the ASCII ones.
+FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def neutralise_cell(value: Any) -> Any:
+    """A text cell that would start a formula, prefixed with ``'`` (shown as text); anything else unchanged.
+
+    Only text is touched: numbers (negative ones too) stay numbers. Text that merely looks like a
+    negative number ('-5') is prefixed as well, as OWASP advises, since '-2+3' is a formula; the
+    formatted figures in our tables use the true minus sign (−), which is not a formula start.
+
+    >>> [neutralise_cell(v) for v in ("=1+1", "@SUM(A1)", "-5", "−5", "Burglary", -5, None)]
+    ["'=1+1", "'@SUM(A1)", "'-5", '−5', 'Burglary', -5, None]
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def safe_text_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``df`` for a CSV or Excel download: every text cell and text column name through
+    :func:`neutralise_cell`; numeric columns keep their dtype and values."""
+    frame = df.copy()
+    for col in frame.columns:
+        if not (pd.api.types.is_numeric_dtype(frame[col]) or pd.api.types.is_datetime64_any_dtype(frame[col])):
+            frame[col] = frame[col].astype(object).map(neutralise_cell)
+    if not isinstance(frame.columns, pd.MultiIndex):
+        frame.columns = pd.Index([neutralise_cell(c) for c in frame.columns])
+    return frame
