@@ -177,18 +177,23 @@ FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\u
 
 
 def neutralise_cell(value: Any) -> Any:
-    """A text cell that would start a formula, prefixed with ``'`` (shown as text); anything else unchanged.
+    r"""A text cell that would start a formula, prefixed with ``'`` (shown as text); anything else unchanged.
 
     Only text is touched: numbers (negative ones too) stay numbers. Text that merely looks like a
     negative number ('-5') is prefixed as well, as OWASP advises, since '-2+3' is a formula; the
     formatted figures in our tables use the true minus sign (−), which is not a formula start.
+    A carriage return inside text becomes a line feed: Python's csv writer leaves a lone CR unquoted
+    and a spreadsheet would start a new row there, whose first cell could be a formula.
 
     >>> [neutralise_cell(v) for v in ("=1+1", "@SUM(A1)", "-5", "−5", "Burglary", -5, None)]
     ["'=1+1", "'@SUM(A1)", "'-5", '−5', 'Burglary', -5, None]
+    >>> neutralise_cell("x\r=1+1")
+    'x\n=1+1'
     """
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+    if not isinstance(value, str):
+        return value
+    text = "'" + value if value.startswith(FORMULA_STARTS) else value
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def safe_text_frame(df: pd.DataFrame) -> pd.DataFrame:
@@ -197,7 +202,7 @@ def safe_text_frame(df: pd.DataFrame) -> pd.DataFrame:
     frame = df.copy()
     for col in frame.columns:
         if not (pd.api.types.is_numeric_dtype(frame[col]) or pd.api.types.is_datetime64_any_dtype(frame[col])):
-            frame[col] = frame[col].astype(object).map(neutralise_cell)
+            frame[col] = pd.Series([neutralise_cell(v) for v in frame[col]], index=frame.index, dtype=object)
     if not isinstance(frame.columns, pd.MultiIndex):
         frame.columns = pd.Index([neutralise_cell(c) for c in frame.columns])
     return frame
