@@ -8,6 +8,7 @@ It is also the one place a text cell is made safe for a spreadsheet (``neutralis
 from __future__ import annotations
 
 import math
+import re
 from typing import Any, Final
 
 import pandas as pd
@@ -174,6 +175,8 @@ def suppressed(threshold: int) -> str:
 #: = + - @, tab and carriage return, and their full-width forms (＝＋－＠), which some locales' Excel
 #: and input methods fold to the ASCII ones.
 FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+#: Control characters a worksheet cannot hold (XML 1.0; openpyxl refuses them): dropped from text cells.
+_CONTROL_CHARS: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def neutralise_cell(value: Any) -> Any:
@@ -183,7 +186,9 @@ def neutralise_cell(value: Any) -> Any:
     negative number ('-5') is prefixed as well, as OWASP advises, since '-2+3' is a formula; the
     formatted figures in our tables use the true minus sign (−), which is not a formula start.
     A carriage return inside text becomes a line feed: Python's csv writer leaves a lone CR unquoted
-    and a spreadsheet would start a new row there, whose first cell could be a formula.
+    and a spreadsheet would start a new row there, whose first cell could be a formula. Control
+    characters a worksheet cannot hold (``\x00``-``\x1f`` but tab, LF, CR) are dropped first, so
+    ``"\x01=1"`` is prefixed too and the Excel download does not fail on them.
 
     >>> [neutralise_cell(v) for v in ("=1+1", "@SUM(A1)", "-5", "−5", "Burglary", -5, None)]
     ["'=1+1", "'@SUM(A1)", "'-5", '−5', 'Burglary', -5, None]
@@ -192,7 +197,8 @@ def neutralise_cell(value: Any) -> Any:
     """
     if not isinstance(value, str):
         return value
-    text = "'" + value if value.startswith(FORMULA_STARTS) else value
+    text = _CONTROL_CHARS.sub("", value)
+    text = "'" + text if text.startswith(FORMULA_STARTS) else text
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 

@@ -92,6 +92,12 @@ def test_a_carriage_return_cannot_start_a_new_csv_row() -> None:
     assert rows == [["location", "n"], ["x\n=1+1", "1"], ["ok", "2"]]
 
 
+def test_control_characters_are_dropped_before_the_check() -> None:
+    assert neutralise_cell("\x01=1") == "'=1" and neutralise_cell("Park\x00 Road\x1f") == "Park Road"
+    ws = openpyxl.load_workbook(io.BytesIO(to_excel({"t": pd.DataFrame({"a": ["x\x01y", "\x02=1"]})})))["t"]
+    assert [ws.cell(row=r, column=1).value for r in (2, 3)] == ["xy", "'=1"]
+
+
 def test_csv_header_from_data_is_neutralised() -> None:
     # a pivot puts crime types (data) in the header
     rows = list(csv.reader(io.StringIO(to_csv(pd.DataFrame({"=evil()": [1]})).decode("utf-8"))))
