@@ -13,14 +13,15 @@ from csp_data.model import Dataset
 from csp_data.periods import Period
 
 
-def escape_html(text: object) -> str:
+def escape_html(text: object, *, quote: bool = True) -> str:
     """``text`` (data: an area, crime type or location name, a file name, a message) safe inside an
     HTML fragment, element text or a quoted attribute: the one escape for ``unsafe_allow_html``.
+    ``quote=False`` leaves quotes alone, for element text only.
 
     >>> print(escape_html('"><img src=x onerror=alert(1)>'))
     &quot;&gt;&lt;img src=x onerror=alert(1)&gt;
     """
-    return html.escape(str(text), quote=True)
+    return html.escape(str(text), quote=quote)
 
 
 def escape_markdown(text: str) -> str:
@@ -30,9 +31,9 @@ def escape_markdown(text: str) -> str:
     >>> print(escape_markdown("[x](http://e) *y* <b> a.csv"))
     \[x\]\(http\://e\) \*y\* &lt;b&gt; a.csv
     """
-    # markdown first: the entities escape_html makes (&#x27;) hold a '#' that must stay unescaped
     marked = "".join(f"\\{c}" if c in "\\`*_{}[]()#+-!|~$:" else c for c in text)
-    return escape_html(marked)
+    # Markdown text is element content, never an attribute: quotes stay as typed (and readable in messages)
+    return escape_html(marked, quote=False)
 
 
 def demo_banner(dataset: Dataset) -> None:

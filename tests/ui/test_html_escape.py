@@ -22,9 +22,14 @@ HOSTILE = [SCRIPT, IMG, ATTR]
 
 
 def no_live_html(fragment: str) -> None:
+    """No tag from the data: every '<' left is one of ours (span, div, b)."""
     assert "<script" not in fragment and "<img" not in fragment
     assert "onerror=alert(1)>" not in fragment
-    assert "' onmouseover='" not in fragment and "\" onmouseover" not in fragment
+
+
+def no_attribute_break(fragment: str) -> None:
+    """No quote from the data that could close an attribute."""
+    assert "' onmouseover='" not in fragment and '"><' not in fragment
 
 
 def test_escape_html_by_hand() -> None:
@@ -34,9 +39,8 @@ def test_escape_html_by_hand() -> None:
     assert escape_html("A & B") == "A &amp; B"
 
 
-def test_escape_markdown_keeps_entities_whole() -> None:
-    # the '#' of &#x27; is not markdown-escaped (that would show the entity as text)
-    assert escape_markdown("O'Brien's (1)") == "O&#x27;Brien&#x27;s \\(1\\)"
+def test_escape_markdown_escapes_html_and_leaves_quotes() -> None:
+    assert escape_markdown("O'Brien's \"x\" (1)") == "O'Brien's \"x\" \\(1\\)"
     assert escape_markdown(SCRIPT) == "&lt;script&gt;alert\\(1\\)&lt;/script&gt;"
 
 
@@ -45,6 +49,7 @@ def test_hotspot_legend_escapes_labels_and_title(text: str) -> None:
     frame = pd.DataFrame({"colour": ["#FF0000", ""], "label": [text, "Burglary"], "n": [3, 1200]})
     out = H.legend_html(frame, title=text)
     no_live_html(out)
+    no_attribute_break(out)  # the title is also in aria-label='...'
     assert escape_html(text) in out and "(1,200)" in out
 
 
@@ -53,15 +58,18 @@ def test_priority_lines_escape_the_priority_and_reason(text: str) -> None:
     line = P.why_line("High", text, f"rose after {text}")
     no_live_html(line)
     assert "High risk</span>" in line
+    assert "<" not in line.split("</span>", 1)[1]  # the data text is after the badge, outside any tag
     heading = P.section_heading(text, "Low")
     no_live_html(heading)
     assert heading.startswith("#### ") and "Low risk</span>" in heading
+    assert "<" not in heading.split("<span", 1)[0]  # the data text is before the badge, outside any tag
 
 
 def test_badge_escapes_an_unknown_level() -> None:
-    out = P.badge(SCRIPT)
+    out = P.badge(IMG)
     no_live_html(out)
-    assert "&lt;script&gt;" in out
+    no_attribute_break(out)
+    assert "&quot;&gt;&lt;img" in out
 
 
 def test_map_tooltip_is_text_not_html() -> None:
