@@ -1,6 +1,8 @@
 """Exports of the priority tables and the generated assessment: CSV, Excel, Word and Markdown.
 
 All functions return bytes or text (the page offers them as downloads; the CLI writes them to a file).
+CSV and Excel cells go through ``csp_data.format.safe_text_frame``: a text cell starting with = + - @
+(a formula in a spreadsheet) is prefixed with ' (see SECURITY.md).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Any, Final
 
 import pandas as pd
 
+from csp_data.format import neutralise_cell, safe_text_frame
 from csp_data.risk import TABLE_COLUMNS
 from csp_data.text.priorities import Report
 
@@ -33,8 +36,8 @@ def _display_frame(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def to_csv(df: pd.DataFrame) -> bytes:
-    """A table as UTF-8 CSV (months as YYYY-MM, no index)."""
-    return _display_frame(df).to_csv(index=False, lineterminator="\n").encode("utf-8")
+    """A table as UTF-8 CSV (months as YYYY-MM, no index; formula-like text cells prefixed with ')."""
+    return safe_text_frame(_display_frame(df)).to_csv(index=False, lineterminator="\n").encode("utf-8")
 
 
 def sheet_names(names: list[str]) -> list[str]:
@@ -95,10 +98,10 @@ def to_excel(tables: Mapping[str, pd.DataFrame], *, title: str | None = None) ->
     fill = PatternFill(fill_type="solid", start_color=HEADER_FILL, end_color=HEADER_FILL)
     for name, df in zip(sheet_names(list(tables)), tables.values(), strict=True):
         ws = wb.create_sheet(name)
-        frame = _display_frame(df)
+        frame = safe_text_frame(_display_frame(df))
         header_row = 1
         if title:
-            ws.cell(row=1, column=1, value=title).font = Font(italic=True)
+            ws.cell(row=1, column=1, value=neutralise_cell(title)).font = Font(italic=True)
             header_row = 2
         widths = [len(str(c)) for c in frame.columns]
         for j, col in enumerate(frame.columns, start=1):

@@ -2,12 +2,16 @@
 
 Every page, generated sentence, export and CLI table formats through these functions, so a rate has
 the same decimals and an unknown rank the same marker everywhere. Signs use the true minus sign (−).
+It is also the one place a text cell is made safe for a spreadsheet (``neutralise_cell``).
 """
 
 from __future__ import annotations
 
 import math
+import re
 from typing import Any, Final
+
+import pandas as pd
 
 from csp_data.change import pct_change
 
@@ -163,3 +167,53 @@ def suppressed(threshold: int) -> str:
     '<5'
     """
     return f"<{threshold}"
+
+
+# ------------------------------------------------------------------ spreadsheet cells (formula injection)
+
+#: First characters that make a spreadsheet read a text cell as a formula (OWASP "CSV injection"):
+#: = + - @, tab and carriage return, and their full-width forms (＝＋－＠), which some locales' Excel
+#: and input methods fold to the ASCII ones.
+FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+#: A signed number written as text ('+26', '-1,100', '+12.3%'): no function or reference, so no formula
+#: risk; left as it is so that change columns stay readable.
+_SIGNED_NUMBER: Final = re.compile(r"[+-][0-9][0-9,]*(\.[0-9]+)?%?")
+#: Control characters a worksheet cannot hold (XML 1.0; openpyxl refuses them): dropped from text cells.
+_CONTROL_CHARS: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def neutralise_cell(value: Any) -> Any:
+    r"""A text cell that would start a formula, prefixed with ``'`` (shown as text); anything else unchanged.
+
+    Only text is touched: numbers (negative ones too) stay numbers. Text that is nothing but a signed
+    number ('-5', '+26', '+12.3%', '-1,100') is left as it is: it can call no function and name no
+    cell, and change columns must stay readable. Anything else after a sign is prefixed ('-2+3',
+    '+cmd|...'). The formatted figures in our tables use the true minus sign (−), not a formula start.
+    A carriage return inside text becomes a line feed: Python's csv writer leaves a lone CR unquoted
+    and a spreadsheet would start a new row there, whose first cell could be a formula. Control
+    characters a worksheet cannot hold (``\x00``-``\x1f`` but tab, LF, CR) are dropped first, so
+    ``"\x01=1"`` is prefixed too and the Excel download does not fail on them.
+
+    >>> [neutralise_cell(v) for v in ("=1+1", "@SUM(A1)", "-2+3", "-5", "+0.1%", "Burglary", -5, None)]
+    ["'=1+1", "'@SUM(A1)", "'-2+3", '-5', '+0.1%', 'Burglary', -5, None]
+    >>> neutralise_cell("x\r=1+1")
+    'x\n=1+1'
+    """
+    if not isinstance(value, str):
+        return value
+    text = _CONTROL_CHARS.sub("", value)
+    if text.startswith(FORMULA_STARTS) and not _SIGNED_NUMBER.fullmatch(text):
+        text = "'" + text
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def safe_text_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``df`` for a CSV or Excel download: every text cell and text column name through
+    :func:`neutralise_cell`; numeric columns keep their dtype and values."""
+    frame = df.copy()
+    for col in frame.columns:
+        if not (pd.api.types.is_numeric_dtype(frame[col]) or pd.api.types.is_datetime64_any_dtype(frame[col])):
+            frame[col] = pd.Series([neutralise_cell(v) for v in frame[col]], index=frame.index, dtype=object)
+    if not isinstance(frame.columns, pd.MultiIndex):
+        frame.columns = pd.Index([neutralise_cell(c) for c in frame.columns])
+    return frame

@@ -88,7 +88,7 @@ if filters.group != ALL_CRIME or filters.crime_types or filters.areas:
 with st.container(border=True):
     st.markdown("**Why each priority scored what it did**")
     for prio, level, why in zip(table["priority"], table["risk"], table["why"], strict=True):
-        st.markdown(f"{P.badge(str(level))} **{P.md(str(prio))}**: {P.md(str(why))}", unsafe_allow_html=True)
+        st.markdown(P.why_line(str(level), str(prio), str(why)), unsafe_allow_html=True)
 
 stem = f"priorities_{filters.period.start:%Y%m}_{filters.period.end:%Y%m}"
 c1, c2, c3, c4 = st.columns(4)
@@ -156,7 +156,7 @@ st.subheader("Priority detail: local context and generated text")
 names = list(table["priority"])
 choice = st.selectbox("Priority", names, key="risk_detail")
 section = next(s for s in report.sections if s.heading == choice)
-st.markdown(f"#### {P.md(choice)} &nbsp; {P.badge(section.risk)}", unsafe_allow_html=True)
+st.markdown(P.section_heading(str(choice), str(section.risk)), unsafe_allow_html=True)
 for para in section.paragraphs:
     st.markdown(P.md(para))
 ctx = contexts.get(choice)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import altair as alt
 import pandas as pd
 import streamlit as st
@@ -11,15 +13,27 @@ from csp_data.model import Dataset
 from csp_data.periods import Period
 
 
+def escape_html(text: object, *, quote: bool = True) -> str:
+    """``text`` (data: an area, crime type or location name, a file name, a message) safe inside an
+    HTML fragment, element text or a quoted attribute: the one escape for ``unsafe_allow_html``.
+    ``quote=False`` leaves quotes alone, for element text only.
+
+    >>> print(escape_html('"><img src=x onerror=alert(1)>'))
+    &quot;&gt;&lt;img src=x onerror=alert(1)&gt;
+    """
+    return html.escape(str(text), quote=quote)
+
+
 def escape_markdown(text: str) -> str:
-    r"""``text`` shown literally by st.markdown/st.error: a file name or message from a user's file
-    cannot format, link, colour (``:red[...]``) or inject HTML.
+    r"""``text`` shown literally by st.markdown/st.error (also with ``unsafe_allow_html``): a file name
+    or message from a user's file cannot format, link, colour (``:red[...]``) or inject HTML.
 
     >>> print(escape_markdown("[x](http://e) *y* <b> a.csv"))
     \[x\]\(http\://e\) \*y\* &lt;b&gt; a.csv
     """
-    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return "".join(f"\\{c}" if c in "\\`*_{}[]()#+-!|~$:" else c for c in escaped)
+    marked = "".join(f"\\{c}" if c in "\\`*_{}[]()#+-!|~$:" else c for c in text)
+    # Markdown text is element content, never an attribute: quotes stay as typed (and readable in messages)
+    return escape_html(marked, quote=False)
 
 
 def demo_banner(dataset: Dataset) -> None:

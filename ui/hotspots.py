@@ -6,7 +6,6 @@ csp_data.text.hotspots.
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 import geopandas as gpd
@@ -20,7 +19,7 @@ from csp_data.hotspots import view as V
 from csp_data.maps import POINTS_CAP
 from csp_data.model import Dataset
 from csp_data.text import hotspots as T
-from ui.common import download_buttons
+from ui.common import download_buttons, escape_html
 
 
 def outline(dataset: Dataset, areas: tuple[str, ...]) -> shapely.Geometry | None:
@@ -36,24 +35,24 @@ def outline(dataset: Dataset, areas: tuple[str, ...]) -> shapely.Geometry | None
     return None
 
 
-def legend(frame: pd.DataFrame, *, title: str) -> None:
-    """Colour swatches with labels and counts (colour is never the only cue: labels are written out)."""
+def legend_html(frame: pd.DataFrame, *, title: str) -> str:
+    """The legend's HTML: a swatch, the escaped label and the count per row (data text is escaped)."""
     rows = []
     for colour, label, n in frame[["colour", "label", "n"]].itertuples(index=False):
         swatch = (
-            f"<span style='display:inline-block;width:1em;height:1em;background:{colour};"
+            f"<span style='display:inline-block;width:1em;height:1em;background:{escape_html(colour)};"
             "border:1px solid #555;vertical-align:middle;margin-right:0.4em'></span>"
             if colour
             else "<span style='display:inline-block;width:1em;height:1em;border:1px dashed #999;"
             "vertical-align:middle;margin-right:0.4em'></span>"
         )
-        rows.append(
-            f"<div>{swatch}{html.escape(str(label))} <span style='color:#666'>({int(n):,})</span></div>"
-        )
-    st.markdown(
-        f"<div role='list' aria-label='{html.escape(title)}'><b>{html.escape(title)}</b>{''.join(rows)}</div>",
-        unsafe_allow_html=True,
-    )
+        rows.append(f"<div>{swatch}{escape_html(label)} <span style='color:#666'>({int(n):,})</span></div>")
+    return f"<div role='list' aria-label='{escape_html(title)}'><b>{escape_html(title)}</b>{''.join(rows)}</div>"
+
+
+def legend(frame: pd.DataFrame, *, title: str) -> None:
+    """Colour swatches with labels and counts (colour is never the only cue: labels are written out)."""
+    st.markdown(legend_html(frame, title=title), unsafe_allow_html=True)
 
 
 def table(frame: pd.DataFrame, *, height: int | None = None) -> None:

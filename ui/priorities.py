@@ -8,6 +8,7 @@ import streamlit as st
 
 from csp_data.io.dataset import active_config
 from csp_data.risk import COMPONENTS, NOT_SCORED, RiskConfig, load_risk_config, risk_config_from_section
+from ui.common import escape_html, escape_markdown
 
 #: Background and text colour per risk level: a colour-blind-safe blue/orange ramp (Okabe-Ito family);
 #: the level is always written out, the colour is a second cue.
@@ -83,10 +84,19 @@ def risk_style(value: str) -> str:
 
 
 def badge(level: str) -> str:
+    """An HTML badge naming the risk level (escaped), on the level's colours."""
     bg, fg = RISK_COLOURS.get(level, RISK_COLOURS[NOT_SCORED])
     return (
         f"<span style='background:{bg};color:{fg};padding:0.15em 0.6em;border-radius:0.4em;"
-        f"font-weight:600'>{level}{'' if level == NOT_SCORED else ' risk'}</span>"
+        f"font-weight:600'>{escape_html(level)}{'' if level == NOT_SCORED else ' risk'}</span>"
     )
 
 
+def why_line(level: str, priority: str, why: str) -> str:
+    """'<badge> **priority**: why' for st.markdown with unsafe_allow_html; the data text is escaped."""
+    return f"{badge(level)} **{escape_markdown(priority)}**: {escape_markdown(why)}"
+
+
+def section_heading(priority: str, level: str) -> str:
+    """The selected priority's heading with its badge, for st.markdown with unsafe_allow_html."""
+    return f"#### {escape_markdown(priority)} &nbsp; {badge(level)}"

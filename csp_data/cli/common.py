@@ -10,6 +10,7 @@ from typing import Final, TextIO
 
 import pandas as pd
 
+from csp_data.format import safe_text_frame
 from csp_data.groups import ALL_INCIDENTS
 from csp_data.io.comparator_tables import load_comparator_table
 from csp_data.io.dataset import (
@@ -275,14 +276,15 @@ def resolve_crime_types(
 
 
 def write_table(df: pd.DataFrame, fmt: str, out: TextIO | None = None) -> None:
-    """Print a table: csv (months as YYYY-MM), json (records) or an aligned text table."""
+    """Print a table: csv (months as YYYY-MM; formula-like text cells prefixed with ', as in the
+    downloads), json (records) or an aligned text table."""
     stream: TextIO = out if out is not None else sys.stdout
     frame = df.copy()
     for col in frame.columns:
         if pd.api.types.is_datetime64_any_dtype(frame[col]):
             frame[col] = frame[col].dt.strftime("%Y-%m")
     if fmt == "csv":
-        frame.to_csv(stream, index=False, lineterminator="\n")
+        safe_text_frame(frame).to_csv(stream, index=False, lineterminator="\n")
     elif fmt == "json":
         stream.write(frame.to_json(orient="records", force_ascii=False) + "\n")
     else:
