@@ -69,3 +69,12 @@ def test_answer_adds_the_no_peer_hint() -> None:
     out = text.answer("Burglary", pos, period=P, primary_label="MSG", denominator="population", latest=None,
                       has_peers=False)
     assert out.endswith("(no peer group set: open 'Peer groups' above).")
+
+
+def test_unavailable_and_no_trend_sentences() -> None:
+    from csp_data.text.trends import no_trend_sentence, unavailable_note
+
+    assert unavailable_note("Shoplifting", "not in this source") == (
+        "Shoplifting: not in this source. Choose another crime group in the sidebar."
+    )
+    assert no_trend_sentence("Burglary", ValueError("no rows for X")) == "No trend can be drawn for Burglary: no rows for X."
