@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from csp_data.aggregate import priority_totals
-from csp_data.change import SMALL_NUMBER, TEST_LABELS, pct_change, significance_test
-from csp_data.format import fmt_change, fmt_pct, fmt_pct_change
+from csp_data.change import SMALL_NUMBER, pct_change, significance_test
+from csp_data.format import fmt_change, fmt_pct_change
 from csp_data.groups import ALL_CRIME, ALL_INCIDENTS, ASB, CrimeGroups
-from csp_data.periods import Period, is_covered, reindex_months
+from csp_data.periods import Period, fmt_month_counts, is_covered, reindex_months
 
 if TYPE_CHECKING:
     from csp_data.engine import Engine
@@ -91,73 +91,6 @@ def headline_table(
     return pd.DataFrame(rows, columns=HEADLINE_COLUMNS)
 
 
-def describe_change(row: pd.Series) -> str:
-    """'down 11.9% (−862), significant at 95%' / 'up 3.0% (+4), not significant' / 'new (+4)'."""
-    pct = None if pd.isna(row["pct_change"]) else float(row["pct_change"])
-    change = int(row["change"])
-    if change == 0:
-        return "unchanged"
-    direction = "up" if change > 0 else "down"
-    amount = "new" if pct is None else f"{direction} {fmt_pct(abs(pct)).lstrip('+')}"
-    sig = "statistically significant" if row["significant"] else "not statistically significant"
-    return f"{amount} ({'+' if change > 0 else '−'}{abs(change):,}; {sig})"
-
-
-def headline_sentence(
-    table: pd.DataFrame,
-    *,
-    period: Period,
-    comparison: Period,
-    months_available: Sequence[pd.Timestamp] | None = None,
-    allowed: tuple[Period, Period] | None = None,
-) -> str:
-    """The answer at the top of the Overview, made from the table.
-
-    When the table has no comparison (the data does not cover both periods), the sentence says which
-    period is short and, with ``allowed`` (:func:`csp_data.periods.comparable_period`), which
-    comparison the data does allow.
-    """
-    by = table.set_index("crime_group")
-    allc = by.loc[ALL_CRIME]
-    asb = by.loc[ASB]
-    if pd.isna(allc["previous"]):
-        have = {pd.Timestamp(m) for m in (months_available if months_available is not None else [])}
-        short = [(p, what) for p, what in ((comparison, "comparison period"), (period, "period"))
-                 if not is_covered(p, have)] or [(comparison, "comparison period")]
-        why = " and ".join(
-            f"the data holds {sum(m in have for m in p.months)} of the {p.n_months} months of the {what} "
-            f"({p.label})" for p, what in short
-        )
-        text = (
-            f"In {period.label}, {int(allc['current']):,} crimes (excluding ASB) and {int(asb['current']):,} "
-            f"ASB incidents were recorded. No change can be given: {why}."
-        )
-        if allowed is not None:
-            text += f" The data allows {allowed[0].label} against {allowed[1].label}."
-        else:
-            text += " No month of the data has the same month a year earlier to compare with."
-        return text
-    text = (
-        f"In {period.label}, {int(allc['current']):,} crimes (excluding ASB) were recorded, "
-        f"{describe_change(allc)} on {comparison.label}; ASB incidents: {int(asb['current']):,}, "
-        f"{describe_change(asb)}."
-    )
-    base = table.loc[~table["crime_group"].isin([ALL_CRIME, ASB]) & table["significant"].fillna(False).astype(bool)]
-    ups = base.loc[base["change"] > 0].sort_values("change", ascending=False)
-    downs = base.loc[base["change"] < 0].sort_values("change")
-    if len(ups):
-        text += " Significant increases: " + ", ".join(
-            f"{r.label} (+{int(r.change):,})" for r in ups.head(3).itertuples()
-        ) + "."
-    else:
-        text += " No crime group shows a statistically significant increase."
-    if len(downs):
-        text += " Significant decreases: " + ", ".join(
-            f"{r.label} (−{abs(int(r.change)):,})" for r in downs.head(3).itertuples()
-        ) + "."
-    return text
-
-
 def headline_display(table: pd.DataFrame, *, period: Period, comparison: Period) -> pd.DataFrame:
     """The headline table as the Overview shows it: the group's label on this source (a proxy's label),
     counts with thousands separators, signed changes, the % change cell by
@@ -195,22 +128,28 @@ def monthly_series(
     return pd.concat(parts, ignore_index=True)
 
 
-def monthly_summary(series: pd.DataFrame) -> str:
-    """'All crime (excluding ASB): on average 708 a month over the 13 months with data; most in ...'
-    (months without data are left out, never counted as 0)."""
-    parts = []
-    for name, part in series.groupby("series", sort=False):
-        known = part.dropna(subset=["count"])
-        if known.empty:
-            parts.append(f"{name}: no month has data")
-            continue
-        hi, lo = known.loc[known["count"].idxmax()], known.loc[known["count"].idxmin()]
-        parts.append(
-            f"{name}: on average {known['count'].mean():,.0f} a month over the {len(known)} months with data; "
-            f"most in {hi['month']:%b %Y} ({hi['count']:,.0f}), fewest in {lo['month']:%b %Y} ({lo['count']:,.0f})"
-        )
-    return ". ".join(parts) + "."
+def monthly_wide(
+    series: pd.DataFrame, months: pd.DatetimeIndex, names: Sequence[str]
+) -> pd.DataFrame:
+    """The table behind the Overview's monthly chart: a ``Month`` column ('Jan 2021') and one column per
+    series name of :func:`monthly_series` output, cells by :func:`csp_data.periods.fmt_month_counts`
+    (a month without data 'n/a', never 0)."""
+    wide = pd.DataFrame({"Month": months.strftime("%b %Y")})
+    for name in names:
+        wide[name] = fmt_month_counts(series[series["series"] == name].reset_index(drop=True)).to_numpy()
+    return wide
 
 
-def significance_note(confidence: float = 0.95) -> str:
-    return f"Significance: {TEST_LABELS['poisson_z']}; |z| > 1.96 means significant at {confidence:.0%}."
+def top_areas_display(
+    top: pd.DataFrame, *, area_title: str, period: Period, comparison: Period, comparable: bool
+) -> pd.DataFrame:
+    """The 'where to look' table: the top rows of ``hotspots.area_measures`` as the Overview shows them
+    (area 'Name (code)', counts with separators, share to 1 decimal, previous and change 'n/a' when the
+    periods are not ``comparable``)."""
+    return pd.DataFrame({
+        area_title: top["area_name"] + " (" + top["area_code"] + ")",
+        period.short_label: top["count"].map("{:,}".format),
+        "Share of total": top["share_pct"].map("{:.1f}%".format),
+        comparison.short_label: top["previous"].map("{:,}".format) if comparable else "n/a",
+        "Change": top["change"].map(fmt_change) if comparable else "n/a",
+    })

@@ -7,7 +7,7 @@ import streamlit as st
 
 from csp_data.io.dataset import display_path
 from csp_data.io.uploads import MAX_UPLOAD_MB, check_upload, upload_label
-from csp_data.periods import fmt_month
+from csp_data.text import data as text
 from ui.cache import cached_counts, get_config
 from ui.common import demo_banner, download_buttons, escape_markdown
 from ui.navigation import current
@@ -19,16 +19,15 @@ st.title("Data: what is loaded")
 
 inc = dataset.incidents
 first, latest = dataset.first_month, dataset.latest_month
-span = f"{fmt_month(first)} to {fmt_month(latest)}" if first is not None and latest is not None else "no months"
 report = dataset.report
 incident_files = [f for f in report.files if f.kind in ("police.uk street", "force extract")]
 accepted = sum(f.accepted for f in incident_files)
 rejected = sum(f.rejected for f in incident_files)
-st.markdown(
-    f"### {dataset.name}: {len(inc):,} incidents for **{dataset.partnership or 'all partnerships'}**, "
-    f"{span} ({len(dataset.months)} months). {accepted:,} incident rows accepted and {rejected:,} rejected "
-    f"across {len(incident_files)} incident file(s); {len(report.files)} file(s) read in all."
-)
+st.markdown("### " + text.headline(
+    dataset.name, incidents=len(inc), partnership=dataset.partnership, span=text.span(first, latest),
+    months=len(dataset.months), accepted=accepted, rejected=rejected, incident_files=len(incident_files),
+    files=len(report.files),
+))
 st.caption(f"Source: {dataset.source}")
 if dataset.store is not None:
     st.info(
@@ -74,15 +73,11 @@ if examples:
     )
 
 st.subheader("Incidents per month")
-missing_months = []
-if first is not None and latest is not None:
-    full = pd.date_range(first, latest, freq="MS")
-    missing_months = [fmt_month(m) for m in full if m not in set(dataset.months)]
+missing_months = text.missing_month_labels(first, latest, dataset.months)
 per_month = cached_counts(st.session_state["dataset_key"], ("month",), None).rename(columns={"count": "incidents"})
 per_month = per_month[per_month["incidents"] > 0]
 if missing_months:
-    st.warning(f"No incidents at all in {len(missing_months)} month(s): {', '.join(missing_months)}. "
-               "These months are treated as missing, never as zero.")
+    st.warning(text.missing_months_warning(missing_months))
 st.dataframe(per_month.assign(month=per_month["month"].dt.strftime("%Y-%m")), hide_index=True, width="stretch")
 
 st.subheader("Crime types and their groups")
@@ -94,16 +89,10 @@ types = (
 types = types[types["incidents"] > 0]
 st.dataframe(types, hide_index=True, width="stretch")
 located = int(inc["x"].notna().sum())
-st.caption(
-    f"{located:,} of {len(inc):,} incidents have a location. police.uk locations are anonymised: each "
-    "crime is snapped to the nearest of a fixed set of map points, so many crimes share coordinates."
-)
+st.caption(text.located_caption(located, len(inc)))
 
 st.subheader("Check a file before you use it")
-st.write(
-    "Upload a police.uk street CSV, a force extract, a boundary file or a population table to see what "
-    "would be accepted and rejected. The data already loaded is not changed."
-)
+st.write(text.UPLOAD_INTRO)
 upload = st.file_uploader(
     f"File to check (at most {MAX_UPLOAD_MB} MB)", type=["csv", "xlsx", "zip", "geojson", "json", "gpkg", "gz"]
 )
@@ -120,11 +109,7 @@ if upload is not None:
             for issue in f.issues:
                 (st.error if issue.severity == "error" else st.warning)(escape_markdown(str(issue)))
         if checked.usable:
-            st.success(f"{label} is usable: name it in your csp.toml to load it.")
+            st.success(text.usable_message(label))
 
 st.subheader("Load your own data")
-st.markdown(
-    "Write a `csp.toml` (or point the `CSP_CONFIG` environment variable at one) naming your incident "
-    "files, boundaries, populations, partnership and peer groups, then restart the app. The README's "
-    "*Your own data* section has a worked example for the Hertfordshire police.uk files."
-)
+st.markdown(text.OWN_DATA)

@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from csp_data.charts import monthly_chart
 from csp_data.comparators import area_total
-from csp_data.format import fmt_change
-from csp_data.overview import (
-    headline_display,
-    headline_sentence,
-    monthly_series,
-    monthly_summary,
-    significance_note,
-)
-from csp_data.periods import Period, comparable_period, fmt_month_counts, month_range
+from csp_data.overview import headline_display, monthly_series, monthly_wide, top_areas_display
+from csp_data.periods import Period, comparable_period, month_range
+from csp_data.text import overview as text
 from csp_data.trends import choose_denominator
 from ui.cache import cached_counts, cached_headline, measures_for
 from ui.common import demo_banner, download_buttons, show_chart, show_table, source_caption
@@ -27,7 +20,7 @@ title = dataset.partnership or dataset.name
 st.title(f"{title}: overview")
 
 if dataset.latest_month is None:
-    st.warning("No incidents are loaded. See the Data page for what was read and rejected.")
+    st.warning(text.NO_INCIDENTS)
     st.stop()
 
 key = st.session_state["dataset_key"]
@@ -35,9 +28,9 @@ table = cached_headline(
     key, f"{filters.period.start:%Y-%m}", f"{filters.period.end:%Y-%m}",
     f"{filters.comparison.start:%Y-%m}", f"{filters.comparison.end:%Y-%m}", tuple(filters.areas),
 )
-scope = "" if not filters.areas else f" (selected {dataset.area_label}s only: {', '.join(filters.areas)})"
+scope = text.scope_note(dataset.area_label, filters.areas)
 allowed = comparable_period(filters.period, filters.preset, dataset.months)
-sentence = headline_sentence(
+sentence = text.headline_sentence(
     table, period=filters.period, comparison=filters.comparison, months_available=dataset.months, allowed=allowed
 )
 st.markdown(f"### {sentence}{scope}")
@@ -52,28 +45,21 @@ def _use_period(period: Period) -> None:
 
 if table["previous"].isna().all() and allowed is not None and allowed[0] != filters.period:
     st.button(
-        f"Compare {allowed[0].label} with {allowed[1].label}", key="overview_allowed", type="primary",
-        on_click=_use_period, args=(allowed[0],),
-        help="Sets the sidebar period to the comparison the data allows (Period: Custom).",
+        text.compare_label(allowed), key="overview_allowed", type="primary",
+        on_click=_use_period, args=(allowed[0],), help=text.COMPARE_HELP,
     )
 missing = [m for m in filters.period.months if m not in set(dataset.months)]
 if missing:
-    st.warning(
-        f"The data holds {filters.period.n_months - len(missing)} of the {filters.period.n_months} months of "
-        f"{filters.period.label}: counts for this period are incomplete."
-    )
+    st.warning(text.missing_months_warning(filters.period, len(missing)))
 
 shown = headline_display(table, period=filters.period, comparison=filters.comparison)
 show_table(shown, height=(len(shown) + 1) * 35 + 3)
-source_caption(
-    dataset, filters.period,
-    extra=f"Compared with {filters.comparison.label}. Counts of incidents as published. {significance_note()}",
-)
+source_caption(dataset, filters.period, extra=text.headline_caption(filters.comparison))
 download_buttons(table, f"overview_{filters.period.start:%Y%m}_{filters.period.end:%Y%m}", key="overview")
 
 availability = dataset.groups.availability(filters.group)  # a labelled proxy or n/a (crime_groups.toml)
 if dataset.areas is not None:
-    st.subheader(f"Where to look: {availability.label}")
+    st.subheader(text.where_to_look_title(availability.label))
     denominator, _ = choose_denominator(
         None, [], filters.group, dataset.groups, area_households=area_total(dataset.areas, "households")[0]
     )
@@ -83,27 +69,10 @@ if dataset.areas is not None:
     elif measures is not None and len(measures):
         top = measures.head(5)
         comparable = table["previous"].notna().all()
-        parts = [f"{r.area_name} ({r.area_code}) {r.count:,} ({r.share_pct:.1f}%)" for r in top.itertuples()]
-        text = f"The {dataset.area_label}s with the most: " + "; ".join(parts) + "."
-        if comparable:
-            sig_up = measures.loc[(measures["change"] > 0) & measures["change_significant"]].head(3)
-            text += (
-                " Significant increases: "
-                + "; ".join(f"{r.area_name} (+{r.change:,}, from {r.previous:,})" for r in sig_up.itertuples())
-                + "."
-                if len(sig_up)
-                else f" No {dataset.area_label} shows a statistically significant increase."
-            )
-        st.markdown(text)
-        shown_top = pd.DataFrame({
-            dataset.area_title: top["area_name"] + " (" + top["area_code"] + ")",
-            filters.period.short_label: top["count"].map("{:,}".format),
-            "Share of total": top["share_pct"].map("{:.1f}%".format),
-            filters.comparison.short_label: top["previous"].map("{:,}".format) if comparable else "n/a",
-            "Change": top["change"].map(fmt_change) if comparable else "n/a",
-        })
-        show_table(shown_top)
-        source_caption(dataset, filters.period, extra="The Hotspots page maps these and tests the concentration.")
+        st.markdown(text.where_to_look(top, measures, area_label=dataset.area_label, comparable=comparable))
+        show_table(top_areas_display(top, area_title=dataset.area_title, period=filters.period,
+                                     comparison=filters.comparison, comparable=comparable))
+        source_caption(dataset, filters.period, extra=text.TOP_AREAS_CAPTION)
 
 st.subheader("Monthly incidents")
 series_names = ("All crime (excluding ASB)", "ASB")
@@ -113,17 +82,11 @@ monthly = monthly_series(
     months, covered=dataset.months,
 )
 show_chart(monthly_chart(
-    monthly, title="Crimes and ASB incidents per month, all months loaded",
+    monthly, title=text.MONTHLY_TITLE,
     colours={"All crime (excluding ASB)": "#0072B2", "ASB": "#E69F00"},
 ))
-st.markdown(monthly_summary(monthly))
+st.markdown(text.monthly_summary(monthly))
 with st.expander("Table behind the chart"):
-    wide = pd.DataFrame({"Month": months.strftime("%b %Y")})
-    for name in series_names:
-        wide[name] = fmt_month_counts(monthly[monthly["series"] == name].reset_index(drop=True)).to_numpy()
-    st.dataframe(wide, hide_index=True, width="stretch")
+    st.dataframe(monthly_wide(monthly, months, series_names), hide_index=True, width="stretch")
     download_buttons(monthly, "monthly_counts", key="monthly")
-source_caption(
-    dataset, extra="Every month from the first to the latest is listed; a month without data is a gap "
-    "(n/a), never a zero."
-)
+source_caption(dataset, extra=text.MONTHLY_CAPTION)

@@ -121,3 +121,36 @@ def test_good_config_is_unchanged(tmp_path: Path) -> None:
     )
     assert c.population is not None and c.population.path == tmp_path / "pop.csv"
     assert c.peer_groups == {"county": ["A", "B"]} and c.area_label == "ward"
+
+
+def test_small_limits_reject_an_oversized_force_extract_naming_the_file(tmp_path: Path) -> None:
+    """Trust issue follow-up: force extracts are read under the config's [limits], not the defaults."""
+    from csp_data.io.dataset import build_dataset
+
+    extract = tmp_path / "extract.csv"
+    extract.write_text("Beat,Offence,Date\n" + "B1,Burglary,2021-02-13\n" * 4000, encoding="utf-8")  # ~96 KB
+    cfg = write(tmp_path, '[incidents]\npaths = ["extract.csv"]\nformat = "force"\n[incidents.columns]\n'
+                'area = "Beat"\ncrime_type = "Offence"\ndate = "Date"\n[limits]\nmax_file_mb = 0.05\n')
+    with pytest.raises(ValueError, match=r"extract\.csv: the file is .*over the limit max_file_mb = 0\.05"):
+        build_dataset(load_config(cfg))
+    # the same extract under the default limits is read
+    assert len(build_dataset(load_config(write(tmp_path, cfg.read_text().split("[limits]")[0]))).incidents) == 4000
+
+
+def test_small_limits_reject_an_oversized_population_file_naming_the_file(tmp_path: Path) -> None:
+    """Trust issue follow-up: population tables are read under the config's [limits], not the defaults."""
+    from dataclasses import replace
+
+    from csp_data.io.dataset import TableSource, build_dataset, demo_config
+    from csp_data.io.limits import Limits
+
+    extract = tmp_path / "extract.csv"
+    extract.write_text("beat,crime_type,date,time,easting,northing,incident_id,location\n"
+                       "B1,Burglary,2021-02-01,10:00,,,1,High St\n", encoding="utf-8")
+    population = tmp_path / "population.csv"
+    population.write_text("area_code,population\n" + "".join(f"X{i:05d},100\n" for i in range(8000)),
+                          encoding="utf-8")  # ~100 KB
+    config = replace(demo_config(), incident_paths=(extract,), population=TableSource(population, "area_code",
+                     "population"), households=None, comparators=None, limits=Limits(max_file_mb=0.05))
+    with pytest.raises(ValueError, match=r"population\.csv: the file is .*over the limit max_file_mb = 0\.05"):
+        build_dataset(config)

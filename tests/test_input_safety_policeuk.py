@@ -574,3 +574,65 @@ def test_tables_keep_quoted_line_breaks_and_reject_long_fields() -> None:
     assert frame["code"].tolist() == ["A", "C"] and frame.loc[1, "note"] == "two\nlines"
     assert report.reasons == {f"field longer than max_field_kb = 128 KiB {LIMITS_AT}": 1}
     assert report.issues[0].row == 2
+
+
+# --- trust issue follow-up: control characters in zip member names are escaped in every message -----
+
+HOSTILE_MEMBER = "2021-01/2021-01-x\x1b[31m\n-street.csv"
+SHOWN_MEMBER = "2021-01/2021-01-x\\x1b[31m\\n-street.csv"  # as repr writes it
+
+
+def hostile_zip(tmp_path: Path, *members: tuple[str, str]) -> Path:
+    path = tmp_path / "force.zip"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, text in members:
+            archive.writestr(name, text)
+    return path
+
+
+def assert_no_control_characters(*texts: str) -> None:
+    for text in texts:
+        assert "\x1b" not in text and "\n" not in text, repr(text)
+
+
+def test_control_characters_in_a_member_name_are_escaped_in_reports_and_source_file(tmp_path: Path) -> None:
+    body = HEADER + "\n" + street_row("c1") + "\n"
+    path = hostile_zip(tmp_path, (HOSTILE_MEMBER, body))
+    incidents, report = load_policeuk([path], GROUPS)
+    assert [f.path for f in report.files] == [f"{path}:{SHOWN_MEMBER}"]
+    assert incidents["source_file"].tolist() == [f"{path}:{SHOWN_MEMBER}"]
+    result, got = fast([path], tmp_path)
+    assert [f.path for f in result.report.files] == [f"{path}:{SHOWN_MEMBER}"]
+    assert got["source_file"].tolist() == [f"{path}:{SHOWN_MEMBER}"]
+    # over the limits: the message names the member, escaped
+    big = HEADER + "\n" + "\n".join(street_row(f"b{i}") for i in range(8000)) + "\n"
+    path = hostile_zip(tmp_path, (HOSTILE_MEMBER, big))
+    _, small = load_policeuk([path], GROUPS, limits=Limits(max_file_mb=0.5))
+    (file,) = small.files
+    (issue,) = file.issues
+    assert file.path == f"{path}:{SHOWN_MEMBER}" and "over the limit max_file_mb = 0.5" in issue.message
+    assert_no_control_characters(str(issue), file.path)
+    result, _ = fast([path], tmp_path, limits=Limits(max_file_mb=0.5))
+    assert_no_control_characters(*(str(i) for f in result.report.files for i in f.issues),
+                                 *(f.path for f in result.report.files))
+
+
+def test_control_characters_in_duplicate_member_names_are_escaped(tmp_path: Path) -> None:
+    body = HEADER + "\n" + street_row("d1") + "\n"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # zipfile warns about the duplicate name it writes
+        path = hostile_zip(tmp_path, (HOSTILE_MEMBER, body), (HOSTILE_MEMBER, body))
+    _, report = load_policeuk([path], GROUPS)
+    (file,) = report.files
+    assert_no_control_characters(file.path, *(str(i) for i in file.issues))
+    assert "none of them is read" in str(file.issues[0]) and SHOWN_MEMBER in str(file.issues[0])
+
+
+def test_control_characters_in_a_boundary_member_name_are_escaped(tmp_path: Path) -> None:
+    from csp_data.io.boundaries import load_boundaries
+
+    path = hostile_zip(tmp_path, ("wards\x1b[31m\n.shp", "x" * 200_000))
+    with pytest.raises(ValueError) as caught:
+        load_boundaries(path, limits=Limits(max_file_mb=0.1))
+    assert "wards\\x1b[31m\\n.shp" in str(caught.value)
+    assert_no_control_characters(str(caught.value))

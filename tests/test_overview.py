@@ -3,8 +3,9 @@ from __future__ import annotations
 import pandas as pd
 
 from csp_data.groups import load_crime_groups
-from csp_data.overview import headline_sentence, headline_table
+from csp_data.overview import headline_table
 from csp_data.periods import Period
+from csp_data.text.overview import headline_sentence
 
 
 def _incidents(rows):
@@ -176,8 +177,9 @@ def test_headline_display_zero_to_zero_is_no_change_and_notes_override():
 
 
 def test_monthly_series_and_summary_leave_missing_months_out():
-    from csp_data.overview import monthly_series, monthly_summary
+    from csp_data.overview import monthly_series
     from csp_data.periods import month_range
+    from csp_data.text.overview import monthly_summary
 
     covered = month_range(pd.Timestamp("2021-01-01"), pd.Timestamp("2021-03-01"))
     counts = {"ASB": pd.DataFrame({"month": covered[:2], "count": [4, 2]})}

@@ -4,10 +4,29 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
+from csp_data.charts import peak_months_chart
+from csp_data.exports import to_csv, to_docx, to_excel, to_markdown
 from csp_data.io.dataset import active_config
-from csp_data.risk import COMPONENTS, NOT_SCORED, RiskConfig, load_risk_config, risk_config_from_section
+from csp_data.periods import Period, fmt_month_counts
+from csp_data.risk import (
+    COMPONENTS,
+    NOT_SCORED,
+    LocalContext,
+    RiskConfig,
+    load_risk_config,
+    mark_peak,
+    risk_config_from_section,
+)
+from csp_data.text.priorities import (
+    Report,
+    context_table,
+    no_peak_caption,
+    peak_chart_title,
+    scoring_explanation,
+)
 from ui.common import escape_html, escape_markdown
 
 #: Background and text colour per risk level: a colour-blind-safe blue/orange ramp (Okabe-Ito family);
@@ -100,3 +119,91 @@ def why_line(level: str, priority: str, why: str) -> str:
 def section_heading(priority: str, level: str) -> str:
     """The selected priority's heading with its badge, for st.markdown with unsafe_allow_html."""
     return f"#### {escape_markdown(priority)} &nbsp; {badge(level)}"
+def download_row(table: pd.DataFrame, report: Report, stem: str) -> None:
+    """The CSV, Excel, Word and Markdown downloads of the priority table and the generated report."""
+    c1, c2, c3, c4 = st.columns(4)
+    c1.download_button(
+        "Download CSV", to_csv(table), file_name=f"{stem}.csv", mime="text/csv", key="risk-csv", width="stretch"
+    )
+    c2.download_button(
+        "Download Excel",
+        lambda: to_excel(report.tables, title=report.subtitle),
+        file_name=f"{stem}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="risk-xlsx",
+        on_click="ignore",
+        width="stretch",
+    )
+    c3.download_button(
+        "Download Word",
+        lambda: to_docx(report),
+        file_name=f"{stem}.docx",
+        mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        key="risk-docx",
+        on_click="ignore",
+        width="stretch",
+    )
+    c4.download_button(
+        "Download Markdown",
+        to_markdown(report),
+        file_name=f"{stem}.md",
+        mime="text/markdown",
+        key="risk-md",
+        width="stretch",
+    )
+
+
+def settings_editor(defaults: RiskConfig, priority_groups: list[str]) -> None:
+    """The expander with the session's weights, cut-points and harm weights, and "Reset to defaults"."""
+    with st.expander("Scoring settings: weights, harm weights and cut-points (this session only)"):
+        st.markdown(scoring_explanation(defaults.source))
+        w1, w2, w3 = st.columns(3)
+        for col, comp in zip((w1, w2, w3), COMPONENTS, strict=True):
+            col.slider(f"Weight: {comp}", 0.0, 5.0, step=0.5, key=f"risk_w_{comp}", help=WEIGHT_HELP[comp])
+        k1, k2 = st.columns(2)
+        k1.number_input("Medium from score", 1, 17, step=1, key="risk_cut_medium", help="score ≥ this is Medium")
+        k2.number_input("High from score", 1, 17, step=1, key="risk_cut_high", help="score ≥ this is High")
+        st.markdown("**Harm weights** (impact, 1 = lowest harm, 4 = highest)")
+        hcols = st.columns(min(3, max(1, len(priority_groups))))
+        for i, g in enumerate(priority_groups):
+            hcols[i % len(hcols)].slider(g, 1, 4, step=1, key=f"risk_h_{g}")
+        st.button(
+            "Reset to defaults",
+            on_click=reset_settings,
+            args=(defaults, priority_groups),
+            key="risk_reset",
+            type="secondary",
+        )
+
+
+def context_panel(ctx: LocalContext, choice: str, period: Period) -> None:
+    """A priority's local context: top areas and locations on the left, the months and peak on the right."""
+    left, right = st.columns(2)
+    with left:
+        st.markdown(f"**Top {ctx.area_label}s**")
+        if len(ctx.top):
+            st.dataframe(context_table(ctx), hide_index=True, width="stretch")
+        else:
+            st.caption(f"No {ctx.noun} in the period.")
+        st.markdown("**Most frequent locations**")
+        if len(ctx.locations):
+            st.dataframe(ctx.locations, hide_index=True, width="stretch")
+        else:
+            st.caption("No location recorded more than once.")
+    with right:
+        months, peak = mark_peak(ctx.months)
+        if peak == 0:
+            st.caption(no_peak_caption(ctx.noun, bool(ctx.months["count"].notna().any())))
+        chart = peak_months_chart(
+            months, domain=list(ctx.months["label"]),
+            title=peak_chart_title(choice, list(ctx.peak["label"])),
+            subtitle=f"{ctx.noun.capitalize()} per month, {period.label}",
+        )
+        st.altair_chart(chart, width="stretch")
+        st.dataframe(
+            pd.DataFrame({"Month": ctx.months["label"], "Count": fmt_month_counts(ctx.months)}),
+            hide_index=True,
+            width="stretch",
+            height=200,
+        )
+

@@ -17,6 +17,7 @@ from pyproj import CRS, Transformer
 
 from csp_data.io.common import MAX_EXAMPLES, file_warning, listed, match_column
 from csp_data.io.limits import DEFAULT_LIMITS, Limits
+from csp_data.io.sources import printable
 from csp_data.model import FileReport, LoadIssue, LoadReport
 from csp_data.schema import ANALYSIS_CRS, AREA_COLUMNS, conform
 
@@ -71,9 +72,9 @@ def _check_archive(path: Path, infos: list[zipfile.ZipInfo], limits: Limits) -> 
         if info.filename.startswith(("/", "\\")) or ".." in parts:
             raise ValueError(f"{path}: member {info.filename!r} names a path outside the archive; not read")
         if info.file_size > limits.max_file_bytes:
-            raise limits.too_big(f"{path}:{info.filename}", "the member", info.file_size)
+            raise limits.too_big(f"{path}:{printable(info.filename)}", "the member", info.file_size)
         if info.file_size > limits.ratio_cap(info.compress_size):
-            raise limits.too_compressed(f"{path}:{info.filename}", info.compress_size, info.file_size)
+            raise limits.too_compressed(f"{path}:{printable(info.filename)}", info.compress_size, info.file_size)
     total = sum(i.file_size for i in infos)
     if total > limits.max_zip_total_bytes:
         raise ValueError(

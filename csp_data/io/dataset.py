@@ -467,7 +467,7 @@ def _load_incidents(config: DatasetConfig, groups: Any) -> tuple[pd.DataFrame, L
     mapping = config.force_mapping
     frames, report = [], LoadReport()
     for path in config.incident_paths:
-        frame, rep = load_force_extract(path, mapping, groups)
+        frame, rep = load_force_extract(path, mapping, groups, limits=config.limits)
         frames.append(frame)
         report.extend(rep)
     return pd.concat(frames, ignore_index=True), report
@@ -511,7 +511,7 @@ def build_dataset(config: DatasetConfig) -> Dataset:
                 continue
             values, rep = load_area_values(
                 source.path, code_column=source.code_column, value_column=source.value_column, sheet=source.sheet,
-                measure=column,
+                measure=column, limits=config.limits,
             )
             report.extend(rep)
             areas, rep = attach_values(areas, values, column)  # type: ignore[arg-type]

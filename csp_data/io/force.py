@@ -18,8 +18,9 @@ import pandas as pd
 from pyproj import CRS, Transformer
 
 from csp_data.groups import FALLBACK_GROUP, CrimeGroups
-from csp_data.io.common import reject
+from csp_data.io.common import in_great_britain, reject
 from csp_data.io.headers import normalise_header, read_table_at_header
+from csp_data.io.limits import DEFAULT_LIMITS, Limits
 from csp_data.model import FileReport, LoadIssue, LoadReport
 from csp_data.schema import ANALYSIS_CRS, DISPLAY_CRS, INCIDENT_COLUMNS, conform
 
@@ -362,6 +363,7 @@ def load_force_extract(
     groups: CrimeGroups,
     *,
     sheet: str | int | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> tuple[pd.DataFrame, LoadReport]:
     """Load a force extract (CSV, CSV.GZ or XLSX) into canonical incidents.
 
@@ -375,6 +377,8 @@ def load_force_extract(
         The crime-group configuration; categories it does not know are kept as "Other crime".
     sheet
         The worksheet of an Excel file (default: the first).
+    limits
+        Size limits (csp.toml ``[limits]``): a file over them is refused, naming the file and the limit.
 
     Returns
     -------
@@ -396,7 +400,9 @@ def load_force_extract(
     report = FileReport(str(file), KIND_FORCE)
     mapping = replace(mapping, **{k: normalise_header(v) for k, v in mapping.columns().items()})
     wanted = list(mapping.columns().values())
-    raw = read_table_at_header(file, report, lambda cells: all(c in cells for c in wanted), sheet=sheet)
+    raw = read_table_at_header(
+        file, report, lambda cells: all(c in cells for c in wanted), sheet=sheet, limits=limits
+    )
     _check_mapping(str(file), mapping, list(raw.columns))
     rows = raw.index.to_numpy()
     col = mapping.columns()
@@ -521,8 +527,8 @@ def _coordinates(raw: pd.DataFrame, mapping: ColumnMapping, report: FileReport) 
     else:
         x, y = Transformer.from_crs(source_crs, ANALYSIS_CRS, always_xy=True).transform(a, b)
         x, y = np.asarray(x, dtype="float64"), np.asarray(y, dtype="float64")
-    finite = np.isfinite(x) & np.isfinite(y)
-    in_gb = finite & (x > 0) & (x < 700_000) & (y > 0) & (y < 1_300_000)
+    lon, lat = Transformer.from_crs(ANALYSIS_CRS, DISPLAY_CRS, always_xy=True).transform(x, y)
+    in_gb = in_great_britain(lon, lat, x, y)  # the one Great Britain rule (io/common.py)
     outside = ~blank & ~unreadable & ~in_gb
     for mask, note in ((blank, NOTE_NO_LOCATION), (unreadable, NOTE_BAD_COORDS), (outside, NOTE_OUTSIDE_UK)):
         if mask.any():
@@ -530,7 +536,6 @@ def _coordinates(raw: pd.DataFrame, mapping: ColumnMapping, report: FileReport) 
     valid = in_gb & ~blank & ~unreadable
     x = np.where(valid, x, np.nan)
     y = np.where(valid, y, np.nan)
-    lon, lat = Transformer.from_crs(ANALYSIS_CRS, DISPLAY_CRS, always_xy=True).transform(x, y)
     return pd.DataFrame(
         {"x": x, "y": y, "lon": np.where(valid, lon, np.nan), "lat": np.where(valid, lat, np.nan)},
         index=raw.index,

@@ -17,6 +17,7 @@ from typing import Final
 import pandas as pd
 
 from csp_data.io.common import file_warning, read_csv_strings, read_table
+from csp_data.io.limits import DEFAULT_LIMITS, Limits
 from csp_data.io.sources import Source
 from csp_data.model import FileReport, LoadIssue
 
@@ -110,6 +111,7 @@ def read_table_at_header(
     *,
     sheet: str | int | None = None,
     prefer: HeaderTest | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> pd.DataFrame:
     """:func:`csp_data.io.common.read_table`, with the header found below any titles and notes.
 
@@ -129,6 +131,8 @@ def read_table_at_header(
     prefer
         Among several sheets with a header, which kind to take (e.g. partnership-level tables over
         police-force-level ones).
+    limits
+        Size limits (csp.toml ``[limits]``) on the file, as for ``read_table``.
 
     Returns
     -------
@@ -144,11 +148,11 @@ def read_table_at_header(
         As ``read_table``: naming the file when it cannot be read.
     """
     first = FileReport(report.path, report.kind)
-    frame = read_table(path, first, sheet=sheet)
+    frame = read_table(path, first, sheet=sheet, limits=limits)
     if not path.name.lower().endswith((".xlsx", ".xlsm")):
         if accept(_pandas_header(frame)):
             return _as_read(frame, report, first)
-        located = _csv_at_header(path, report, accept)
+        located = _csv_at_header(path, report, accept, limits)
         return located if located is not None else _as_read(frame, report, first)
     found = _sheet_at_header(frame, accept)
     chosen: tuple[str | None, pd.DataFrame, int] | None = (None, *found) if found is not None else None
@@ -211,8 +215,8 @@ def _sheet_at_header(frame: pd.DataFrame, accept: HeaderTest) -> tuple[pd.DataFr
     return body, found + 2
 
 
-def _csv_at_header(path: Path, report: FileReport, accept: HeaderTest) -> pd.DataFrame | None:
-    data = Source(path).read_bytes()
+def _csv_at_header(path: Path, report: FileReport, accept: HeaderTest, limits: Limits) -> pd.DataFrame | None:
+    data = Source(path).read_bytes(limits)
     try:
         text = data.decode("utf-8-sig")
         recoded = False
@@ -223,7 +227,7 @@ def _csv_at_header(path: Path, report: FileReport, accept: HeaderTest) -> pd.Dat
         if number > 1 and accept([normalise_header(v) for v in record]):
             if recoded:
                 file_warning(report, "file is not UTF-8; read as Windows-1252 (check accented names)")
-            frame = read_csv_strings(text[offset:].encode("utf-8"), report)
+            frame = read_csv_strings(text[offset:].encode("utf-8"), report, limits=limits)
             frame.columns = pd.Index(_unique([normalise_header(c) for c in frame.columns]))
             _note_header(report, number)
             return frame

@@ -10,6 +10,7 @@ import pandas as pd
 
 from csp_data.io.common import listed, match_column, reject
 from csp_data.io.headers import normalise_header, read_table_at_header
+from csp_data.io.limits import DEFAULT_LIMITS, Limits
 from csp_data.model import FileReport, LoadIssue, LoadReport
 
 if TYPE_CHECKING:
@@ -115,6 +116,7 @@ def load_area_values(
     value_column: str | None = None,
     sheet: str | int | None = None,
     measure: str = "value",
+    limits: Limits = DEFAULT_LIMITS,
 ) -> tuple[pd.DataFrame, LoadReport]:
     """Read one value per area code (population or households) from a CSV or XLSX table.
 
@@ -130,6 +132,8 @@ def load_area_values(
         Worksheet of an Excel file (default: the first that holds the columns).
     measure
         What the values are ("population", "households"), for the reasons in the report.
+    limits
+        Size limits (csp.toml ``[limits]``): a file over them is refused, naming the file and the limit.
 
     Returns
     -------
@@ -163,7 +167,7 @@ def load_area_values(
         code, value = columns_of(cells)
         return code is not None and value is not None
 
-    raw = read_table_at_header(file, report, is_header, sheet=sheet)
+    raw = read_table_at_header(file, report, is_header, sheet=sheet, limits=limits)
     columns = list(raw.columns)
     code_guess, value_guess = columns_of(columns)
     code_col = _pick(file, columns, given_code, "code_column", code_guess)

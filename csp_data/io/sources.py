@@ -12,6 +12,7 @@ import contextlib
 import gzip
 import io
 import os
+import unicodedata
 import zipfile
 import zlib
 from collections import Counter
@@ -31,6 +32,25 @@ VIRTUAL_FILESYSTEMS: Final = ("/proc", "/sys", "/dev")
 
 #: The longest first line read as a header (a longer one is not a CSV header).
 MAX_HEADER_BYTES: Final = 64 * 1024
+#: Characters that are not shown as themselves in a message: they could move the cursor, colour the
+#: terminal, break a line or reorder the text (bidirectional overrides).
+_HIDDEN_CATEGORIES: Final = ("Cc", "Zl", "Zp")
+_BIDI_CONTROLS: Final = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def printable(name: str) -> str:
+    r"""``name`` (a zip member name, read from the archive) with every control character escaped the way
+    ``repr`` writes it, so that a message can show it without it acting on the terminal or the page.
+
+    >>> printable("bad\x1b[31m\nname.csv")
+    'bad\\x1b[31m\\nname.csv'
+    """
+    return "".join(
+        ch.encode("unicode_escape").decode("ascii")
+        if unicodedata.category(ch) in _HIDDEN_CATEGORIES or ch in _BIDI_CONTROLS
+        else ch
+        for ch in name
+    )
 
 
 def system_path_problem(path: str | Path) -> str | None:
@@ -95,8 +115,9 @@ class Source:
 
     @property
     def label(self) -> str:
-        """'path' or 'archive.zip:member' -- what reports and ``source_file`` show."""
-        return f"{self.path}:{self.member}" if self.member else str(self.path)
+        """'path' or 'archive.zip:member' -- what reports and ``source_file`` show (control characters in
+        the member name escaped, see :func:`printable`)."""
+        return f"{self.path}:{printable(self.member)}" if self.member else str(self.path)
 
     @property
     def name(self) -> str:

@@ -29,7 +29,7 @@ from csp_data.risk.config import (
     risk_config_from_section,
     validate_risk_config,
 )
-from csp_data.risk.context import LocalContext, area_label, local_context, priority_contexts
+from csp_data.risk.context import LocalContext, area_label, local_context, mark_peak, priority_contexts
 from csp_data.risk.measures import (
     PeerData,
     Position,
@@ -81,6 +81,7 @@ __all__ = [
     "is_risk_table",
     "load_risk_config",
     "local_context",
+    "mark_peak",
     "measure_priorities",
     "measure_priority",
     "msg_score",

@@ -121,6 +121,15 @@ class RiskConfig:
         validate_risk_config(new, where="risk settings")
         return new
 
+    def settings_differ(self, other: RiskConfig) -> bool:
+        """True when the weights, harm weights or cut-points differ from ``other``'s (the priorities and
+        the test are not settings the page changes)."""
+        return (
+            self.weights != other.weights
+            or self.harm != other.harm
+            or (self.medium, self.high) != (other.medium, other.high)
+        )
+
 
 def validate_risk_config(config: RiskConfig, *, where: str = "risk config") -> None:
     """Check a RiskConfig's values; raise ValueError naming ``where``, the key and the bad value."""

@@ -226,3 +226,12 @@ def priority_contexts(
         for row in table.itertuples(index=False)
         if str(row.priority) in nouns
     }
+
+
+def mark_peak(months: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """The local context's ``months`` with a ``which`` column ('Peak' for a month with the highest count,
+    when that count is above 0, else 'Other') and the peak count (0 when no month has data or every
+    month has none). Months without data (NaN) are never the peak."""
+    known = months["count"].dropna()
+    peak = int(known.max()) if len(known) else 0
+    return months.assign(which=["Peak" if c == peak and peak > 0 else "Other" for c in months["count"]]), peak

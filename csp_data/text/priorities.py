@@ -518,3 +518,64 @@ def settings_table(config: RiskConfig) -> pd.DataFrame:
     rows.append(("harm: any other group", str(config.default_harm)))
     rows.append(("settings from", config.source))
     return pd.DataFrame(rows, columns=["setting", "value"])
+
+
+# --------------------------------------------------------------------------------------------------
+# the Priorities page's captions and notes
+# --------------------------------------------------------------------------------------------------
+
+NO_INCIDENTS: Final = "No incidents are loaded. See the Data page for what was read and rejected."
+SETTINGS_CHANGED: Final = (
+    "Scoring settings changed for this session (see Scoring settings below); the table uses them."
+)
+FILTERS_NOT_APPLIED: Final = (
+    "The priority table always covers every priority and the whole partnership: the sidebar's crime-group, "
+    "crime-type and area filters do not apply on this page."
+)
+
+
+def headline_caption(period: Period, comparison: Period) -> str:
+    """The caption under the page's headline."""
+    return (
+        f"{period.label} compared with {comparison.label}. Risk = likelihood (1–4) × impact "
+        "(harm weight 1–4); the Why column gives the reason for every score."
+    )
+
+
+def table_caption(comparison: Period, config: RiskConfig) -> str:
+    """What the priority table's source caption adds: the comparison, the change test and the rank rule."""
+    return (
+        f"Compared with {comparison.label}. Change test: {TEST_LABELS[config.test]}, "
+        f"{config.confidence * 100:g}%. Ranks: 1st = lowest rate; ties share the lowest rank."
+    )
+
+
+def scoring_explanation(source: object) -> str:
+    """How the score is made, above the scoring settings (``source``: the file the settings came from)."""
+    return (
+        "Likelihood = the weighted mean of the component scores the data can support, rounded half up "
+        "(each 1–4): **trend** (significant rise 4, rise 3, fall or no change 2, significant fall 1), "
+        "**MSG** (above the band 4, above average 3, at or below average 2, below the band 1) and **rank** "
+        "(quartile of the rank). Impact = the harm weight of the crime group: approximate bands derived "
+        f"from ONS Crime Severity Score weights (see the Methods page). Settings from `{source}`."
+    )
+
+
+def no_context_caption(current: object) -> str:
+    """Said instead of the local context when the source cannot give the priority's group."""
+    return f"No local context: {current}."
+
+
+def no_peak_caption(noun: str, any_month_known: bool) -> str:
+    """Said above the monthly chart when no month of the period has any ``noun``."""
+    return f"No {noun} in any month of the period" + (" that has data." if any_month_known else
+                                                      " (no month of it has data).")
+
+
+def peak_chart_title(priority: str, peak_labels: Sequence[str]) -> str:
+    """The monthly chart's title: the peak month(s), at most three named."""
+    labels = list(peak_labels)
+    return (
+        f"{priority}: peak {'month' if len(labels) == 1 else 'months'} "
+        f"{', '.join(labels[:3])}{' …' if len(labels) > 3 else ''} (orange)"
+    )

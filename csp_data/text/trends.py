@@ -260,3 +260,13 @@ def gap_sentence(covered: pd.DatetimeIndex, months: pd.DatetimeIndex) -> str:
                + ", ".join(fmt_month(m) for m in pairs) if pairs else "no month has the same month a year earlier")
         )
     return "; ".join(parts) + "." if parts else ""
+
+
+def unavailable_note(group: str, reason: str) -> str:
+    """Said instead of the page when the source cannot give the crime group (crime_groups.toml)."""
+    return f"{group}: {reason}. Choose another crime group in the sidebar."
+
+
+def no_trend_sentence(group_label: str, problem: object) -> str:
+    """Said instead of the trend chart when none can be drawn (``problem``: the ValueError raised)."""
+    return f"No trend can be drawn for {group_label}: {problem}."

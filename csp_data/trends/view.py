@@ -149,3 +149,15 @@ def season_table(profile: pd.DataFrame) -> pd.DataFrame:
 def busiest(profile: pd.DataFrame) -> pd.Series:
     """The row of a day or hour profile with the most incidents."""
     return profile.sort_values("count", ascending=False).iloc[0]
+
+
+def peer_roles(msg: Sequence[str], county: Sequence[str]) -> tuple[list[str], str, list[str]]:
+    """(primary group, its label, second group): the MSG first and the county second; without an MSG
+    the county is the primary group and there is no second one.
+
+    >>> peer_roles(["B"], ["C", "D"])
+    (['B'], 'MSG', ['C', 'D'])
+    >>> peer_roles([], ["C"])
+    (['C'], 'county', [])
+    """
+    return (list(msg), "MSG", list(county)) if msg else (list(county), "county", [])

@@ -136,3 +136,12 @@ def test_old_fallback_keys_point_to_the_crime_groups_file() -> None:
     with pytest.raises(ValueError, match=r"entry 1 \('D'\) has \['fallback'\]: a group the data cannot give is now "
                                          r"set once, in the crime-groups file"):
         parse_risk_config(raw, where="my-risk.toml")
+
+
+def test_settings_differ_on_weights_harm_or_cut_points_only() -> None:
+    base = RiskConfig()
+    assert not base.settings_differ(RiskConfig())
+    assert base.with_changes(weights={"trend": 2.0}).settings_differ(base)
+    assert base.with_changes(harm={"Burglary": 4}).settings_differ(base)
+    assert base.with_changes(medium=base.medium + 1).settings_differ(base)
+    assert not RiskConfig(source="elsewhere").settings_differ(base)  # where they came from is not a setting

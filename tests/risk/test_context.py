@@ -95,3 +95,16 @@ def test_local_context_months_outside_the_data_are_missing_not_zero() -> None:
     text = " ".join(context_sentences(ctx))
     assert "3 month(s) of the period have no data (n/a: no data after Dec 2021) and are left out." in text
     assert "Jan 2022" not in text.replace("no data after Dec 2021", "")
+
+
+def test_mark_peak_marks_the_highest_months_and_never_a_gap() -> None:
+    from csp_data.risk.context import mark_peak
+
+    months = pd.DataFrame({"label": ["Jan", "Feb", "Mar", "Apr"], "count": [3.0, 5.0, float("nan"), 5.0]})
+    marked, peak = mark_peak(months)
+    assert peak == 5
+    assert marked["which"].tolist() == ["Other", "Peak", "Other", "Peak"]
+    none, peak0 = mark_peak(months.assign(count=[0.0, 0.0, float("nan"), 0.0]))
+    assert peak0 == 0 and set(none["which"]) == {"Other"}
+    gaps, peak_gap = mark_peak(months.assign(count=float("nan")))
+    assert peak_gap == 0 and set(gaps["which"]) == {"Other"}

@@ -351,3 +351,27 @@ def test_harm_source_is_said_in_the_report_and_a_changed_weight_in_its_settings(
     settings = report.tables["Scoring settings"].set_index("setting")["value"]
     assert (settings["harm: Robbery"], settings["harm: Burglary"]) == ("1", "3")
     assert settings["settings from"] == str(DEFAULT_RISK_FILE)
+
+
+def test_page_captions() -> None:
+    from csp_data.periods import Period
+    from csp_data.risk import RiskConfig
+    from csp_data.text import priorities as text
+
+    year = Period(pd.Timestamp("2021-01-01"), pd.Timestamp("2021-12-01"))
+    earlier = Period(pd.Timestamp("2020-01-01"), pd.Timestamp("2020-12-01"))
+    assert text.headline_caption(year, earlier) == (
+        "Jan 2021 to Dec 2021 compared with Jan 2020 to Dec 2020. Risk = likelihood (1–4) × impact "
+        "(harm weight 1–4); the Why column gives the reason for every score."
+    )
+    caption = text.table_caption(earlier, RiskConfig(confidence=0.9))
+    assert caption.startswith("Compared with Jan 2020 to Dec 2020. Change test: ")
+    assert caption.endswith(", 90%. Ranks: 1st = lowest rate; ties share the lowest rank.")
+    assert text.scoring_explanation("csp.toml [risk]").endswith("Settings from `csp.toml [risk]`.")
+    assert text.no_context_caption("n/a: not in this source") == "No local context: n/a: not in this source."
+    assert text.no_peak_caption("offences", True) == "No offences in any month of the period that has data."
+    assert text.no_peak_caption("offences", False) == "No offences in any month of the period (no month of it has data)."
+    assert text.peak_chart_title("Burglary", ["Mar 2021"]) == "Burglary: peak month Mar 2021 (orange)"
+    assert text.peak_chart_title("Burglary", ["Jan", "Feb", "Mar", "Apr"]) == (
+        "Burglary: peak months Jan, Feb, Mar … (orange)"
+    )

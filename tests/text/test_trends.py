@@ -7,6 +7,9 @@ import pandas as pd
 
 from csp_data.periods import Period
 from csp_data.text import trends as text
+from csp_data.text.trends import latest_sentence
+from csp_data.trends import trend_frame
+from tests.trends_fixtures import comparators
 
 P = Period(pd.Timestamp("2021-01-01"), pd.Timestamp("2021-12-01"))
 
@@ -69,3 +72,21 @@ def test_answer_adds_the_no_peer_hint() -> None:
     out = text.answer("Burglary", pos, period=P, primary_label="MSG", denominator="population", latest=None,
                       has_peers=False)
     assert out.endswith("(no peer group set: open 'Peer groups' above).")
+
+
+def test_unavailable_and_no_trend_sentences() -> None:
+    from csp_data.text.trends import no_trend_sentence, unavailable_note
+
+    assert unavailable_note("Shoplifting", "not in this source") == (
+        "Shoplifting: not in this source. Choose another crime group in the sidebar."
+    )
+    assert no_trend_sentence("Burglary", ValueError("no rows for X")) == "No trend can be drawn for Burglary: no rows for X."
+
+
+def test_latest_sentence_uses_the_last_month_with_a_rate() -> None:
+    comp = comparators({"A": [1.0] * 13, "B": [2.0] * 13, "C": [3.0] * 13})
+    frame = trend_frame(comp, "A", "Robbery", msg=["B", "C"], rolling=12)
+    text = latest_sentence(frame, "Robbery", group_label="in the MSG")
+    assert text == ("Robbery: 12.0 per 1,000 residents in the 12 months to Jan 2022 (the latest comparator figures), "
+                    "the lowest of 3 in the MSG, within the band (average 24.0).")  # 12 = band low
+    assert latest_sentence(frame.assign(rate=np.nan), "Robbery") == "Robbery: no month has a rate for the partnership."

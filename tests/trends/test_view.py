@@ -45,3 +45,9 @@ def test_pairs_and_peaks() -> None:
     assert (row["Count a year earlier"], row["Count"], row["Change"]) == ("1,200", "1,100", "-100")
     profile = pd.DataFrame({"month": pd.date_range("2021-01-01", periods=2, freq="MS"), "peak": [False, True]})
     assert tv.peak_months(profile) == ["Feb 2021"]
+
+
+def test_peer_roles_msg_first_else_the_county() -> None:
+    assert tv.peer_roles(["B", "C"], ["D"]) == (["B", "C"], "MSG", ["D"])
+    assert tv.peer_roles([], ["D", "E"]) == (["D", "E"], "county", [])
+    assert tv.peer_roles([], []) == ([], "county", [])
