@@ -14,8 +14,8 @@ import pytest
 from csp_data.aggregate import count_by
 from csp_data.engine import Engine
 from csp_data.groups import ALL_CRIME, load_crime_groups
-from csp_data.io.policeuk_import import import_policeuk_fast
 from csp_data.io.policeuk import load_policeuk
+from csp_data.io.policeuk_import import import_policeuk_fast
 from csp_data.schema import INCIDENT_COLUMNS, conform
 from tests.oracles.policeuk_reference import load_policeuk_reference
 
