@@ -72,15 +72,20 @@ def read_street_file(source: Source, limits: Limits) -> RawFile | FileReport:
 def _read_fast(source: Source, data: bytes, report: FileReport, limits: Limits) -> RawFile | None:
     """The raw table when pyarrow reads the file exactly; else None (it is read line by line).
 
-    The fast path takes a file only when its header is the current layout, pyarrow reads it, every
-    line is one row (``newline_rows``: no blank line, quoted line break, unclosed quote or lone CR)
-    and no line is longer than half of ``max_field_kb`` (so no field is over it).
+    The fast path takes a file only when its header is the current layout, it is UTF-8, pyarrow reads
+    it, every line is one row (``newline_rows``: no blank line, quoted line break, unclosed quote or
+    lone CR) and no line is longer than half of ``max_field_kb`` (so no field is over it).
     """
     first = data[:MAX_HEADER_BYTES].split(b"\n", 1)[0].rstrip(b"\r")
     if first.decode("utf-8", errors="replace").split(",") != list(STREET_HEADER):
         return None
     if may_have_long_line(data, limits.max_field_chars):
         return None
+    if not data.isascii():  # the columns pyarrow skips must be UTF-8 too (else: Windows-1252, warned)
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
     try:
         table = pacsv.read_csv(
             pa.py_buffer(data),
