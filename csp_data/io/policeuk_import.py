@@ -112,7 +112,7 @@ def import_policeuk_fast(
 
     The rows, values, order, ``source_file``, ``source_row`` and report are those of
     ``csp_data.io.policeuk.load_policeuk`` on the same input (both read with
-    :mod:`csp_data.io.policeuk_read` and transform with :func:`~csp_data.io.policeuk_transform.transform_batch`),
+    :mod:`csp_data.io.policeuk_read`, transformed by :func:`~csp_data.io.policeuk_transform.transform_batch`),
     but it never holds more than one batch of rows in memory:
 
     * files are read on ``threads`` worker threads: clean files with the current 12-column header by
