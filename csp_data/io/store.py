@@ -55,6 +55,8 @@ STORE_VERSION: Final = 1
 #: written by older code is never reused (STORE_VERSION covers changes elsewhere).
 _CODE_FILES: Final = (
     "io/policeuk_import.py",
+    "io/policeuk_read.py",
+    "io/policeuk_rules.py",
     "io/policeuk_transform.py",
     "areas.py",
     "groups.py",
