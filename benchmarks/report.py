@@ -89,7 +89,7 @@ def write_results(results: dict[str, Any], out: Path) -> None:
     add("")
     add(
         "| scale | rows | files | CSV | Parquet | fast import | rows/s (wall) | CPU s | rows per CPU-s "
-        "| peak RSS | `load_policeuk` (pandas) | rows/s | speed-up |"
+        "| peak RSS | `load_policeuk_reference` (pandas oracle) | rows/s | speed-up |"
     )
     add("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for scale, e in scales.items():
@@ -124,7 +124,7 @@ def write_results(results: dict[str, Any], out: Path) -> None:
         )
         add("")
     add(
-        "`load_policeuk` is the reference loader (pandas, one file at a time); it is timed at the scales "
+        "`load_policeuk_reference` (tests/oracles) is the old pandas loader (one file at a time); it is timed at the scales "
         "given by `--baseline-import` (default 1M): above that it takes minutes and holds every row as "
         "Python-level pandas strings. The fast import's output is checked equal to it in tests/test_engine.py."
     )
