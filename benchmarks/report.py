@@ -192,7 +192,7 @@ def write_results(results: dict[str, Any], out: Path) -> None:
     # ---------------------------------------------------------------- memory
     add("## (c) Peak memory (max RSS of each stage's process)")
     add("")
-    add("| scale | fast import | engine queries | pandas baseline (frame + queries) | `load_policeuk` |")
+    add("| scale | fast import | engine queries | pandas baseline (frame + queries) | `load_policeuk_reference` |")
     add("|---|---:|---:|---:|---:|")
     for scale, e in scales.items():
         add(
