@@ -365,7 +365,7 @@ class Library:
         """
         folder = self.folder(name)
         manifest = self._current(name, migrate=False) or disk.empty_manifest(name)
-        staging = self.data_dir / ".staging" / f"{name}.{uuid.uuid4().hex[:12]}"
+        staging = self.data_dir / ".staging" / disk.staging_name(name)
         (staging / disk.PARTS).mkdir(parents=True)
         (staging / disk.FILES).mkdir(parents=True)
         report = LoadReport()
@@ -429,7 +429,7 @@ class Library:
             return None, []
         report.extend(rep)
         target = self._stage_copy("boundaries", source.path, staging)
-        layer = {
+        layer: dict[str, Any] = {
             "file": f"{disk.FILES}/{target.name}", "original": source.path.name, "code_field": source.code_field,
             "name_field": source.name_field, "crs": source.crs, "label": source.label,
         }
@@ -577,6 +577,7 @@ class Library:
         }
         disk.write_manifest(folder, new)
         disk.remove_unreferenced(folder, new)
+        disk.remove_stale_staging(self.data_dir / ".staging", plan.name)
         self.discard(plan)
         return self.summary(plan.name)
 

@@ -174,7 +174,8 @@ def empty_manifest(name: str, incident_format: str = "policeuk") -> dict[str, An
 def referenced_files(manifest: dict[str, Any]) -> set[str]:
     """Every file (relative to the dataset folder) the manifest names."""
     names = {f for part in manifest.get("parts", []) for f in part["files"]}
-    names.update(layer["file"] for layer in manifest.get("layers", {}).values())
+    for layer in manifest.get("layers", {}).values():
+        names.update([layer["file"], *layer.get("extra", [])])
     return names
 
 
@@ -189,6 +190,27 @@ def remove_unreferenced(folder: Path, manifest: dict[str, Any]) -> int:
                 path.unlink(missing_ok=True)
                 removed += 1
     return removed
+
+
+def staging_name(name: str) -> str:
+    """A fresh staging folder name for an import of ``name``: the process id, so that a dead process's
+    staging can be told from a live one's (:func:`remove_stale_staging`)."""
+    return f"{name}.{os.getpid()}.{uuid.uuid4().hex[:12]}"
+
+
+def remove_stale_staging(staging_root: Path, name: str) -> None:
+    """Delete the staging folders of ``name`` whose process has ended (an import killed before its
+    commit); a live process's (an Import page's plan waiting for its Commit) are kept."""
+    for folder in staging_root.glob(f"{name}.*.*") if staging_root.is_dir() else ():
+        pid = folder.name.split(".")[1]
+        if not pid.isdigit():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except PermissionError:  # another user's live process
+            continue
 
 
 # --- the lock ----------------------------------------------------------------------------------
