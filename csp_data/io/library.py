@@ -169,7 +169,8 @@ class ImportChanges:
         """The changes as sentences (the CLI prints them; the Import page may show them)."""
         out = []
         for m in self.months:
-            how = f"replaces {m.rows_before:,} rows with {m.rows_after:,}" if m.replaced else f"new, {m.rows_after:,} rows"
+            rows = f"{m.rows_after:,} row" + ("" if m.rows_after == 1 else "s")
+            how = f"replaces {m.rows_before:,} rows with {rows}" if m.replaced else f"new, {rows}"
             out.append(f"{m.month} {m.source}: {how}")
         for kind in self.layers_added:
             out.append(f"{kind}: added")
