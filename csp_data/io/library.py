@@ -20,20 +20,16 @@ docs/library.md.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
-from csp_data.groups import load_crime_groups
 from csp_data.io import library_disk as disk
-from csp_data.io.boundaries import load_boundaries
-from csp_data.io.comparator_tables import load_comparator_table, load_peer_groups
 from csp_data.io.dataset import (
     POLICEUK_SOURCE,
     REPO_ROOT,
@@ -42,12 +38,25 @@ from csp_data.io.dataset import (
     build_dataset,
     demo_config,
 )
+from csp_data.io.library_plan import (
+    BoundaryInput,
+    ForceInput,
+    ImportChanges,
+    ImportPlan,
+    MonthChange,
+    TableInput,
+    make_plan,
+    reports_from_dicts,
+)
 from csp_data.io.limits import DEFAULT_LIMITS, Limits
-from csp_data.io.partnership_tables import load_population_table
-from csp_data.io.policeuk_import import import_policeuk_fast
-from csp_data.io.population import load_area_values
-from csp_data.io.store import StoredIncidents, partnership_month_counts, report_from_json, report_to_json
-from csp_data.model import Dataset, FileReport, LoadIssue, LoadReport
+from csp_data.io.store import StoredIncidents
+from csp_data.model import Dataset
+
+#: The inputs and plan types, importable from here (the API's one module).
+__all__ = [
+    "DEMO", "BoundaryInput", "DatasetSummary", "ForceInput", "ImportChanges", "ImportPlan", "Library",
+    "MonthChange", "TableInput", "check_name", "resolve_data_dir",
+]
 
 #: The shipped demo's name in the library (always listed; read from data/, never copied).
 DEMO: Final = "demo"
@@ -60,7 +69,6 @@ LAYER_KINDS: Final = (
     "boundaries", "population", "households", "comparators", "comparator_population",
     "comparator_households", "peer_groups",
 )
-_SHAPEFILE_SIDECARS: Final = (".shx", ".dbf", ".prj", ".cpg")
 
 
 def check_name(name: str) -> str:
@@ -96,27 +104,6 @@ def resolve_data_dir(explicit: str | Path | None = None, config: DatasetConfig |
 
 
 @dataclass(frozen=True)
-class TableInput:
-    """A table to add: its path and optional column names (sheet for XLSX)."""
-
-    path: Path
-    code_column: str | None = None
-    value_column: str | None = None
-    sheet: str | None = None
-
-
-@dataclass(frozen=True)
-class BoundaryInput:
-    """A boundary layer to add (zipped shapefile, .shp, GeoJSON or GeoPackage) and its fields."""
-
-    path: Path
-    code_field: str | None = None
-    name_field: str | None = None
-    crs: str | None = None
-    label: str = "area"
-
-
-@dataclass(frozen=True)
 class DatasetSummary:
     """One line of :meth:`Library.datasets`. ``rows`` is None for the demo (read only when opened)."""
 
@@ -128,96 +115,6 @@ class DatasetSummary:
     layers: tuple[str, ...] = ()
     updated: str | None = None
     schema_version: int | None = None
-
-
-@dataclass(frozen=True)
-class MonthChange:
-    """One (month, source) an import adds or replaces, with its rows before (0 = new) and after."""
-
-    month: str
-    source: str
-    rows_before: int
-    rows_after: int
-
-    @property
-    def replaced(self) -> bool:
-        return self.rows_before > 0
-
-
-@dataclass(frozen=True)
-class ImportChanges:
-    """What committing a plan changes: months added and replaced, layers, new areas, rows before/after."""
-
-    months: tuple[MonthChange, ...]
-    rows_before: int
-    rows_after: int
-    layers_added: tuple[str, ...] = ()
-    layers_replaced: tuple[str, ...] = ()
-    new_areas: tuple[str, ...] = ()  # boundary codes not in the dataset's current boundaries
-    new_partnerships: tuple[str, ...] = ()
-
-    @property
-    def new_months(self) -> tuple[str, ...]:
-        """Months the dataset does not hold for any source yet."""
-        return tuple(sorted({m.month for m in self.months if not m.replaced}))
-
-    @property
-    def replaced_months(self) -> tuple[str, ...]:
-        return tuple(sorted({m.month for m in self.months if m.replaced}))
-
-    def lines(self) -> list[str]:
-        """The changes as sentences (the CLI prints them; the Import page may show them)."""
-        out = []
-        for m in self.months:
-            rows = f"{m.rows_after:,} row" + ("" if m.rows_after == 1 else "s")
-            how = f"replaces {m.rows_before:,} rows with {rows}" if m.replaced else f"new, {rows}"
-            out.append(f"{m.month} {m.source}: {how}")
-        for kind in self.layers_added:
-            out.append(f"{kind}: added")
-        for kind in self.layers_replaced:
-            out.append(f"{kind}: replaced")
-        if self.new_areas:
-            shown = ", ".join(self.new_areas[:10]) + (f" and {len(self.new_areas) - 10:,} more" if len(self.new_areas) > 10 else "")
-            out.append(f"new areas ({len(self.new_areas):,}): {shown}")
-        if self.new_partnerships:
-            out.append(f"new partnerships ({len(self.new_partnerships):,}): {', '.join(self.new_partnerships[:10])}")
-        out.append(f"incident rows: {self.rows_before:,} before, {self.rows_after:,} after")
-        return out
-
-
-@dataclass
-class ImportPlan:
-    """A validated import waiting to be committed (its files are in a private staging folder).
-
-    ``report`` is the loaders' report of every input; ``changes`` what a commit does; ``usable`` is
-    False when nothing could be imported (then commit refuses and the CLI exits 1).
-    """
-
-    name: str
-    staging: Path
-    report: LoadReport
-    changes: ImportChanges
-    base_generation: int
-    parts: list[dict[str, Any]] = field(default_factory=list)
-    layers: dict[str, dict[str, Any]] = field(default_factory=dict)
-    reports: list[dict[str, Any]] = field(default_factory=list)
-    incident_format: str = "policeuk"
-
-    @property
-    def usable(self) -> bool:
-        return bool(self.parts or self.layers)
-
-
-def _file_error(path: str, kind: str, message: str) -> FileReport:
-    return FileReport(path, kind, issues=[LoadIssue(path, message)])
-
-
-def _reports_to_dicts(files: Sequence[FileReport]) -> list[dict[str, Any]]:
-    return list(json.loads(report_to_json(LoadReport(files=list(files))))["files"])
-
-
-def _reports_from_dicts(files: Sequence[dict[str, Any]]) -> LoadReport:
-    return report_from_json(json.dumps({"files": list(files), "notes": []}))
 
 
 @dataclass(frozen=True)
@@ -333,7 +230,7 @@ class Library:
             peer_groups_file=path("peer_groups"),
             source=POLICEUK_SOURCE if fmt == "policeuk" else "Force extract",
             limits=self.limits,
-            stored=StoredIncidents(files, _reports_from_dicts(manifest["reports"])),
+            stored=StoredIncidents(files, reports_from_dicts(manifest["reports"])),
         )
 
     def open(self, name: str, *, partnership: str | None = None) -> Dataset:
@@ -346,187 +243,31 @@ class Library:
         self,
         name: str,
         paths: Sequence[str | Path] = (),
-        *,
-        boundaries: BoundaryInput | None = None,
-        population: TableInput | None = None,
-        households: TableInput | None = None,
-        comparators: Path | None = None,
-        peer_groups: Path | None = None,
+        **inputs: Any,
     ) -> ImportPlan:
-        """Validate police.uk files and layers into a staging folder and work out what would change.
+        """Validate police.uk files (or force extracts) and layers into a private staging folder and
+        say what committing them would change; the dataset is untouched until :meth:`commit`
+        (:meth:`discard` drops the plan).
 
-        Nothing in the dataset changes: :meth:`commit` applies the plan, :meth:`discard` drops it.
-        A file that cannot be used is reported (not raised); a ``population`` table is per area when
-        the dataset has (or gets) boundaries, else per partnership (comparators).
+        ``inputs``: ``boundaries`` (:class:`BoundaryInput`), ``population`` / ``households``
+        (:class:`TableInput`; per area when the dataset has or gets boundaries, else per partnership),
+        ``comparators`` and ``peer_groups`` (paths), ``force`` (:class:`ForceInput`). A file that cannot
+        be used is in the plan's report, not raised (see :func:`csp_data.io.library_plan.make_plan`).
 
         Raises
         ------
         ValueError
-            For an invalid name, the demo, or a manifest that cannot be read.
+            For an invalid name, the demo, a manifest that cannot be read, or inputs that do not fit the
+            dataset (police.uk files for a force dataset, a force extract with no column mapping).
         """
         folder = self.folder(name)
         manifest = self._current(name, migrate=False) or disk.empty_manifest(name)
         staging = self.data_dir / ".staging" / disk.staging_name(name)
-        (staging / disk.PARTS).mkdir(parents=True)
-        (staging / disk.FILES).mkdir(parents=True)
-        report = LoadReport()
-        parts: list[dict[str, Any]] = []
-        reports: list[dict[str, Any]] = []
-        groups = load_crime_groups()
-        existing = []
-        for p in paths:
-            if Path(p).exists():
-                existing.append(p)
-            else:
-                report.files.append(_file_error(str(p), "police.uk street", "file or folder not found"))
-        if existing:
-            if manifest["format"] != "policeuk":
-                raise ValueError(f"dataset {name!r} holds {manifest['format']} data: police.uk files go in another dataset")
-            staged = staging / "incidents.parquet"
-            result = import_policeuk_fast(existing, staged, groups=groups, order="partnership", limits=self.limits)
-            report.extend(result.report)
-            disk.checkpoint("staged")
-            if result.rows:
-                parts, notes = disk.write_parts(staged, staging / disk.PARTS, [f.path for f in result.report.files])
-                report.notes.extend(notes)
-            staged.unlink(missing_ok=True)
-            kept = {p["from"] for p in parts}
-            reports = _reports_to_dicts([f for f in result.report.files if f.path in kept])
-        layers: dict[str, dict[str, Any]] = {}
-        new_areas: tuple[str, ...] = ()
-        if boundaries is not None:
-            layer, codes = self._stage_boundaries(boundaries, staging, report)
-            if layer is not None:
-                layers["boundaries"] = layer
-                old = self._boundary_codes(folder, manifest)
-                new_areas = tuple(sorted(c for c in codes if c not in old))
-        has_bounds = "boundaries" in layers or "boundaries" in manifest["layers"]
-        for kind, table in (("population", population), ("households", households)):
-            if table is not None:
-                layer_kind = kind if has_bounds else f"comparator_{kind}"
-                layer = self._stage_table(layer_kind, table, staging, report)
-                if layer is not None:
-                    layers[layer_kind] = layer
-        for kind, source in (("comparators", comparators), ("peer_groups", peer_groups)):
-            if source is not None:
-                layer = self._stage_table(kind, TableInput(Path(source)), staging, report)
-                if layer is not None:
-                    layers[kind] = layer
-        changes = self._changes(manifest, parts, layers, new_areas, staging, folder)
-        for part in parts:
-            part["files"] = [f"{disk.PARTS}/{f}" for f in part["files"]]
-        return ImportPlan(name, staging, report, changes, int(manifest["generation"]), parts, layers, reports)
-
-    def _stage_boundaries(
-        self, source: BoundaryInput, staging: Path, report: LoadReport
-    ) -> tuple[dict[str, Any] | None, list[str]]:
         try:
-            areas, rep = load_boundaries(
-                source.path, code_field=source.code_field, name_field=source.name_field, crs=source.crs,
-                limits=self.limits,
-            )
-        except ValueError as exc:
-            report.files.append(_file_error(str(source.path), "boundaries", str(exc)))
-            return None, []
-        report.extend(rep)
-        target = self._stage_copy("boundaries", source.path, staging)
-        layer: dict[str, Any] = {
-            "file": f"{disk.FILES}/{target.name}", "original": source.path.name, "code_field": source.code_field,
-            "name_field": source.name_field, "crs": source.crs, "label": source.label,
-        }
-        if source.path.suffix.lower() == ".shp":  # a bare shapefile: its sidecar files go with it
-            extra = []
-            for suffix in _SHAPEFILE_SIDECARS:
-                side = source.path.with_suffix(suffix)
-                if side.exists():
-                    copied = target.with_suffix(suffix)
-                    disk.copy_atomic(side, copied)
-                    extra.append(f"{disk.FILES}/{copied.name}")
-            layer["extra"] = extra
-        return layer, [str(c) for c in areas["area_code"]]
-
-    def _stage_table(self, kind: str, source: TableInput, staging: Path, report: LoadReport) -> dict[str, Any] | None:
-        """Validate a table with its loader, then copy it into the staging folder."""
-        path = Path(source.path)
-        try:
-            if kind in ("population", "households"):
-                _values, rep = load_area_values(
-                    path, code_column=source.code_column, value_column=source.value_column, sheet=source.sheet,
-                    measure=kind,
-                )
-                report.extend(rep)
-            elif kind in ("comparator_population", "comparator_households"):
-                load_population_table(path, report=report)
-            elif kind == "comparators":
-                _table, rep = load_comparator_table(path)
-                report.extend(rep)
-            else:
-                load_peer_groups(path)
-                report.files.append(FileReport(str(path), "peer groups", accepted=1))
-        except (ValueError, OSError) as exc:
-            report.files.append(_file_error(str(path), kind.replace("_", " "), str(exc)))
-            return None
-        target = self._stage_copy(kind, path, staging)
-        return {
-            "file": f"{disk.FILES}/{target.name}", "original": path.name, "code_column": source.code_column,
-            "value_column": source.value_column, "sheet": source.sheet,
-        }
-
-    @staticmethod
-    def _stage_copy(kind: str, source: Path, staging: Path) -> Path:
-        """Copy an input into staging under a server-chosen name (kind, random id, a known suffix)."""
-        low = source.name.lower()
-        suffix = next(
-            (s for s in (".csv.gz", ".csv", ".xlsx", ".zip", ".geojson", ".json", ".gpkg", ".shp", ".toml") if low.endswith(s)),
-            ".dat",
-        )
-        target = staging / disk.FILES / f"{kind}.{uuid.uuid4().hex[:12]}{suffix}"
-        disk.copy_atomic(source, target)
-        return target
-
-    def _boundary_codes(self, folder: Path, manifest: dict[str, Any]) -> set[str]:
-        layer = manifest["layers"].get("boundaries")
-        if layer is None:
-            return set()
-        try:
-            areas, _rep = load_boundaries(
-                folder / layer["file"], code_field=layer.get("code_field"), name_field=layer.get("name_field"),
-                crs=layer.get("crs"), limits=self.limits,
-            )
-        except ValueError:
-            return set()
-        return {str(c) for c in areas["area_code"]}
-
-    @staticmethod
-    def _changes(
-        manifest: dict[str, Any], parts: list[dict[str, Any]], layers: dict[str, Any], new_areas: tuple[str, ...],
-        staging: Path, folder: Path,
-    ) -> ImportChanges:
-        before = {disk.part_key(p): int(p["rows"]) for p in manifest["parts"]}
-        months = tuple(
-            MonthChange(p["month"], p["source"], before.get(disk.part_key(p), 0), int(p["rows"])) for p in parts
-        )
-        rows_before = sum(before.values())
-        rows_after = rows_before + sum(m.rows_after - m.rows_before for m in months)
-        new_partnerships: tuple[str, ...] = ()
-        if parts:
-            def partnerships(files: list[Path]) -> set[str]:
-                if not files:
-                    return set()
-                return {str(x) for x in partnership_month_counts(files)["partnership"].dropna().unique()}
-
-            new = partnerships([staging / disk.PARTS / f for p in parts for f in p["files"]])
-            old = partnerships([folder / f for p in manifest["parts"] for f in p["files"]])
-            new_partnerships = tuple(sorted(new - old))
-        return ImportChanges(
-            months=months,
-            rows_before=rows_before,
-            rows_after=rows_after,
-            layers_added=tuple(k for k in layers if k not in manifest["layers"]),
-            layers_replaced=tuple(k for k in layers if k in manifest["layers"]),
-            new_areas=new_areas,
-            new_partnerships=new_partnerships,
-        )
+            return make_plan(name, folder, staging, manifest, self.limits, paths, **inputs)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
 
     def commit(self, plan: ImportPlan, *, timeout: float = 0.0) -> DatasetSummary:
         """Apply a plan: parts and files moved in, the manifest written last, replaced files removed.
@@ -575,6 +316,8 @@ class Library:
             "parts": parts,
             "reports": reports,
             "layers": {**manifest["layers"], **plan.layers},
+            "format": plan.incident_format,
+            "force_mapping": plan.force_mapping or manifest.get("force_mapping"),
         }
         disk.write_manifest(folder, new)
         disk.remove_unreferenced(folder, new)

@@ -292,8 +292,8 @@ def write_parts(
     Returns
     -------
     (parts, notes)
-        Parts as manifest entries (``files`` relative to ``out_dir``'s parent's parent is left to the
-        caller: here they are names inside ``out_dir``) and notes.
+        Parts as manifest entries (``month``, ``source``, ``files``: names inside ``out_dir``, ``rows``,
+        ``from``: the file kept) and the notes on files left out.
     """
     src = (
         f"read_parquet({sql_str(str(incidents))})"
