@@ -66,6 +66,19 @@ def test_import_exits_1_when_nothing_usable(tmp_path: Path) -> None:
     assert code == 0 and list(pd.read_csv(io.StringIO(out))["dataset"]) == ["demo"]
 
 
+def test_import_a_force_extract_with_its_columns(tmp_path: Path) -> None:
+    extract = tmp_path / "extract.csv"
+    extract.write_text("Beat,Offence,Date\nB1,Burglary,2021-01-05\nB2,Drugs,2021-02-01\n", encoding="utf-8")
+    lib = str(tmp_path / "lib")
+    code, _out, err = run("import", "--data-dir", lib, "--dataset", "f", "--force-extract", str(extract),
+                          "--columns", "area=Beat,crime_type=Offence,date=Date")
+    assert code == 0, err
+    assert counts("--data-dir", lib, "--dataset", "f")["count"].tolist() == [1, 1]
+    code, _out, err = run("import", "--data-dir", lib, "--dataset", "f", "--force-extract", str(extract),
+                          "--columns", "beat=Beat")
+    assert code == 1 and "--columns 'beat=Beat'" in err
+
+
 def test_bad_dataset_name_is_an_error(tmp_path: Path, files: Path) -> None:
     code, _out, err = run("import", "--data-dir", str(tmp_path / "lib"), "--dataset", "../x", str(files))
     assert code == 1 and "dataset name '../x'" in err

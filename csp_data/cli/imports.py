@@ -1,4 +1,4 @@
-"""`import --dataset NAME PATH...`: add police.uk files and layers to a dataset of the library.
+"""`import --dataset NAME PATH...`: add police.uk files (or force extracts) and layers to a library dataset.
 
 Prints the loaders' validation report (accepted and rejected rows per file, with reasons) and what
 changed (new and replaced months, layers, new areas, rows before and after). Exit 1 when nothing
@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import fields
 from pathlib import Path
 
 from csp_data.cli.common import write_file_report
-from csp_data.io.library import BoundaryInput, Library, TableInput, resolve_data_dir
+from csp_data.io.force import ColumnMapping
+from csp_data.io.library import BoundaryInput, ForceInput, Library, TableInput, resolve_data_dir
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -33,10 +35,40 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.add_argument("--households", metavar="FILE", help="households per area (per partnership without boundaries)")
     p.add_argument("--comparators", metavar="FILE", help="a comparator table (iQuanta / ONS)")
     p.add_argument("--peer-groups", metavar="FILE", help="a peer-groups TOML file")
+    p.add_argument("--force-extract", metavar="FILE", action="append", default=[],
+                   help="a force extract (CSV/XLSX; repeatable): a force dataset, not mixed with police.uk files")
+    p.add_argument("--columns", metavar="FIELD=COLUMN,...",
+                   help="the force extract's column mapping, e.g. area=Beat,crime_type=Offence,date=Date "
+                   "(default: the mapping the dataset remembers from its last force import)")
     p.add_argument("--wait", metavar="SECONDS", type=float, default=0.0,
                    help="wait this long for another import of the dataset to finish (default: fail at once)")
     p.add_argument("--format", choices=["csv", "json", "table"], default="table", help="format of the file report")
     p.set_defaults(run=run)
+
+
+def parse_columns(text: str | None) -> ColumnMapping | None:
+    """``area=Beat,crime_type=Offence,date=Date`` -> a ColumnMapping (None for None).
+
+    Raises
+    ------
+    ValueError
+        Naming an entry that is not FIELD=COLUMN or a field ColumnMapping does not have.
+
+    >>> parse_columns("area=Beat, crime_type=Offence,date=Date").date
+    'Date'
+    """
+    if text is None:
+        return None
+    known = {f.name for f in fields(ColumnMapping)}
+    values: dict[str, str] = {}
+    for item in (i.strip() for i in text.split(",") if i.strip()):
+        key, sep, column = item.partition("=")
+        if not sep or key.strip() not in known or not column.strip():
+            raise ValueError(f"--columns {item!r}: expected FIELD=COLUMN with FIELD one of {', '.join(sorted(known))}")
+        values[key.strip()] = column.strip()
+    if "area" not in values or "crime_type" not in values:
+        raise ValueError("--columns needs at least area=... and crime_type=...")
+    return ColumnMapping(**values)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -54,6 +86,7 @@ def run(args: argparse.Namespace) -> int:
         households=TableInput(Path(args.households)) if args.households else None,
         comparators=Path(args.comparators) if args.comparators else None,
         peer_groups=Path(args.peer_groups) if args.peer_groups else None,
+        force=ForceInput(tuple(map(Path, args.force_extract)), parse_columns(args.columns)) if args.force_extract else None,
     )
     write_file_report(plan.report, args.format, base=Path.cwd())
     if summary is None:

@@ -19,7 +19,8 @@ import pytest
 
 from csp_data.aggregate import count_by
 from csp_data.io import library_disk as disk
-from csp_data.io.library import DEMO, BoundaryInput, Library, TableInput, check_name
+from csp_data.io.force import ColumnMapping
+from csp_data.io.library import DEMO, BoundaryInput, ForceInput, Library, TableInput, check_name
 from csp_data.io.policeuk_import import import_policeuk_fast
 from tests.io.test_policeuk import street_row, write
 
@@ -169,6 +170,30 @@ def test_boundaries_and_population_are_copied_with_server_names(library: Library
     assert d.areas is not None and list(d.areas["area_code"]) == ["W1"] and d.area_label == "ward"
     assert int(d.areas["population"].iloc[0]) == 1000
     assert len(d.incidents) == 3  # street_row's point (-0.47, 51.75) is inside the square
+
+
+def test_force_extracts_replace_the_months_they_cover(library: Library, tmp_path: Path) -> None:
+    first = tmp_path / "extract-1.csv"
+    first.write_text(
+        "beat,category,date\nB1,Burglary,2021-01-05\nB1,Burglary,2021-01-06\nB2,Drugs,2021-02-01\n,Drugs,2021-02-02\n",
+        encoding="utf-8",
+    )
+    mapping = ColumnMapping(area="beat", crime_type="category", date="date")
+    plan, summary = library.import_files("force", force=ForceInput((first,), mapping))
+    assert summary is not None and summary.rows == 3 and summary.sources == ("force-extract",)
+    assert plan.report.rejected == 1  # no beat
+    second = tmp_path / "extract-2.csv"  # the next export: February revised, March new
+    second.write_text("beat,category,date\nB2,Drugs,2021-02-01\nB3,Drugs,2021-02-09\nB1,Robbery,2021-03-01\n",
+                      encoding="utf-8")
+    plan, _ = library.import_files("force", force=ForceInput((second,)))  # the mapping is remembered
+    assert plan.changes.replaced_months == ("2021-02",) and plan.changes.new_months == ("2021-03",)
+    assert month_counts(library, "force") == {"2021-01": 2, "2021-02": 2, "2021-03": 1}
+    assert library.open("force").groups.source == "force"
+    with pytest.raises(ValueError, match="holds force data"):
+        library.import_files("force", [jan(tmp_path / "in")])
+    with pytest.raises(ValueError, match="no remembered force-extract column mapping"):
+        library.import_files("other", force=ForceInput((second,)))
+    assert library.names() == [DEMO, "force"]
 
 
 # --- checks inputs ----------------------------------------------------------------------------
