@@ -29,6 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
+import duckdb
+
 from csp_data.io import library_disk as disk
 from csp_data.io.dataset import (
     POLICEUK_SOURCE,
@@ -62,6 +64,8 @@ __all__ = [
 DEMO: Final = "demo"
 DATA_DIR_ENV: Final = "CSP_DATA_DIR"
 DEFAULT_DATA_DIR: Final = REPO_ROOT / ".csp_data"
+#: How many times :meth:`Library.open` reads the manifest again when a commit removed a part under it.
+OPEN_ATTEMPTS: Final = 3
 #: A dataset name: a lower-case slug, so it is always a safe folder name.
 NAME_PATTERN: Final = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 #: Layers a dataset can hold beside its incidents (manifest ``layers``).
@@ -234,8 +238,21 @@ class Library:
         )
 
     def open(self, name: str, *, partnership: str | None = None) -> Dataset:
-        """The Dataset of ``name``: what every page and CLI command works on."""
-        return build_dataset(self.config(name, partnership=partnership))
+        """The Dataset of ``name``: what every page and CLI command works on.
+
+        Reads take no lock. A commit removes the parts it replaced just after writing its manifest, so
+        an open that read the manifest just before may find a part gone: it then reads the new manifest
+        and tries again (up to :data:`OPEN_ATTEMPTS` times).
+        """
+        for attempt in range(1, OPEN_ATTEMPTS + 1):
+            config = self.config(name, partnership=partnership)
+            try:
+                return build_dataset(config)
+            except (OSError, duckdb.Error):
+                stored = config.stored.files if config.stored is not None else ()
+                if attempt == OPEN_ATTEMPTS or all(f.exists() for f in stored):
+                    raise
+        raise AssertionError("unreachable")
 
     # --- importing -----------------------------------------------------------------------------
 
@@ -368,4 +385,5 @@ class Library:
             trash.parent.mkdir(parents=True, exist_ok=True)
             os.replace(folder, trash)
             disk.fsync_dir(self.data_dir)
-        shutil.rmtree(trash, ignore_errors=True)
+        for leftover in trash.parent.iterdir():  # this one, and any a killed delete left
+            shutil.rmtree(leftover, ignore_errors=True)

@@ -196,6 +196,41 @@ def test_force_extracts_replace_the_months_they_cover(library: Library, tmp_path
     assert library.names() == [DEMO, "force"]
 
 
+@pytest.mark.parametrize("partnership", [None, "Alpha"])
+def test_open_reads_again_when_a_commit_removed_a_part_under_it(
+    library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, partnership: str | None
+) -> None:
+    from csp_data.io import library as library_mod
+
+    library.import_files("north", [jan(tmp_path / "a")])
+    real_build = library_mod.build_dataset
+    calls = []
+
+    def build_after_a_commit(config):  # type: ignore[no-untyped-def]
+        if not calls:  # a commit lands between reading the manifest and reading the parts
+            library.import_files("north", [jan(tmp_path / "b", n=4, tag="k")])
+        calls.append(config)
+        return real_build(config)
+
+    monkeypatch.setattr(library_mod, "build_dataset", build_after_a_commit)
+    d = library.open("north", partnership=partnership)
+    assert len(calls) == 2 and len(d.incidents) == 4
+
+
+def test_data_dir_comes_from_the_config_or_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from csp_data.io.dataset import load_config
+    from csp_data.io.library import DEFAULT_DATA_DIR, resolve_data_dir
+
+    monkeypatch.delenv("CSP_DATA_DIR", raising=False)
+    cfg = tmp_path / "csp.toml"
+    cfg.write_text('data_dir = "my-data"\n[incidents]\npaths = ["x"]\n', encoding="utf-8")
+    assert resolve_data_dir(config=load_config(cfg)) == tmp_path / "my-data"
+    assert resolve_data_dir() == DEFAULT_DATA_DIR == ROOT / ".csp_data"
+    monkeypatch.setenv("CSP_DATA_DIR", str(tmp_path / "env"))
+    assert resolve_data_dir(config=load_config(cfg)) == tmp_path / "env"
+    assert resolve_data_dir(tmp_path / "flag") == tmp_path / "flag"
+
+
 # --- checks inputs ----------------------------------------------------------------------------
 
 
