@@ -68,11 +68,7 @@ DEFAULT_DATA_DIR: Final = REPO_ROOT / ".csp_data"
 OPEN_ATTEMPTS: Final = 3
 #: A dataset name: a lower-case slug, so it is always a safe folder name.
 NAME_PATTERN: Final = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
-#: Layers a dataset can hold beside its incidents (manifest ``layers``).
-LAYER_KINDS: Final = (
-    "boundaries", "population", "households", "comparators", "comparator_population",
-    "comparator_households", "peer_groups",
-)
+
 
 
 def check_name(name: str) -> str:
@@ -280,6 +276,10 @@ class Library:
         folder = self.folder(name)
         manifest = self._current(name, migrate=False) or disk.empty_manifest(name)
         staging = self.data_dir / ".staging" / disk.staging_name(name)
+        try:
+            staging.mkdir(parents=True)
+        except OSError as exc:
+            raise ValueError(f"data folder {self.data_dir}: cannot write there ({exc.strerror or exc})") from exc
         try:
             return make_plan(name, folder, staging, manifest, self.limits, paths, **inputs)
         except BaseException:

@@ -228,9 +228,12 @@ def dataset_lock(folder: Path, *, timeout: float = 0.0, what: str = "import") ->
     ValueError
         "another import is running (started ...)" when the lock is still held after ``timeout`` seconds.
     """
-    folder.mkdir(parents=True, exist_ok=True)
     path = folder / LOCK_FILE
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise ValueError(f"dataset folder {folder}: cannot write there ({exc.strerror or exc})") from exc
     try:
         deadline = time.monotonic() + max(0.0, timeout)
         while True:

@@ -250,6 +250,15 @@ def test_nothing_usable_changes_nothing(library: Library, tmp_path: Path) -> Non
         library.commit(plan)
 
 
+def test_an_unwritable_data_folder_is_a_clear_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    with pytest.raises(ValueError, match="cannot write there"):
+        Library(blocker / "lib").import_files("north", [])
+    with pytest.raises(ValueError, match=r"cannot read the dataset manifest \(Not a directory\)"):
+        Library(blocker / "lib").plan_import("north", [])
+
+
 def test_a_newer_or_broken_manifest_is_a_clear_error(library: Library, tmp_path: Path) -> None:
     library.import_files("north", [jan(tmp_path / "in")])
     manifest = library.folder("north") / disk.MANIFEST
