@@ -199,48 +199,13 @@ def make_plan(
     Raises
     ------
     ValueError
-        For police.uk files for a force
-        dataset (or the reverse), or force extracts with no mapping given or remembered.
+        For police.uk files for a force dataset (or the reverse), or force extracts with no mapping
+        given or remembered.
     """
     (staging / disk.PARTS).mkdir(parents=True)
     (staging / disk.FILES).mkdir(parents=True)
     report = LoadReport()
-    parts: list[dict[str, Any]] = []
-    reports: list[dict[str, Any]] = []
-    groups = load_crime_groups()
-    existing = []
-    for p in paths:
-        if Path(p).exists():
-            existing.append(p)
-        else:
-            report.files.append(file_error(str(p), "police.uk street", "file or folder not found"))
-    fmt = "force" if force is not None else "policeuk"
-    if (existing or force is not None) and manifest["parts"] and manifest["format"] != fmt:
-        raise ValueError(
-            f"dataset {name!r} holds {manifest['format']} data; {fmt} files go in a dataset of their own"
-        )
-    if existing and force is not None:
-        raise ValueError("police.uk files and force extracts go in different datasets: import them separately")
-    mapping = None
-    if existing or force is not None:
-        staged = staging / "incidents.parquet"
-        if force is None:
-            result = import_policeuk_fast(existing, staged, groups=groups, order="partnership", limits=limits)
-            file_reports, rows = result.report.files, result.rows
-            report.extend(result.report)
-        else:
-            mapping = force.mapping or mapping_from(manifest.get("force_mapping"), name)
-            file_reports, rows = stage_force(force, mapping, groups, staged, report)
-        disk.checkpoint("staged")
-        if rows:
-            source_for = (lambda _label: FORCE_SOURCE) if force is not None else disk.source_of
-            parts, notes = disk.write_parts(
-                staged, staging / disk.PARTS, [f.path for f in file_reports], source_for=source_for
-            )
-            report.notes.extend(notes)
-        staged.unlink(missing_ok=True)
-        kept = {p["from"] for p in parts}
-        reports = reports_to_dicts([f for f in file_reports if f.path in kept])
+    parts, reports, mapping = stage_incidents(name, paths, force, manifest, staging, report, limits)
     layers: dict[str, dict[str, Any]] = {}
     new_areas: tuple[str, ...] = ()
     if boundaries is not None:
@@ -266,9 +231,59 @@ def make_plan(
         part["files"] = [f"{disk.PARTS}/{f}" for f in part["files"]]
     return ImportPlan(
         name, staging, report, changes, int(manifest["generation"]), parts, layers, reports,
-        incident_format=fmt if parts else str(manifest["format"]),
+        incident_format=("force" if force is not None else "policeuk") if parts else str(manifest["format"]),
         force_mapping=dataclasses.asdict(mapping) if mapping is not None and parts else None,
     )
+
+
+def stage_incidents(
+    name: str,
+    paths: Sequence[str | Path],
+    force: ForceInput | None,
+    manifest: dict[str, Any],
+    staging: Path,
+    report: LoadReport,
+    limits: Limits,
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], ColumnMapping | None]:
+    """Import police.uk files (fast importer) or force extracts (their loader) into staging, split into
+    parts by month and source; the loaders' reports go into ``report``.
+
+    Returns the parts, the file reports of the files they come from (manifest ``reports``) and the
+    force mapping used (None for police.uk files).
+    """
+    existing = []
+    for p in paths:
+        if Path(p).exists():
+            existing.append(p)
+        else:
+            report.files.append(file_error(str(p), "police.uk street", "file or folder not found"))
+    if not existing and force is None:
+        return [], [], None
+    if existing and force is not None:
+        raise ValueError("police.uk files and force extracts go in different datasets: import them separately")
+    fmt = "force" if force is not None else "policeuk"
+    if manifest["parts"] and manifest["format"] != fmt:
+        raise ValueError(f"dataset {name!r} holds {manifest['format']} data; {fmt} files go in a dataset of their own")
+    groups = load_crime_groups()
+    staged = staging / "incidents.parquet"
+    mapping = None
+    if force is None:
+        result = import_policeuk_fast(existing, staged, groups=groups, order="partnership", limits=limits)
+        file_reports, rows = result.report.files, result.rows
+        report.extend(result.report)
+    else:
+        mapping = force.mapping or mapping_from(manifest.get("force_mapping"), name)
+        file_reports, rows = stage_force(force, mapping, groups, staged, report)
+    disk.checkpoint("staged")
+    parts: list[dict[str, Any]] = []
+    if rows:
+        source_for = (lambda _label: FORCE_SOURCE) if force is not None else disk.source_of
+        parts, notes = disk.write_parts(staged, staging / disk.PARTS, [f.path for f in file_reports],
+                                        source_for=source_for)
+        report.notes.extend(notes)
+    staged.unlink(missing_ok=True)
+    kept = {p["from"] for p in parts}
+    return parts, reports_to_dicts([f for f in file_reports if f.path in kept]), mapping
 
 
 def stage_force(
