@@ -162,3 +162,18 @@ def test_real_boundaries_and_population(real_data: Path, tmp_path: Path) -> None
     from_library = counts("--data-dir", lib, "--dataset", "dacorum", *dacorum, by="area")
     pd.testing.assert_frame_equal(from_library, counts("--data", str(police), *flags, *dacorum, by="area"))
     assert from_library["count"].sum() == 13_187 and len(from_library) == 25
+
+
+@pytest.mark.parametrize("command", [("trend", "--peers", "Dacorum;Hertsmere;St Albans"), ("yoy",), ("risk",)])
+def test_real_analysis_commands_give_the_same_tables(real_data: Path, tmp_path: Path, command: tuple[str, ...]) -> None:
+    """Comparators from the files with district populations (comparator_population), as with --data."""
+    police, pop = real_data / "policeuk", real_data / "population" / "pop.xlsx"
+    lib = str(tmp_path / "lib")
+    code, _out, err = run("import", "--data-dir", lib, "--dataset", "herts", str(police), "--population", str(pop))
+    assert code == 0 and "comparator_population: added" in err
+    common = (*command, "--partnership", "Dacorum", "--format", "csv")
+    code, from_library, err = run(*common, "--data-dir", lib, "--dataset", "herts")
+    assert code == 0, err
+    code, from_files, err = run(*common, "--data", str(police), "--population", str(pop))
+    assert code == 0, err
+    assert from_library == from_files and from_library.count("\n") > 5
