@@ -162,6 +162,12 @@ def test_real_boundaries_and_population(real_data: Path, tmp_path: Path) -> None
     from_library = counts("--data-dir", lib, "--dataset", "dacorum", *dacorum, by="area")
     pd.testing.assert_frame_equal(from_library, counts("--data", str(police), *flags, *dacorum, by="area"))
     assert from_library["count"].sum() == 13_187 and len(from_library) == 25
+    hotspots = ("hotspots", "--method", "count", *dacorum, "--format", "csv")
+    code, grid_library, err = run(*hotspots, "--data-dir", lib, "--dataset", "dacorum")
+    assert code == 0, err
+    code, grid_files, err = run(*hotspots, "--data", str(police), *flags)
+    assert code == 0, err
+    assert grid_library == grid_files
 
 
 @pytest.mark.parametrize("command", [("trend", "--peers", "Dacorum;Hertsmere;St Albans"), ("yoy",), ("risk",)])

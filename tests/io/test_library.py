@@ -369,3 +369,14 @@ def test_two_concurrent_imports_wait_for_each_other(library: Library, tmp_path: 
     manifest = disk.read_manifest(library.folder("north"))
     assert manifest is not None and manifest["generation"] == 2
     assert month_counts(library, "north") == {"2021-01": 3, "2021-02": 2}
+
+
+def test_two_threads_importing_wait_for_each_other(library: Library, tmp_path: Path) -> None:
+    """The Streamlit server runs sessions on threads: one process, two imports, one lock."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    j, f = jan(tmp_path / "a"), feb(tmp_path / "a")
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(lambda p: library.import_files("north", [p], timeout=60)[1], [j, f]))
+    assert all(r is not None for r in results)
+    assert month_counts(library, "north") == {"2021-01": 3, "2021-02": 2}
