@@ -63,10 +63,11 @@ def test_presentation_body_text_is_at_least_24px(demo_app, open_page, query):
     caption = "[data-testid='stMainBlockContainer'] [data-testid='stCaptionContainer']"
     assert _font_px(page, caption) >= 24  # captions are smaller elsewhere, never under 24 px here
     # the sidebar starts collapsed
-    assert page.get_attribute("[data-testid='stSidebar']", "aria-expanded") == "false"
+    assert page.get_attribute("[data-testid='stSidebar']", "data-collapsed") == "true"
 
 
 def test_normal_body_text_is_smaller(demo_app, open_page):
     """The presentation font is the mode's doing: the normal Overview keeps Streamlit's 16 px."""
     page = open_page(demo_app, "")
+    assert page.get_attribute("[data-testid='stSidebar']", "data-collapsed") == "false"
     assert _font_px(page, "[data-testid='stMainBlockContainer'] [data-testid='stMarkdownContainer'] p") < 24
