@@ -20,6 +20,7 @@ from tests.browser.conftest import (  # noqa: E402
     AppServer,
     error_texts,
     screenshot,
+    settled,
     wait_for_app,
 )
 
@@ -31,7 +32,7 @@ def main() -> int:
     ap.add_argument("--out", type=Path, default=ROOT / "tests" / "browser" / "screenshots")
     ap.add_argument("--prefix", default="page")
     ap.add_argument("--width", type=int, default=1400)
-    ap.add_argument("--query", default="", help="query string to append, e.g. present=1")
+    ap.add_argument("--query", default="", help="query string to append, e.g. mode=present (presentation mode)")
     args = ap.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -44,6 +45,7 @@ def main() -> int:
             for p in args.pages:
                 page.goto(f"{server.url}/{p}" + (f"?{args.query}" if args.query else ""))
                 wait_for_app(page)
+                settled(page)
                 page.set_viewport_size({"width": args.width, "height": 1000})
                 out = screenshot(page, f"{args.prefix}_{p or 'home'}")
                 errs = error_texts(page)

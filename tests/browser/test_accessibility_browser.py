@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import error_texts
+from tests.browser.conftest import error_texts, screenshot, settled
 
 PAGES = ["", "hotspots", "trends", "priorities", "data", "methods"]
 # The WCAG 2.0/2.1/2.2 A and AA rules: the standard UK public-sector sites are held to (axe tags).
@@ -46,8 +46,11 @@ def _audit(page) -> list[str]:
 @pytest.mark.parametrize("path", PAGES)
 def test_page_has_no_wcag_violation(demo_app, open_page, path, mode):
     query = "?mode=present" if mode == "present" else ""
-    page = open_page(demo_app, path + query, name=f"a11y_{mode}_{path or 'home'}")
+    page = open_page(demo_app, path + query)
+    settled(page)
+    screenshot(page, f"a11y_{mode}_{path or 'home'}")
     assert error_texts(page) == []
+    assert page.query_selector_all("[data-testid='stTable'], [data-testid='stDataFrame']")  # tables drawn
     assert _audit(page) == []
 
 
@@ -58,6 +61,7 @@ def _font_px(page, selector: str) -> float:
 @pytest.mark.parametrize("query", ["?mode=present", "?present=1"])
 def test_presentation_body_text_is_at_least_24px(demo_app, open_page, query):
     page = open_page(demo_app, query)
+    settled(page)
     body = "[data-testid='stMainBlockContainer'] [data-testid='stMarkdownContainer'] p"
     assert _font_px(page, body) >= 24
     caption = "[data-testid='stMainBlockContainer'] [data-testid='stCaptionContainer']"
