@@ -75,7 +75,8 @@ def show_table(df: pd.DataFrame, *, height: int | None = None) -> None:
 def show_chart(chart: alt.TopLevelMixin) -> None:
     """An Altair chart at full width; in presentation mode restyled to be readable from the back of a room."""
     if presenting():  # large black text, thick lines, the high-contrast palette (csp_data.presentation)
-        st.vega_lite_chart(for_presentation(chart.to_dict()), width="stretch")
+        # theme=None: Streamlit's chart theme would override the presentation's font sizes and colours
+        st.vega_lite_chart(for_presentation(chart.to_dict()), width="stretch", theme=None)
     else:
         st.altair_chart(chart, width="stretch")
 

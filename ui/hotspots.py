@@ -19,7 +19,7 @@ from csp_data.hotspots import view as V
 from csp_data.maps import POINTS_CAP
 from csp_data.model import Dataset
 from csp_data.text import hotspots as T
-from ui.common import download_buttons, escape_html, show_chart
+from ui.common import download_buttons, escape_html, presenting, show_chart, show_table
 
 
 def outline(dataset: Dataset, areas: tuple[str, ...]) -> shapely.Geometry | None:
@@ -60,8 +60,10 @@ def legend(frame: pd.DataFrame, *, title: str) -> None:
 
 
 def table(frame: pd.DataFrame, *, height: int | None = None) -> None:
-    """A full-width table without the index."""
-    if height is None:
+    """A full-width table without the index (presentation mode: static, in the 24 px font)."""
+    if presenting():
+        show_table(frame)
+    elif height is None:
         st.dataframe(frame, hide_index=True, width="stretch")
     else:
         st.dataframe(frame, hide_index=True, width="stretch", height=height)
