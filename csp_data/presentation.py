@@ -53,7 +53,10 @@ def _sized(value: Any) -> Any:
     if isinstance(value, dict):
         out = {k: _sized(v) for k, v in value.items() if k != "datasets"}
         for key, least in (("fontSize", 26), ("subtitleFontSize", 20)):
-            if isinstance(out.get(key), int | float) and "text" in out:
+            if isinstance(out.get(key), int | float) and "text" in out:  # a title
+                out[key] = max(out[key], least)
+        for key, least in (("labelFontSize", 20), ("titleFontSize", 20), ("symbolStrokeWidth", LINE_WIDTH)):
+            if isinstance(out.get(key), int | float):  # an axis or a legend of its own
                 out[key] = max(out[key], least)
         return out
     if isinstance(value, list):

@@ -42,6 +42,12 @@ def test_text_is_large_and_black_and_the_chart_tall() -> None:
     assert out["config"]["line"]["strokeWidth"] == 4
 
 
+def test_a_legend_of_its_own_is_enlarged_too() -> None:
+    spec = {"mark": "line", "encoding": {"color": {"legend": {"labelFontSize": 13, "symbolStrokeWidth": 3}}}}
+    legend = for_presentation(spec)["encoding"]["color"]["legend"]
+    assert legend == {"labelFontSize": 20, "symbolStrokeWidth": 4}
+
+
 def test_a_concatenation_keeps_its_heights() -> None:
     out = for_presentation({"hconcat": [{"mark": "bar", "height": 100}]})
     assert "height" not in out and out["hconcat"][0]["height"] == 100
