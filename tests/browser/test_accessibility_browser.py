@@ -48,11 +48,11 @@ def test_page_has_no_wcag_violation(demo_app, open_page, path, mode):
     query = "?mode=present" if mode == "present" else ""
     page = open_page(demo_app, path + query)
     settled(page)
-    screenshot(page, f"a11y_{mode}_{path or 'home'}")
     assert error_texts(page) == []
     if path != "methods":  # Methods is text only; every other page has tables, drawn before the audit
-        assert page.query_selector_all("[data-testid='stTable'], [data-testid='stDataFrame']")
+        page.wait_for_selector("[data-testid='stTable'], [data-testid='stDataFrame']", timeout=60_000)
     assert _audit(page) == []
+    screenshot(page, f"a11y_{mode}_{path or 'home'}")  # after the audit: it stretches the window
 
 
 def _font_px(page, selector: str) -> float:
