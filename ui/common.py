@@ -11,6 +11,7 @@ import streamlit as st
 from csp_data.exports import to_csv, to_excel
 from csp_data.model import Dataset
 from csp_data.periods import Period
+from csp_data.presentation import for_presentation
 
 
 def escape_html(text: object, *, quote: bool = True) -> str:
@@ -58,7 +59,7 @@ def source_caption(dataset: Dataset, period: Period | None = None, *, extra: str
 
 
 def presenting() -> bool:
-    """Presentation mode (sidebar toggle): larger text for a meeting-room screen."""
+    """Presentation mode (sidebar toggle, ``?mode=present`` or ``present=1``): a meeting-room screen."""
     return bool(st.session_state.get("f_present"))
 
 
@@ -72,12 +73,12 @@ def show_table(df: pd.DataFrame, *, height: int | None = None) -> None:
 
 
 def show_chart(chart: alt.TopLevelMixin) -> None:
-    """An Altair chart at full width; in presentation mode with fonts readable from the back of a room."""
-    if presenting():
-        chart = chart.configure_axis(labelFontSize=18, titleFontSize=20).configure_legend(
-            labelFontSize=18, titleFontSize=18
-        ).configure_title(fontSize=24)
-    st.altair_chart(chart, width="stretch")
+    """An Altair chart at full width; in presentation mode restyled to be readable from the back of a room."""
+    if presenting():  # large black text, thick lines, the high-contrast palette (csp_data.presentation)
+        # theme=None: Streamlit's chart theme would override the presentation's font sizes and colours
+        st.vega_lite_chart(for_presentation(chart.to_dict()), width="stretch", theme=None)
+    else:
+        st.altair_chart(chart, width="stretch")
 
 
 def download_buttons(df: pd.DataFrame, name: str, *, key: str | None = None) -> None:
