@@ -132,7 +132,7 @@ def screenshot(page: object, name: str) -> Path:
     page.wait_for_timeout(800)  # type: ignore[attr-defined]
     SHOTS.mkdir(exist_ok=True)
     out = SHOTS / f"{name}.png"
-    page.screenshot(path=str(out), full_page=True)  # type: ignore[attr-defined]
+    page.screenshot(path=str(out), full_page=True, timeout=120_000)  # type: ignore[attr-defined]  # slow when the machine is busy
     return out
 
 
