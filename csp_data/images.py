@@ -16,7 +16,7 @@ drawn in British National Grid metres (EPSG:27700, identity projection, north up
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Final
+from typing import Any, Final, cast
 
 import altair as alt
 import numpy as np
@@ -54,7 +54,7 @@ def chart_spec(chart: alt.TopLevelMixin, *, footer: str = "", width: int = IMAGE
         spec["width"] = width
     if not footer:
         return spec
-    top = {k: spec.pop(k) for k in ("$schema", "config", "datasets") if k in spec}
+    top: dict[str, Any] = {k: spec.pop(k) for k in ("$schema", "config", "datasets") if k in spec}
     lines = wrap(footer, max(40, int(spec.get("width", width) / 6.2)))
     footer_view = {
         "data": {"values": [{"line": line, "i": i} for i, line in enumerate(lines)]},
@@ -190,7 +190,7 @@ def map_chart(
         width=width,
         height=width,
     )
-    return chart
+    return cast(alt.LayerChart, chart)
 
 
 def area_shapes(areas: pd.DataFrame) -> list[shapely.Geometry]:

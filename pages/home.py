@@ -11,7 +11,7 @@ from csp_data.periods import Period, comparable_period, month_range
 from csp_data.text import overview as text
 from csp_data.trends import choose_denominator
 from ui.cache import cached_counts, cached_headline, measures_for
-from ui.common import demo_banner, download_buttons, show_chart, show_table, source_caption
+from ui.common import demo_banner, download_buttons, image_downloads, show_chart, show_table, source_caption
 from ui.navigation import current
 
 dataset, filters = current()
@@ -81,10 +81,12 @@ monthly = monthly_series(
     {name: cached_counts(key, ("month",), name, tuple(filters.areas)) for name in series_names},
     months, covered=dataset.months,
 )
-show_chart(monthly_chart(
+chart = monthly_chart(
     monthly, title=text.MONTHLY_TITLE,
     colours={"All crime (excluding ASB)": "#0072B2", "ASB": "#E69F00"},
-))
+)
+show_chart(chart)
+image_downloads(chart, "monthly_incidents")
 st.markdown(text.monthly_summary(monthly))
 with st.expander("Table behind the chart"):
     st.dataframe(monthly_wide(monthly, months, series_names), hide_index=True, width="stretch")
