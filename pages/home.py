@@ -10,6 +10,7 @@ from csp_data.overview import headline_display, monthly_series, monthly_wide, to
 from csp_data.periods import Period, comparable_period, month_range
 from csp_data.text import overview as text
 from csp_data.trends import choose_denominator
+from ui.brief import briefing_buttons
 from ui.cache import cached_counts, cached_headline, measures_for
 from ui.common import demo_banner, download_buttons, image_downloads, show_chart, show_table, source_caption
 from ui.navigation import current
@@ -56,6 +57,7 @@ shown = headline_display(table, period=filters.period, comparison=filters.compar
 show_table(shown, height=(len(shown) + 1) * 35 + 3)
 source_caption(dataset, filters.period, extra=text.headline_caption(filters.comparison))
 download_buttons(table, f"overview_{filters.period.start:%Y%m}_{filters.period.end:%Y%m}", key="overview")
+briefing_buttons(dataset, filters)
 
 availability = dataset.groups.availability(filters.group)  # a labelled proxy or n/a (crime_groups.toml)
 if dataset.areas is not None:

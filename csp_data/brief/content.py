@@ -30,8 +30,8 @@ from csp_data.query import Query
 from csp_data.risk import RiskConfig, display_table, load_risk_config, priority_table
 from csp_data.text import data as data_text
 from csp_data.text import overview as overview_text
-from csp_data.text.priorities import DEMO_CAVEAT, POLICEUK_CAVEAT
 from csp_data.text import trends as trends_text
+from csp_data.text.priorities import DEMO_CAVEAT, POLICEUK_CAVEAT
 from csp_data.trends import view as trends_view
 
 #: The area map and Gi* top tables list this many rows.
@@ -157,8 +157,13 @@ def overview_section(dataset: Dataset, query: Query, period: Period, comparison:
 
 
 def risk_section(risk: pd.DataFrame) -> Section:
-    """The priority risk table with its Why column."""
-    return Section("Priority risk", tables=[("Priorities: volume, change, position and risk", display_table(risk))])
+    """The priority risk table with its Why column (split in two so that each fits an A4 page's width)."""
+    shown = display_table(risk)
+    numbers = [c for c in shown.columns if c not in ("Why", "MSG average", "Likelihood", "Impact")]
+    return Section("Priority risk", tables=[
+        ("Priorities: volume, change, position and risk", shown[numbers]),
+        ("Why: the reasons for each score", shown[["Priority", "Risk", "Why"]]),
+    ])
 
 
 def priority_sections(dataset: Dataset, risk: pd.DataFrame, config: RiskConfig, period: Period) -> list[Section]:
