@@ -161,17 +161,19 @@ def map_chart(
     if len(shapes) != len(colours):
         raise ValueError(f"colours: expected one per shape ({len(shapes)}), got {len(colours)}")
     labels = feature_labels(colours, legend)
+    # each feature keeps the alpha the page draws it with (a faint lowest density class stays faint)
     features = [
-        _feature(geom, {"label": label})
-        for geom, label in zip(shapes, labels, strict=True)
+        _feature(geom, {"label": label, "alpha": round((rgba[3] if len(rgba) > 3 else 255) / 255, 3)})
+        for geom, label, rgba in zip(shapes, labels, colours, strict=True)
         if label is not None and geom is not None and not shapely.is_empty(geom)
     ]
     shown = legend[legend["colour"].astype(str) != ""]
     domain = [str(v) for v in shown["label"]]
     scale = alt.Scale(domain=domain, range=[str(c) for c in shown["colour"]])
     fill = alt.Chart(alt.InlineData(values=features, format=alt.DataFormat(type="json"))).mark_geoshape(
-        stroke="#ffffff", strokeWidth=0.3, opacity=0.9
+        stroke="#ffffff", strokeWidth=0.3
     ).encode(
+        opacity=alt.Opacity("properties.alpha:Q", scale=None, legend=None),
         color=alt.Color("properties.label:N", title=legend_title or None, scale=scale,
                         legend=alt.Legend(orient="right", labelLimit=260, symbolType="square")),
     ).project(type="identity", reflectY=True)

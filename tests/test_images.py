@@ -79,6 +79,7 @@ def test_map_chart_same_classes_colours_and_labels() -> None:
     values = data["values"] if "values" in data else spec["datasets"][data["name"]]
     labels = [f["properties"]["label"] for f in values]
     assert labels == ["Hot spot 99%", "Cold spot 95%"]  # the transparent (not significant) cell is not drawn
+    assert [f["properties"]["alpha"] for f in values] == [round(220 / 255, 3)] * 2  # drawn as on the page
 
 
 def test_map_png_with_attribution() -> None:
