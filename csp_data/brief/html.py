@@ -30,7 +30,7 @@ CHROMIUM_ENV: Final = "CSP_CHROMIUM"
 CSS: Final = """
 @page { size: A4; margin: 16mm 14mm 20mm 14mm; }
 body { font-family: "DejaVu Sans", Arial, Helvetica, sans-serif; color: #1a1a1a; font-size: 10.5pt;
-       line-height: 1.4; margin: 0 auto; max-width: 190mm; }
+       line-height: 1.4; margin: 0 auto; max-width: 182mm; }
 h1 { font-size: 22pt; margin: 0 0 6mm; color: #1f4e79; }
 h2 { font-size: 15pt; color: #1f4e79; border-bottom: 2px solid #1f4e79; padding-bottom: 1mm; margin-top: 8mm; }
 h3 { font-size: 11pt; margin: 4mm 0 1mm; }
@@ -38,8 +38,8 @@ section.page-break { break-before: page; }
 .cover { border: 1px solid #bbb; padding: 6mm; margin-bottom: 6mm; }
 .cover dt { font-weight: bold; float: left; clear: left; width: 38mm; }
 .cover dd { margin: 0 0 2mm 40mm; }
-table { border-collapse: collapse; width: 100%; font-size: 8.5pt; margin: 2mm 0 4mm; }
-th, td { border: 1px solid #c8c8c8; padding: 1.2mm 1.6mm; text-align: left; vertical-align: top; }
+table { border-collapse: collapse; width: 100%; font-size: 7.5pt; margin: 2mm 0 4mm; }
+th, td { border: 1px solid #c8c8c8; padding: 0.8mm 1mm; text-align: left; vertical-align: top; }
 th { background: #eef2f7; }
 tr { break-inside: avoid; }
 img { max-width: 100%; height: auto; display: block; margin: 2mm 0; break-inside: avoid; }
