@@ -12,6 +12,8 @@ For each scale (default 1M, 5M and 20M rows of police.uk-format data, generated 
     the ratio and a check that the results are equal;
 (e) once, end-to-end latency of the demo app in headless Chromium: first paint, time to the first
     chart, time from a filter change to the updated chart, and the bytes each page sends;
+(g) the demo's briefing pack (csp_data.brief): build time and size of the HTML, print time and size
+    of the PDF (``python -m benchmarks.run --stage brief`` runs this part alone and prints its JSON);
 (f) the app's own dataset load on the whole generated archive with ``store = "parquet"`` (cold: import
     to the store; warm: a new process reusing it; and ``store = "memory"`` at the --baseline-import
     scales), and at the largest scale every page run by AppTest on that national dataset.
@@ -580,6 +582,30 @@ def stage_browser() -> dict[str, Any]:
     return out
 
 
+def stage_brief() -> dict[str, Any]:
+    """The demo's briefing pack (issue 12): build time, HTML size, and the PDF's print time and size."""
+    from csp_data.brief import brief_html, brief_pdf, build_brief
+    from csp_data.io.dataset import build_dataset, demo_config
+    from csp_data.periods import comparison_for, rolling_12
+    from csp_data.query import Query
+
+    dataset = build_dataset(demo_config())
+    assert dataset.latest_month is not None
+    period = rolling_12(dataset.latest_month)
+    query = Query(period=period, comparison=comparison_for(period, "rolling12"), preset="rolling12")
+    out: dict[str, Any] = {"load_before": os.getloadavg()[0]}
+    t0, c0 = _now(), _cpu()
+    brief = build_brief(dataset, query)
+    html = brief_html(brief)
+    out.update(build_s=_now() - t0, build_cpu_s=_cpu() - c0, html_bytes=len(html.encode("utf-8")))
+    if Path(CHROMIUM).exists():
+        t0 = _now()
+        pdf = brief_pdf(brief)
+        out.update(pdf_s=_now() - t0, pdf_bytes=len(pdf))
+    out["maxrss_mb"] = _maxrss_mb()
+    return out
+
+
 # ---------------------------------------------------------------------------------------------- driver
 def _run_stage(stage: str, scale: str | None, repeats: int, *, quick: bool = False) -> dict[str, Any]:
     cmd = [sys.executable, "-m", "benchmarks.run", "--stage", stage, "--repeats", str(repeats)]
@@ -683,6 +709,7 @@ def main(argv: list[str] | None = None) -> int:
             "open_warm": lambda: stage_open(args.scale, "warm"),
             "open_memory": lambda: stage_open(args.scale, "memory"),
             "app_national": lambda: stage_app_national(args.scale),
+            "brief": stage_brief,
         }
         _emit(stages[args.stage]())
         return 0
@@ -728,6 +755,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             results["browser"] = {"error": f"{CHROMIUM} not installed"}
         results["apptest"] = _run_stage("apptest", None, repeats)
+    results["brief"] = _run_stage("brief", None, repeats)
     info["load_end"] = os.getloadavg()
     (TMP / "results.json").write_text(json.dumps(results, indent=1, default=str))
     write_results(results, out)

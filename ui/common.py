@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 
 import altair as alt
 import pandas as pd
 import streamlit as st
 
 from csp_data.exports import to_csv, to_excel
+from csp_data.images import chart_png, chart_svg, map_png
 from csp_data.model import Dataset
 from csp_data.periods import Period
 from csp_data.presentation import for_presentation
+from csp_data.text.data import attribution
 
 
 def escape_html(text: object, *, quote: bool = True) -> str:
@@ -93,4 +96,38 @@ def download_buttons(df: pd.DataFrame, name: str, *, key: str | None = None) -> 
         "Download Excel", lambda: to_excel({name: df}), file_name=f"{name}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"xlsx-{k}",
         width="stretch", on_click="ignore",
+    )
+
+
+def image_source(source: str | None = None) -> str:
+    """The source and licence line an image carries (default: the loaded dataset's source)."""
+    if source is None:
+        dataset = st.session_state.get("dataset")
+        source = getattr(dataset, "source", "")
+    return attribution(source or "")
+
+
+def image_downloads(chart: alt.TopLevelMixin, stem: str, *, source: str | None = None, key: str | None = None) -> None:
+    """PNG and SVG downloads of a chart as shown, with the source line under it; built only when clicked."""
+    k = key or stem
+    footer = image_source(source)
+    c1, c2 = st.columns(2)
+    c1.download_button(
+        "Download PNG", lambda: chart_png(chart, footer=footer), file_name=f"{stem}.png", mime="image/png",
+        key=f"png-{k}", width="stretch", on_click="ignore",
+    )
+    c2.download_button(
+        "Download SVG", lambda: chart_svg(chart, footer=footer), file_name=f"{stem}.svg", mime="image/svg+xml",
+        key=f"svg-{k}", width="stretch", on_click="ignore",
+    )
+
+
+def map_download(build: Callable[[], alt.TopLevelMixin], stem: str, *, source: str | None = None,
+                 key: str | None = None) -> None:
+    """A PNG download of a map: ``build()`` makes the static map chart (csp_data.images.map_chart) only
+    when the button is clicked; the attribution is drawn under it."""
+    footer = image_source(source)
+    st.download_button(
+        "Download map (PNG)", lambda: map_png(build(), attribution=footer), file_name=f"{stem}.png",
+        mime="image/png", key=f"map-png-{key or stem}", on_click="ignore",
     )

@@ -19,7 +19,7 @@ from csp_data.hotspots import view as V
 from csp_data.maps import POINTS_CAP
 from csp_data.model import Dataset
 from csp_data.text import hotspots as T
-from ui.common import download_buttons, escape_html, presenting, show_chart, show_table
+from ui.common import download_buttons, escape_html, image_downloads, presenting, show_chart, show_table
 
 
 def outline(dataset: Dataset, areas: tuple[str, ...]) -> shapely.Geometry | None:
@@ -199,10 +199,10 @@ def show_drill(
     (``snapped``: police.uk locations, which are map points, not addresses)."""
     d1, d2 = st.columns(2)
     with d1:
-        show_chart(
-            monthly_chart(monthly, title=f"{name}, per month", series="period", mark="bar",
-                          colours={"Comparison": "#bdbdbd", "This period": "#0072B2"}, height=260),
-        )  # fmt: skip
+        chart = monthly_chart(monthly, title=f"{name}, per month", series="period", mark="bar",
+                              colours={"Comparison": "#bdbdbd", "This period": "#0072B2"}, height=260)
+        show_chart(chart)
+        image_downloads(chart, f"{code}_monthly", key="hot-monthly")
         peak = T.peak_caption(monthly)
         if peak:
             st.caption(peak)

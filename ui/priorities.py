@@ -27,7 +27,7 @@ from csp_data.text.priorities import (
     peak_chart_title,
     scoring_explanation,
 )
-from ui.common import escape_html, escape_markdown, show_chart
+from ui.common import escape_html, escape_markdown, image_downloads, show_chart
 
 #: Background and text colour per risk level: a colour-blind-safe blue/orange ramp (Okabe-Ito family);
 #: the level is always written out, the colour is a second cue.
@@ -200,6 +200,7 @@ def context_panel(ctx: LocalContext, choice: str, period: Period) -> None:
             subtitle=f"{ctx.noun.capitalize()} per month, {period.label}",
         )
         show_chart(chart)
+        image_downloads(chart, f"{choice}_months".replace(" ", "_"), key="priority-months")
         st.dataframe(
             pd.DataFrame({"Month": ctx.months["label"], "Count": fmt_month_counts(ctx.months)}),
             hide_index=True,
