@@ -10,6 +10,9 @@ TARGET_SPEEDUP = 10.0
 TARGET_FIRST_PAINT_S = 3.0
 TARGET_FILTER_S = 1.0
 GISTAR_CELLS = 20_000
+#: Issue 14 targets (make load, demo dataset).
+TARGET_LOAD_P95_S = 2.0
+TARGET_LOAD_GROWTH_MB = 50.0
 #: Page -> the benchmark queries that page runs on each filter change.
 PAGES = {
     "Overview": ["area_month", "priority"],
