@@ -359,6 +359,8 @@ def report(levels: list[Level], meta: dict[str, Any]) -> str:
             f"{growth:.1f} MB per session (peak {lo.peak_mb:.0f} MB at {lo.sessions}, {hi.peak_mb:.0f} MB at "
             f"{hi.sessions}) | {'**met**' if growth < TARGET_LOAD_GROWTH_MB else '**missed**'} |"
         )
+    if 10 not in by_n and 30 not in by_n:
+        lines.append(f"| the targets are set at 10 and 30 sessions | this run: {', '.join(str(n) for n in by_n)} | n/a |")
     problems = [p for lv in levels for p in lv.errors + lv.mixups]
     if problems:
         lines += ["", "First problems seen:", ""] + [f"- {p}" for p in problems[:10]]
