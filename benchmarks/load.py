@@ -189,7 +189,9 @@ class Level:
     nav_s: list[float] = field(default_factory=list)
     first_load_s: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
     mixups: list[str] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
     pages_seen: set[str] = field(default_factory=set)
     peak_mb: float = 0.0
     start_mb: float = 0.0
@@ -206,12 +208,17 @@ async def _errors(page: Any, where: str) -> list[str]:
     return [f"{where}: {t.strip()[:200]}" for t in texts]
 
 
+async def _shown_group(page: Any) -> str:
+    """The crime group the sidebar shows (the combobox keeps its value in its input)."""
+    box = page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").filter(has_text="Crime group")
+    return str(await box.first.locator("input").input_value())
+
+
 async def _check_own(page: Any, where: str, group: str, code: str, *, overview: bool) -> list[str]:
     """Mismatches between what this session chose and what its page shows."""
     problems = []
     sidebar = page.locator("[data-testid='stSidebar']")
-    box = sidebar.locator("[data-testid='stSelectbox']").filter(has_text="Crime group").first
-    shown = await box.locator("input").input_value()  # the combobox keeps its value in the input
+    shown = await _shown_group(page)
     if shown != group:
         problems.append(f"{where}: sidebar group {shown!r}, chose {group!r}")
     chips = await sidebar.locator("[data-testid='stMultiSelect']").filter(has_text="Beat").first.inner_text()
@@ -229,12 +236,14 @@ async def _check_own(page: Any, where: str, group: str, code: str, *, overview: 
 
 async def _change_group(page: Any, group: str, timeout_ms: int) -> float:
     box = page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").filter(has_text="Crime group")
-    await box.first.click()
-    await page.keyboard.type(group)
+    field = box.first.locator("input")
+    await field.click()
+    await field.fill(group)  # replaces the current value's text, which typing would append to
     option = page.get_by_role("option", name=group, exact=True)
     await option.wait_for(timeout=timeout_ms)
+    await option.hover()  # the pointer's option becomes the focused one; Enter chooses it
     await page.evaluate(_ARM_JS)
-    await option.click()
+    await field.press("Enter")
     return await _settle(page, timeout_ms)
 
 
@@ -268,6 +277,11 @@ async def _session(
                     k += 1
                     group = GROUPS[(i + k) % len(GROUPS)]
                 level.rerun_s.append(await _change_group(page, group, timeout_ms))
+                if await _shown_group(page) == current:
+                    # The change reran the page but the old value came back (seen on the first change
+                    # after a page load): counted apart and retried once, so it is not read as a mix-up.
+                    level.ignored.append(f"{where}: chose {group!r}, still {current!r}")
+                    level.rerun_s.append(await _change_group(page, group, timeout_ms))
                 current, k = group, k + 1
                 level.errors += await _errors(page, where + f" (group {group})")
                 level.mixups += await _check_own(page, where, group, code, overview=title == "Overview")
@@ -275,7 +289,7 @@ async def _session(
             if once:
                 break
     except Exception as exc:  # a timeout or a vanished page is this session's failure, not the run's
-        level.errors.append(f"session {i} after {k} changes: {type(exc).__name__}: {str(exc)[:300]}")
+        level.failures.append(f"session {i} after {k} changes: {type(exc).__name__}: {str(exc)[:300]}")
     finally:
         await ctx.close()
 
@@ -326,15 +340,16 @@ def report(levels: list[Level], meta: dict[str, Any]) -> str:
         "warm-up session.",
         "",
         "| sessions | filter changes | rerun p50 | rerun p95 | rerun max | page nav p50 | page nav p95 "
-        "| first load p95 | errors | own-filter mismatches | server peak |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "| first load p95 | errors shown | sessions failed | own-filter mismatches | changes not applied "
+        "| server peak |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for lv in levels:
         lines.append(
             f"| {lv.sessions} | {len(lv.rerun_s)} | {_s(quantile(lv.rerun_s, 0.5))} | "
             f"{_s(quantile(lv.rerun_s, 0.95))} | {_s(max(lv.rerun_s, default=None))} | "
             f"{_s(quantile(lv.nav_s, 0.5))} | {_s(quantile(lv.nav_s, 0.95))} | "
-            f"{_s(quantile(lv.first_load_s, 0.95))} | {len(lv.errors)} | {len(lv.mixups)} | "
+            f"{_s(quantile(lv.first_load_s, 0.95))} | {len(lv.errors)} | {len(lv.failures)} | {len(lv.mixups)} | {len(lv.ignored)} | "
             f"{lv.peak_mb:.0f} MB |"
         )
     lines += ["", "| target (issue 14) | measured | verdict |", "|---|---|---|"]
@@ -346,9 +361,10 @@ def report(levels: list[Level], meta: dict[str, Any]) -> str:
         lines.append(f"| p95 filter-change rerun < {TARGET_LOAD_P95_S:.0f} s at 10 sessions | {_s(p95)} | {verdict} |")
     if 30 in by_n:
         lv = by_n[30]
-        clean = not lv.errors and not lv.mixups and len(lv.pages_seen) == len(PAGES)
+        clean = not lv.errors and not lv.failures and not lv.mixups and len(lv.pages_seen) == len(PAGES)
         lines.append(
-            f"| no errors at 30 sessions | {len(lv.errors)} errors, {len(lv.mixups)} mix-ups, "
+            f"| no errors at 30 sessions | {len(lv.errors)} errors shown, {len(lv.failures)} sessions failed "
+            f"(timeouts), {len(lv.mixups)} mix-ups, "
             f"{len(lv.pages_seen)} of {len(PAGES)} pages reached | {'**met**' if clean else '**missed**'} |"
         )
     if len(levels) >= 2:
@@ -361,7 +377,13 @@ def report(levels: list[Level], meta: dict[str, Any]) -> str:
         )
     if 10 not in by_n and 30 not in by_n:
         lines.append(f"| the targets are set at 10 and 30 sessions | this run: {', '.join(str(n) for n in by_n)} | n/a |")
-    problems = [p for lv in levels for p in lv.errors + lv.mixups]
+    if any(lv.ignored for lv in levels):
+        lines += ["", "Changes not applied: the group change reran the page but the sidebar came back with the "
+                  "previous group (each retried once; the retry is timed too). While this test was built it "
+                  "was seen in one session alone too (the first change after the app opened), so it is not a "
+                  "mix-up between sessions: "
+                  + "; ".join(p for lv in levels for p in lv.ignored[:3])]
+    problems = [p for lv in levels for p in lv.errors + lv.failures + lv.mixups]
     if problems:
         lines += ["", "First problems seen:", ""] + [f"- {p}" for p in problems[:10]]
     lines += ["<!-- load:end -->", ""]
@@ -397,14 +419,17 @@ async def _main(levels: list[int], seconds: float, timeout_ms: int) -> tuple[lis
             browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
             warm = Level(sessions=1)  # loads the dataset and fills the shared caches once, not measured
             await _session(browser, server.url, 0, float("inf"), warm, timeout_ms, once=True)
-            if warm.errors:
-                raise RuntimeError(f"the warm-up session failed: {warm.errors[0]}")
+            problems = warm.errors + warm.failures + warm.mixups
+            if problems:
+                raise RuntimeError(f"the warm-up session failed: {problems[0]}")
+            print(f"load: warm-up visited {len(warm.pages_seen)} pages, {len(warm.rerun_s)} changes, "
+                  f"rerun p50 {_s(quantile(warm.rerun_s, 0.5))}", file=sys.stderr, flush=True)
             meta["warm_mb"] = server.rss_mb()
             for n in levels:
                 print(f"load: {n} sessions for {seconds:.0f} s ...", file=sys.stderr, flush=True)
                 lv = await run_level(browser, server, n, seconds, timeout_ms)
                 print(f"load: {n} sessions: {len(lv.rerun_s)} changes, p95 {_s(quantile(lv.rerun_s, 0.95))}, "
-                      f"{len(lv.errors)} errors, {len(lv.mixups)} mix-ups, peak {lv.peak_mb:.0f} MB",
+                      f"{len(lv.errors)} errors, {len(lv.failures)} failures, {len(lv.mixups)} mix-ups, peak {lv.peak_mb:.0f} MB",
                       file=sys.stderr, flush=True)
                 results.append(lv)
             await browser.close()
@@ -432,7 +457,7 @@ def main(argv: list[str] | None = None) -> int:
         {"meta": meta, "levels": [{**lv.__dict__, "pages_seen": sorted(lv.pages_seen)} for lv in results]},
         indent=1))
     print(f"load: written to {args.out}", file=sys.stderr)
-    failed = any(lv.errors or lv.mixups for lv in results)
+    failed = any(lv.errors or lv.failures or lv.mixups for lv in results)
     return 1 if failed else 0
 
 
