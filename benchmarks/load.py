@@ -406,7 +406,7 @@ def report(levels: list[Level], meta: dict[str, Any]) -> str:
                   + "; ".join(p for lv in levels for p in lv.ignored[:3])]
     lines += ["", "Server CPU per level (where the time went): " + "; ".join(
         f"{lv.sessions} sessions: {lv.server_cpu_s:.0f} CPU s in {lv.wall_s:.0f} s wall "
-        f"({lv.server_cpu_s / lv.wall_s:.2f} of the 2 cores)" for lv in levels if lv.wall_s)
+        f"({lv.server_cpu_s / lv.wall_s:.2f} cores of 2)" for lv in levels if lv.wall_s)
         + ". The rest of the machine's CPU went to the Chromium rendering every session's page (charts and "
         "maps in software WebGL) and to the other engineers' jobs."]
     problems = [p for lv in levels for p in lv.errors + lv.failures + lv.mixups]
