@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest bench browser-deps demo clean
+.PHONY: run test lint typecheck pytest bench load browser-deps demo clean
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,12 @@ test: $(STAMP) lint typecheck browser-deps pytest
 
 bench: $(STAMP) browser-deps
 	$(PY) -m benchmarks.run
+
+# Many sessions at once (not part of make test): LOAD_LEVELS sessions, LOAD_SECONDS per level.
+LOAD_LEVELS ?= 10,30
+LOAD_SECONDS ?= 120
+load: $(STAMP) browser-deps
+	$(PY) -m benchmarks.load --levels $(LOAD_LEVELS) --seconds $(LOAD_SECONDS)
 
 demo: $(STAMP)
 	$(PY) -m csp_data demo

@@ -13,6 +13,9 @@ GISTAR_CELLS = 20_000
 #: Issue 12 targets: the demo's briefing pack builds in under 30 s and is under 5 MB.
 TARGET_BRIEF_S = 30.0
 TARGET_BRIEF_MB = 5.0
+#: Issue 14 targets (make load, demo dataset).
+TARGET_LOAD_P95_S = 2.0
+TARGET_LOAD_GROWTH_MB = 50.0
 #: Page -> the benchmark queries that page runs on each filter change.
 PAGES = {
     "Overview": ["area_month", "priority"],
