@@ -169,24 +169,23 @@ def _password_form(conf: AuthSettings, now: float) -> None:
     _try_password(conf, role, password, now)
 
 
-def _client() -> str:
+def _client(conf: AuthSettings) -> str:
     """The address this session's failures are counted under (``csp_data.auth.client_address``)."""
     try:
         forwarded = st.context.headers.get("X-Forwarded-For")
-    except (AttributeError, RuntimeError):  # no browser connection (AppTest)
+    except (AttributeError, RuntimeError):  # no browser connection
         forwarded = None
-    return client_address(st.context.ip_address, forwarded, _trusted())
-
-
-def _trusted() -> tuple[str, ...]:
-    conf = settings()
-    return conf.trusted_proxies if conf is not None else ()
+    ip = st.context.ip_address
+    # without a real connection (AppTest) these are not strings: count the session as local
+    return client_address(
+        ip if isinstance(ip, str) else None, forwarded if isinstance(forwarded, str) else None, conf.trusted_proxies
+    )
 
 
 def _try_password(conf: AuthSettings, role: str, password: str, now: float) -> None:
     limits = conf.limits
     store = attempt_store(conf.max_clients)
-    address = _client()
+    address = _client(conf)
     mine: Attempts = st.session_state.get("auth_attempts", Attempts())
     verdict = stricter(check_attempt(mine, now, limits), store.check(address, now, limits))
     if not verdict.allowed:
