@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -28,6 +29,8 @@ from csp_data.auth import (
     verify_password,
     wait_text,
 )
+
+ROOT = Path(__file__).resolve().parents[1]
 
 # delay from the 2nd failure (3 s after the last), lockout from the 4th (60 s after the last)
 LIMITS = AttemptLimits(delay_after=2, delay_seconds=3, lockout_after=4, lockout_seconds=60)
@@ -258,3 +261,19 @@ def test_wait_text():
     assert wait_text(59.0) == "59 seconds"
     assert wait_text(119.5) == "2 minutes"
     assert wait_text(900.0) == "15 minutes"
+
+
+def test_the_shipped_example_secrets_are_valid_and_let_nobody_in():
+    from csp_data.io.toml import read_toml
+
+    path = ROOT / ".streamlit" / "secrets.example.toml"
+    conf = settings_from_secrets(read_toml(path, what="example secrets")["auth"])
+    assert conf is not None and conf.mode == "password"
+    assert sorted(conf.passwords) == ["admin", "analyst", "partner"]
+    assert conf.limits == AttemptLimits(delay_after=3, delay_seconds=5, lockout_after=10, lockout_seconds=900)
+    assert conf.idle_seconds == 1800
+    assert not any(verify_password(h, pw) for h in conf.passwords.values() for pw in ("", "change-me", "password"))
+
+
+def test_real_secrets_are_git_ignored():
+    assert ".streamlit/secrets.toml" in (ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()
