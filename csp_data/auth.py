@@ -21,7 +21,7 @@ Role = Literal["analyst", "partner", "admin"]
 #: The roles, least privileged first (the order of the sign-in form).
 ROLES: tuple[Role, ...] = ("partner", "analyst", "admin")
 #: Pages only the admin (or an open app) may open: importing and deleting datasets.
-ADMIN_PAGES: frozenset[str] = frozenset({"pages/import.py", "pages/library.py"})
+ADMIN_PAGES: frozenset[str] = frozenset({"pages/import.py"})
 #: The key for a client whose address is unknown or loopback (every such session shares it).
 LOCAL_CLIENT = "(local)"
 
