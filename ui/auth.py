@@ -42,6 +42,8 @@ from ui.common import escape_markdown
 OPEN_NOTE = "open: no sign-in configured"
 #: Session keys kept through sign-in: a deep link's page and query string (ui.navigation.current).
 KEPT_AT_SIGN_IN = ("_pending_page", "_pending_query")
+#: How often an idle session's open page checks the idle clock (seconds).
+IDLE_CHECK_SECONDS = 30
 
 
 def settings() -> AuthSettings | None:
@@ -96,6 +98,18 @@ def _sign_out(conf: AuthSettings, *, message: str | None = None) -> None:
     st.rerun()
 
 
+def _sign_out_if_idle(conf: AuthSettings, now: float) -> None:
+    if idle_expired(st.session_state.get("auth_last_active"), now, conf.idle_seconds):
+        _sign_out(conf, message=f"Signed out after {wait_text(conf.idle_seconds)} without activity.")
+
+
+@st.fragment(run_every=IDLE_CHECK_SECONDS)
+def _idle_watch(conf: AuthSettings) -> None:
+    """Check the idle clock while nobody clicks, so an idle screen is cleared, not only the next click
+    refused. A fragment rerun is not activity: it does not touch ``auth_last_active``."""
+    _sign_out_if_idle(conf, time.monotonic())
+
+
 def require_sign_in(pages: Sequence[Any]) -> Role | None:
     """The gate, run by app.py before anything else on every rerun.
 
@@ -115,14 +129,15 @@ def require_sign_in(pages: Sequence[Any]) -> Role | None:
         return None
     now = time.monotonic()
     role = _signed_in_role(conf)
-    if role is not None and idle_expired(st.session_state.get("auth_last_active"), now, conf.idle_seconds):
-        _sign_out(conf, message=f"Signed out after {wait_text(conf.idle_seconds)} without activity.")
     if role is not None:
+        _sign_out_if_idle(conf, now)
         st.session_state["auth_role"] = role
         st.session_state["auth_last_active"] = now
         st.sidebar.markdown(f"Signed in as **{role}**")
         if st.sidebar.button("Sign out", key="auth_sign_out", icon=":material/logout:"):
             _sign_out(conf, message="Signed out.")
+        with st.sidebar:
+            _idle_watch(conf)
         return role
     st.session_state.pop("auth_role", None)
     st.title("CSP dashboard: sign in")
@@ -160,7 +175,7 @@ def _oidc_form(conf: AuthSettings) -> None:
 
 def _password_form(conf: AuthSettings, now: float) -> None:
     roles = [r for r in ROLES if r in conf.passwords]
-    with st.form("auth_form"):
+    with st.form("auth_form", clear_on_submit=True):  # the password does not linger in the form
         role = st.selectbox("Role", roles, key="auth_pick")
         password = st.text_input("Password", type="password", key="auth_password")
         submitted = st.form_submit_button("Sign in")
