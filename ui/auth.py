@@ -140,6 +140,10 @@ def require_sign_in(pages: Sequence[Any]) -> Role | None:
             _idle_watch(conf)
         return role
     st.session_state.pop("auth_role", None)
+    # Register the pages (hidden) before any widget: on a fresh server's first run Streamlit is still in
+    # its legacy pages/ mode, and a form drawn before st.navigation would get other widget ids than on
+    # the next run, so the first sign-in would be lost.
+    st.navigation(list(pages), position="hidden")
     st.title("CSP dashboard: sign in")
     message = st.session_state.get("auth_message")
     if message:
@@ -148,7 +152,6 @@ def require_sign_in(pages: Sequence[Any]) -> Role | None:
         _password_form(conf, now)
     else:
         _oidc_form(conf)
-    st.navigation(list(pages), position="hidden")
     st.stop()
 
 
