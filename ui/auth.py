@@ -6,6 +6,10 @@ and the role checks the pages call. The rules (hashes, limits, idle time, roles)
 Session state: ``auth_role`` is the signed-in role ("analyst", "partner", "admin"), or None when no
 sign-in is configured (the contract with ``ui/safe.py``); ``auth_last_active`` the monotonic time of
 the last rerun; ``auth_attempts`` this session's failed tries.
+
+For the Import page and any dataset import/delete control: list the page in
+``csp_data.auth.ADMIN_PAGES`` (app.py then offers it to the admin only) and guard each control with
+:func:`may_manage_datasets`; guard any incident-level (raw-row) export with :func:`may_export_raw_rows`.
 """
 
 from __future__ import annotations
@@ -121,6 +125,7 @@ def require_sign_in(pages: Sequence[Any]) -> Role | None:
     try:
         conf = settings()
     except ValueError as exc:
+        st.navigation(list(pages), position="hidden")  # no page list either
         st.error(f"Sign-in is misconfigured: {escape_markdown(str(exc))}")
         st.stop()
     if conf is None:
