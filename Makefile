@@ -13,7 +13,7 @@ $(STAMP): requirements.txt
 
 venv: $(STAMP)
 
-run: $(STAMP)
+run: $(STAMP) browser-deps
 	$(PY) -m streamlit run app.py --server.headless true --browser.gatherUsageStats false
 
 lint: $(STAMP)

@@ -27,6 +27,7 @@ from csp_data.periods import (
     to_month,
 )
 from csp_data.query import Query
+from ui import presentation
 from ui.auth import page_list, require_sign_in
 from ui.cache import load_dataset
 from ui.common import escape_markdown
@@ -80,10 +81,14 @@ def _init_from_url() -> None:
             st.session_state[f"f_{k}"] = (
                 list(values) if k in ("types", "areas") else (values[-1] == "1" if k == "present" else values[-1])
             )
+    if "present" not in query and "present" in query.get("mode", []):  # ?mode=present, the issue-12 spelling
+        st.session_state["f_present"] = True
     st.session_state["_url_read"] = True
 
 
 def _sync_url() -> None:
+    if not st.session_state.get("f_present"):
+        st.query_params.pop("mode", None)  # the toggle turned off what ?mode=present turned on
     for k in URL_KEYS:
         v = st.session_state.get(f"f_{k}")
         if v is None or v == [] or v == "":
@@ -187,25 +192,20 @@ def _sidebar(dataset: Dataset) -> Query:
         )
     else:
         chosen_areas = []
-    sb.toggle("Presentation mode", key="f_present", help="Larger text for projecting in a meeting.")
+    sb.toggle("Presentation mode", key="f_present", help="For projecting in a meeting: large text, one chart or table per screen, high-contrast colours. "
+               "Link to it with ?mode=present.")
     return Query(
         period=period, comparison=comparison, group=group, crime_types=tuple(chosen_types),
         areas=tuple(chosen_areas), preset=preset,
     )
 
 
-def _presentation_css() -> None:
-    st.markdown(
-        """<style>
-        .stMainBlockContainer, .stMainBlockContainer p, .stMainBlockContainer li,
-        .stMainBlockContainer td, .stMainBlockContainer th { font-size: 24px !important; }
-        .stMainBlockContainer h1 { font-size: 3rem !important; }
-        </style>""",
-        unsafe_allow_html=True,
-    )
-
-
 _init_from_url()
+# page config after the URL is read: presentation mode starts with the sidebar collapsed
+st.set_page_config(
+    page_title="CSP dashboard", page_icon=":material/shield:", layout="wide",
+    initial_sidebar_state="collapsed" if st.session_state.get("f_present") else "auto",
+)
 dataset_key, dataset = _load()
 filters = _sidebar(dataset)
 st.session_state["dataset_key"] = dataset_key
@@ -213,7 +213,7 @@ st.session_state["dataset"] = dataset
 st.session_state["filters"] = filters
 _sync_url()
 if st.session_state.get("f_present"):
-    _presentation_css()
+    presentation.apply_css()
 allowed = page_list(ROLE, PAGES)  # the role's pages only (csp_data.auth.allowed_pages)
 navigation = st.navigation(allowed)
 pending = st.session_state.pop("_pending_page", None)

@@ -12,6 +12,8 @@ from typing import Any
 from benchmarks.targets import (
     PAGES,
     QUERY_LABELS,
+    TARGET_BRIEF_MB,
+    TARGET_BRIEF_S,
     TARGET_FILTER_S,
     TARGET_FIRST_PAINT_S,
     TARGET_IMPORT_RPS,
@@ -89,7 +91,7 @@ def write_results(results: dict[str, Any], out: Path) -> None:
     add("")
     add(
         "| scale | rows | files | CSV | Parquet | fast import | rows/s (wall) | CPU s | rows per CPU-s "
-        "| peak RSS | `load_policeuk` (pandas) | rows/s | speed-up |"
+        "| peak RSS | `load_policeuk_reference` (pandas oracle) | rows/s | speed-up |"
     )
     add("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for scale, e in scales.items():
@@ -124,7 +126,7 @@ def write_results(results: dict[str, Any], out: Path) -> None:
         )
         add("")
     add(
-        "`load_policeuk` is the reference loader (pandas, one file at a time); it is timed at the scales "
+        "`load_policeuk_reference` (tests/oracles) is the old pandas loader (one file at a time); it is timed at the scales "
         "given by `--baseline-import` (default 1M): above that it takes minutes and holds every row as "
         "Python-level pandas strings. The fast import's output is checked equal to it in tests/test_engine.py."
     )
@@ -192,7 +194,7 @@ def write_results(results: dict[str, Any], out: Path) -> None:
     # ---------------------------------------------------------------- memory
     add("## (c) Peak memory (max RSS of each stage's process)")
     add("")
-    add("| scale | fast import | engine queries | pandas baseline (frame + queries) | `load_policeuk` |")
+    add("| scale | fast import | engine queries | pandas baseline (frame + queries) | `load_policeuk_reference` |")
     add("|---|---:|---:|---:|---:|")
     for scale, e in scales.items():
         add(
@@ -291,6 +293,30 @@ def write_results(results: dict[str, Any], out: Path) -> None:
             "`benchmarks.generate.lsoa_boundaries`), without populations, so rates are shown as unavailable."
         )
         add("")
+
+    # ---------------------------------------------------------------- briefing pack
+    bp = results.get("brief")
+    add("## (g) Briefing pack (demo dataset)")
+    add("")
+    if not bp:
+        add("Not run.")
+    elif "error" in bp:
+        add(f"Not measured: `{bp['error']}`")
+    else:
+        mb = bp["html_bytes"] / 1e6
+        add("| part | time | size | target |")
+        add("|---|---:|---:|:-:|")
+        add(f"| build + HTML | {_s(bp['build_s'])} (CPU {_s(bp['build_cpu_s'])}) | {mb:.2f} MB | "
+            f"{_verdict(bp['build_s'] < TARGET_BRIEF_S and mb < TARGET_BRIEF_MB)} |")
+        if "pdf_s" in bp:
+            total = bp["build_s"] + bp["pdf_s"]
+            pdf_mb = bp["pdf_bytes"] / 1e6
+            add(f"| PDF print (Chromium) | {_s(bp['pdf_s'])} (build + PDF {_s(total)}) | {pdf_mb:.2f} MB | "
+                f"{_verdict(total < TARGET_BRIEF_S and pdf_mb < TARGET_BRIEF_MB)} |")
+        add("")
+        add(f"Targets: under {TARGET_BRIEF_S:g} s and under {TARGET_BRIEF_MB:g} MB. 1-minute load average before: "
+            f"{bp.get('load_before', float('nan')):.1f}; peak RSS {_mb(bp.get('maxrss_mb'))}.")
+    add("")
 
     # ---------------------------------------------------------------- targets
     add("## Targets (issue 6)")

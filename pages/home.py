@@ -10,8 +10,9 @@ from csp_data.overview import headline_display, monthly_series, monthly_wide, to
 from csp_data.periods import Period, comparable_period, month_range
 from csp_data.text import overview as text
 from csp_data.trends import choose_denominator
+from ui.brief import briefing_buttons
 from ui.cache import cached_counts, cached_headline, measures_for
-from ui.common import demo_banner, download_buttons, show_chart, show_table, source_caption
+from ui.common import demo_banner, download_buttons, image_downloads, show_chart, show_table, source_caption
 from ui.navigation import current
 
 dataset, filters = current()
@@ -56,6 +57,7 @@ shown = headline_display(table, period=filters.period, comparison=filters.compar
 show_table(shown, height=(len(shown) + 1) * 35 + 3)
 source_caption(dataset, filters.period, extra=text.headline_caption(filters.comparison))
 download_buttons(table, f"overview_{filters.period.start:%Y%m}_{filters.period.end:%Y%m}", key="overview")
+briefing_buttons(dataset, filters)
 
 availability = dataset.groups.availability(filters.group)  # a labelled proxy or n/a (crime_groups.toml)
 if dataset.areas is not None:
@@ -81,10 +83,12 @@ monthly = monthly_series(
     {name: cached_counts(key, ("month",), name, tuple(filters.areas)) for name in series_names},
     months, covered=dataset.months,
 )
-show_chart(monthly_chart(
+chart = monthly_chart(
     monthly, title=text.MONTHLY_TITLE,
     colours={"All crime (excluding ASB)": "#0072B2", "ASB": "#E69F00"},
-))
+)
+show_chart(chart)
+image_downloads(chart, "monthly_incidents")
 st.markdown(text.monthly_summary(monthly))
 with st.expander("Table behind the chart"):
     st.dataframe(monthly_wide(monthly, months, series_names), hide_index=True, width="stretch")

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from csp_data.text.data import LICENCE
 from ui.common import demo_banner
 from ui.navigation import current
 
@@ -27,7 +28,4 @@ for name, title in DETAILS:
             st.markdown(path.read_text(encoding="utf-8"))
 st.subheader("This dataset")
 st.markdown(f"Source: {dataset.source}")
-st.caption(
-    "Contains public sector information licensed under the Open Government Licence v3.0. "
-    "Contains OS data © Crown copyright and database right (where ONS boundaries are loaded)."
-)
+st.caption(LICENCE)

@@ -15,7 +15,7 @@ from csp_data.text import trends as text
 from csp_data.trends import view as view_of
 from ui import trends as ui
 from ui.cache import cached_comparators, cached_positions, get_engine
-from ui.common import demo_banner, download_buttons, source_caption
+from ui.common import demo_banner, download_buttons, show_table, source_caption
 from ui.navigation import current
 
 dataset, filters = current()
@@ -87,8 +87,7 @@ source_caption(dataset, extra=f"Comparators: {len(set(comp['partnership']))} par
 st.subheader(f"Position: {period.label} against {period.year_earlier().label}")
 positions = cached_positions(dataset_key, partnership, tuple(primary), tuple(second), period.start, period.end,
                              float(k))
-st.dataframe(view_of.position_display(positions, primary_label=primary_label, with_county=bool(second)),
-             hide_index=True, width="stretch")
+show_table(view_of.position_display(positions, primary_label=primary_label, with_county=bool(second)))
 st.markdown(text.band_sentence(primary_label, *view_of.band_lists(positions)))
 st.caption(text.position_caption(period))
 download_buttons(positions, f"position_{period.start:%Y%m}_{period.end:%Y%m}", key="position")
@@ -98,7 +97,7 @@ st.subheader(f"Looking back: {period.label} against {filters.comparison.label}")
 engine = get_engine(dataset_key)  # year-on-year and monthly counts are pushed down to DuckDB
 covered = tr.data_months(None, engine=engine)
 yoy = tr.yoy_table(None, groups, period, filters.comparison, covered=covered, engine=engine)
-st.dataframe(tr.yoy_display(yoy), hide_index=True, width="stretch")
+show_table(tr.yoy_display(yoy))
 if yoy["current"].isna().all() or yoy["previous"].isna().all():
     st.markdown(text.YOY_NOT_COVERED)
 else:

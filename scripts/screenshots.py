@@ -1,8 +1,12 @@
 """Take full-page screenshots of app pages in headless chromium (for README and review).
 
-    .venv/bin/python scripts/screenshots.py [--config FILE] [--out DIR] [--prefix NAME] [PAGE ...]
+    .venv/bin/python scripts/screenshots.py [--config FILE] [--out DIR] [--prefix NAME] [--query Q]
+        [--screens N] [PAGE ...]
 
 PAGE is a URL path ('' = Overview, 'hotspots', 'trends', ...). Starts its own streamlit server.
+Presentation mode: ``--query mode=present --screens 4`` saves the first 4 screens of each page as the room
+sees them (one window each, scrolled one window between them); a full-page shot would stretch the window, and with
+it every exhibit's one-screen height.
 """
 
 from __future__ import annotations
@@ -20,8 +24,21 @@ from tests.browser.conftest import (  # noqa: E402
     AppServer,
     error_texts,
     screenshot,
+    settled,
     wait_for_app,
 )
+
+
+def _screens(page: object, stem: Path, n: int) -> Path:
+    """Save ``n`` screens, ``stem``_1.png ..., scrolling Streamlit's main block one window between them."""
+    for i in range(1, n + 1):
+        page.screenshot(path=f"{stem}_{i}.png")  # type: ignore[attr-defined]
+        page.evaluate(  # type: ignore[attr-defined]  # one window down, as Page Down would (it snaps to an exhibit)
+            "() => { const m = document.querySelector('[data-testid=stMain]');"
+            " (m && m.scrollHeight > m.clientHeight ? m : document.scrollingElement).scrollBy(0, innerHeight - 64); }"
+        )
+        page.wait_for_timeout(800)  # type: ignore[attr-defined]
+    return stem.parent / f"{stem.name}_1..{n}.png"
 
 
 def main() -> int:
@@ -31,7 +48,8 @@ def main() -> int:
     ap.add_argument("--out", type=Path, default=ROOT / "tests" / "browser" / "screenshots")
     ap.add_argument("--prefix", default="page")
     ap.add_argument("--width", type=int, default=1400)
-    ap.add_argument("--query", default="", help="query string to append, e.g. present=1")
+    ap.add_argument("--query", default="", help="query string to append, e.g. mode=present (presentation mode)")
+    ap.add_argument("--screens", type=int, default=0, help="save N window-sized screens instead of the full page")
     args = ap.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -44,8 +62,12 @@ def main() -> int:
             for p in args.pages:
                 page.goto(f"{server.url}/{p}" + (f"?{args.query}" if args.query else ""))
                 wait_for_app(page)
+                settled(page)
                 page.set_viewport_size({"width": args.width, "height": 1000})
-                out = screenshot(page, f"{args.prefix}_{p or 'home'}")
+                if args.screens:
+                    out = _screens(page, args.out / f"{args.prefix}_{p or 'home'}", args.screens)
+                else:
+                    out = screenshot(page, f"{args.prefix}_{p or 'home'}")
                 errs = error_texts(page)
                 print(out, "ERRORS: " + " | ".join(e[:300] for e in errs) if errs else "ok")
             browser.close()

@@ -26,6 +26,7 @@ from csp_data.io.policeuk import load_policeuk
 from csp_data.io.policeuk_import import import_policeuk_fast
 from csp_data.schema import INCIDENT_COLUMNS, conform
 from tests.io.test_policeuk import GROUPS, HEADER, street_row, write
+from tests.oracles.policeuk_reference import load_policeuk_reference
 
 OUTSIDE_GB = "coordinates outside Great Britain (treated as no location)"
 LIMITS_AT = "([limits] in csp.toml)"
@@ -44,6 +45,13 @@ def fast(paths: list[Path], tmp_path: Path, **kwargs):
 
 def report_rows(report) -> list[tuple]:
     return [(f.path, f.accepted, f.rejected, dict(f.reasons), dict(f.notes), [str(i) for i in f.issues]) for f in report.files]
+
+
+def as_reference(paths: list[Path], incidents: pd.DataFrame, report, limits: Limits | None = None) -> None:
+    """The frame and report equal the pandas reference loader's (tests/oracles/policeuk_reference.py)."""
+    expected, expected_report = load_policeuk_reference(paths, GROUPS, limits=limits or Limits())
+    pd.testing.assert_frame_equal(incidents, expected)
+    assert report_rows(report) == report_rows(expected_report)
 
 
 # --- point 2: a stray quote rejects its own line, and reading goes on --------------------------------
@@ -78,8 +86,8 @@ def test_stray_quote_fast_import_falls_back_and_agrees(tmp_path: Path) -> None:
     expected, report = load_policeuk([path], GROUPS)
     result, got = fast([path], tmp_path)
     assert (result.fast_files, result.fallback_files) == (0, 1)
-    pd.testing.assert_frame_equal(got, expected)
-    assert report_rows(result.report) == report_rows(report)
+    as_reference([path], expected, report)
+    as_reference([path], got, result.report)
     checked = validate_paths([path])
     assert (checked.accepted, checked.rejected) == (399, 1)
 
@@ -102,8 +110,8 @@ def test_quoted_line_break_is_two_lines_each_rejected(tmp_path: Path) -> None:
     assert incidents["source_row"].tolist() == [1, 4]
     result, got = fast([path], tmp_path)
     assert result.fallback_files == 1
-    pd.testing.assert_frame_equal(got, expected := incidents)
-    assert len(expected) == 2
+    as_reference([path], incidents, report)
+    as_reference([path], got, result.report)
 
 
 def test_blank_lines_and_lone_carriage_returns_are_counted_alike(tmp_path: Path) -> None:
@@ -115,8 +123,9 @@ def test_blank_lines_and_lone_carriage_returns_are_counted_alike(tmp_path: Path)
     assert (report.accepted, report.rejected) == (3, 0)
     assert incidents["crime_id"].tolist() == ["b1", "b2", "b3"]
     result, got = fast([path], tmp_path)
-    assert result.fallback_files == 1  # a blank line and a lone CR: the loader reads it
-    pd.testing.assert_frame_equal(got, incidents)
+    assert result.fallback_files == 1  # a blank line and a lone CR: read line by line
+    as_reference([path], incidents, report)
+    as_reference([path], got, result.report)
 
 
 # --- point 4: months after the file's month or after today ---------------------------------------
@@ -149,8 +158,8 @@ def test_months_after_the_file_month_or_today_are_rejected(tmp_path: Path) -> No
     assert incidents["month"].max() == pd.Timestamp("2021-03-01")  # the latest month is the file's
     result, got = fast([path], tmp_path)
     assert result.fast_files == 1  # the fast path applies the same rule
-    pd.testing.assert_frame_equal(got, incidents)
-    assert report_rows(result.report) == report_rows(report)
+    as_reference([path], incidents, report)
+    as_reference([path], got, result.report)
 
 
 def test_month_rules_without_a_month_in_the_name_and_in_a_zip(tmp_path: Path) -> None:
@@ -200,8 +209,8 @@ def test_coordinates_outside_great_britain_are_no_location_with_rows(tmp_path: P
     assert (incidents["x"].dropna() >= 0).all() and (incidents["y"].dropna() >= 0).all()
     result, got = fast([path], tmp_path)
     assert result.fast_files == 1
-    pd.testing.assert_frame_equal(got, incidents)
-    assert report_rows(result.report) == report_rows(report)
+    as_reference([path], incidents, report)
+    as_reference([path], got, result.report)
 
 
 def test_legacy_grid_coordinates_outside_the_grid_are_outside(tmp_path: Path) -> None:
@@ -215,6 +224,9 @@ def test_legacy_grid_coordinates_outside_the_grid_are_outside(tmp_path: Path) ->
     assert incidents["x"].isna().tolist() == [False, True]
     (issue,) = report.files[0].issues
     assert issue.row == 2 and issue.column == "Easting, Northing" and "found '-20000, 207000'" in issue.message
+    as_reference([path], incidents, report)
+    result, got = fast([path], tmp_path)
+    as_reference([path], got, result.report)
 
 
 PLACES = {  # (lon, lat), in Great Britain?
@@ -260,7 +272,8 @@ def test_field_over_128_kib_rejects_its_row_only(tmp_path: Path) -> None:
     assert incidents["crime_id"].tolist() == ["f1", "f3"]
     result, got = fast([path], tmp_path)
     assert result.fallback_files == 1
-    pd.testing.assert_frame_equal(got, incidents)
+    as_reference([path], incidents, report)
+    as_reference([path], got, result.report)
 
 
 def test_a_smaller_field_limit_applies_to_every_reader(tmp_path: Path) -> None:
@@ -271,7 +284,8 @@ def test_a_smaller_field_limit_applies_to_every_reader(tmp_path: Path) -> None:
     assert report.files[0].reasons == {f"field longer than max_field_kb = 1 KiB {LIMITS_AT}": 1}
     result, got = fast([path], tmp_path, limits=limits)
     assert result.fallback_files == 1
-    pd.testing.assert_frame_equal(got, incidents)
+    as_reference([path], incidents, report, limits)
+    as_reference([path], got, result.report, limits)
     assert validate_paths([path], limits=limits).rejected == 1
 
 
@@ -371,8 +385,8 @@ def test_duplicate_members_and_gz_members_are_reported(tmp_path: Path) -> None:
     assert (gz.accepted, gz.rejected) == (1, 0)
     assert incidents["crime_id"].tolist() == ["gz"]
     result, got = fast([archive], tmp_path)
-    pd.testing.assert_frame_equal(got, incidents)
-    assert report_rows(result.report) == report_rows(report)
+    as_reference([archive], incidents, report)
+    as_reference([archive], got, result.report)
 
 
 def test_limits_from_csp_toml(tmp_path: Path) -> None:
@@ -436,8 +450,8 @@ def test_crime_types_differing_only_in_case_are_one_type(tmp_path: Path) -> None
     assert notes["unrecognised crime type 'Burglary of sheds' counted as Other crime"] == 1
     result, got = fast([tmp_path], tmp_path)
     assert result.fast_files == 2
-    pd.testing.assert_frame_equal(got, incidents)
-    assert report_rows(result.report) == report_rows(report)
+    as_reference([a, b], incidents, report)
+    as_reference([tmp_path], got, result.report)
 
 
 # --- audit: zip member names are labels, never paths ------------------------------------------------
@@ -547,10 +561,11 @@ def test_mutated_files_are_accounted_for_by_every_loader() -> None:
             path.write_bytes(data)
             incidents, report = load_policeuk([path], GROUPS)
             counts = _accounted(report, path, lines)
+            as_reference([path], incidents, report)
             result = import_policeuk_fast([path], Path(tmp) / "out.parquet", groups=GROUPS)
             assert _accounted(result.report, path, lines) == counts
             got = conform(pd.read_parquet(result.parquet), INCIDENT_COLUMNS)
-            pd.testing.assert_frame_equal(got, incidents)
+            as_reference([path], got, result.report)
             assert _accounted(validate_paths([path]), path, lines) == counts
 
     check()

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 
 import altair as alt
 import pandas as pd
 import streamlit as st
 
 from csp_data.exports import to_csv, to_excel
+from csp_data.images import chart_png, chart_svg, map_png
 from csp_data.model import Dataset
 from csp_data.periods import Period
+from csp_data.presentation import for_presentation
+from csp_data.text.data import attribution
 
 
 def escape_html(text: object, *, quote: bool = True) -> str:
@@ -58,7 +62,7 @@ def source_caption(dataset: Dataset, period: Period | None = None, *, extra: str
 
 
 def presenting() -> bool:
-    """Presentation mode (sidebar toggle): larger text for a meeting-room screen."""
+    """Presentation mode (sidebar toggle, ``?mode=present`` or ``present=1``): a meeting-room screen."""
     return bool(st.session_state.get("f_present"))
 
 
@@ -72,12 +76,12 @@ def show_table(df: pd.DataFrame, *, height: int | None = None) -> None:
 
 
 def show_chart(chart: alt.TopLevelMixin) -> None:
-    """An Altair chart at full width; in presentation mode with fonts readable from the back of a room."""
-    if presenting():
-        chart = chart.configure_axis(labelFontSize=18, titleFontSize=20).configure_legend(
-            labelFontSize=18, titleFontSize=18
-        ).configure_title(fontSize=24)
-    st.altair_chart(chart, width="stretch")
+    """An Altair chart at full width; in presentation mode restyled to be readable from the back of a room."""
+    if presenting():  # large black text, thick lines, the high-contrast palette (csp_data.presentation)
+        # theme=None: Streamlit's chart theme would override the presentation's font sizes and colours
+        st.vega_lite_chart(for_presentation(chart.to_dict()), width="stretch", theme=None)
+    else:
+        st.altair_chart(chart, width="stretch")
 
 
 def download_buttons(df: pd.DataFrame, name: str, *, key: str | None = None) -> None:
@@ -92,4 +96,38 @@ def download_buttons(df: pd.DataFrame, name: str, *, key: str | None = None) -> 
         "Download Excel", lambda: to_excel({name: df}), file_name=f"{name}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"xlsx-{k}",
         width="stretch", on_click="ignore",
+    )
+
+
+def image_source(source: str | None = None) -> str:
+    """The source and licence line an image carries (default: the loaded dataset's source)."""
+    if source is None:
+        dataset = st.session_state.get("dataset")
+        source = getattr(dataset, "source", "")
+    return attribution(source or "")
+
+
+def image_downloads(chart: alt.TopLevelMixin, stem: str, *, source: str | None = None, key: str | None = None) -> None:
+    """PNG and SVG downloads of a chart as shown, with the source line under it; built only when clicked."""
+    k = key or stem
+    footer = image_source(source)
+    c1, c2 = st.columns(2)
+    c1.download_button(
+        "Download PNG", lambda: chart_png(chart, footer=footer), file_name=f"{stem}.png", mime="image/png",
+        key=f"png-{k}", width="stretch", on_click="ignore",
+    )
+    c2.download_button(
+        "Download SVG", lambda: chart_svg(chart, footer=footer), file_name=f"{stem}.svg", mime="image/svg+xml",
+        key=f"svg-{k}", width="stretch", on_click="ignore",
+    )
+
+
+def map_download(build: Callable[[], alt.TopLevelMixin], stem: str, *, source: str | None = None,
+                 key: str | None = None) -> None:
+    """A PNG download of a map: ``build()`` makes the static map chart (csp_data.images.map_chart) only
+    when the button is clicked; the attribution is drawn under it."""
+    footer = image_source(source)
+    st.download_button(
+        "Download map (PNG)", lambda: map_png(build(), attribution=footer), file_name=f"{stem}.png",
+        mime="image/png", key=f"map-png-{key or stem}", on_click="ignore",
     )

@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from csp_data import classification as K
+from csp_data import images as I
 from csp_data import maps as M
 from csp_data.comparators import area_total
 from csp_data.hotspots import view as V
@@ -21,7 +22,7 @@ from csp_data.periods import Period, is_covered
 from csp_data.text import hotspots as T
 from ui import cache as C
 from ui import hotspots as U
-from ui.common import download_buttons
+from ui.common import download_buttons, map_download
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,21 @@ def outline_layers(key: str, areas: tuple[str, ...], boundary: Any) -> tuple[Any
         lines = M.outline_layer(area_lines, layer_id="area-lines", width_px=1, colour=[150, 150, 150, 200])
         layers.insert(0, lines)
     return partnership_layer, layers
+
+
+def map_image_button(
+    ctx: MapContext, shapes: Any, colours: list[Any], legend: pd.DataFrame, *, title: str, legend_title: str,
+    stem: str,
+) -> None:
+    """The map's PNG download: the same features, classes, colours and legend, with the partnership outline
+    and the attribution (csp_data.images.map_chart); drawn only when clicked. ``shapes()`` gives the
+    features' geometries (EPSG:27700)."""
+    outline = C.display_outline(ctx.key, ctx.filters.areas)
+    map_download(
+        lambda: I.map_chart(shapes(), colours, legend, title=title, subtitle=ctx.period.label,
+                            legend_title=legend_title, outlines=[] if outline is None else [outline]),
+        f"{stem}_{ctx.period.start:%Y%m}_{ctx.period.end:%Y%m}", source=ctx.dataset.source, key=stem,
+    )
 
 
 def show_map(view: str, ctx: MapContext) -> None:
@@ -97,6 +113,8 @@ def show_area_map(ctx: MapContext) -> None:
             alt=summary,
         )
         st.caption(f"Click one of the {ctx.dataset.area_label}s to see it in the drill-down below.")
+        map_image_button(ctx, lambda: I.area_shapes(ctx.areas), colours, legend, title=measure_label,
+                         legend_title=measure_label, stem="area_map")
     U.remember_pick(event)
     with side_col:
         st.markdown(f"**{measure_label}, {ctx.period.label}.** {summary}")
@@ -154,6 +172,8 @@ def show_density_map(ctx: MapContext) -> None:
             st.info(cap_text)
         if points_note:
             st.warning(points_note)
+        map_image_button(ctx, lambda: I.cell_shapes(grid, drawn), drawn_colours, legend, title=ctx.views["density"],
+                         legend_title="Incidents per km²" if kde else f"Incidents per {unit}", stem="density_map")
     with side_col:
         st.markdown(f"**{ctx.views['density']}, {ctx.period.label}.** {summary}")
         st.caption(
@@ -185,6 +205,8 @@ def show_gistar_map(ctx: MapContext) -> None:
         cap_text = M.cap_note(len(drawn), coloured, most="the strongest z-scores")
         if cap_text:
             st.info(cap_text)
+        map_image_button(ctx, lambda: I.cell_shapes(grid, drawn), drawn_colours, legend,
+                         title="Getis-Ord Gi* hot and cold spots", legend_title="Gi* class", stem="gistar_map")
     with side_col:
         st.markdown(f"**Getis-Ord Gi\\*, {ctx.period.label}.** {caption}")
         st.caption(
@@ -229,6 +251,8 @@ def show_emerging_map(ctx: MapContext) -> None:
         cap_text = M.cap_note(len(drawn), coloured, most="the most hot or cold slices")
         if cap_text:
             st.info(cap_text)
+        map_image_button(ctx, lambda: I.cell_shapes(grid, drawn), drawn_colours, legend,
+                         title="Emerging and persistent hot spots", legend_title="Pattern", stem="emerging_map")
     with side_col:
         st.markdown(f"**Emerging and persistent hot spots, {window.label}.** {summary}")
         st.caption(

@@ -19,7 +19,7 @@ from csp_data.hotspots import view as V
 from csp_data.maps import POINTS_CAP
 from csp_data.model import Dataset
 from csp_data.text import hotspots as T
-from ui.common import download_buttons, escape_html
+from ui.common import download_buttons, escape_html, image_downloads, presenting, show_chart, show_table
 
 
 def outline(dataset: Dataset, areas: tuple[str, ...]) -> shapely.Geometry | None:
@@ -46,8 +46,12 @@ def legend_html(frame: pd.DataFrame, *, title: str) -> str:
             else "<span style='display:inline-block;width:1em;height:1em;border:1px dashed #999;"
             "vertical-align:middle;margin-right:0.4em'></span>"
         )
-        rows.append(f"<div>{swatch}{escape_html(label)} <span style='color:#666'>({int(n):,})</span></div>")
-    return f"<div role='list' aria-label='{escape_html(title)}'><b>{escape_html(title)}</b>{''.join(rows)}</div>"
+        rows.append(f"<li>{swatch}{escape_html(label)} <span style='color:#595959'>({int(n):,})</span></li>")
+    # a real list (ul/li: axe's aria-required-children), named by its visible title; #595959 is 7:1 on white
+    return (
+        f"<div><b>{escape_html(title)}</b><ul aria-label='{escape_html(title)}' "
+        f"style='list-style:none;padding:0;margin:0'>{''.join(rows)}</ul></div>"
+    )
 
 
 def legend(frame: pd.DataFrame, *, title: str) -> None:
@@ -56,8 +60,10 @@ def legend(frame: pd.DataFrame, *, title: str) -> None:
 
 
 def table(frame: pd.DataFrame, *, height: int | None = None) -> None:
-    """A full-width table without the index."""
-    if height is None:
+    """A full-width table without the index (presentation mode: static, in the 24 px font)."""
+    if presenting():
+        show_table(frame)
+    elif height is None:
         st.dataframe(frame, hide_index=True, width="stretch")
     else:
         st.dataframe(frame, hide_index=True, width="stretch", height=height)
@@ -193,11 +199,10 @@ def show_drill(
     (``snapped``: police.uk locations, which are map points, not addresses)."""
     d1, d2 = st.columns(2)
     with d1:
-        st.altair_chart(
-            monthly_chart(monthly, title=f"{name}, per month", series="period", mark="bar",
-                          colours={"Comparison": "#bdbdbd", "This period": "#0072B2"}, height=260),
-            width="stretch",
-        )  # fmt: skip
+        chart = monthly_chart(monthly, title=f"{name}, per month", series="period", mark="bar",
+                              colours={"Comparison": "#bdbdbd", "This period": "#0072B2"}, height=260)
+        show_chart(chart)
+        image_downloads(chart, f"{code}_monthly", key="hot-monthly")
         peak = T.peak_caption(monthly)
         if peak:
             st.caption(peak)

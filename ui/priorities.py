@@ -27,7 +27,7 @@ from csp_data.text.priorities import (
     peak_chart_title,
     scoring_explanation,
 )
-from ui.common import escape_html, escape_markdown
+from ui.common import escape_html, escape_markdown, image_downloads, show_chart
 
 #: Background and text colour per risk level: a colour-blind-safe blue/orange ramp (Okabe-Ito family);
 #: the level is always written out, the colour is a second cue.
@@ -199,7 +199,8 @@ def context_panel(ctx: LocalContext, choice: str, period: Period) -> None:
             title=peak_chart_title(choice, list(ctx.peak["label"])),
             subtitle=f"{ctx.noun.capitalize()} per month, {period.label}",
         )
-        st.altair_chart(chart, width="stretch")
+        show_chart(chart)
+        image_downloads(chart, f"{choice}_months".replace(" ", "_"), key="priority-months")
         st.dataframe(
             pd.DataFrame({"Month": ctx.months["label"], "Count": fmt_month_counts(ctx.months)}),
             hide_index=True,

@@ -16,7 +16,7 @@ from csp_data.model import Dataset
 from csp_data.periods import Period, month_range
 from csp_data.text import trends as text
 from csp_data.trends import view as view_of
-from ui.common import download_buttons
+from ui.common import download_buttons, image_downloads, show_chart
 
 
 def peer_editor(dataset: Dataset, partnership: str, options: list[str]) -> tuple[list[str], list[str]]:
@@ -70,7 +70,8 @@ def trend_section(
             measure=measure, view="count" if view == "count" else "rate", show_county=show_county, k=k,
             group_label="MSG" if primary_label == "MSG" else "County",
         )
-        st.altair_chart(chart, width="stretch")
+        show_chart(chart)
+        image_downloads(chart, f"trend_{group}".replace(" ", "_"), source=dataset.source, key="trend")
         st.markdown(text.chart_summary(last, view_of.gap_months(frame), measure=measure, k=k, view=view,
                                        rolling=rolling, annual_only=not monthly_rows, **words))
         st.caption(text.chart_caption(primary_label=primary_label, partnership=partnership, k=k,
@@ -90,9 +91,10 @@ def seasonality_section(
     profile = tr.seasonality(dataset.incidents, groups, group, latest=period.end, crime_types=crime_types,
                              covered=covered, engine=engine)
     peaks = view_of.peak_months(profile)
-    st.altair_chart(seasonality_chart(profile, title=text.seasonality_title(group_label, peaks, period.end),
-                                      subtitle=text.seasonality_subtitle(view_of.short_source(dataset))),
-                    width="stretch")
+    chart = seasonality_chart(profile, title=text.seasonality_title(group_label, peaks, period.end),
+                              subtitle=text.seasonality_subtitle(view_of.short_source(dataset)))
+    show_chart(chart)
+    image_downloads(chart, f"seasonality_{group}".replace(" ", "_"), source=dataset.source, key="season")
     st.markdown(text.seasonality_sentence(profile, peaks))
     if st.toggle("Show the seasonality table", key="season_table"):
         st.dataframe(view_of.season_table(profile), hide_index=True, width="stretch")
@@ -107,13 +109,17 @@ def profiles_section(
     dow = tr.day_of_week_profile(None, groups, group, period=period, crime_types=crime_types, engine=engine)
     hours = tr.hour_profile(None, groups, group, period=period, crime_types=crime_types, engine=engine)
     with c1:
-        st.altair_chart(profile_chart(dow, x="day", order=tr.WEEKDAYS, title="Day of the week",
-                                      subtitle=f"{group_label}, {period.label}"), width="stretch")
+        dow_chart = profile_chart(dow, x="day", order=tr.WEEKDAYS, title="Day of the week",
+                                  subtitle=f"{group_label}, {period.label}")
+        show_chart(dow_chart)
+        image_downloads(dow_chart, "day_of_week", key="dow")
         st.markdown(text.busiest_day_sentence(view_of.busiest(dow), group_label))
         download_buttons(dow, "day_of_week", key="dow")
     with c2:
-        st.altair_chart(profile_chart(hours, x="hour", order=[str(h) for h in range(24)], title="Hour of the day",
-                                      subtitle=f"{group_label}, {period.label}"), width="stretch")
+        hour_chart = profile_chart(hours, x="hour", order=[str(h) for h in range(24)], title="Hour of the day",
+                                   subtitle=f"{group_label}, {period.label}")
+        show_chart(hour_chart)
+        image_downloads(hour_chart, "hour_of_day", key="hours")
         st.markdown(text.busiest_hour_sentence(view_of.busiest(hours), hours.attrs.get("untimed", 0)))
         download_buttons(hours, "hour_of_day", key="hours")
     if st.toggle("Show the day and hour tables", key="profile_tables"):

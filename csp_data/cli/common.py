@@ -21,6 +21,7 @@ from csp_data.io.dataset import (
     display_path,
     load_config,
 )
+from csp_data.io.library import Library, resolve_data_dir
 from csp_data.model import Dataset, FileReport, LoadReport
 from csp_data.periods import Period, add_months, comparison_for, rolling_12, to_month
 from csp_data.query import Query
@@ -32,7 +33,7 @@ MAX_FILE_LINES: Final = 10
 
 
 def add_data_options(parser: argparse.ArgumentParser) -> None:
-    """--config, --data, --boundaries, --area-field, --name-field, --boundaries-crs, --population,
+    """--config, --data, --data-dir, --dataset, --boundaries, --area-field, --name-field, --boundaries-crs, --population,
     --households, --partnership, --from, --to, --crime-type, --group, --format."""
     g = parser.add_argument_group("data (without --data or --config: the shipped demo borough)")
     g.add_argument("--config", metavar="FILE", help="a csp.toml dataset config (instead of the flags below)")
@@ -40,6 +41,8 @@ def add_data_options(parser: argparse.ArgumentParser) -> None:
         "--data", metavar="PATH", nargs="+", action="extend",
         help="police.uk street CSVs, archive folders or .zip archives",
     )
+    g.add_argument("--data-dir", metavar="DIR", help="the dataset library folder (default: $CSP_DATA_DIR, else .csp_data/)")
+    g.add_argument("--dataset", metavar="NAME", help="a dataset of the library (instead of --data/--config; see `datasets`)")
     g.add_argument("--boundaries", metavar="PATH", help="area boundaries (shapefile, zip, GeoJSON, GeoPackage)")
     g.add_argument("--area-field", metavar="NAME", help="boundary field holding the area code")
     g.add_argument("--name-field", metavar="NAME", help="boundary field holding the area name")
@@ -120,6 +123,21 @@ def load_summary(report: LoadReport, *, base: Path | None = None) -> str:
     return "; ".join(parts)
 
 
+def write_file_report(report: LoadReport, fmt: str, *, base: Path | None) -> None:
+    """The validation report every loader gives: one row per file (accepted, rejected, reasons) on
+    stdout, every problem with its file, row and column and every note on stderr, then the summary."""
+    table = report.to_frame()
+    table["file"] = [display_path(p, base) for p in table["file"]]
+    write_table(table, fmt)
+    for f in report.files:
+        for issue in f.issues:
+            print(f"{issue.severity}: {display_path(issue.file, base)}{str(issue).removeprefix(issue.file)}",
+                  file=sys.stderr)
+    for note in report.notes:
+        print(f"note: {note}", file=sys.stderr)
+    print(load_summary(report, base=base), file=sys.stderr)
+
+
 def report_load(report: LoadReport, *, base: Path | None, skip_bad_files: bool) -> None:
     """Print what a load could not read to stderr: the summary line, every unusable file with its error,
     the rejected rows of each file by reason; then stop unless ``skip_bad_files``.
@@ -155,7 +173,21 @@ def report_load(report: LoadReport, *, base: Path | None, skip_bad_files: bool) 
 
 
 def config_from_args(args: argparse.Namespace) -> DatasetConfig:
-    """The dataset config the flags describe: --config file, else flags, else the demo."""
+    """The dataset config the flags describe: --dataset (of the --data-dir library), else --config file,
+    else flags, else the demo.
+
+    Raises
+    ------
+    ValueError
+        When --dataset is combined with --data or --config, or --data-dir is given without --dataset.
+    """
+    if getattr(args, "dataset", None):
+        if getattr(args, "config", None) or getattr(args, "data", None):
+            raise ValueError("--dataset takes the place of --data/--config: give one of them")
+        library = Library(resolve_data_dir(args.data_dir))
+        return library.config(args.dataset, partnership=args.partnership)
+    if getattr(args, "data_dir", None):
+        raise ValueError("--data-dir needs --dataset NAME (list them with `python -m csp_data datasets --data-dir DIR`)")
     if getattr(args, "config", None):
         config = load_config(Path(args.config))
         if args.partnership:
@@ -303,5 +335,6 @@ __all__ = [
     "report_load",
     "resolve_crime_types",
     "resolve_group",
+    "write_file_report",
     "write_table",
 ]

@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from csp_data.cli.common import is_skipped, load_summary, write_table
+from csp_data.cli.common import is_skipped, write_file_report
 from csp_data.io.dataset import display_path
 from csp_data.io.detect import validate_paths
 
@@ -30,17 +30,8 @@ def run(args: argparse.Namespace) -> int:
 
     base = Path.cwd()
     report = validate_paths(args.paths)
-    table = report.to_frame()
-    table["file"] = [display_path(p, base) for p in table["file"]]
-    write_table(table, args.format)
-    for f in report.files:
-        for issue in f.issues:
-            print(f"{issue.severity}: {display_path(issue.file, base)}{str(issue).removeprefix(issue.file)}",
-                  file=sys.stderr)
-    for note in report.notes:
-        print(f"note: {note}", file=sys.stderr)
+    write_file_report(report, args.format, base=base)
     empty = [f for f in report.files if f.usable and f.accepted == 0 and not is_skipped(f)]
     for f in empty:
         print(f"error: {display_path(f.path, base)}: no rows accepted ({f.rejected:,} rejected)", file=sys.stderr)
-    print(load_summary(report, base=base), file=sys.stderr)
     return 0 if report.usable and not empty else 1

@@ -7,6 +7,7 @@ of the config file. Without a config the shipped demo borough loads (``demo_conf
 
 from __future__ import annotations
 
+import copy
 import difflib
 import os
 from collections.abc import Mapping
@@ -55,7 +56,7 @@ CONFIG_KEYS: Final[dict[str, dict[str, str]]] = {
         "name": "string", "partnership": "string", "partnership_by": "string", "crime_groups": "string",
         "source": "string", "is_demo": "boolean", "incidents": "table", "boundaries": "table",
         "population": "table or path", "households": "table or path", "comparators": "table",
-        "peer_groups": "table or path", "risk": "table", "limits": "table",
+        "peer_groups": "table or path", "risk": "table", "limits": "table", "data_dir": "string",
     },
     "incidents": {"format": "string", "paths": "strings", "columns": "table", "store": "string", "store_dir": "string"},
     "incidents.columns": {
@@ -185,6 +186,8 @@ class DatasetConfig:
     is_demo: bool = False
     config_file: Path | None = None
     limits: Limits = DEFAULT_LIMITS  # [limits]: size limits on every file read (io/common.py)
+    #: Incidents already imported (a library dataset, csp_data/io/library.py): read, not imported again.
+    stored: store_mod.StoredIncidents | None = None
     raw: dict[str, Any] = field(default_factory=dict)  # the whole TOML, for other sections ([risk], ...)
 
     def with_partnership(self, name: str) -> DatasetConfig:
@@ -202,7 +205,8 @@ class DatasetConfig:
     def key(self) -> str:
         """A string that changes when the config or any input file changes (cache key)."""
         parts = [self.name, str(self.partnership), self.partnership_by, self.store, str(self.store_dir), repr(self.limits)]
-        paths = [*self.incident_paths, self.boundaries, self.comparators, self.config_file]
+        stored = self.stored.files if self.stored is not None else ()
+        paths = [*self.incident_paths, *stored, self.boundaries, self.comparators, self.config_file]
         for p in paths:
             if p is None:
                 continue
@@ -481,7 +485,15 @@ def build_dataset(config: DatasetConfig) -> Dataset:
     """
     groups = load_crime_groups(config.crime_groups)
     store_info = None
-    if config.store == "parquet":
+    store_files: store_mod.StoreFiles = Path()
+    if config.stored is not None and (config.store == "memory" or not config.stored.files):
+        incidents, report = store_mod.read_incidents(config.stored.files), copy.deepcopy(config.stored.report)
+    elif config.stored is not None:
+        store_files, report = config.stored.files, copy.deepcopy(config.stored.report)
+        scan = store_mod.store_counts(store_files)
+        store_info = StoreInfo(store_files[0].parent, scan.rows, scan.partnerships, False, 0.0)
+        incidents = None
+    elif config.store == "parquet":
         where = str(config.config_file or config.name)
         _check_store_selector(where, config.partnership_by, config.partnership, config.boundaries)
         groups_file = config.crime_groups or DEFAULT_GROUPS_FILE
@@ -492,7 +504,7 @@ def build_dataset(config: DatasetConfig) -> Dataset:
             )
         except ValueError as exc:
             raise ValueError(f"{where}: {exc}") from exc
-        scan = store_mod.store_counts(parquet)
+        store_files, scan = parquet, store_mod.store_counts(parquet)
         store_info = StoreInfo(parquet, scan.rows, scan.partnerships, imported, seconds)
         incidents = None
     else:
@@ -521,7 +533,7 @@ def build_dataset(config: DatasetConfig) -> Dataset:
     if store_info is not None:
         by_name = config.partnership_by == "lsoa_name"
         inside, notes = store_mod.read_partnership(
-            store_info.parquet, report, scan, name=config.partnership if by_name else None,
+            store_files, report, scan, name=config.partnership if by_name else None,
             boundary=None if by_name else boundary,
         )
         report.notes.extend(notes)
@@ -555,7 +567,7 @@ def build_dataset(config: DatasetConfig) -> Dataset:
         )
         if store_info is not None:  # counted by DuckDB over the store
             comparators = comparators_from_counts(
-                store_mod.partnership_month_counts(store_info.parquet), pop, hh, groups=groups
+                store_mod.partnership_month_counts(store_files), pop, hh, groups=groups
             )
         else:
             assert incidents is not None

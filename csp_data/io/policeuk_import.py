@@ -1,9 +1,10 @@
 """Police.uk street CSVs straight to one Parquet file of canonical incidents (the fast import).
 
 :func:`import_policeuk_fast` turns police.uk CSVs into the Parquet file a
-:class:`csp_data.engine.Engine` reads (:meth:`Engine.from_parquet`), with the same result as
-``csp_data.io.policeuk.load_policeuk``; the batch transform is in :mod:`csp_data.io.policeuk_transform`.
-See docs/performance.md.
+:class:`csp_data.engine.Engine` reads (:meth:`Engine.from_parquet`). Files are read by
+:mod:`csp_data.io.policeuk_read` on a thread pool and every row rule is applied by
+:func:`csp_data.io.policeuk_transform.transform_batch`, as ``csp_data.io.policeuk.load_policeuk``
+does; this module only schedules the batches and writes them. See docs/performance.md.
 """
 
 from __future__ import annotations
@@ -17,43 +18,34 @@ from functools import partial
 from pathlib import Path
 from typing import Final, Literal
 
-import pandas as pd
 import pyarrow as pa
-import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from csp_data.groups import CrimeGroups, load_crime_groups
-from csp_data.io.common import may_have_long_line, newline_rows
 from csp_data.io.limits import DEFAULT_LIMITS, Limits
-from csp_data.io.policeuk import KIND_STREET, file_month, kind_from_name, load_policeuk
+from csp_data.io.policeuk_read import read_street_file
+from csp_data.io.policeuk_rules import STREET_HEADER
 from csp_data.io.policeuk_transform import (
     STORED_AS_DICTIONARY,
     AreaMode,
     PointProjector,
     RawFile,
+    parquet_schema,
     transform_batch,
 )
-from csp_data.io.sources import MAX_HEADER_BYTES, Source, expand_paths
+from csp_data.io.sources import Source, expand_paths
 from csp_data.model import FileReport, LoadReport
-from csp_data.schema import INCIDENT_COLUMNS, NO_LOCATION, OUTSIDE, empty_incidents
 
-#: The current police.uk street layout, in order: files with exactly this header take the fast path.
-STREET_HEADER: Final = (
-    "Crime ID",
-    "Month",
-    "Reported by",
-    "Falls within",
-    "Longitude",
-    "Latitude",
-    "Location",
-    "LSOA code",
-    "LSOA name",
-    "Crime type",
-    "Last outcome category",
-    "Context",
-)
-#: The street columns the canonical incidents are made from (the others are not parsed).
-_USED_COLUMNS: Final = tuple(c for c in STREET_HEADER if c not in ("Reported by", "Falls within", "Context"))
+__all__ = [
+    "IMPORT_BATCH_ROWS",
+    "PARTNERSHIP_ROW_GROUP",
+    "STREET_HEADER",
+    "ImportOrder",
+    "ImportResult",
+    "import_policeuk_fast",
+    "parquet_schema",
+]
+
 #: Low-cardinality columns written with Parquet dictionary encoding (and the ones given statistics).
 _DICTIONARY_COLUMNS: Final = (
     "month",
@@ -85,24 +77,13 @@ class ImportResult:
     parquet: Path
     report: LoadReport
     seconds: float
-    fast_files: int = 0  # files read by the fast path
-    fallback_files: int = 0  # files handed to csp_data.io.policeuk (other layouts, ragged rows)
+    fast_files: int = 0  # files read by pyarrow directly (clean current-layout files)
+    fallback_files: int = 0  # every other file: read line by line, skipped, or a file-level error
 
     @property
     def rows_per_second(self) -> float:
         """Rows written per wall-clock second."""
         return self.rows / self.seconds if self.seconds > 0 else float("inf")
-
-
-def parquet_schema() -> pa.Schema:
-    """The Arrow schema of the canonical incidents (schema.INCIDENT_COLUMNS) as read from the Parquet file."""
-    types = {
-        "string": pa.string(),
-        "datetime64[ns]": pa.timestamp("ns"),
-        "Int64": pa.int64(),
-        "float64": pa.float64(),
-    }
-    return pa.schema([(name, types[dtype]) for name, dtype in INCIDENT_COLUMNS.items()])
 
 
 def _storage_schema() -> pa.Schema:
@@ -129,17 +110,17 @@ def import_policeuk_fast(
 ) -> ImportResult:
     """Import police.uk street CSVs straight to one Parquet file of canonical incidents.
 
-    The result equals ``csp_data.io.policeuk.load_policeuk`` on the same input (same rows, values,
-    order, ``source_file`` and ``source_row``, same report counts), but it is several times faster and
-    never holds more than one batch of rows in memory:
+    The rows, values, order, ``source_file``, ``source_row`` and report are those of
+    ``csp_data.io.policeuk.load_policeuk`` on the same input (both read with
+    :mod:`csp_data.io.policeuk_read`, transformed by :func:`~csp_data.io.policeuk_transform.transform_batch`),
+    but it never holds more than one batch of rows in memory:
 
-    * files with the current 12-column header are parsed by pyarrow's CSV reader on ``threads`` worker
-      threads (measured faster than DuckDB's ``read_csv`` on many police.uk-sized files, see
-      docs/performance.md); every other file (legacy layout, zip members, ragged rows, other encodings,
-      blank lines, quotes that merge lines, long lines, files over the limits) goes through
-      ``load_policeuk`` itself, so the counts are the loader's;
+    * files are read on ``threads`` worker threads: clean files with the current 12-column header by
+      pyarrow's CSV reader (measured faster than DuckDB's ``read_csv`` on many police.uk-sized files,
+      see docs/performance.md); every other file (legacy layout, zip members, ragged rows, other
+      encodings, blank lines, quotes that merge lines, long lines) line by line;
     * month, crime type (legacy names, crime group) and partnership are worked out once per distinct
-      value with the loader's own rules and mapped back by dictionary index;
+      value and mapped back by dictionary index;
     * coordinates are projected to EPSG:27700 once per distinct map point (police.uk snaps locations
       to a fixed list of points), with pyproj on numpy arrays;
     * batches of ``batch_rows`` rows are written as Parquet row groups.
@@ -153,7 +134,7 @@ def import_policeuk_fast(
     groups
         Crime-group config (the shipped default when None).
     areas
-        ``"none"``: ``area_code`` left empty as ``load_policeuk`` does (``areas.assign_areas`` fills it
+        ``"none"``: ``area_code`` left empty, as ``load_policeuk`` leaves it (``areas.assign_areas`` fills it
         from boundaries later); ``"lsoa"``: the LSOAs are the areas, ``area_code`` = the row's LSOA code,
         ``schema.NO_LOCATION`` for rows without coordinates.
     order
@@ -243,24 +224,20 @@ def import_policeuk_fast(
             pending.clear()
             pending_rows = 0
 
-        for item in _read_sources(sources, groups, threads, limits):
+        for item in _read_sources(sources, threads, limits):
             if isinstance(item, RawFile):
-                fast += 1
+                if item.line_by_line:
+                    fallback += 1
+                else:
+                    fast += 1
                 report.files.append(item.report)
                 pending.append(item)
                 pending_rows += item.table.num_rows
                 if pending_rows >= batch_rows:
                     flush()
                 continue
-            fallback += 1
-            frame, sub = item
-            report.extend(sub)
-            if len(frame):
-                flush()  # keep the input order: earlier fast files go first
-                drain(0)
-                if areas == "lsoa":
-                    frame = _lsoa_areas(frame)
-                write(pa.Table.from_pandas(frame, schema=schema, preserve_index=False), max(len(frame), 1))
+            fallback += 1  # skipped, or a file-level error
+            report.files.append(item)
         flush()
         drain(0)
         for done in last_write:
@@ -268,29 +245,12 @@ def import_policeuk_fast(
     return ImportResult(rows, out, report, time.perf_counter() - t0, fast, fallback)
 
 
-_Item = RawFile | tuple[pd.DataFrame, LoadReport]
-
-
-def _read_sources(
-    sources: Sequence[Source], groups: CrimeGroups, threads: int, limits: Limits
-) -> Iterator[_Item]:
-    """Read sources in input order on a thread pool (bounded look-ahead).
-
-    Yields a raw table for each file the fast path can take, and ``load_policeuk``'s result for every
-    other file (a zip archive is loaded whole at its first member).
-    """
-    jobs: list[Callable[[], _Item]] = []
-    zips_seen: set[Path] = set()
-    for source in sources:
-        if source.member is not None or source.problem:
-            if source.path not in zips_seen:
-                zips_seen.add(source.path)
-                jobs.append(partial(_fallback, source.path, groups, limits))
-        else:
-            jobs.append(partial(_read_one, source, groups, limits))
+def _read_sources(sources: Sequence[Source], threads: int, limits: Limits) -> Iterator[RawFile | FileReport]:
+    """Read sources in input order on a thread pool (bounded look-ahead): ``read_street_file`` of each."""
+    jobs: list[Callable[[], RawFile | FileReport]] = [partial(read_street_file, s, limits) for s in sources]
     window = max(4, 8 * threads)
     with ThreadPoolExecutor(max_workers=max(1, threads)) as pool:
-        futures: deque[Future[_Item]] = deque()
+        futures: deque[Future[RawFile | FileReport]] = deque()
         it = iter(jobs)
         for job in it:
             futures.append(pool.submit(job))
@@ -302,57 +262,3 @@ def _read_sources(
             if nxt is not None:
                 futures.append(pool.submit(nxt))
             yield result
-
-
-def _fallback(path: Path, groups: CrimeGroups, limits: Limits) -> tuple[pd.DataFrame, LoadReport]:
-    frame, report = load_policeuk([path], groups, limits=limits)
-    return frame, report
-
-
-def _read_one(source: Source, groups: CrimeGroups, limits: Limits) -> _Item:
-    """The raw table of a file the fast path can read exactly; else the loader's result for it.
-
-    The fast path takes a file only when its header is the current layout, pyarrow reads it, every
-    line is one row (``newline_rows``: no blank line, quoted line break, unclosed quote or lone CR)
-    and no line is longer than half of ``max_field_kb`` (so no field is over it). Anything else -- and any file over
-    the limits -- goes to ``load_policeuk``, which reads line by line and reports every line.
-    """
-    kind = kind_from_name(source.name)
-    if kind not in (None, KIND_STREET):  # outcomes, stop-and-search: listed as skipped, as the loader does
-        return empty_incidents(), LoadReport(files=[FileReport(source.label, f"{kind} (skipped)")])
-    if source.name.lower().endswith(".gz"):
-        return _fallback(source.path, groups, limits)
-    try:
-        data = source.read_bytes(limits)
-    except ValueError:  # over a limit or unreadable: the loader reports it
-        return _fallback(source.path, groups, limits)
-    first = data[:MAX_HEADER_BYTES].split(b"\n", 1)[0].rstrip(b"\r")
-    if first.decode("utf-8", errors="replace").split(",") != list(STREET_HEADER):
-        return _fallback(source.path, groups, limits)
-    if may_have_long_line(data, limits.max_field_chars):
-        return _fallback(source.path, groups, limits)
-    try:
-        table = pacsv.read_csv(
-            pa.py_buffer(data),
-            read_options=pacsv.ReadOptions(use_threads=False, block_size=1 << 24),
-            convert_options=pacsv.ConvertOptions(
-                column_types=dict.fromkeys(STREET_HEADER, pa.string()),
-                include_columns=list(_USED_COLUMNS),
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-            ),
-        )
-    except (pa.ArrowInvalid, UnicodeDecodeError):
-        return _fallback(source.path, groups, limits)
-    if table.num_rows != newline_rows(data):
-        return _fallback(source.path, groups, limits)
-    return RawFile(source.label, table, FileReport(source.label, KIND_STREET), file_month(source))
-
-
-def _lsoa_areas(frame: pd.DataFrame) -> pd.DataFrame:
-    """``area_code`` = LSOA code for located rows, NO_LOCATION / OUTSIDE otherwise."""
-    out = frame.copy()
-    located = out["x"].notna() & out["y"].notna()
-    code = out["lsoa_code"].astype("string")
-    out["area_code"] = code.where(located & code.notna(), OUTSIDE).where(located, NO_LOCATION)
-    return out

@@ -1,9 +1,17 @@
-"""The police.uk fast import's batch transform: the loader's rules applied to many raw tables at once.
+"""The police.uk row rules, in one place: many raw street tables to canonical incidents at once.
 
-:func:`transform_batch` turns a batch of :class:`RawFile` (street CSVs read by pyarrow as text) into
-one Arrow table of canonical incidents, vectorised per distinct value (month, crime type, LSOA name,
-map point), with the same rows, values and report counts as ``csp_data.io.policeuk.load_policeuk``.
-:class:`PointProjector` projects map points once each. Used by :mod:`csp_data.io.policeuk_import`.
+:func:`transform_batch` turns a batch of :class:`RawFile` (street CSVs read as text by
+:mod:`csp_data.io.policeuk_read`, current or legacy layout) into one Arrow table of canonical
+incidents, vectorised per distinct value (month, crime type, LSOA name, map point). Every row rule
+lives here: unparseable and late months, missing crime types, legacy and respelt crime-type names,
+crime groups, text cleaning, coordinates (WGS84 -> British National Grid, or the legacy grid
+references back to WGS84) with the outside-Great-Britain check, and repeated Crime IDs. The shared
+constants and helpers (reasons, notes, month parsing, crime-type names) are in
+:mod:`csp_data.io.policeuk_rules`. :class:`PointProjector` projects map points once each.
+
+Used by the fast import (:mod:`csp_data.io.policeuk_import`) and by
+``csp_data.io.policeuk.load_policeuk``; ``tests/oracles/policeuk_reference.py`` is an independent
+pandas implementation of the same rules the tests compare with.
 """
 
 from __future__ import annotations
@@ -22,10 +30,10 @@ from pyproj import Transformer
 
 from csp_data.areas import partnership_from_lsoa_name
 from csp_data.groups import FALLBACK_GROUP, CrimeGroups
-from csp_data.io import policeuk as puk
+from csp_data.io import policeuk_rules as puk
 from csp_data.io.common import in_great_britain, note_rows, reject
 from csp_data.model import FileReport
-from csp_data.schema import ANALYSIS_CRS, DISPLAY_CRS, NO_LOCATION, OUTSIDE
+from csp_data.schema import ANALYSIS_CRS, DISPLAY_CRS, INCIDENT_COLUMNS, NO_LOCATION, OUTSIDE
 
 _TEXT_COLUMNS: Final = {
     "crime_id": "Crime ID",
@@ -39,18 +47,65 @@ STORED_AS_DICTIONARY: Final = ("crime_type", "crime_group", "partnership", "outc
 AreaMode = Literal["none", "lsoa"]
 
 
+#: The columns of a :class:`RawFile` table, besides its coordinate pair (see RawFile.legacy).
+RAW_TEXT_COLUMNS: Final = ("Crime ID", "Month", "Location", "LSOA code", "LSOA name", "Crime type", "Last outcome category")
+#: The coordinate columns of each layout: (current, legacy).
+GEOGRAPHIC_PAIR: Final = ("Longitude", "Latitude")
+GRID_PAIR: Final = ("Easting", "Northing")
+
+
 @dataclass
 class RawFile:
-    """A file the fast path reads: its raw street columns, its report and its own month."""
+    """A street file as read (:mod:`csp_data.io.policeuk_read`): its raw columns, report and own month.
+
+    ``table`` holds :data:`RAW_TEXT_COLUMNS` and the coordinate pair (Longitude/Latitude, or
+    Easting/Northing when ``legacy``) as strings, "" for empty fields and for columns the file lacks.
+    ``rows`` are the 1-based data-row numbers of its rows (not contiguous when lines were rejected
+    while reading; None: 1..n).
+    """
 
     label: str
-    table: pa.Table  # the 12 columns as strings ("" for empty fields)
+    table: pa.Table
     report: FileReport
-    ceiling: pd.Timestamp | None = None  # the file's own month (policeuk.file_month)
+    ceiling: pd.Timestamp | None = None  # the file's own month (policeuk_rules.file_month)
+    rows: np.ndarray | None = None
+    legacy: bool = False  # Easting/Northing (British National Grid) instead of Longitude/Latitude
+    line_by_line: bool = False  # read by common.read_csv_strings, not by pyarrow directly
+
+    @property
+    def coordinate_columns(self) -> tuple[str, str]:
+        """The names of its coordinate pair."""
+        return GRID_PAIR if self.legacy else GEOGRAPHIC_PAIR
+
+    def row_numbers(self) -> np.ndarray:
+        """The 1-based data-row number of each row."""
+        if self.rows is None:
+            return np.arange(1, self.table.num_rows + 1, dtype=np.int64)
+        return np.asarray(self.rows, dtype=np.int64)
+
+
+def parquet_schema() -> pa.Schema:
+    """The Arrow schema of the canonical incidents (schema.INCIDENT_COLUMNS) as read from the Parquet file."""
+    types = {
+        "string": pa.string(),
+        "datetime64[ns]": pa.timestamp("ns"),
+        "Int64": pa.int64(),
+        "float64": pa.float64(),
+    }
+    return pa.schema([(name, types[dtype]) for name, dtype in INCIDENT_COLUMNS.items()])
+
+
+def _unified(f: RawFile) -> pa.Table:
+    """The file's table with its coordinate pair named "a", "b" (either layout), for concatenation."""
+    a, b = f.coordinate_columns
+    t = f.table
+    return pa.table(
+        [t.column(c) for c in RAW_TEXT_COLUMNS] + [t.column(a), t.column(b)], names=[*RAW_TEXT_COLUMNS, "a", "b"]
+    )
 
 
 def _clean(values: pa.Array | pa.ChunkedArray) -> pa.Array:
-    """Stripped text with blank strings as null (the loader's ``_blank_to_na``)."""
+    """Stripped text with blank strings as null."""
     text = pc.utf8_trim_whitespace(values)
     return pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
 
@@ -99,13 +154,13 @@ def _per_file_value_notes(
 
 
 def _coordinate(raw: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, np.ndarray]:
-    """(value, is blank) as the loader reads a coordinate: blank = empty field; unreadable -> NaN."""
+    """(value, is blank) of a coordinate: blank = empty field; unreadable -> NaN (as ``pd.to_numeric``)."""
     blank = pc.equal(raw, "")
     text = pc.if_else(blank, pa.scalar(None, pa.string()), raw)
     try:  # Arrow's parser gives the same doubles as pandas for numeric text, much faster
         value = pc.cast(pc.utf8_trim_whitespace(text), pa.float64())
         out = pc.fill_null(value, np.nan).to_numpy(zero_copy_only=False)
-    except pa.ArrowInvalid:  # some text is not a number: the loader's rule, once per distinct text
+    except pa.ArrowInvalid:  # some text is not a number: pandas' rule, once per distinct text
         uniq, idx, _ = _encode(text)
         num = pd.to_numeric(_as_series(uniq).str.strip(), errors="coerce")
         out = np.append(num.to_numpy(dtype="float64", na_value=np.nan), np.nan)[idx]
@@ -138,17 +193,23 @@ def transform_batch(
     *,
     sort: bool = False,
 ) -> pa.Table:
-    """The loader's rules, applied to a batch of raw tables at once (vectorised, per distinct value).
+    """The police.uk row rules, applied to a batch of raw tables at once (vectorised, per distinct value).
 
+    Rows are rejected for an unparseable month, a month after the file's own month or in the future,
+    and no crime type; the rest are kept, with their changes (legacy and respelt crime types, unknown
+    types, no or unusable location, repeated Crime IDs) counted in each file's report notes.
     ``sort``: rows ordered by partnership then month (stable) instead of as read.
     """
     reports = [f.report for f in files]
     sizes = np.array([f.table.num_rows for f in files], dtype=np.int64)
-    raw = pa.concat_tables([f.table for f in files]).combine_chunks()
+    raw = pa.concat_tables([_unified(f) for f in files]).combine_chunks()
     fidx = np.repeat(np.arange(len(files)), sizes)
-    rown = np.arange(len(fidx), dtype=np.int64) - np.repeat(np.cumsum(sizes) - sizes, sizes) + 1
+    rown = (
+        np.concatenate([f.row_numbers() for f in files]) if files else np.empty(0, dtype=np.int64)
+    )
+    legacy_of = np.array([f.legacy for f in files], dtype=bool)
 
-    # Month: the loader's parsing once per distinct text; then the rejections, in the loader's order.
+    # Month: parse_months once per distinct text; then the rejections, in the order the report lists them.
     month_uniq, month_idx, _ = _encode(raw.column("Month"))
     month_text = _as_series(month_uniq).str.strip()
     month_text = month_text.mask(month_text == "", pd.NA)
@@ -206,7 +267,7 @@ def transform_batch(
     n_rows = len(fidx)
     month_ns = row_month
 
-    # Crime type: the loader's names (legacy, one spelling per type), then the crime group (unknown
+    # Crime type: the names crime_type_names gives (legacy, one spelling per type), then the crime group (unknown
     # types -> FALLBACK_GROUP), once per distinct type.
     names = puk.crime_type_names(type_text, groups)
     current = names["name"]
@@ -221,7 +282,7 @@ def transform_batch(
     _per_file_value_notes(
         reports, fidx, type_idx_raw, respelt, lambda u: puk.respelt_note(type_text[u], current[u])
     )
-    # The loader names an unknown type once per distinct name (as counted).
+    # An unknown type is named once per distinct name (as counted).
     _per_file_value_notes(
         reports,
         fidx,
@@ -258,19 +319,27 @@ def transform_batch(
                 pc.fill_null(indices, len(values)).to_numpy(zero_copy_only=False).astype(np.int64)
             ]
 
-    # Coordinates, as the loader reads them, projected (and checked against Great Britain) once per
-    # distinct map point.
-    a, blank_a = _coordinate(raw.column("Longitude"))
-    b, blank_b = _coordinate(raw.column("Latitude"))
+    # Coordinates, projected (and checked against Great Britain) once per distinct map point; legacy
+    # files give grid references, projected back to WGS84.
+    a, blank_a = _coordinate(raw.column("a"))
+    b, blank_b = _coordinate(raw.column("b"))
     blank = blank_a & blank_b
     unreadable = ~blank & (np.isnan(a) | np.isnan(b))
     readable = ~blank & ~unreadable
+    grid = legacy_of[fidx] if n_rows else np.zeros(0, dtype=bool)
     x = np.full(n_rows, np.nan)
     y = np.full(n_rows, np.nan)
+    lon = a.copy()
+    lat = b.copy()
     valid = np.zeros(n_rows, dtype=bool)
-    if readable.any():
-        px, py, inside = projector.project(a[readable], b[readable])
-        x[readable], y[readable], valid[readable] = px, py, inside
+    geo = readable & ~grid
+    if geo.any():
+        px, py, inside = projector.project(a[geo], b[geo])
+        x[geo], y[geo], valid[geo] = px, py, inside
+    bng = readable & grid
+    if bng.any():
+        plon, plat, inside = projector.unproject(a[bng], b[bng])
+        x[bng], y[bng], lon[bng], lat[bng], valid[bng] = a[bng], b[bng], plon, plat, inside
     outside = readable & ~valid
     _per_file_counts(reports, fidx, blank, puk.NOTE_NO_LOCATION)
     for mask, note, expected in (
@@ -281,24 +350,24 @@ def transform_batch(
             for f in np.unique(fidx[mask]):
                 at = np.flatnonzero(mask & (fidx == f))
                 pair = puk.coordinate_text(
-                    _as_series(pc.utf8_trim_whitespace(raw.column("Longitude").take(pa.array(at))).combine_chunks()),
-                    _as_series(pc.utf8_trim_whitespace(raw.column("Latitude").take(pa.array(at))).combine_chunks()),
+                    _as_series(pc.utf8_trim_whitespace(raw.column("a").take(pa.array(at))).combine_chunks()),
+                    _as_series(pc.utf8_trim_whitespace(raw.column("b").take(pa.array(at))).combine_chunks()),
                 )
                 note_rows(
                     reports[f],
                     np.ones(len(at), dtype=bool),
                     note,
                     rows=rown[at],
-                    column="Longitude, Latitude",
+                    column=", ".join(files[f].coordinate_columns),
                     found=pair,
                     expected=expected,
                 )
     x = np.where(valid, x, np.nan)
     y = np.where(valid, y, np.nan)
-    lon = np.where(valid, a, np.nan)
-    lat = np.where(valid, b, np.nan)
+    lon = np.where(valid, lon, np.nan)
+    lat = np.where(valid, lat, np.nan)
 
-    # Repeated Crime IDs within a file: kept, and noted as the loader does.
+    # Repeated Crime IDs within a file: kept, and noted.
     if n_rows:
         repeats = _repeated_ids(projector.con, crime_id, fidx)
         for f in np.flatnonzero(repeats):
@@ -384,6 +453,7 @@ class PointProjector:
         self.con = duckdb.connect(":memory:")  # a scratch connection for the batch-level SQL
         self._lock = threading.Lock()  # batches are transformed on several threads
         self._to_bng = Transformer.from_crs(DISPLAY_CRS, ANALYSIS_CRS, always_xy=True)
+        self._to_wgs = Transformer.from_crs(ANALYSIS_CRS, DISPLAY_CRS, always_xy=True)
         self._keys = pd.Index(np.empty(0, dtype=np.complex128))
         self._x = np.empty(0)
         self._y = np.empty(0)
@@ -411,3 +481,9 @@ class PointProjector:
                 keys, xs, ys, gb = self._keys, self._x, self._y, self._gb
             pos = keys.get_indexer(key)
         return xs[pos], ys[pos], gb[pos]
+
+    def unproject(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(lon, lat, in Great Britain) of each British National Grid point (legacy files; not remembered)."""
+        with self._lock:
+            lon, lat = (np.asarray(v, dtype="float64") for v in self._to_wgs.transform(x, y))
+        return lon, lat, in_great_britain(lon, lat, x, y)

@@ -55,6 +55,8 @@ STORE_VERSION: Final = 1
 #: written by older code is never reused (STORE_VERSION covers changes elsewhere).
 _CODE_FILES: Final = (
     "io/policeuk_import.py",
+    "io/policeuk_read.py",
+    "io/policeuk_rules.py",
     "io/policeuk_transform.py",
     "areas.py",
     "groups.py",
@@ -206,8 +208,33 @@ def report_from_json(text: str) -> LoadReport:
     return LoadReport(files=files, notes=list(raw["notes"]))
 
 
-def _from(parquet: Path) -> str:
-    return f"read_parquet({sql_str(str(parquet))})"
+#: One Parquet file, or several with the same columns read as one table (a library dataset's parts,
+#: csp_data/io/library.py).
+StoreFiles = Path | Sequence[Path]
+
+
+@dataclass(frozen=True)
+class StoredIncidents:
+    """Canonical incidents already imported to Parquet files (a library dataset's parts) and the load
+    report of their import: :func:`csp_data.io.dataset.build_dataset` reads them instead of importing."""
+
+    files: tuple[Path, ...]
+    report: LoadReport
+
+
+def _from(parquet: StoreFiles) -> str:
+    if isinstance(parquet, Path):
+        return f"read_parquet({sql_str(str(parquet))})"
+    if not parquet:
+        raise ValueError("no Parquet files to read")
+    return f"read_parquet([{', '.join(sql_str(str(p)) for p in parquet)}])"
+
+
+def read_incidents(parquet: StoreFiles) -> pd.DataFrame:
+    """Every canonical incident of ``parquet`` (no files: an empty frame), in file order."""
+    if not isinstance(parquet, Path) and not parquet:
+        return empty_incidents()
+    return _read(parquet, "true")
 
 
 _LOCATED: Final = "(x IS NOT NULL AND y IS NOT NULL AND NOT isnan(x) AND NOT isnan(y))"
@@ -236,7 +263,7 @@ class StoreCounts:
     unlocated: int  # no location
 
 
-def store_counts(parquet: Path) -> StoreCounts:
+def store_counts(parquet: StoreFiles) -> StoreCounts:
     """The :class:`StoreCounts` of a store, in one scan."""
     row = _fetch(
         f"SELECT count(*), count(DISTINCT lower(partnership)), "
@@ -246,7 +273,7 @@ def store_counts(parquet: Path) -> StoreCounts:
     return StoreCounts(*(int(v) for v in row))
 
 
-def _read(parquet: Path, where: str) -> pd.DataFrame:
+def _read(parquet: StoreFiles, where: str) -> pd.DataFrame:
     """The canonical incidents matching SQL ``where`` (DuckDB skips row groups by their statistics)."""
     with duckdb.connect(":memory:") as con:
         table = con.sql(f"SELECT * FROM {_from(parquet)} WHERE {where}").to_arrow_table()
@@ -262,7 +289,7 @@ def _input_order(frame: pd.DataFrame, report: LoadReport) -> pd.DataFrame:
 
 
 def read_partnership(
-    parquet: Path,
+    parquet: StoreFiles,
     report: LoadReport,
     counts: StoreCounts,
     *,
@@ -308,7 +335,7 @@ def read_partnership(
     return frame, notes
 
 
-def partnership_month_counts(parquet: Path, partnerships: Sequence[str] | None = None) -> pd.DataFrame:
+def partnership_month_counts(parquet: StoreFiles, partnerships: Sequence[str] | None = None) -> pd.DataFrame:
     """``partnership, month, crime_group, count`` over the whole store (of ``partnerships`` if given)."""
     where = f"WHERE {sql_in('partnership', partnerships)}" if partnerships is not None else ""
     return _df(

@@ -119,19 +119,14 @@ def incidents_of(dataset: Dataset, group: str, period: Period) -> pd.DataFrame:
     return Query.of(group, period=period).apply(dataset.incidents, dataset.groups)
 
 
-def _count(dataset: Dataset, group: str, period: Period) -> int:
-    return len(incidents_of(dataset, group, period))
-
-
 def _counts(
     dataset: Dataset, group: str, period: Period, comparison: Period, engine: Engine | None
 ) -> tuple[int, int]:
     """(count of ``group`` in ``period``, in ``comparison``): one pushed-down query when ``engine`` is
-    given (``aggregate.priority_totals``), else two filters of the frame. The same numbers."""
-    if engine is None:
-        return _count(dataset, group, period), _count(dataset, group, comparison)
+    given (``aggregate.priority_totals``), else in a throwaway engine over the dataset's frame."""
     totals = priority_totals(
-        None, groups=dataset.groups, group_names=[group], period=period, comparison=comparison, engine=engine
+        dataset.incidents, groups=dataset.groups, group_names=[group], period=period, comparison=comparison,
+        engine=engine,
     )
     return int(totals["current"].iloc[0]), int(totals["previous"].iloc[0])
 

@@ -65,3 +65,21 @@ def located_caption(located: int, total: int) -> str:
 def usable_message(label: str) -> str:
     """Said when an uploaded file would load."""
     return f"{label} is usable: name it in your csp.toml to load it."
+
+
+#: The licence lines every figure, map image and briefing pack carries (as the Methods page shows them).
+LICENCE = (
+    "Contains public sector information licensed under the Open Government Licence v3.0. "
+    "Contains OS data © Crown copyright and database right (where ONS boundaries are loaded)."
+)
+
+
+def attribution(source: str) -> str:
+    """The dataset's source line followed by the licence lines (once, when the source already has them).
+
+    >>> attribution("Demo borough.").startswith("Demo borough. Contains public sector")
+    True
+    """
+    if LICENCE.split(". ")[0] in source:
+        return f"{source.rstrip()} {LICENCE.split('. ', 1)[1]}"
+    return f"{source.rstrip()} {LICENCE}".strip()

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 import pandas as pd
 
+from csp_data.aggregate import frame_engine
 from csp_data.change import significance_test
 from csp_data.groups import CrimeGroups
 from csp_data.periods import (
@@ -136,31 +137,10 @@ def _profile_counts(
     keys: range,
 ) -> tuple[np.ndarray, int]:
     """(counts per key in ``keys`` as int64, number of rows without a date / hour)."""
-    if engine is not None:
-        raw = engine.profile_counts(
-            kind, groups=groups, selection=Query.of(group, crime_types, period)
-        )
-        known = raw["key"].notna()
-        counts = raw.loc[known].set_index("key")["count"].reindex(list(keys), fill_value=0)
-        return counts.to_numpy().astype("int64"), int(raw.loc[~known, "count"].sum())
-    if incidents is None:
-        raise ValueError("incidents: a DataFrame is required when no engine is given, got None")
-    sub = _profile_rows(incidents, groups, group, period, crime_types)
-    if kind == "weekday":
-        values = pd.to_datetime(sub["date"]).dropna().dt.dayofweek
-    else:
-        values = pd.to_numeric(sub["hour"], errors="coerce").dropna().astype(int)
-    counts = values.value_counts().reindex(list(keys), fill_value=0)
-    return counts.to_numpy().astype("int64"), int(len(sub) - len(values))
+    eng = engine if engine is not None else frame_engine(incidents, ["date", "hour", "month", "crime_group", "crime_type"])
+    raw = eng.profile_counts(kind, groups=groups, selection=Query.of(group, crime_types, period))
+    known = raw["key"].notna()
+    counts = raw.loc[known].set_index("key")["count"].reindex(list(keys), fill_value=0)
+    return counts.to_numpy().astype("int64"), int(raw.loc[~known, "count"].sum())
 
 
-def _profile_rows(
-    incidents: pd.DataFrame, groups: CrimeGroups, group: str, period: Period | None, crime_types: Sequence[str]
-) -> pd.DataFrame:
-    for col in ("date", "hour", "month", "crime_group", "crime_type"):
-        if col not in incidents.columns:
-            raise ValueError(f"incidents: missing column {col!r}; expected canonical incidents (schema.py)")
-    mask = Query.of(group, crime_types).mask(incidents, groups)
-    if period is not None:
-        mask &= period.contains(incidents["month"]).fillna(False).astype(bool)
-    return incidents.loc[mask]

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Final
 import numpy as np
 import pandas as pd
 
-from csp_data.aggregate import count_by
+from csp_data.aggregate import count_by, frame_engine
 from csp_data.comparators import (
     STATS_COLUMNS,
     check_comparators,
@@ -31,7 +31,6 @@ from csp_data.periods import (
     month_range,
     reindex_months,
 )
-from csp_data.query import Query
 
 if TYPE_CHECKING:
     from csp_data.engine import Engine
@@ -54,15 +53,12 @@ def data_months(incidents: pd.DataFrame | None, *, engine: Engine | None = None)
     With ``engine`` (a :class:`csp_data.engine.Engine` over the incidents) the months are counted in
     the engine and ``incidents`` is not read (it may be None); the answer is the same.
     """
-    if engine is not None:
-        # no group filter, so the groups config is not consulted
-        no_groups = CrimeGroups(type_to_group={}, base_groups=())
-        counts = count_by(None, ["month"], groups=no_groups, engine=engine)
-        months = counts.loc[(counts["count"] > 0) & counts["month"].notna(), "month"]
-        return pd.DatetimeIndex(months.to_numpy(dtype="datetime64[ns]"))
-    if incidents is None:
-        raise ValueError("incidents: a DataFrame is required when no engine is given, got None")
-    return pd.DatetimeIndex(sorted(pd.to_datetime(incidents["month"]).dropna().unique()))
+    eng = engine if engine is not None else frame_engine(incidents, ["month"])
+    # no group filter, so the groups config is not consulted
+    no_groups = CrimeGroups(type_to_group={}, base_groups=())
+    counts = count_by(None, ["month"], groups=no_groups, engine=eng)
+    months = counts.loc[(counts["count"] > 0) & counts["month"].notna(), "month"]
+    return pd.DatetimeIndex(months.to_numpy(dtype="datetime64[ns]"))
 
 
 def monthly_counts(
@@ -107,23 +103,13 @@ def monthly_counts(
     >>> monthly_counts(inc, load_crime_groups(), "Drugs")["count"].tolist()
     [1.0, nan, 1.0]
     """
-    if engine is None:
-        if incidents is None:
-            raise ValueError("incidents: a DataFrame is required when no engine is given, got None")
-        for col in ("month", "crime_group", "crime_type"):
-            if col not in incidents.columns:
-                raise ValueError(f"incidents: missing column {col!r}; expected canonical incidents (schema.py)")
-    cov = covered if covered is not None else data_months(incidents, engine=engine)
+    eng = engine if engine is not None else frame_engine(incidents, ["month", "crime_group", "crime_type"])
+    cov = covered if covered is not None else data_months(None, engine=eng)
     if months is None:
         months = month_range(cov.min(), cov.max()) if len(cov) else pd.DatetimeIndex([], dtype="datetime64[ns]")
-    if engine is not None:
-        by_month = count_by(None, ["month"], groups=groups, group=group, crime_types=crime_types, engine=engine)
-        by_month = by_month[by_month["month"].notna()]
-        counts = pd.Series(by_month["count"].to_numpy(), index=pd.DatetimeIndex(by_month["month"]))
-    else:
-        assert incidents is not None
-        sub = incidents.loc[Query.of(group, crime_types).mask(incidents, groups)]
-        counts = pd.to_datetime(sub["month"]).value_counts()
+    by_month = count_by(None, ["month"], groups=groups, group=group, crime_types=crime_types, engine=eng)
+    by_month = by_month[by_month["month"].notna()]
+    counts = pd.Series(by_month["count"].to_numpy(), index=pd.DatetimeIndex(by_month["month"]))
     return reindex_months(counts, months, covered=cov)
 
 

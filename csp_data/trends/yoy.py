@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from csp_data.aggregate import priority_totals
+from csp_data.aggregate import frame_engine, priority_totals
 from csp_data.change import SMALL_NUMBER, TEST_LABELS, TestName, pct_change, significance_test
 from csp_data.format import fmt_change, fmt_pct_change
 from csp_data.groups import CrimeGroups
@@ -68,25 +68,15 @@ def yoy_table(
         period is not fully covered by the data, its count and the change are NaN and ``note`` says how
         many months are missing: a partial year is never compared with a whole one.
     """
-    cov = covered if covered is not None else data_months(incidents, engine=engine)
+    eng = engine if engine is not None else frame_engine(incidents, ["month", "crime_group", "crime_type"])
+    cov = covered if covered is not None else data_months(None, engine=eng)
     names = list(group_names) if group_names is not None else groups.names()
     cur_cov, prev_cov = months_covered(period, cov), months_covered(comparison, cov)
-    totals: dict[str, tuple[float, float]] = {}
-    if engine is not None:
-        pushed = priority_totals(
-            None, groups=groups, group_names=names, period=period, comparison=comparison, engine=engine
-        )
-        totals = {
-            str(g): (float(c), float(p))
-            for g, c, p in zip(pushed["group"], pushed["current"], pushed["previous"], strict=True)
-        }
-    else:
-        if incidents is None:
-            raise ValueError("incidents: a DataFrame is required when no engine is given, got None")
-        inc_cur = incidents.loc[period.contains(incidents["month"]).fillna(False).astype(bool)]
-        inc_prev = incidents.loc[comparison.contains(incidents["month"]).fillna(False).astype(bool)]
-        for g in dict.fromkeys(names):
-            totals[g] = (float(groups.mask(inc_cur, g).sum()), float(groups.mask(inc_prev, g).sum()))
+    pushed = priority_totals(None, groups=groups, group_names=names, period=period, comparison=comparison, engine=eng)
+    totals: dict[str, tuple[float, float]] = {
+        str(g): (float(c), float(p))
+        for g, c, p in zip(pushed["group"], pushed["current"], pushed["previous"], strict=True)
+    }
     rows = []
     for g in names:
         avail = groups.availability(g)  # a labelled proxy, or n/a with the reason (crime_groups.toml)

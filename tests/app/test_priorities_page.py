@@ -32,7 +32,9 @@ def test_page_runs_on_demo_with_headline_table_and_text(demo_env):
     assert "Risk assessment shows a" in markdown  # generated text of the selected priority
     assert "This assessment covers" in markdown  # executive summary
     labels = [b.label for b in at.get("download_button")]
-    assert labels == ["Download CSV", "Download Excel", "Download Word", "Download Markdown"]
+    # the tables and report, then the PNG and SVG of the priority's months chart (issue 12)
+    assert labels == ["Download CSV", "Download Excel", "Download Word", "Download Markdown", "Download PNG",
+                      "Download SVG"]
 
 
 def test_editing_a_harm_weight_changes_the_risk(demo_env):

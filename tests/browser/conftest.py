@@ -112,6 +112,15 @@ def wait_for_app(page: object, timeout_ms: int = 120_000) -> None:
     page.wait_for_timeout(1000)  # type: ignore[attr-defined]  # let charts and maps draw
 
 
+def settled(page: object) -> None:
+    """Wait until no element is still a loading skeleton (Streamlit draws one while an element's code
+    loads; on a cold browser cache that outlasts the script run), so axe sees every table and chart."""
+    page.wait_for_function(  # type: ignore[attr-defined]
+        "() => !document.querySelector('[data-testid=\"stSkeleton\"]')", timeout=90_000
+    )
+    page.wait_for_timeout(1000)  # type: ignore[attr-defined]  # let charts and maps draw
+
+
 def screenshot(page: object, name: str) -> Path:
     """Screenshot the whole page: Streamlit scrolls inside its main block, so grow the viewport first."""
     height = page.evaluate(  # type: ignore[attr-defined]
@@ -123,7 +132,7 @@ def screenshot(page: object, name: str) -> Path:
     page.wait_for_timeout(800)  # type: ignore[attr-defined]
     SHOTS.mkdir(exist_ok=True)
     out = SHOTS / f"{name}.png"
-    page.screenshot(path=str(out), full_page=True)  # type: ignore[attr-defined]
+    page.screenshot(path=str(out), full_page=True, timeout=120_000)  # type: ignore[attr-defined]  # slow when the machine is busy
     return out
 
 

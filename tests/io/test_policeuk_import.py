@@ -1,4 +1,8 @@
-"""csp_data.io.policeuk_import: the fast import equals the loader (csp_data.io.policeuk.load_policeuk)."""
+"""csp_data.io.policeuk_import: the fast import (and load_policeuk) equal the pandas reference loader.
+
+The reference is tests/oracles/policeuk_reference.py: the old, independent pandas implementation of
+the police.uk row rules.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +14,10 @@ import pytest
 from csp_data.aggregate import count_by
 from csp_data.engine import Engine
 from csp_data.groups import ALL_CRIME, load_crime_groups
+from csp_data.io.policeuk import load_policeuk
 from csp_data.io.policeuk_import import import_policeuk_fast
 from csp_data.schema import INCIDENT_COLUMNS, conform
+from tests.oracles.policeuk_reference import load_policeuk_reference
 
 GROUPS = load_crime_groups()
 
@@ -75,12 +81,18 @@ def _report_rows(report) -> list[tuple]:
     ]
 
 
-def test_fast_import_equals_loader_on_messy_files(tmp_path: Path) -> None:
-    from csp_data.io.policeuk import load_policeuk
+def assert_loader_equals_reference(paths: list[Path], expected: pd.DataFrame, report) -> None:
+    """load_policeuk gives the reference loader's frame and report too."""
+    frame, loaded = load_policeuk(paths, GROUPS)
+    pd.testing.assert_frame_equal(frame, expected)
+    assert _report_rows(loaded) == _report_rows(report)
 
+
+def test_fast_import_equals_reference_on_messy_files(tmp_path: Path) -> None:
     root = messy_archive(tmp_path / "archive")
     result = import_policeuk_fast([root], tmp_path / "out" / "inc.parquet", groups=GROUPS, batch_rows=3)
-    expected, report = load_policeuk([root], GROUPS)
+    expected, report = load_policeuk_reference([root], GROUPS)
+    assert_loader_equals_reference([root], expected, report)
     got = conform(pd.read_parquet(result.parquet), INCIDENT_COLUMNS)
     pd.testing.assert_frame_equal(got, expected)
     assert _report_rows(result.report) == _report_rows(report)
@@ -92,15 +104,15 @@ def test_fast_import_equals_loader_on_messy_files(tmp_path: Path) -> None:
     assert result.report.rejected == 2 + 1  # bad month, no type; the ragged row
 
 
-def test_fast_import_equals_loader_on_generated_data(tmp_path: Path) -> None:
+def test_fast_import_equals_reference_on_generated_data(tmp_path: Path) -> None:
     from benchmarks.generate import generate
-    from csp_data.io.policeuk import load_policeuk
 
     generate(3000, tmp_path / "gen", n_months=3, quiet=True)
     result = import_policeuk_fast(
         [tmp_path / "gen"], tmp_path / "inc.parquet", groups=GROUPS, batch_rows=1000
     )
-    expected, report = load_policeuk([tmp_path / "gen"], GROUPS)
+    expected, report = load_policeuk_reference([tmp_path / "gen"], GROUPS)
+    assert_loader_equals_reference([tmp_path / "gen"], expected, report)
     pd.testing.assert_frame_equal(conform(pd.read_parquet(result.parquet), INCIDENT_COLUMNS), expected)
     assert _report_rows(result.report) == _report_rows(report)
     assert result.fallback_files == 0
@@ -167,12 +179,11 @@ def test_fast_import_checks_arguments(tmp_path: Path) -> None:
 
 
 @pytest.mark.real
-def test_fast_import_equals_loader_on_real_month(real_data: Path, tmp_path: Path) -> None:
-    from csp_data.io.policeuk import load_policeuk
-
+def test_fast_import_equals_reference_on_real_month(real_data: Path, tmp_path: Path) -> None:
     month = real_data / "policeuk" / "2021-01"
     result = import_policeuk_fast([month], tmp_path / "inc.parquet", groups=GROUPS)
-    expected, report = load_policeuk([month], GROUPS)
+    expected, report = load_policeuk_reference([month], GROUPS)
+    assert_loader_equals_reference([month], expected, report)
     pd.testing.assert_frame_equal(conform(pd.read_parquet(result.parquet), INCIDENT_COLUMNS), expected)
     assert result.rows == 6914  # README: rows in 2021-01
     assert _report_rows(result.report) == _report_rows(report)

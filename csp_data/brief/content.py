@@ -1,0 +1,301 @@
+"""What the briefing pack says: its sections, built from the same functions the pages use (no Streamlit).
+
+Each section is a heading, paragraphs (generated sentences, Markdown bold allowed), tables (display
+frames) and images (SVG documents from :mod:`csp_data.images`); :mod:`csp_data.brief.html` lays them out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import numpy as np
+import pandas as pd
+import shapely
+
+from csp_data import classification as K
+from csp_data import hotspots
+from csp_data import images as I
+from csp_data import trends as tr
+from csp_data.charts import trend_chart
+from csp_data.comparators import area_total, period_position
+from csp_data.engine import Engine
+from csp_data.groups import ALL_INCIDENTS
+from csp_data.hotspots import view as V
+from csp_data.model import Dataset
+from csp_data.overview import headline_display, headline_table
+from csp_data.periods import Period, comparable_period, fmt_month
+from csp_data.query import Query
+from csp_data.risk import RiskConfig, display_table, load_risk_config, priority_table
+from csp_data.text import data as data_text
+from csp_data.text import overview as overview_text
+from csp_data.text import trends as trends_text
+from csp_data.text.priorities import DEMO_CAVEAT, POLICEUK_CAVEAT
+from csp_data.trends import view as trends_view
+
+#: The area map and Gi* top tables list this many rows.
+TOP_ROWS = 10
+
+
+@dataclass(frozen=True)
+class Image:
+    """An SVG document (vector: sharp in print, small, text kept as text) and its text alternative."""
+
+    svg: str
+    alt: str
+
+
+@dataclass
+class Section:
+    """One part of the pack: a heading, then paragraphs, images and tables in that order."""
+
+    heading: str
+    paragraphs: list[str] = field(default_factory=list)
+    images: list[Image] = field(default_factory=list)
+    tables: list[tuple[str, pd.DataFrame]] = field(default_factory=list)
+    page_break: bool = True
+
+
+@dataclass
+class Brief:
+    """The whole pack: the cover fields, the sections and the footer's attribution and date."""
+
+    title: str
+    cover: list[tuple[str, str]]
+    sections: list[Section]
+    attribution: str
+    made: str
+    partner_safe: bool = False
+
+
+def outline_of(dataset: Dataset, areas: Sequence[str] = ()) -> shapely.Geometry | None:
+    """The selected areas' outline, else the partnership boundary, else the union of all areas."""
+    if dataset.areas is not None and areas:
+        sel = dataset.areas.loc[dataset.areas["area_code"].isin(list(areas))]
+        if len(sel):
+            return shapely.union_all(np.asarray(sel["geometry"]))
+    if dataset.boundary is not None:
+        return dataset.boundary
+    if dataset.areas is not None and len(dataset.areas):
+        return shapely.union_all(np.asarray(dataset.areas["geometry"]))
+    return None
+
+
+def build_brief(
+    dataset: Dataset,
+    query: Query,
+    *,
+    config: RiskConfig | None = None,
+    partner_safe: bool = False,
+    made: datetime | None = None,
+) -> Brief:
+    """The briefing pack of ``dataset`` for ``query``'s period, comparison, group and areas.
+
+    Parameters
+    ----------
+    dataset
+        The loaded dataset.
+    query
+        A query with a period and comparison (``Query.window``); its group (default every incident) and
+        areas filter the overview and the maps.
+    config
+        The priority scoring settings (default: the shipped risk config).
+    partner_safe
+        Partner-safe mode (counts under the disclosure threshold suppressed). Accepted and recorded on
+        the cover; the suppression itself is applied by the partner-safe layer (issue #12.3).
+    made
+        The time stamped on every page (default: now).
+    """
+    period, comparison = query.window
+    config = config or load_risk_config()
+    engine = Engine.from_frame(dataset.incidents)
+    partnership = dataset.partnership or dataset.name
+    group = query.group or ALL_INCIDENTS
+    filters = [f"crime group: {group}"]
+    if query.crime_types:
+        filters.append(f"crime types: {', '.join(query.crime_types)}")
+    filters.append(f"{dataset.area_label}s: {', '.join(query.areas)}" if query.areas else f"all {dataset.area_label}s")
+    if partner_safe:
+        filters.append("partner-safe: counts under 5 suppressed")
+    cover = [
+        ("Partnership", partnership),
+        ("Period", period.label),
+        ("Compared with", comparison.label),
+        ("Filters", "; ".join(filters)),
+        ("Data", data_text.span(dataset.first_month, dataset.latest_month)),
+    ]
+    risk = priority_table(dataset, period=period, comparison=comparison, config=config)
+    sections = [
+        overview_section(dataset, query, period, comparison, engine),
+        risk_section(risk),
+        *priority_sections(dataset, risk, config, period),
+        hotspot_section(dataset, query, period, comparison),
+        notes_section(dataset),
+    ]
+    stamp = (made or datetime.now()).strftime("%d %b %Y %H:%M")
+    return Brief(
+        title=f"{partnership}: briefing pack, {period.label}", cover=cover, sections=sections,
+        attribution=data_text.attribution(dataset.source), made=stamp, partner_safe=partner_safe,
+    )
+
+
+def overview_section(dataset: Dataset, query: Query, period: Period, comparison: Period, engine: Engine) -> Section:
+    """The overview table with significance, and its generated summary."""
+    table = headline_table(None, dataset.groups, period=period, comparison=comparison, areas=query.areas,
+                           months_available=dataset.months, engine=engine)
+    allowed = comparable_period(period, query.preset or "custom", dataset.months)
+    sentence = overview_text.headline_sentence(table, period=period, comparison=comparison,
+                                               months_available=dataset.months, allowed=allowed)
+    return Section(
+        "Overview",
+        paragraphs=[sentence + overview_text.scope_note(dataset.area_label, query.areas),
+                    overview_text.headline_caption(comparison)],
+        tables=[("Incidents by crime group", headline_display(table, period=period, comparison=comparison))],
+        page_break=False,
+    )
+
+
+def risk_section(risk: pd.DataFrame) -> Section:
+    """The priority risk table with its Why column (split in two so that each fits an A4 page's width)."""
+    shown = display_table(risk)
+    numbers = [c for c in shown.columns if c not in ("Why", "MSG average", "Likelihood", "Impact")]
+    return Section("Priority risk", tables=[
+        ("Priorities: volume, change, position and risk", shown[numbers]),
+        ("Why: the reasons for each score", shown[["Priority", "Risk", "Why"]]),
+    ])
+
+
+def priority_sections(dataset: Dataset, risk: pd.DataFrame, config: RiskConfig, period: Period) -> list[Section]:
+    """For each priority: the trend chart against the MSG and county, the position and its text."""
+    partnership = dataset.partnership or dataset.name
+    comp, _ = tr.comparators_with_partnership(
+        dataset.comparators, dataset.incidents, dataset.groups, partnership,
+        population=trends_view.whole_area_total(dataset, "population"),
+        households=trends_view.whole_area_total(dataset, "households"),
+    )
+    options = trends_view.peer_options(comp, dataset.peer_groups, partnership)
+    msg = [n for n in dataset.peer_groups.get("msg", []) if n in options]
+    county = [n for n in dataset.peer_groups.get("county", []) if n in options]
+    primary, primary_label, second = trends_view.peer_roles(msg, county)
+    k = float(config.k)
+    out = []
+    priority_groups = _priority_groups(config, risk)
+    measured = list(dict.fromkeys(
+        a.measured for g in priority_groups if (a := dataset.groups.availability(g)).measured is not None
+    ))
+    positions = tr.position_table(comp, partnership, msg=primary, county=second, period=period,
+                                  groups=dataset.groups, group_names=measured, k=k)
+    for name, priority_group in zip(risk["priority"], priority_groups, strict=True):
+        section = Section(f"Priority: {name}")
+        availability = dataset.groups.availability(priority_group)
+        if availability.status == "n/a":
+            section.paragraphs.append(trends_text.unavailable_note(priority_group, availability.na))
+            out.append(section)
+            continue
+        group = availability.measured or priority_group
+        label = availability.label
+        denominator, _ = tr.choose_denominator(comp, [*primary, partnership], group, dataset.groups,
+                                               area_households=trends_view.whole_area_total(dataset, "households"))
+        measure = tr.measure_label(denominator)
+        pos = period_position(comp, partnership, primary, group, period, denominator=denominator,
+                              groups=dataset.groups, k=k)
+        section.paragraphs.append(trends_text.answer(label, pos, period=period, primary_label=primary_label,
+                                                     denominator=denominator, latest=None, has_peers=bool(primary)))
+        try:
+            frame = tr.trend_frame(comp, partnership, group, msg=primary, county=second, denominator=denominator,
+                                   groups=dataset.groups, k=k)
+        except ValueError as exc:
+            section.paragraphs.append(trends_text.no_trend_sentence(label, exc))
+            out.append(section)
+            continue
+        last = trends_view.last_shown(frame)
+        words = {"partnership": partnership, "primary_label": primary_label, "group_label": label}
+        chart = trend_chart(
+            frame, partnership=partnership, title=trends_text.chart_title(last, measure=measure, **words),
+            subtitle=trends_text.chart_subtitle(frame, group_label=label, view="rate", rolling=None, measure=measure,
+                                                source=trends_view.short_source(dataset)),
+            measure=measure, show_county=bool(second), k=k,
+            group_label="MSG" if primary_label == "MSG" else "County", height=300,
+        )
+        section.images.append(Image(I.chart_svg(chart), trends_text.chart_title(last, measure=measure,
+                                                                                              **words)))
+        section.paragraphs.append(trends_text.chart_summary(last, trends_view.gap_months(frame), measure=measure, k=k,
+                                                            view="rate", rolling=None, annual_only=False, **words))
+        shown = trends_view.position_display(positions, primary_label=primary_label, with_county=bool(second))
+        first = shown.columns[0]
+        row = shown.loc[shown[first].astype(str).isin([group, label])]
+        if len(row):
+            section.tables.append((f"Position, {period.label}", row))
+        out.append(section)
+    return out
+
+
+def _priority_groups(config: RiskConfig, risk: pd.DataFrame) -> list[str]:
+    # the table has one row per priority of the config, in its order (its labels may add a proxy note)
+    if len(risk) != len(config.priorities):
+        raise ValueError(f"risk: expected one row per priority ({len(config.priorities)}), got {len(risk)}")
+    return [p.group for p in config.priorities]
+
+
+def hotspot_section(dataset: Dataset, query: Query, period: Period, comparison: Period) -> Section:
+    """The area map of counts and the Gi* map, each with its top areas or cells."""
+    section = Section(f"Where: hot spots, {period.label}")
+    boundary = outline_of(dataset, query.areas)
+    if boundary is None or dataset.areas is None:
+        section.paragraphs.append("No area boundaries are loaded, so there is nothing to map.")
+        return section
+    rows = query.rows
+    current = rows.apply(dataset.incidents, dataset.groups)
+    previous = rows.but(period=comparison).apply(dataset.incidents, dataset.groups)
+    areas = dataset.areas
+    if query.areas:
+        areas = areas.loc[areas["area_code"].isin(list(query.areas))]
+    denominator, _ = tr.choose_denominator(None, [], rows.group or ALL_INCIDENTS, dataset.groups,
+                                           area_households=area_total(dataset.areas, "households")[0])
+    rate_label = V.rate_label(denominator)
+    measures = hotspots.area_measures(current, previous, areas, denominator=denominator)
+    ordered = V.ordered_measures(measures, areas)
+    colours, legend = K.colour_scale(ordered["count"], fmt=V.measure_format("count"))
+    title = f"Incidents per {dataset.area_label}, {period.label}"
+    chart = I.map_chart(I.area_shapes(areas), colours, legend, title=title, legend_title="Incidents",
+                        outlines=[boundary])
+    section.images.append(Image(I.chart_svg(chart, footer=data_text.LICENCE), title))
+    comparable = True
+    section.tables.append((f"Top {dataset.area_label}s",
+                           V.area_table(measures, rate=rate_label, comparable=comparable).head(TOP_ROWS)))
+    grid = hotspots.make_grid(boundary, shape="square")
+    result = hotspots.gistar(hotspots.count_grid(current, grid), grid, fdr=True)
+    names = hotspots.assign_cells_to_areas(grid.cells, dataset.areas)
+    g_colours, g_legend = K.class_colours(result["class"], K.GISTAR_COLOURS)
+    g_title = f"Getis-Ord Gi* hot and cold spots ({grid.cell_size:,.0f} m cells, FDR), {period.label}"
+    try:
+        g_chart = I.map_chart(I.cell_shapes(grid, result), g_colours, g_legend, title=g_title,
+                              legend_title="Gi* class", outlines=[boundary])
+        section.images.append(Image(I.chart_svg(g_chart, footer=data_text.LICENCE), g_title))
+    except ValueError as exc:
+        section.paragraphs.append(f"The Gi* map cannot be drawn: {exc}")
+    section.tables.append(("Strongest Gi* hot-spot cells", V.gistar_hot_table(result, names)))
+    return section
+
+
+def notes_section(dataset: Dataset) -> Section:
+    """Source, latest month, rejected rows and the caveats, in the Data and Methods pages' words."""
+    files = [f for f in dataset.report.files if f.kind in ("police.uk street", "force extract")]
+    accepted, rejected = sum(f.accepted for f in files), sum(f.rejected for f in files)
+    paragraphs = [
+        f"Source: {dataset.source}",
+        f"Latest month: {fmt_month(dataset.latest_month)}. Data: "
+        f"{data_text.span(dataset.first_month, dataset.latest_month)} ({len(dataset.months)} months).",
+        f"{accepted:,} incident rows accepted and {rejected:,} rejected across {len(files)} incident file(s).",
+        data_text.POLICEUK_LOCATIONS,
+        POLICEUK_CAVEAT,
+    ]
+    if dataset.is_demo:
+        paragraphs.insert(0, DEMO_CAVEAT)
+    proxies = [f"{name}: counted as {a.label} ({a.reason})" for name in dataset.groups.names()
+               if (a := dataset.groups.availability(name)).status == "proxy"]
+    if proxies:
+        paragraphs.append("Proxies (a group measured by another): " + "; ".join(proxies) + ".")
+    paragraphs.append(data_text.LICENCE)
+    return Section("Data notes", paragraphs=paragraphs)
