@@ -28,8 +28,12 @@ from csp_data.periods import (
 )
 from csp_data.query import Query
 from ui import presentation
+from ui.auth import page_list, require_sign_in
 from ui.cache import load_dataset
 from ui.common import escape_markdown
+
+st.set_page_config(page_title="CSP dashboard", page_icon=":material/shield:", layout="wide")
+# The sign-in gate runs first: before sign-in it renders only the form and stops (ui/auth.py).
 
 _PAGE_SPECS = [
     ("pages/home.py", "Overview", ":material/home:"),
@@ -40,11 +44,12 @@ _PAGE_SPECS = [
     ("pages/methods.py", "Methods", ":material/functions:"),
 ]
 _ROOT = Path(__file__).resolve().parent
-PAGES = [
-    st.Page(path, title=title, icon=icon, default=(path == "pages/home.py"))
+PAGES = {
+    path: st.Page(path, title=title, icon=icon, default=(path == "pages/home.py"))
     for path, title, icon in _PAGE_SPECS
     if (_ROOT / path).exists()
-]
+}
+ROLE = require_sign_in(list(PAGES.values()))
 
 # Query-string keys that keep the filters in the URL (shareable, survive a reload).
 URL_KEYS = ("preset", "end", "fy", "q", "year", "start", "group", "types", "areas", "present")
@@ -209,9 +214,10 @@ st.session_state["filters"] = filters
 _sync_url()
 if st.session_state.get("f_present"):
     presentation.apply_css()
-navigation = st.navigation(PAGES)
+allowed = page_list(ROLE, PAGES)  # the role's pages only (csp_data.auth.allowed_pages)
+navigation = st.navigation(allowed)
 pending = st.session_state.pop("_pending_page", None)
-if pending is not None and pending != navigation.url_path:
+if pending is not None and pending in PAGES and PAGES[pending] in allowed and pending != navigation.url_path:
     # A deep link served before the navigation existed (see ui.common.current): go where it pointed.
     st.switch_page(pending)
 navigation.run()

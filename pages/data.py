@@ -8,6 +8,7 @@ import streamlit as st
 from csp_data.io.dataset import display_path
 from csp_data.io.uploads import MAX_UPLOAD_MB, check_upload, upload_label
 from csp_data.text import data as text
+from ui.auth import may_export_raw_rows, may_manage_datasets
 from ui.cache import cached_counts, get_config
 from ui.common import demo_banner, download_buttons, escape_markdown
 from ui.navigation import current
@@ -61,7 +62,8 @@ if report.notes:
     for note in report.notes:
         st.markdown(f"- {note}")
 
-examples = [(f.path, i) for f in report.files for i in f.issues]
+# Problem examples quote cells of the files' rows: raw rows, not for a partner (csp_data.auth).
+examples = [(f.path, i) for f in report.files for i in f.issues] if may_export_raw_rows() else []
 if examples:
     st.subheader("Problems found, with file, row and column")
     st.dataframe(
@@ -93,9 +95,13 @@ st.caption(text.located_caption(located, len(inc)))
 
 st.subheader("Check a file before you use it")
 st.write(text.UPLOAD_INTRO)
-upload = st.file_uploader(
-    f"File to check (at most {MAX_UPLOAD_MB} MB)", type=["csv", "xlsx", "zip", "geojson", "json", "gpkg", "gz"]
-)
+upload = None
+if may_manage_datasets():  # uploads are dataset management: the admin, or an open app
+    upload = st.file_uploader(
+        f"File to check (at most {MAX_UPLOAD_MB} MB)", type=["csv", "xlsx", "zip", "geojson", "json", "gpkg", "gz"]
+    )
+else:
+    st.caption(text.UPLOAD_ADMIN_ONLY)
 if upload is not None:
     # The client's file name is never a path: check_upload writes to a name the server makes.
     label = escape_markdown(upload_label(upload.name))

@@ -17,6 +17,7 @@ import streamlit as st
 
 from csp_data import hotspots, maps
 from csp_data.aggregate import choropleth_counts, count_by, grid_counts
+from csp_data.auth import AttemptStore
 from csp_data.engine import Engine
 from csp_data.io.dataset import DatasetConfig, build_dataset
 from csp_data.model import Dataset
@@ -318,3 +319,10 @@ def basemap() -> str | None:
         return maps.basemap_url()
     except ValueError:
         return None
+
+
+@st.cache_resource(max_entries=1, show_spinner=False)
+def attempt_store(max_clients: int) -> AttemptStore:
+    """The failed sign-in counts per client address, one store shared by every session of the process
+    (thread-safe and bounded to ``max_clients`` addresses: csp_data.auth.AttemptStore)."""
+    return AttemptStore(max_entries=max_clients)

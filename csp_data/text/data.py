@@ -16,6 +16,7 @@ UPLOAD_INTRO = (
     "Upload a police.uk street CSV, a force extract, a boundary file or a population table to see what "
     "would be accepted and rejected. The data already loaded is not changed."
 )
+UPLOAD_ADMIN_ONLY = "Checking, importing and deleting files needs the admin role."
 OWN_DATA = (
     "Write a `csp.toml` (or point the `CSP_CONFIG` environment variable at one) naming your incident "
     "files, boundaries, populations, partnership and peer groups, then restart the app. The README's "

@@ -34,7 +34,7 @@ def _free_port() -> int:
 
 
 class AppServer:
-    def __init__(self, config: Path | None) -> None:
+    def __init__(self, config: Path | None, args: tuple[str, ...] = ()) -> None:
         self.port = _free_port()
         env = dict(os.environ)
         env.pop("CSP_CONFIG", None)
@@ -43,7 +43,7 @@ class AppServer:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
              "--server.port", str(self.port), "--browser.gatherUsageStats", "false",
-             "--server.fileWatcherType", "none"],
+             "--server.fileWatcherType", "none", *args],
             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
         )
         self.url = f"http://127.0.0.1:{self.port}"
