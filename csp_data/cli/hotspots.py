@@ -6,7 +6,13 @@ import argparse
 import sys
 
 from csp_data import hotspots
-from csp_data.cli.common import add_data_options, dataset_from_args, query_from_args, write_table
+from csp_data.cli.common import (
+    add_data_options,
+    dataset_from_args,
+    partner_safe_threshold,
+    query_from_args,
+    write_table,
+)
 from csp_data.query import filter_incidents
 from csp_data.text.hotspots import gistar_caption
 
@@ -88,5 +94,5 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         columns += ["z", "p", "class"]
-    write_table(table[columns], args.format)
+    write_table(table[columns], args.format, threshold=partner_safe_threshold(args))
     return 0
