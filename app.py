@@ -27,8 +27,9 @@ from csp_data.periods import (
     to_month,
 )
 from csp_data.query import Query
-from ui.cache import load_dataset
+from ui.cache import get_config, load_dataset
 from ui.common import escape_markdown
+from ui.safe import safe_banner, safe_sidebar, use_threshold
 
 st.set_page_config(page_title="CSP dashboard", page_icon=":material/shield:", layout="wide")
 
@@ -48,7 +49,9 @@ PAGES = [
 ]
 
 # Query-string keys that keep the filters in the URL (shareable, survive a reload).
-URL_KEYS = ("preset", "end", "fy", "q", "year", "start", "group", "types", "areas", "present")
+URL_KEYS = ("preset", "end", "fy", "q", "year", "start", "group", "types", "areas", "present", "safe")
+#: URL keys that are on/off switches ("1" / "0").
+URL_SWITCHES = ("present", "safe")
 
 
 def _load() -> tuple[str, Dataset]:
@@ -75,7 +78,7 @@ def _init_from_url() -> None:
         values = query.get(k)
         if values:
             st.session_state[f"f_{k}"] = (
-                list(values) if k in ("types", "areas") else (values[-1] == "1" if k == "present" else values[-1])
+                list(values) if k in ("types", "areas") else (values[-1] == "1" if k in URL_SWITCHES else values[-1])
             )
     st.session_state["_url_read"] = True
 
@@ -185,6 +188,7 @@ def _sidebar(dataset: Dataset) -> Query:
     else:
         chosen_areas = []
     sb.toggle("Presentation mode", key="f_present", help="Larger text for projecting in a meeting.")
+    safe_sidebar()
     return Query(
         period=period, comparison=comparison, group=group, crime_types=tuple(chosen_types),
         areas=tuple(chosen_areas), preset=preset,
@@ -204,6 +208,7 @@ def _presentation_css() -> None:
 
 _init_from_url()
 dataset_key, dataset = _load()
+use_threshold(get_config(dataset_key).disclosure_threshold)
 filters = _sidebar(dataset)
 st.session_state["dataset_key"] = dataset_key
 st.session_state["dataset"] = dataset
@@ -216,4 +221,5 @@ pending = st.session_state.pop("_pending_page", None)
 if pending is not None and pending != navigation.url_path:
     # A deep link served before the navigation existed (see ui.common.current): go where it pointed.
     st.switch_page(pending)
+safe_banner()
 navigation.run()

@@ -240,6 +240,12 @@ def suppress_text(text: str, threshold: int = DEFAULT_THRESHOLD) -> str:
     return _LONE_INTEGER.sub(lambda m: label if 1 <= int(m.group(1)) < threshold else m.group(1), text)
 
 
+def drop_locations(contexts: Mapping[str, Any]) -> dict[str, Any]:
+    """The priorities' local contexts (csp_data.risk.LocalContext) without their repeat locations: in
+    partner-safe mode no location is named, and the "most frequent locations" sentence is not written."""
+    return {k: replace(c, locations=c.locations.iloc[0:0]) for k, c in contexts.items()}
+
+
 def suppress_report(report: Any, threshold: int = DEFAULT_THRESHOLD) -> Any:
     """A copy of the generated assessment (csp_data.text.priorities.Report) for partner-safe exports:
     every paragraph through :func:`suppress_text`, every table through :func:`suppress_table`, and
@@ -260,3 +266,24 @@ def suppress_report(report: Any, threshold: int = DEFAULT_THRESHOLD) -> Any:
         tables={name: suppress_table(t, threshold) for name, t in report.tables.items()},
         caveats=[statement(threshold), *report.caveats],
     )
+
+
+def suppress_tips(
+    tips: Sequence[str], frame: pd.DataFrame, threshold: int = DEFAULT_THRESHOLD, *, counts: Sequence[str] = ("count",)
+) -> list[str]:
+    """Map tooltips, one per row of ``frame``: a row with a small count keeps only its first line (the
+    place) and says its figures are suppressed (its rate, change and rank are computed from the count);
+    the other tooltips go through :func:`suppress_text`.
+
+    >>> suppress_tips(["Ward A\\nCount: 3\\nRate: 0.30", "Ward B\\nCount: 9"], pd.DataFrame({"count": [3, 9]}))
+    ['Ward A\\nFewer than 5 incidents: figures suppressed (partner-safe)', 'Ward B\\nCount: 9']
+    """
+    cols = [c for c in counts if c in frame.columns]
+    small = [any(is_small(v, threshold) for v in row) for row in frame[cols].itertuples(index=False)]
+    if len(small) != len(tips):
+        raise ValueError(f"tips: expected one per row of the frame ({len(small)}), got {len(tips)}")
+    note = f"Fewer than {threshold} incidents: figures suppressed (partner-safe)"
+    return [
+        f"{tip.splitlines()[0] if tip else ''}\n{note}" if hit else suppress_text(tip, threshold)
+        for tip, hit in zip(tips, small, strict=True)
+    ]

@@ -13,6 +13,7 @@ from csp_data.trends import choose_denominator
 from ui.cache import cached_counts, cached_headline, measures_for
 from ui.common import demo_banner, download_buttons, show_chart, show_table, source_caption
 from ui.navigation import current
+from ui.safe import safe_chart_data, safe_table, safe_text
 
 dataset, filters = current()
 demo_banner(dataset)
@@ -33,7 +34,7 @@ allowed = comparable_period(filters.period, filters.preset, dataset.months)
 sentence = text.headline_sentence(
     table, period=filters.period, comparison=filters.comparison, months_available=dataset.months, allowed=allowed
 )
-st.markdown(f"### {sentence}{scope}")
+st.markdown(safe_text(f"### {sentence}{scope}"))
 
 
 def _use_period(period: Period) -> None:
@@ -69,7 +70,7 @@ if dataset.areas is not None:
     elif measures is not None and len(measures):
         top = measures.head(5)
         comparable = table["previous"].notna().all()
-        st.markdown(text.where_to_look(top, measures, area_label=dataset.area_label, comparable=comparable))
+        st.markdown(safe_text(text.where_to_look(top, measures, area_label=dataset.area_label, comparable=comparable)))
         show_table(top_areas_display(top, area_title=dataset.area_title, period=filters.period,
                                      comparison=filters.comparison, comparable=comparable))
         source_caption(dataset, filters.period, extra=text.TOP_AREAS_CAPTION)
@@ -82,11 +83,11 @@ monthly = monthly_series(
     months, covered=dataset.months,
 )
 show_chart(monthly_chart(
-    monthly, title=text.MONTHLY_TITLE,
+    safe_chart_data(monthly, ["count"]), title=text.MONTHLY_TITLE,
     colours={"All crime (excluding ASB)": "#0072B2", "ASB": "#E69F00"},
 ))
-st.markdown(text.monthly_summary(monthly))
+st.markdown(safe_text(text.monthly_summary(monthly)))
 with st.expander("Table behind the chart"):
-    st.dataframe(monthly_wide(monthly, months, series_names), hide_index=True, width="stretch")
+    st.dataframe(safe_table(monthly_wide(monthly, months, series_names)), hide_index=True, width="stretch")
     download_buttons(monthly, "monthly_counts", key="monthly")
 source_caption(dataset, extra=text.MONTHLY_CAPTION)

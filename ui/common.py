@@ -11,6 +11,7 @@ import streamlit as st
 from csp_data.exports import to_csv, to_excel
 from csp_data.model import Dataset
 from csp_data.periods import Period
+from ui.safe import export_note, safe_table
 
 
 def escape_html(text: object, *, quote: bool = True) -> str:
@@ -65,6 +66,7 @@ def presenting() -> bool:
 def show_table(df: pd.DataFrame, *, height: int | None = None) -> None:
     """A table: interactive (sort, scroll) normally; in presentation mode a static table whose text
     follows the 24 px presentation font (the interactive grid draws on a canvas and would not)."""
+    df = safe_table(df)
     if presenting():
         st.table(df.set_index(df.columns[0]))
     else:
@@ -81,15 +83,17 @@ def show_chart(chart: alt.TopLevelMixin) -> None:
 
 
 def download_buttons(df: pd.DataFrame, name: str, *, key: str | None = None) -> None:
-    """CSV and Excel downloads of one table, side by side; the files are built only when clicked."""
+    """CSV and Excel downloads of one table, side by side; the files are built only when clicked. In
+    partner-safe mode the table is suppressed (ui.safe) and the files state the mode."""
     k = key or name
+    df, note = safe_table(df), export_note()
     c1, c2 = st.columns(2)
     c1.download_button(
-        "Download CSV", lambda: to_csv(df), file_name=f"{name}.csv", mime="text/csv", key=f"csv-{k}",
+        "Download CSV", lambda: to_csv(df, note=note), file_name=f"{name}.csv", mime="text/csv", key=f"csv-{k}",
         width="stretch", on_click="ignore",
     )
     c2.download_button(
-        "Download Excel", lambda: to_excel({name: df}), file_name=f"{name}.xlsx",
+        "Download Excel", lambda: to_excel({name: df}, title=note), file_name=f"{name}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"xlsx-{k}",
         width="stretch", on_click="ignore",
     )

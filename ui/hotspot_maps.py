@@ -22,6 +22,7 @@ from csp_data.text import hotspots as T
 from ui import cache as C
 from ui import hotspots as U
 from ui.common import download_buttons
+from ui.safe import safe_text, safe_tips
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,8 @@ def show_area_map(ctx: MapContext) -> None:
     layer = M.area_layer(
         ctx.areas,
         colours,
-        T.area_tips(ordered, rate_label=ctx.rate_label, comparable=ctx.comparable),
+        safe_tips(T.area_tips(ordered, rate_label=ctx.rate_label, comparable=ctx.comparable), ordered,
+                  ["count", "previous"]),
         layer_id="areas",
     )
     summary = T.choropleth_summary(ctx.measures, measure, area_label=ctx.dataset.area_label)
@@ -99,7 +101,7 @@ def show_area_map(ctx: MapContext) -> None:
         st.caption(f"Click one of the {ctx.dataset.area_label}s to see it in the drill-down below.")
     U.remember_pick(event)
     with side_col:
-        st.markdown(f"**{measure_label}, {ctx.period.label}.** {summary}")
+        st.markdown(safe_text(f"**{measure_label}, {ctx.period.label}.** {summary}"))
         U.legend(legend, title=measure_label)
         U.table(V.area_table(ctx.measures, rate=ctx.rate_label, comparable=ctx.comparable), height=320)
         _, rate_gap = area_total(ctx.dataset.areas, ctx.denominator)  # the one "has a population" rule
@@ -140,7 +142,7 @@ def show_density_map(ctx: MapContext) -> None:
     cap_text = M.cap_note(
         len(drawn), coloured, unit=unit, most="the highest density" if kde else "the most incidents"
     )
-    tips = T.density_tips(drawn, V.named_cells(drawn, names), unit=unit, kde=kde)
+    tips = safe_tips(T.density_tips(drawn, V.named_cells(drawn, names), unit=unit, kde=kde), drawn)
     layers = [M.cell_layer(drawn, grid, drawn_colours, tips, layer_id="density"), *ctx.outline_layers]
     points_note = ""
     if show_points:
@@ -155,7 +157,7 @@ def show_density_map(ctx: MapContext) -> None:
         if points_note:
             st.warning(points_note)
     with side_col:
-        st.markdown(f"**{ctx.views['density']}, {ctx.period.label}.** {summary}")
+        st.markdown(safe_text(f"**{ctx.views['density']}, {ctx.period.label}.** {summary}"))
         st.caption(
             T.density_parameters(
                 cell_size=grid.cell_size, hexagons=method == "hex", automatic=size is None, kde=params
@@ -177,7 +179,7 @@ def show_gistar_map(ctx: MapContext) -> None:
     result = C.gistar_for(ctx.key, ctx.spec, size, fdr)
     colours, legend = K.class_colours(result["class"], K.GISTAR_COLOURS)
     drawn, drawn_colours, coloured = M.cap_cells(result, colours, result["z"].abs())
-    tips = T.gistar_tips(drawn, V.named_cells(drawn, names))
+    tips = safe_tips(T.gistar_tips(drawn, V.named_cells(drawn, names)), drawn)
     caption = T.gistar_caption(result)
     with map_col:
         layers = [M.cell_layer(drawn, grid, drawn_colours, tips, layer_id="gistar"), *ctx.outline_layers]
