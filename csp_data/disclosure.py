@@ -38,6 +38,8 @@ DERIVED_WORDS: Final = (
     "rate", "pct", "%", "change", "signific", "density", "share", "rank", "per 1,000", "per km",
     "z", "p", "test", "band", "average", "difference", "ratio", "pai", "statistic",
 )
+#: Words that make a column a count whatever else its name says ('Previous 12 months', 'incidents').
+COUNT_WORDS: Final = ("count", "incidents", "crimes", "offences", "previous", "current", "volume", "total")
 #: Numeric columns that are never counts of incidents: positions, codes, coordinates, denominators,
 #: scores and sizes of groups.
 NOT_COUNT_WORDS: Final = (
@@ -138,11 +140,16 @@ def is_derived_column(name: Any) -> bool:
 def count_columns(df: pd.DataFrame) -> list[str]:
     """The columns of ``df`` taken as counts when none are named: every column whose values are all
     whole numbers (or count text, or missing), not derived (:func:`is_derived_column`) and not a known
-    non-count (:data:`NOT_COUNT_WORDS`: years, coordinates, scores, populations...). Erring towards
-    counts is the safe side: a whole-number column of unknown meaning is suppressed."""
+    non-count (:data:`NOT_COUNT_WORDS`: years, coordinates, scores, populations...) unless its name
+    says count (:data:`COUNT_WORDS`: 'Previous 12 months' is a count). Erring towards counts is the
+    safe side: a whole-number column of unknown meaning is suppressed.
+
+    >>> count_columns(pd.DataFrame({"Previous 12 months": [3], "months_expected": [12], "year": [2024]}))
+    ['Previous 12 months']
+    """
     out = []
     for col in df.columns:
-        if is_derived_column(col) or _has_word(col, NOT_COUNT_WORDS):
+        if is_derived_column(col) or (_has_word(col, NOT_COUNT_WORDS) and not _has_word(col, COUNT_WORDS)):
             continue
         values = [v for v in df[col].tolist() if not _missing(v)]
         if not values:
