@@ -131,3 +131,30 @@ class TestConfig:
         bad.write_text('name = "T"\n[incidents]\npaths = ["a.csv"]\n[disclosure]\nthreshold = 0\n')
         with pytest.raises(ValueError, match=r"bad\.toml.*threshold"):
             load_config(bad)
+
+
+class TestExports:
+    """The downloads of a table in partner-safe mode (ui.common.download_buttons does this)."""
+
+    def frame(self) -> pd.DataFrame:
+        return pd.DataFrame({"area": ["A", "B"], "count": [3, 12], "rate": [0.3, 1.2]})
+
+    def test_csv(self) -> None:
+        import io
+
+        from csp_data.exports import to_csv
+
+        data = to_csv(suppress_table(self.frame()), note=statement()).decode("utf-8")
+        assert data.splitlines()[0] == "partner-safe: counts under 5 suppressed"
+        back = pd.read_csv(io.StringIO(data), skiprows=1, dtype=str)
+        assert back["count"].tolist() == ["<5", "12"] and back["rate"].tolist() == ["<5", "1.2"]
+
+    def test_excel(self) -> None:
+        import io
+
+        from csp_data.exports import to_excel
+
+        data = to_excel({"t": suppress_table(self.frame())}, title=statement())
+        raw = pd.read_excel(io.BytesIO(data), header=None, dtype=str)
+        assert raw.iloc[0, 0] == "partner-safe: counts under 5 suppressed"
+        assert raw.iloc[2:, 1].tolist() == ["<5", "12"]

@@ -16,6 +16,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.app.conftest import ROOT, assert_no_errors
+from tests.disclosure_fixtures import demo_toml
 
 PAGES = ("pages/home.py", "pages/hotspots.py", "pages/trends.py", "pages/priorities.py", "pages/data.py")
 #: One small demo area and a small group: its monthly counts are mostly 0-4.
@@ -114,49 +115,6 @@ def test_no_points_or_repeat_locations_in_the_mode() -> None:
     assert not [m for m in at.markdown if "repeat locations" in str(m.value)]
     off = run("pages/hotspots.py", SMALL)
     assert [m for m in off.markdown if "repeat locations" in str(m.value)]
-
-
-def demo_toml(tmp_path, threshold: int):
-    """The demo borough as a csp.toml with ``[disclosure] threshold``."""
-    data, shp = ROOT / "data", ROOT / "shapefiles" / "demo_beats.shp"
-    text = f"""name = "Demo Borough (synthetic)"
-partnership = "Demo Borough"
-partnership_by = "all"
-is_demo = true
-peer_groups = "{(data / 'demo_peers.toml').as_posix()}"
-[incidents]
-format = "force"
-paths = ["{(data / 'demo_incidents.csv.gz').as_posix()}"]
-[incidents.columns]
-area = "beat"
-crime_type = "crime_type"
-date = "date"
-time = "time"
-x = "easting"
-y = "northing"
-crime_id = "incident_id"
-location = "location"
-[boundaries]
-path = "{shp.as_posix()}"
-code_field = "beat_code"
-name_field = "beat_name"
-label = "beat"
-[population]
-path = "{(data / 'demo_population.csv').as_posix()}"
-code_column = "area_code"
-value_column = "population"
-[households]
-path = "{(data / 'demo_population.csv').as_posix()}"
-code_column = "area_code"
-value_column = "households"
-[comparators]
-path = "{(data / 'demo_comparators.csv').as_posix()}"
-[disclosure]
-threshold = {threshold}
-"""
-    path = tmp_path / "csp.toml"
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 def below(df_or_texts: list, limit: int) -> list:
