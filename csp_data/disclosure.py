@@ -233,18 +233,62 @@ TEXT_COLUMNS: Final = ("note", "notes", "reason", "summary")
 _LONE_INTEGER: Final = re.compile(r"(?<![\w.,/+\-−£$<>])([0-9]+)(?![\w%]|[.,][0-9]|/)")
 
 
+#: A change or percentage in a sentence: '+5', '−3', '12.5%', 'up 5', 'down 3', '5 more', '3 fewer'.
+_CHANGE: Final = re.compile(
+    r"[+−-][0-9][0-9,]*(\.[0-9]+)?%?|(?<![\w.])[0-9][0-9,]*(\.[0-9]+)?%|(?<=\bup )[0-9][0-9,]*|(?<=\bdown )[0-9][0-9,]*"
+)
+#: Where a sentence ends (the scope of "derived from a suppressed count" in text).
+_SENTENCE_END: Final = re.compile(r"(?<=[.!?\n])\s+")
+
+
 def suppress_text(text: str, threshold: int = DEFAULT_THRESHOLD) -> str:
-    """``text`` with every whole number from 1 to ``threshold`` − 1 standing alone shown as "<5".
+    """``text`` with every whole number from 1 to ``threshold`` − 1 standing alone shown as "<5"; in a
+    sentence that had one, its changes and percentages too (they are computed from it: "up 5 from 4").
 
     A generated sentence cannot say which of its numbers are counts, so every lone small integer is
-    suppressed ("3 areas" too: the safe side); ordinals, decimals, percentages, signed changes,
-    codes and dates are left alone.
+    suppressed ("3 areas" too: the safe side); ordinals, decimals, codes and dates are left alone, and
+    percentages and signed changes are left in a sentence without a small count.
 
-    >>> suppress_text("There were 4 burglaries in Ward 7, up from 2 (1st of 12; +3; 2.5%; Q1 2024).")
-    'There were <5 burglaries in Ward 7, up from <5 (1st of 12; +3; 2.5%; Q1 2024).'
+    >>> suppress_text("There were 9 burglaries, up 5 (+125.0%) from 4. Ward 7 had 12 (1st; +3; 2.5%; Q1 2024).")
+    'There were 9 burglaries, up <5 (<5) from <5. Ward 7 had 12 (1st; +3; 2.5%; Q1 2024).'
     """
     label = suppressed(threshold)
-    return _LONE_INTEGER.sub(lambda m: label if 1 <= int(m.group(1)) < threshold else m.group(1), text)
+    out = []
+    for part in _SENTENCE_END.split(text):
+        hit = False
+
+        def lone(m: re.Match[str]) -> str:
+            nonlocal hit
+            if 1 <= int(m.group(1)) < threshold:
+                hit = True
+                return label
+            return m.group(1)
+
+        done = _LONE_INTEGER.sub(lone, part)
+        out.append(_CHANGE.sub(label, done) if hit else done)
+    seps = _SENTENCE_END.findall(text)
+    return "".join(p + (seps[i] if i < len(seps) else "") for i, p in enumerate(out))
+
+
+def drop_small_rows(
+    df: pd.DataFrame, threshold: int = DEFAULT_THRESHOLD, *, counts: Sequence[str], always: Any = None
+) -> pd.DataFrame:
+    """``df`` without the rows where any of ``counts`` is small (rows where the boolean series ``always``
+    is True are kept: a sentence needs them, and :func:`suppress_text` covers their numbers): the input
+    of a sentence that names rows by their change ("Significant increases: Drugs (+5)"), which would
+    otherwise give away a suppressed count next to the table's other one.
+
+    >>> drop_small_rows(pd.DataFrame({"g": ["a", "b"], "previous": [4, 10], "current": [9, 0]}),
+    ...                 counts=["previous", "current"])["g"].tolist()
+    ['b']
+    """
+    keep = pd.Series(
+        [not any(is_small(v, threshold) for v in row) for row in df[list(counts)].itertuples(index=False)],
+        index=df.index,
+    )
+    if always is not None:
+        keep |= pd.Series(always, index=df.index).astype(bool)
+    return df.loc[keep]
 
 
 def drop_locations(contexts: Mapping[str, Any]) -> dict[str, Any]:

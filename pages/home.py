@@ -6,6 +6,7 @@ import streamlit as st
 
 from csp_data.charts import monthly_chart
 from csp_data.comparators import area_total
+from csp_data.groups import ALL_CRIME, ASB
 from csp_data.overview import headline_display, monthly_series, monthly_wide, top_areas_display
 from csp_data.periods import Period, comparable_period, month_range
 from csp_data.text import overview as text
@@ -13,7 +14,7 @@ from csp_data.trends import choose_denominator
 from ui.cache import cached_counts, cached_headline, measures_for
 from ui.common import demo_banner, download_buttons, show_chart, show_table, source_caption
 from ui.navigation import current
-from ui.safe import safe_chart_data, safe_table, safe_text
+from ui.safe import safe_chart_data, safe_rows, safe_table, safe_text
 
 dataset, filters = current()
 demo_banner(dataset)
@@ -31,8 +32,9 @@ table = cached_headline(
 )
 scope = text.scope_note(dataset.area_label, filters.areas)
 allowed = comparable_period(filters.period, filters.preset, dataset.months)
+named = safe_rows(table, ["previous", "current"], always=table["crime_group"].isin([ALL_CRIME, ASB]))
 sentence = text.headline_sentence(
-    table, period=filters.period, comparison=filters.comparison, months_available=dataset.months, allowed=allowed
+    named, period=filters.period, comparison=filters.comparison, months_available=dataset.months, allowed=allowed
 )
 st.markdown(safe_text(f"### {sentence}{scope}"))
 

@@ -16,7 +16,7 @@ from ui import hotspot_maps
 from ui import hotspots as U
 from ui.common import demo_banner, download_buttons, source_caption
 from ui.navigation import current
-from ui.safe import safe_text
+from ui.safe import safe_rows, safe_text
 
 dataset, filters = current()
 key: str = st.session_state["dataset_key"]
@@ -119,7 +119,7 @@ st.subheader(f"Top {area_label}s")
 top = H.top_areas(measures, n=10)
 ups = H.greatest_changes(measures, direction="increase") if comparable else top.iloc[0:0]
 downs = H.greatest_changes(measures, direction="decrease") if comparable else top.iloc[0:0]
-sentence = T.top_areas_sentence(top, ups, downs, what=what)
+sentence = T.top_areas_sentence(top, safe_rows(ups, ["count", "previous"]), safe_rows(downs, ["count", "previous"]), what=what)
 if sentence:
     st.markdown(safe_text(sentence))
 labels = {"current_label": period.short_label, "previous_label": comparison.short_label}

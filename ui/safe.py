@@ -16,6 +16,7 @@ import streamlit as st
 from csp_data.disclosure import (
     DEFAULT_THRESHOLD,
     drop_locations,
+    drop_small_rows,
     statement,
     suppress_report,
     suppress_table,
@@ -88,6 +89,13 @@ def safe_table(df: pd.DataFrame, **kwargs: Any) -> pd.DataFrame:
     """``df`` with small counts suppressed in the mode (csp_data.disclosure.suppress_table)."""
     t = active_threshold()
     return df if t is None else suppress_table(df, t, **kwargs)
+
+
+def safe_rows(df: pd.DataFrame, counts: Sequence[str], *, always: Any = None) -> pd.DataFrame:
+    """The rows a sentence may name: in the mode, those without a small count, and those ``always``
+    marks (csp_data.disclosure.drop_small_rows)."""
+    t = active_threshold()
+    return df if t is None else drop_small_rows(df, t, counts=counts, always=always)
 
 
 def safe_chart_data(df: pd.DataFrame, counts: Sequence[str] | None = None) -> pd.DataFrame:
