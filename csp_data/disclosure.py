@@ -237,20 +237,23 @@ _LONE_INTEGER: Final = re.compile(r"(?<![\w.,/+\-−£$<>])([0-9]+)(?![\w%]|[.,]
 _CHANGE: Final = re.compile(
     r"[+−-][0-9][0-9,]*(\.[0-9]+)?%?|(?<![\w.])[0-9][0-9,]*(\.[0-9]+)?%|(?<=\bup )[0-9][0-9,]*|(?<=\bdown )[0-9][0-9,]*"
 )
+#: What a change or percentage in a sentence with a suppressed count shows ("<5" would read as a value).
+DERIVED_LABEL: Final = "suppressed"
 #: Where a sentence ends (the scope of "derived from a suppressed count" in text).
 _SENTENCE_END: Final = re.compile(r"(?<=[.!?\n])\s+")
 
 
 def suppress_text(text: str, threshold: int = DEFAULT_THRESHOLD) -> str:
     """``text`` with every whole number from 1 to ``threshold`` − 1 standing alone shown as "<5"; in a
-    sentence that had one, its changes and percentages too (they are computed from it: "up 5 from 4").
+    sentence that had one, its changes and percentages show as "suppressed" (they are computed from it:
+    "up 5 from 4").
 
     A generated sentence cannot say which of its numbers are counts, so every lone small integer is
     suppressed ("3 areas" too: the safe side); ordinals, decimals, codes and dates are left alone, and
     percentages and signed changes are left in a sentence without a small count.
 
     >>> suppress_text("There were 9 burglaries, up 5 (+125.0%) from 4. Ward 7 had 12 (1st; +3; 2.5%; Q1 2024).")
-    'There were 9 burglaries, up <5 (<5) from <5. Ward 7 had 12 (1st; +3; 2.5%; Q1 2024).'
+    'There were 9 burglaries, up suppressed (suppressed) from <5. Ward 7 had 12 (1st; +3; 2.5%; Q1 2024).'
     """
     label = suppressed(threshold)
     out = []
@@ -265,7 +268,7 @@ def suppress_text(text: str, threshold: int = DEFAULT_THRESHOLD) -> str:
             return m.group(1)
 
         done = _LONE_INTEGER.sub(lone, part)
-        out.append(_CHANGE.sub(label, done) if hit else done)
+        out.append(_CHANGE.sub(DERIVED_LABEL, done) if hit else done)
     seps = _SENTENCE_END.findall(text)
     return "".join(p + (seps[i] if i < len(seps) else "") for i, p in enumerate(out))
 

@@ -110,7 +110,7 @@ class TestText:
     def test_changes_in_a_sentence_with_a_small_count(self) -> None:
         # 9 now, 4 before: "up 5" and "+125.0%" would give the 4 away; the next sentence keeps its changes
         text = "Ward A: 9 burglaries, up 5 (+125.0%) from 4. Ward B: 30, down 12 (−28.6%) from 42."
-        assert suppress_text(text) == "Ward A: 9 burglaries, up <5 (<5) from <5. Ward B: 30, down 12 (−28.6%) from 42."
+        assert suppress_text(text) == "Ward A: 9 burglaries, up suppressed (suppressed) from <5. Ward B: 30, down 12 (−28.6%) from 42."
 
     def test_rows_named_by_a_sentence(self) -> None:
         df = pd.DataFrame({"g": ["all", "drugs", "theft"], "previous": [40, 4, 10], "current": [45, 9, 2]})
