@@ -8,10 +8,11 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from csp_data.disclosure import statement, suppress_table
 from csp_data.exports import to_csv, to_excel
 from csp_data.model import Dataset
 from csp_data.periods import Period
-from ui.safe import export_note, safe_table
+from ui.safe import active_threshold, safe_table
 
 
 def escape_html(text: object, *, quote: bool = True) -> str:
@@ -86,14 +87,19 @@ def download_buttons(df: pd.DataFrame, name: str, *, key: str | None = None) -> 
     """CSV and Excel downloads of one table, side by side; the files are built only when clicked. In
     partner-safe mode the table is suppressed (ui.safe) and the files state the mode."""
     k = key or name
-    df, note = safe_table(df), export_note()
+    t = active_threshold()  # read now; the tables are suppressed only when a button is clicked
+    note = None if t is None else statement(t)
+
+    def shown() -> pd.DataFrame:
+        return df if t is None else suppress_table(df, t)
+
     c1, c2 = st.columns(2)
     c1.download_button(
-        "Download CSV", lambda: to_csv(df, note=note), file_name=f"{name}.csv", mime="text/csv", key=f"csv-{k}",
+        "Download CSV", lambda: to_csv(shown(), note=note), file_name=f"{name}.csv", mime="text/csv", key=f"csv-{k}",
         width="stretch", on_click="ignore",
     )
     c2.download_button(
-        "Download Excel", lambda: to_excel({name: df}, title=note), file_name=f"{name}.xlsx",
+        "Download Excel", lambda: to_excel({name: shown()}, title=note), file_name=f"{name}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"xlsx-{k}",
         width="stretch", on_click="ignore",
     )
