@@ -100,3 +100,13 @@ def test_report_export(ext: str, tmp_path: Path) -> None:
         text = out.read_text(encoding="utf-8")
         assert "partner-safe: counts under 2000 suppressed" in text
         assert "<2000" in text
+
+
+def test_hotspots_notes_on_stderr(tmp_path: Path) -> None:
+    """The stderr note with the period's total (9 robberies in Oct 2026 in the demo) under threshold 20."""
+    argv = ["hotspots", "--method", "count", "--group", "Robbery", "--from", "2026-10", "--to", "2026-10",
+            "--config", str(demo_toml(tmp_path, 20)), "--format", "csv"]
+    _, plain = run_cli(argv)
+    assert "Oct 2026: 9 incidents (Robbery)" in plain
+    _, safe = run_cli([*argv, "--partner-safe"])
+    assert "Oct 2026: <20 incidents (Robbery)" in safe and " 9 incidents" not in safe
