@@ -107,6 +107,19 @@ def test_partner_role_forces_the_mode() -> None:
 
 
 @pytest.mark.usefixtures("demo_env")
+def test_points_layer_goes_when_the_mode_goes_on() -> None:
+    """Points shown, then the sidebar toggle: the deck no longer holds the ScatterplotLayer of incidents."""
+    at = run("pages/hotspots.py", {})
+    at.radio(key="hot_view").set_value("density").run()
+    at.toggle(key="hot_points").set_value(True).run()
+    assert "ScatterplotLayer" in at.get("deck_gl_json_chart")[0].proto.json
+    at.sidebar.toggle(key="f_safe").set_value(True).run()
+    assert_no_errors(at)
+    assert "ScatterplotLayer" not in at.get("deck_gl_json_chart")[0].proto.json
+    assert not any("located incidents" in str(w.value) for w in at.warning)
+
+
+@pytest.mark.usefixtures("demo_env")
 def test_no_points_or_repeat_locations_in_the_mode() -> None:
     at = run("pages/hotspots.py", {**SMALL, "safe": "1"})
     at.radio(key="hot_view").set_value("density").run()
