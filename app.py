@@ -29,8 +29,9 @@ from csp_data.periods import (
 from csp_data.query import Query
 from ui import presentation
 from ui.auth import page_list, require_sign_in
-from ui.cache import load_dataset
+from ui.cache import get_config, load_dataset
 from ui.common import escape_markdown
+from ui.safe import safe_banner, safe_sidebar, use_threshold
 
 st.set_page_config(page_title="CSP dashboard", page_icon=":material/shield:", layout="wide")
 # The sign-in gate runs first: before sign-in it renders only the form and stops (ui/auth.py).
@@ -52,7 +53,9 @@ PAGES = {
 ROLE = require_sign_in(list(PAGES.values()))
 
 # Query-string keys that keep the filters in the URL (shareable, survive a reload).
-URL_KEYS = ("preset", "end", "fy", "q", "year", "start", "group", "types", "areas", "present")
+URL_KEYS = ("preset", "end", "fy", "q", "year", "start", "group", "types", "areas", "present", "safe")
+#: URL keys that are on/off switches ("1" / "0").
+URL_SWITCHES = ("present", "safe")
 
 
 def _load() -> tuple[str, Dataset]:
@@ -79,7 +82,7 @@ def _init_from_url() -> None:
         values = query.get(k)
         if values:
             st.session_state[f"f_{k}"] = (
-                list(values) if k in ("types", "areas") else (values[-1] == "1" if k == "present" else values[-1])
+                list(values) if k in ("types", "areas") else (values[-1] == "1" if k in URL_SWITCHES else values[-1])
             )
     if "present" not in query and "present" in query.get("mode", []):  # ?mode=present, the issue-12 spelling
         st.session_state["f_present"] = True
@@ -194,6 +197,7 @@ def _sidebar(dataset: Dataset) -> Query:
         chosen_areas = []
     sb.toggle("Presentation mode", key="f_present", help="For projecting in a meeting: large text, one chart or table per screen, high-contrast colours. "
                "Link to it with ?mode=present.")
+    safe_sidebar()
     return Query(
         period=period, comparison=comparison, group=group, crime_types=tuple(chosen_types),
         areas=tuple(chosen_areas), preset=preset,
@@ -207,6 +211,7 @@ st.set_page_config(
     initial_sidebar_state="collapsed" if st.session_state.get("f_present") else "auto",
 )
 dataset_key, dataset = _load()
+use_threshold(get_config(dataset_key).disclosure_threshold)
 filters = _sidebar(dataset)
 st.session_state["dataset_key"] = dataset_key
 st.session_state["dataset"] = dataset
@@ -220,4 +225,5 @@ pending = st.session_state.pop("_pending_page", None)
 if pending is not None and pending in PAGES and PAGES[pending] in allowed and pending != navigation.url_path:
     # A deep link served before the navigation existed (see ui.common.current): go where it pointed.
     st.switch_page(pending)
+safe_banner()
 navigation.run()

@@ -35,9 +35,14 @@ def _display_frame(df: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def to_csv(df: pd.DataFrame) -> bytes:
-    """A table as UTF-8 CSV (months as YYYY-MM, no index; formula-like text cells prefixed with ')."""
-    return safe_text_frame(_display_frame(df)).to_csv(index=False, lineterminator="\n").encode("utf-8")
+def to_csv(df: pd.DataFrame, *, note: str | None = None) -> bytes:
+    """A table as UTF-8 CSV (months as YYYY-MM, no index; formula-like text cells prefixed with ').
+
+    ``note`` (e.g. csp_data.disclosure.statement in partner-safe mode) is written as the first line,
+    before the header (read the table back with ``skiprows=1``)."""
+    body = safe_text_frame(_display_frame(df)).to_csv(index=False, lineterminator="\n")
+    head = f"{neutralise_cell(note)}\n" if note else ""
+    return (head + body).encode("utf-8")
 
 
 def sheet_names(names: list[str]) -> list[str]:

@@ -12,6 +12,7 @@ from ui.auth import may_export_raw_rows, may_manage_datasets
 from ui.cache import cached_counts, get_config
 from ui.common import demo_banner, download_buttons, escape_markdown
 from ui.navigation import current
+from ui.safe import partner_safe_active, safe_table, safe_text
 
 dataset, filters = current()
 base = get_config(st.session_state["dataset_key"]).base_dir  # paths are shown relative to the config's folder
@@ -24,11 +25,11 @@ report = dataset.report
 incident_files = [f for f in report.files if f.kind in ("police.uk street", "force extract")]
 accepted = sum(f.accepted for f in incident_files)
 rejected = sum(f.rejected for f in incident_files)
-st.markdown("### " + text.headline(
+st.markdown(safe_text("### " + text.headline(
     dataset.name, incidents=len(inc), partnership=dataset.partnership, span=text.span(first, latest),
     months=len(dataset.months), accepted=accepted, rejected=rejected, incident_files=len(incident_files),
     files=len(report.files),
-))
+)))
 st.caption(f"Source: {dataset.source}")
 if dataset.store is not None:
     st.info(
@@ -62,9 +63,10 @@ if report.notes:
     for note in report.notes:
         st.markdown(f"- {note}")
 
-# Problem examples quote cells of the files' rows: raw rows, not for a partner (csp_data.auth).
+# Problem examples quote cells of the files' rows: raw rows, not for a partner (csp_data.auth) nor in
+# partner-safe mode.
 examples = [(f.path, i) for f in report.files for i in f.issues] if may_export_raw_rows() else []
-if examples:
+if examples and not partner_safe_active():
     st.subheader("Problems found, with file, row and column")
     st.dataframe(
         pd.DataFrame(
@@ -80,7 +82,7 @@ per_month = cached_counts(st.session_state["dataset_key"], ("month",), None).ren
 per_month = per_month[per_month["incidents"] > 0]
 if missing_months:
     st.warning(text.missing_months_warning(missing_months))
-st.dataframe(per_month.assign(month=per_month["month"].dt.strftime("%Y-%m")), hide_index=True, width="stretch")
+st.dataframe(safe_table(per_month.assign(month=per_month["month"].dt.strftime("%Y-%m"))), hide_index=True, width="stretch")
 
 st.subheader("Crime types and their groups")
 types = (
@@ -89,9 +91,9 @@ types = (
     .sort_values("incidents", ascending=False, kind="stable")
 )
 types = types[types["incidents"] > 0]
-st.dataframe(types, hide_index=True, width="stretch")
+st.dataframe(safe_table(types), hide_index=True, width="stretch")
 located = int(inc["x"].notna().sum())
-st.caption(text.located_caption(located, len(inc)))
+st.caption(safe_text(text.located_caption(located, len(inc))))
 
 st.subheader("Check a file before you use it")
 st.write(text.UPLOAD_INTRO)

@@ -6,6 +6,7 @@ import streamlit as st
 
 from csp_data.charts import monthly_chart
 from csp_data.comparators import area_total
+from csp_data.groups import ALL_CRIME, ASB
 from csp_data.overview import headline_display, monthly_series, monthly_wide, top_areas_display
 from csp_data.periods import Period, comparable_period, month_range
 from csp_data.text import overview as text
@@ -14,6 +15,7 @@ from ui.brief import briefing_buttons
 from ui.cache import cached_counts, cached_headline, measures_for
 from ui.common import demo_banner, download_buttons, image_downloads, show_chart, show_table, source_caption
 from ui.navigation import current
+from ui.safe import safe_chart_data, safe_rows, safe_table, safe_text
 
 dataset, filters = current()
 demo_banner(dataset)
@@ -31,10 +33,11 @@ table = cached_headline(
 )
 scope = text.scope_note(dataset.area_label, filters.areas)
 allowed = comparable_period(filters.period, filters.preset, dataset.months)
+named = safe_rows(table, ["previous", "current"], always=table["crime_group"].isin([ALL_CRIME, ASB]))
 sentence = text.headline_sentence(
-    table, period=filters.period, comparison=filters.comparison, months_available=dataset.months, allowed=allowed
+    named, period=filters.period, comparison=filters.comparison, months_available=dataset.months, allowed=allowed
 )
-st.markdown(f"### {sentence}{scope}")
+st.markdown(safe_text(f"### {sentence}{scope}"))
 
 
 def _use_period(period: Period) -> None:
@@ -71,7 +74,7 @@ if dataset.areas is not None:
     elif measures is not None and len(measures):
         top = measures.head(5)
         comparable = table["previous"].notna().all()
-        st.markdown(text.where_to_look(top, measures, area_label=dataset.area_label, comparable=comparable))
+        st.markdown(safe_text(text.where_to_look(top, measures, area_label=dataset.area_label, comparable=comparable)))
         show_table(top_areas_display(top, area_title=dataset.area_title, period=filters.period,
                                      comparison=filters.comparison, comparable=comparable))
         source_caption(dataset, filters.period, extra=text.TOP_AREAS_CAPTION)
@@ -84,13 +87,13 @@ monthly = monthly_series(
     months, covered=dataset.months,
 )
 chart = monthly_chart(
-    monthly, title=text.MONTHLY_TITLE,
+    safe_chart_data(monthly, ["count"]), title=text.MONTHLY_TITLE,
     colours={"All crime (excluding ASB)": "#0072B2", "ASB": "#E69F00"},
 )
 show_chart(chart)
 image_downloads(chart, "monthly_incidents")
-st.markdown(text.monthly_summary(monthly))
+st.markdown(safe_text(text.monthly_summary(monthly)))
 with st.expander("Table behind the chart"):
-    st.dataframe(monthly_wide(monthly, months, series_names), hide_index=True, width="stretch")
+    st.dataframe(safe_table(monthly_wide(monthly, months, series_names)), hide_index=True, width="stretch")
     download_buttons(monthly, "monthly_counts", key="monthly")
 source_caption(dataset, extra=text.MONTHLY_CAPTION)

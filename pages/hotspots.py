@@ -16,6 +16,7 @@ from ui import hotspot_maps
 from ui import hotspots as U
 from ui.common import demo_banner, download_buttons, source_caption
 from ui.navigation import current
+from ui.safe import safe_rows, safe_text
 
 dataset, filters = current()
 key: str = st.session_state["dataset_key"]
@@ -59,17 +60,17 @@ comparable = coverage[0] == coverage[1] and period_coverage[0] == period_coverag
 
 # ----------------------------------------------------------------------------------- the answer
 if measures is not None:
-    st.markdown("### " + T.headline(
+    st.markdown(safe_text("### " + T.headline(
         measures, what=what, period_label=period.label, total=total, previous_total=previous_total,
         area_label=area_label, comparison_coverage=coverage, period_coverage=period_coverage,
-    ))  # fmt: skip
+    )))  # fmt: skip
 warning = T.coverage_warning(comparison_label=comparison.label, period_label=period.label,
                              comparison_coverage=coverage, period_coverage=period_coverage)  # fmt: skip
 if warning:
     st.warning(warning)
 st.caption(T.comparison_caption(comparison.label, area_label=area_label, selected=bool(filters.areas)))
 if unlocated:
-    st.caption(T.unlocated_caption(unlocated))
+    st.caption(safe_text(T.unlocated_caption(unlocated)))
 
 # -------------------------------------------------------------------------------------- the maps
 VIEWS = V.map_views(dataset.area_title)
@@ -97,14 +98,14 @@ conc_cells = H.concentration(cells_now["count"], unit="cells")
 conc_areas = H.concentration(measures["count"], unit=f"{area_label}s") if measures is not None else conc_cells.iloc[0:0]
 c1, c2 = st.columns(2)
 with c1:
-    st.markdown(T.concentration_summary(conc_cells, conc_areas))
+    st.markdown(safe_text(T.concentration_summary(conc_cells, conc_areas)))
     conc = pd.concat([conc_cells, conc_areas], ignore_index=True)
     U.table(V.concentration_table(conc))
     download_buttons(conc, "concentration", key="hot-conc")
 with c2:
     if comparable:
         pai = H.prediction_accuracy(C.gistar_for(key, prev_spec, None, False), cells_now)
-        st.markdown(T.pai_summary(pai, previous_label=comparison.label, current_label=period.label))
+        st.markdown(safe_text(T.pai_summary(pai, previous_label=comparison.label, current_label=period.label)))
         U.table(V.pai_table(pai))
     else:
         st.markdown(T.no_pai_text(comparison.label, coverage))
@@ -118,9 +119,9 @@ st.subheader(f"Top {area_label}s")
 top = H.top_areas(measures, n=10)
 ups = H.greatest_changes(measures, direction="increase") if comparable else top.iloc[0:0]
 downs = H.greatest_changes(measures, direction="decrease") if comparable else top.iloc[0:0]
-sentence = T.top_areas_sentence(top, ups, downs, what=what)
+sentence = T.top_areas_sentence(top, safe_rows(ups, ["count", "previous"]), safe_rows(downs, ["count", "previous"]), what=what)
 if sentence:
-    st.markdown(sentence)
+    st.markdown(safe_text(sentence))
 labels = {"current_label": period.short_label, "previous_label": comparison.short_label}
 U.table(V.top_areas_table(top, comparable=comparable, **labels))
 download_buttons(top, f"top_{area_label}s_{period.start:%Y%m}_{period.end:%Y%m}", key="hot-top")
@@ -134,10 +135,10 @@ if comparable:
 st.subheader(f"{dataset.area_title} drill-down")
 code = U.drill_picker(measures, area_title=dataset.area_title, area_label=area_label)
 name = str(measures.set_index("area_code").loc[code, "area_name"])
-st.markdown(T.drill_sentence(
+st.markdown(safe_text(T.drill_sentence(
     measures.set_index("area_code").loc[code], name=name, code=code, n_areas=len(measures), what=what,
     period_label=period.label, comparison_label=comparison.label, comparable=comparable,
-))  # fmt: skip
+)))  # fmt: skip
 monthly, mix, locs = C.drill_for(key, spec, prev_spec, code)
 monthly = V.label_periods(monthly, period)
 U.show_drill(monthly, mix, locs, name=name, code=code, period_label=period.label, area_label=area_label,

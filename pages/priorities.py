@@ -16,6 +16,7 @@ from ui import priorities as P
 from ui.cache import priority_measures
 from ui.common import demo_banner, source_caption
 from ui.navigation import current
+from ui.safe import safe_contexts, safe_report, safe_table, safe_text
 
 dataset, filters = current()
 demo_banner(dataset)
@@ -30,19 +31,20 @@ defaults = P.default_config()
 priority_groups = list(dict.fromkeys(resolve_priority(dataset, p).group for p in defaults.priorities))
 config, problem = P.session_config(defaults, priority_groups)
 measures, contexts = priority_measures(st.session_state["dataset_key"], filters.period, filters.comparison, defaults)
+contexts = safe_contexts(contexts)  # partner-safe mode: no repeat locations
 table = table_from_measures(measures, config)
-report = text.build_report(
+report = safe_report(text.build_report(
     dataset, table, contexts, period=filters.period, comparison=filters.comparison, config=config
-)
+))
 
-st.markdown(f"### {P.md(text.headline(table))}")
+st.markdown(f"### {P.md(safe_text(text.headline(table)))}")
 st.caption(text.headline_caption(filters.period, filters.comparison))
 if problem:
     st.error(problem)
 if config.settings_differ(defaults):
     st.info(text.SETTINGS_CHANGED)
 
-shown = display_table(table)[P.SHOWN]
+shown = safe_table(display_table(table)[P.SHOWN])
 st.dataframe(
     shown.style.map(P.risk_style, subset=["Risk"]),
     hide_index=True,

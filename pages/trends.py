@@ -17,6 +17,7 @@ from ui import trends as ui
 from ui.cache import cached_comparators, cached_positions, get_engine
 from ui.common import demo_banner, download_buttons, show_table, source_caption
 from ui.navigation import current
+from ui.safe import safe_table, safe_text
 
 dataset, filters = current()
 demo_banner(dataset)
@@ -64,12 +65,12 @@ measure = tr.measure_label(denominator)
 pos = period_position(comp, partnership, primary, group, period, denominator=denominator, groups=groups, k=k)
 latest = (view_of.latest_frame(comp, partnership, group, msg=primary, denominator=denominator, groups=groups, k=k)
           if pd.isna(pos["rate"]) else None)
-st.markdown("### " + text.answer(group_label, pos, period=period, primary_label=primary_label,
-                                 denominator=denominator, latest=latest, has_peers=bool(primary)))
+st.markdown(safe_text("### " + text.answer(group_label, pos, period=period, primary_label=primary_label,
+                                           denominator=denominator, latest=latest, has_peers=bool(primary))))
 if second:
     cpos = period_position(comp, partnership, second, group, period, denominator=denominator, groups=groups, k=k)
-    st.markdown(text.position_sentence(group_label, cpos, period=period, group_label="in the county",
-                                  denominator=denominator))
+    st.markdown(safe_text(text.position_sentence(group_label, cpos, period=period, group_label="in the county",
+                                                 denominator=denominator)))
 comp_notes = text.notes_with_population(comp_notes, partnership, area_total(dataset.areas, "population")[1])
 for note in [*comp_notes, denom_note]:
     if note:
@@ -88,7 +89,7 @@ st.subheader(f"Position: {period.label} against {period.year_earlier().label}")
 positions = cached_positions(dataset_key, partnership, tuple(primary), tuple(second), period.start, period.end,
                              float(k))
 show_table(view_of.position_display(positions, primary_label=primary_label, with_county=bool(second)))
-st.markdown(text.band_sentence(primary_label, *view_of.band_lists(positions)))
+st.markdown(safe_text(text.band_sentence(primary_label, *view_of.band_lists(positions))))
 st.caption(text.position_caption(period))
 download_buttons(positions, f"position_{period.start:%Y%m}_{period.end:%Y%m}", key="position")
 
@@ -101,13 +102,13 @@ show_table(tr.yoy_display(yoy))
 if yoy["current"].isna().all() or yoy["previous"].isna().all():
     st.markdown(text.YOY_NOT_COVERED)
 else:
-    st.markdown(text.significant_sentence(view_of.significant_rows(yoy)))
+    st.markdown(safe_text(text.significant_sentence(view_of.significant_rows(yoy))))
 st.caption(text.YOY_CAPTION)
 download_buttons(yoy, f"year_on_year_{period.start:%Y%m}_{period.end:%Y%m}", key="yoy")
 pairs = tr.month_pairs(tr.monthly_counts(None, groups, group, covered=covered, engine=engine))
 if yoy["previous"].isna().all() and len(pairs):
     st.markdown(text.pairs_intro(group_label))
-    st.dataframe(view_of.pairs_display(pairs), hide_index=True, width="stretch")
+    st.dataframe(safe_table(view_of.pairs_display(pairs)), hide_index=True, width="stretch")
 
 # ---------------------------------------------------------------------------------------- seasonality
 ui.seasonality_section(dataset, groups, group, group_label, period=period, crime_types=filters.crime_types,

@@ -9,12 +9,14 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from csp_data.disclosure import statement, suppress_table
 from csp_data.exports import to_csv, to_excel
 from csp_data.images import chart_png, chart_svg, map_png
 from csp_data.model import Dataset
 from csp_data.periods import Period
 from csp_data.presentation import for_presentation
 from csp_data.text.data import attribution
+from ui.safe import active_threshold, safe_table
 
 
 def escape_html(text: object, *, quote: bool = True) -> str:
@@ -69,6 +71,7 @@ def presenting() -> bool:
 def show_table(df: pd.DataFrame, *, height: int | None = None) -> None:
     """A table: interactive (sort, scroll) normally; in presentation mode a static table whose text
     follows the 24 px presentation font (the interactive grid draws on a canvas and would not)."""
+    df = safe_table(df)
     if presenting():
         st.table(df.set_index(df.columns[0]))
     else:
@@ -85,15 +88,22 @@ def show_chart(chart: alt.TopLevelMixin) -> None:
 
 
 def download_buttons(df: pd.DataFrame, name: str, *, key: str | None = None) -> None:
-    """CSV and Excel downloads of one table, side by side; the files are built only when clicked."""
+    """CSV and Excel downloads of one table, side by side; the files are built only when clicked. In
+    partner-safe mode the table is suppressed (ui.safe) and the files state the mode."""
     k = key or name
+    t = active_threshold()  # read now; the tables are suppressed only when a button is clicked
+    note = None if t is None else statement(t)
+
+    def shown() -> pd.DataFrame:
+        return df if t is None else suppress_table(df, t)
+
     c1, c2 = st.columns(2)
     c1.download_button(
-        "Download CSV", lambda: to_csv(df), file_name=f"{name}.csv", mime="text/csv", key=f"csv-{k}",
+        "Download CSV", lambda: to_csv(shown(), note=note), file_name=f"{name}.csv", mime="text/csv", key=f"csv-{k}",
         width="stretch", on_click="ignore",
     )
     c2.download_button(
-        "Download Excel", lambda: to_excel({name: df}), file_name=f"{name}.xlsx",
+        "Download Excel", lambda: to_excel({name: shown()}, title=note), file_name=f"{name}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"xlsx-{k}",
         width="stretch", on_click="ignore",
     )

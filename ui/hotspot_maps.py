@@ -23,6 +23,7 @@ from csp_data.text import hotspots as T
 from ui import cache as C
 from ui import hotspots as U
 from ui.common import download_buttons, map_download
+from ui.safe import safe_text, safe_tips
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,8 @@ def show_area_map(ctx: MapContext) -> None:
     layer = M.area_layer(
         ctx.areas,
         colours,
-        T.area_tips(ordered, rate_label=ctx.rate_label, comparable=ctx.comparable),
+        safe_tips(T.area_tips(ordered, rate_label=ctx.rate_label, comparable=ctx.comparable), ordered,
+                  ["count", "previous"]),
         layer_id="areas",
     )
     summary = T.choropleth_summary(ctx.measures, measure, area_label=ctx.dataset.area_label)
@@ -117,7 +119,7 @@ def show_area_map(ctx: MapContext) -> None:
                          legend_title=measure_label, stem="area_map")
     U.remember_pick(event)
     with side_col:
-        st.markdown(f"**{measure_label}, {ctx.period.label}.** {summary}")
+        st.markdown(safe_text(f"**{measure_label}, {ctx.period.label}.** {summary}"))
         U.legend(legend, title=measure_label)
         U.table(V.area_table(ctx.measures, rate=ctx.rate_label, comparable=ctx.comparable), height=320)
         _, rate_gap = area_total(ctx.dataset.areas, ctx.denominator)  # the one "has a population" rule
@@ -158,7 +160,7 @@ def show_density_map(ctx: MapContext) -> None:
     cap_text = M.cap_note(
         len(drawn), coloured, unit=unit, most="the highest density" if kde else "the most incidents"
     )
-    tips = T.density_tips(drawn, V.named_cells(drawn, names), unit=unit, kde=kde)
+    tips = safe_tips(T.density_tips(drawn, V.named_cells(drawn, names), unit=unit, kde=kde), drawn)
     layers = [M.cell_layer(drawn, grid, drawn_colours, tips, layer_id="density"), *ctx.outline_layers]
     points_note = ""
     if show_points:
@@ -175,7 +177,7 @@ def show_density_map(ctx: MapContext) -> None:
         map_image_button(ctx, lambda: I.cell_shapes(grid, drawn), drawn_colours, legend, title=ctx.views["density"],
                          legend_title="Incidents per km²" if kde else f"Incidents per {unit}", stem="density_map")
     with side_col:
-        st.markdown(f"**{ctx.views['density']}, {ctx.period.label}.** {summary}")
+        st.markdown(safe_text(f"**{ctx.views['density']}, {ctx.period.label}.** {summary}"))
         st.caption(
             T.density_parameters(
                 cell_size=grid.cell_size, hexagons=method == "hex", automatic=size is None, kde=params
@@ -197,7 +199,7 @@ def show_gistar_map(ctx: MapContext) -> None:
     result = C.gistar_for(ctx.key, ctx.spec, size, fdr)
     colours, legend = K.class_colours(result["class"], K.GISTAR_COLOURS)
     drawn, drawn_colours, coloured = M.cap_cells(result, colours, result["z"].abs())
-    tips = T.gistar_tips(drawn, V.named_cells(drawn, names))
+    tips = safe_tips(T.gistar_tips(drawn, V.named_cells(drawn, names)), drawn)
     caption = T.gistar_caption(result)
     with map_col:
         layers = [M.cell_layer(drawn, grid, drawn_colours, tips, layer_id="gistar"), *ctx.outline_layers]

@@ -20,6 +20,7 @@ from csp_data.maps import POINTS_CAP
 from csp_data.model import Dataset
 from csp_data.text import hotspots as T
 from ui.common import download_buttons, escape_html, image_downloads, presenting, show_chart, show_table
+from ui.safe import partner_safe_active, safe_chart_data, safe_table, safe_text
 
 
 def outline(dataset: Dataset, areas: tuple[str, ...]) -> shapely.Geometry | None:
@@ -56,11 +57,13 @@ def legend_html(frame: pd.DataFrame, *, title: str) -> str:
 
 def legend(frame: pd.DataFrame, *, title: str) -> None:
     """Colour swatches with labels and counts (colour is never the only cue: labels are written out)."""
-    st.markdown(legend_html(frame, title=title), unsafe_allow_html=True)
+    st.markdown(safe_text(legend_html(frame, title=title)), unsafe_allow_html=True)
 
 
 def table(frame: pd.DataFrame, *, height: int | None = None) -> None:
-    """A full-width table without the index (presentation mode: static, in the 24 px font)."""
+    """A full-width table without the index (small counts suppressed in partner-safe mode; presentation
+    mode: static, in the 24 px font)."""
+    frame = safe_table(frame)
     if presenting():
         show_table(frame)
     elif height is None:
@@ -121,7 +124,8 @@ def density_pickers(default_size: float) -> tuple[str, float | None, float, str,
             "Classes", list(K.SCHEMES), index=1, format_func=K.SCHEMES.__getitem__, key="hot_scheme_density"
         )
     with c5:
-        show_points = st.toggle(
+        # partner-safe mode: no street-level points (the toggle is not offered)
+        show_points = not partner_safe_active() and st.toggle(
             "Show points", key="hot_points", help=f"At most {POINTS_CAP:,} incidents, as snapped map points."
         )
     return method, size, mult, scheme, show_points
@@ -199,22 +203,24 @@ def show_drill(
     (``snapped``: police.uk locations, which are map points, not addresses)."""
     d1, d2 = st.columns(2)
     with d1:
-        chart = monthly_chart(monthly, title=f"{name}, per month", series="period", mark="bar",
-                              colours={"Comparison": "#bdbdbd", "This period": "#0072B2"}, height=260)
+        chart = monthly_chart(safe_chart_data(monthly, ["count"]), title=f"{name}, per month", series="period",
+                              mark="bar", colours={"Comparison": "#bdbdbd", "This period": "#0072B2"}, height=260)
         show_chart(chart)
         image_downloads(chart, f"{code}_monthly", key="hot-monthly")
         peak = T.peak_caption(monthly)
         if peak:
-            st.caption(peak)
+            st.caption(safe_text(peak))
         table(V.monthly_table(monthly), height=200)
         download_buttons(monthly, f"{code}_monthly", key="hot-monthly")
     with d2:
         st.markdown(f"**Crime mix, {period_label}**")
         mix_text = T.mix_caption(mix, area_label=area_label)
         if mix_text:
-            st.caption(mix_text)
+            st.caption(safe_text(mix_text))
         table(V.share_table(mix, {"crime_type": "Crime type", "count": "Count", "share_pct": "Share"}), height=200)
         download_buttons(mix, f"{code}_crime_mix", key="hot-mix")
+        if partner_safe_active():
+            return  # partner-safe mode: no repeat locations
         st.markdown("**Top repeat locations**")
         if snapped:
             st.caption("police.uk locations are snapped map points ('On or near …'), not addresses.")

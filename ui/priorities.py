@@ -28,6 +28,7 @@ from csp_data.text.priorities import (
     scoring_explanation,
 )
 from ui.common import escape_html, escape_markdown, image_downloads, show_chart
+from ui.safe import export_note, partner_safe_active, safe_chart_data, safe_table
 
 #: Background and text colour per risk level: a colour-blind-safe blue/orange ramp (Okabe-Ito family);
 #: the level is always written out, the colour is a second cue.
@@ -122,8 +123,9 @@ def section_heading(priority: str, level: str) -> str:
 def download_row(table: pd.DataFrame, report: Report, stem: str) -> None:
     """The CSV, Excel, Word and Markdown downloads of the priority table and the generated report."""
     c1, c2, c3, c4 = st.columns(4)
+    table = safe_table(table)  # partner-safe mode: the report is suppressed by the page (ui.safe.safe_report)
     c1.download_button(
-        "Download CSV", to_csv(table), file_name=f"{stem}.csv", mime="text/csv", key="risk-csv", width="stretch"
+        "Download CSV", to_csv(table, note=export_note()), file_name=f"{stem}.csv", mime="text/csv", key="risk-csv", width="stretch"
     )
     c2.download_button(
         "Download Excel",
@@ -182,27 +184,28 @@ def context_panel(ctx: LocalContext, choice: str, period: Period) -> None:
     with left:
         st.markdown(f"**Top {ctx.area_label}s**")
         if len(ctx.top):
-            st.dataframe(context_table(ctx), hide_index=True, width="stretch")
+            st.dataframe(safe_table(context_table(ctx)), hide_index=True, width="stretch")
         else:
             st.caption(f"No {ctx.noun} in the period.")
-        st.markdown("**Most frequent locations**")
-        if len(ctx.locations):
-            st.dataframe(ctx.locations, hide_index=True, width="stretch")
-        else:
-            st.caption("No location recorded more than once.")
+        if not partner_safe_active():  # partner-safe mode: no repeat locations
+            st.markdown("**Most frequent locations**")
+            if len(ctx.locations):
+                st.dataframe(ctx.locations, hide_index=True, width="stretch")
+            else:
+                st.caption("No location recorded more than once.")
     with right:
         months, peak = mark_peak(ctx.months)
         if peak == 0:
             st.caption(no_peak_caption(ctx.noun, bool(ctx.months["count"].notna().any())))
         chart = peak_months_chart(
-            months, domain=list(ctx.months["label"]),
+            safe_chart_data(months, ["count"]), domain=list(ctx.months["label"]),
             title=peak_chart_title(choice, list(ctx.peak["label"])),
             subtitle=f"{ctx.noun.capitalize()} per month, {period.label}",
         )
         show_chart(chart)
         image_downloads(chart, f"{choice}_months".replace(" ", "_"), key="priority-months")
         st.dataframe(
-            pd.DataFrame({"Month": ctx.months["label"], "Count": fmt_month_counts(ctx.months)}),
+            safe_table(pd.DataFrame({"Month": ctx.months["label"], "Count": fmt_month_counts(ctx.months)})),
             hide_index=True,
             width="stretch",
             height=200,

@@ -17,6 +17,7 @@ from csp_data.periods import Period, month_range
 from csp_data.text import trends as text
 from csp_data.trends import view as view_of
 from ui.common import download_buttons, image_downloads, show_chart
+from ui.safe import safe_chart_data, safe_table, safe_text
 
 
 def peer_editor(dataset: Dataset, partnership: str, options: list[str]) -> tuple[list[str], list[str]]:
@@ -63,7 +64,7 @@ def trend_section(
         words: dict[str, Any] = {"partnership": partnership, "primary_label": primary_label,
                                  "group_label": group_label}
         chart = trend_chart(
-            frame.assign(county_average=frame["county_average"] if show_county else float("nan")),
+            safe_chart_data(frame, ["count"]).assign(county_average=frame["county_average"] if show_county else float("nan")),
             partnership=partnership, title=text.chart_title(last, measure=measure, **words),
             subtitle=text.chart_subtitle(frame, group_label=group_label, view=view, rolling=rolling,
                                          measure=measure, source=view_of.short_source(dataset)),
@@ -72,12 +73,12 @@ def trend_section(
         )
         show_chart(chart)
         image_downloads(chart, f"trend_{group}".replace(" ", "_"), source=dataset.source, key="trend")
-        st.markdown(text.chart_summary(last, view_of.gap_months(frame), measure=measure, k=k, view=view,
-                                       rolling=rolling, annual_only=not monthly_rows, **words))
+        st.markdown(safe_text(text.chart_summary(last, view_of.gap_months(frame), measure=measure, k=k, view=view,
+                                                 rolling=rolling, annual_only=not monthly_rows, **words)))
         st.caption(text.chart_caption(primary_label=primary_label, partnership=partnership, k=k,
                                       county_line=show_county and bool(second), denominator=denominator))
         if st.toggle("Show the table behind the chart", key="trend_table"):
-            st.dataframe(view_of.chart_table(frame), hide_index=True, width="stretch")
+            st.dataframe(safe_table(view_of.chart_table(frame)), hide_index=True, width="stretch")
         download_buttons(frame.assign(crime_group=group_label),
                          f"trend_{group}_{'rolling12' if rolling else 'monthly'}".replace(" ", "_"), key="trend")
 
@@ -91,13 +92,13 @@ def seasonality_section(
     profile = tr.seasonality(dataset.incidents, groups, group, latest=period.end, crime_types=crime_types,
                              covered=covered, engine=engine)
     peaks = view_of.peak_months(profile)
-    chart = seasonality_chart(profile, title=text.seasonality_title(group_label, peaks, period.end),
+    chart = seasonality_chart(safe_chart_data(profile), title=text.seasonality_title(group_label, peaks, period.end),
                               subtitle=text.seasonality_subtitle(view_of.short_source(dataset)))
     show_chart(chart)
     image_downloads(chart, f"seasonality_{group}".replace(" ", "_"), source=dataset.source, key="season")
-    st.markdown(text.seasonality_sentence(profile, peaks))
+    st.markdown(safe_text(text.seasonality_sentence(profile, peaks)))
     if st.toggle("Show the seasonality table", key="season_table"):
-        st.dataframe(view_of.season_table(profile), hide_index=True, width="stretch")
+        st.dataframe(safe_table(view_of.season_table(profile)), hide_index=True, width="stretch")
     download_buttons(profile, f"seasonality_{group}".replace(" ", "_"), key="season")
 
 
@@ -109,23 +110,23 @@ def profiles_section(
     dow = tr.day_of_week_profile(None, groups, group, period=period, crime_types=crime_types, engine=engine)
     hours = tr.hour_profile(None, groups, group, period=period, crime_types=crime_types, engine=engine)
     with c1:
-        dow_chart = profile_chart(dow, x="day", order=tr.WEEKDAYS, title="Day of the week",
+        dow_chart = profile_chart(safe_chart_data(dow), x="day", order=tr.WEEKDAYS, title="Day of the week",
                                   subtitle=f"{group_label}, {period.label}")
         show_chart(dow_chart)
         image_downloads(dow_chart, "day_of_week", key="dow")
-        st.markdown(text.busiest_day_sentence(view_of.busiest(dow), group_label))
+        st.markdown(safe_text(text.busiest_day_sentence(view_of.busiest(dow), group_label)))
         download_buttons(dow, "day_of_week", key="dow")
     with c2:
-        hour_chart = profile_chart(hours, x="hour", order=[str(h) for h in range(24)], title="Hour of the day",
-                                   subtitle=f"{group_label}, {period.label}")
+        hour_chart = profile_chart(safe_chart_data(hours), x="hour", order=[str(h) for h in range(24)],
+                                   title="Hour of the day", subtitle=f"{group_label}, {period.label}")
         show_chart(hour_chart)
         image_downloads(hour_chart, "hour_of_day", key="hours")
-        st.markdown(text.busiest_hour_sentence(view_of.busiest(hours), hours.attrs.get("untimed", 0)))
+        st.markdown(safe_text(text.busiest_hour_sentence(view_of.busiest(hours), hours.attrs.get("untimed", 0))))
         download_buttons(hours, "hour_of_day", key="hours")
     if st.toggle("Show the day and hour tables", key="profile_tables"):
         t1, t2 = st.columns(2)
-        t1.dataframe(dow, hide_index=True, width="stretch")
-        t2.dataframe(hours, hide_index=True, width="stretch")
+        t1.dataframe(safe_table(dow), hide_index=True, width="stretch")
+        t2.dataframe(safe_table(hours), hide_index=True, width="stretch")
 
 
 def gaps_section(dataset: Dataset, comp: pd.DataFrame, *, partnership: str, peers: list[str], covered: Any,

@@ -10,6 +10,7 @@ from typing import Final, TextIO
 
 import pandas as pd
 
+from csp_data.disclosure import statement, suppress_table
 from csp_data.format import safe_text_frame
 from csp_data.groups import ALL_INCIDENTS
 from csp_data.io.comparator_tables import load_comparator_table
@@ -34,7 +35,7 @@ MAX_FILE_LINES: Final = 10
 
 def add_data_options(parser: argparse.ArgumentParser) -> None:
     """--config, --data, --data-dir, --dataset, --boundaries, --area-field, --name-field, --boundaries-crs, --population,
-    --households, --partnership, --from, --to, --crime-type, --group, --format."""
+    --households, --partnership, --from, --to, --crime-type, --group, --format, --partner-safe."""
     g = parser.add_argument_group("data (without --data or --config: the shipped demo borough)")
     g.add_argument("--config", metavar="FILE", help="a csp.toml dataset config (instead of the flags below)")
     g.add_argument(
@@ -68,6 +69,19 @@ def add_data_options(parser: argparse.ArgumentParser) -> None:
         help="use the files that can be read when some cannot (default: stop with exit code 1)",
     )
     parser.add_argument("--format", choices=["csv", "json", "table"], default="table", help="output format")
+    parser.add_argument(
+        "--partner-safe", action="store_true",
+        help="partner-safe mode: counts from 1 to [disclosure] threshold - 1 (default 5) print as '<5', and "
+        "rates, %% and changes computed from them are suppressed too (docs/partner-safe.md)",
+    )
+
+
+def partner_safe_threshold(args: argparse.Namespace) -> int | None:
+    """The disclosure threshold when ``--partner-safe`` is given (the config's ``[disclosure]
+    threshold``, default 5), else None."""
+    if not getattr(args, "partner_safe", False):
+        return None
+    return config_from_args(args).disclosure_threshold
 
 
 def is_skipped(file: FileReport) -> bool:
@@ -307,11 +321,16 @@ def resolve_crime_types(
     return chosen, tuple(resolved)
 
 
-def write_table(df: pd.DataFrame, fmt: str, out: TextIO | None = None) -> None:
+def write_table(df: pd.DataFrame, fmt: str, out: TextIO | None = None, *, threshold: int | None = None) -> None:
     """Print a table: csv (months as YYYY-MM; formula-like text cells prefixed with ', as in the
-    downloads), json (records) or an aligned text table."""
+    downloads), json (records) or an aligned text table. With ``threshold`` (``--partner-safe``:
+    :func:`partner_safe_threshold`) small counts and what is computed from them are suppressed
+    (csp_data.disclosure.suppress_table) and the mode is stated on stderr."""
     stream: TextIO = out if out is not None else sys.stdout
     frame = df.copy()
+    if threshold is not None:
+        frame = suppress_table(frame, threshold)
+        print(f"note: {statement(threshold)}", file=sys.stderr)
     for col in frame.columns:
         if pd.api.types.is_datetime64_any_dtype(frame[col]):
             frame[col] = frame[col].dt.strftime("%Y-%m")
@@ -330,6 +349,7 @@ __all__ = [
     "dataset_from_args",
     "is_skipped",
     "load_summary",
+    "partner_safe_threshold",
     "period_from_args",
     "query_from_args",
     "report_load",

@@ -10,6 +10,7 @@ from csp_data.aggregate import FIELDS, count_by
 from csp_data.cli.common import (
     add_data_options,
     dataset_from_args,
+    partner_safe_threshold,
     period_from_args,
     resolve_crime_types,
     write_table,
@@ -47,5 +48,5 @@ def run(args: argparse.Namespace) -> int:
         months = reindex_months(table.set_index("month")["count"], table["month"], covered=dataset.months)
         table = pd.DataFrame({"month": months["month"], "count": months["count"].astype("Int64"),
                               "note": months["note"]})
-    write_table(table, args.format)
+    write_table(table, args.format, threshold=partner_safe_threshold(args))
     return 0

@@ -6,7 +6,14 @@ import argparse
 import sys
 
 from csp_data import hotspots
-from csp_data.cli.common import add_data_options, dataset_from_args, query_from_args, write_table
+from csp_data.cli.common import (
+    add_data_options,
+    dataset_from_args,
+    partner_safe_threshold,
+    query_from_args,
+    write_table,
+)
+from csp_data.disclosure import suppress_text
 from csp_data.query import filter_incidents
 from csp_data.text.hotspots import gistar_caption
 
@@ -65,10 +72,12 @@ def run(args: argparse.Namespace) -> int:
     grid = hotspots.make_grid(dataset.boundary, cell_size=args.cell_size, shape=args.shape)
     for note in grid.notes:
         print(f"note: {note}", file=sys.stderr)
-    print(f"note: {filters.window[0].label}: {len(incidents):,} incidents ({filters.group})", file=sys.stderr)
+    threshold = partner_safe_threshold(args)
+    say = (lambda s: s) if threshold is None else (lambda s: suppress_text(s, threshold))
+    print(say(f"note: {filters.window[0].label}: {len(incidents):,} incidents ({filters.group})"), file=sys.stderr)
     outside = hotspots.count_outside_grid(incidents, grid)
     if outside:
-        print(f"note: {outside:,} located incidents fall outside the partnership outline", file=sys.stderr)
+        print(say(f"note: {outside:,} located incidents fall outside the partnership outline"), file=sys.stderr)
     columns = ["cell_id", "x", "y", "count"]
     if args.method == "count":
         table = hotspots.count_grid(incidents, grid)
@@ -88,5 +97,5 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         columns += ["z", "p", "class"]
-    write_table(table[columns], args.format)
+    write_table(table[columns], args.format, threshold=threshold)
     return 0

@@ -21,11 +21,13 @@ from pathlib import Path
 from csp_data.cli.common import (
     add_data_options,
     dataset_from_args,
+    partner_safe_threshold,
     query_from_args,
     resolve_group,
     write_table,
 )
 from csp_data.comparators import parse_names, with_partnership
+from csp_data.disclosure import suppress_report
 from csp_data.exports import write_report
 from csp_data.io.toml import read_toml
 from csp_data.model import Dataset
@@ -165,7 +167,9 @@ def run_risk(args: argparse.Namespace) -> int:
     table = priority_table(dataset, period=period, comparison=comparison, config=config)
     if dataset.is_demo:
         print("note: demo data (synthetic, illustrative)", file=sys.stderr)
-    write_table(table if args.all_columns else table[list(TABLE_COLUMNS)], args.format)
+    write_table(
+        table if args.all_columns else table[list(TABLE_COLUMNS)], args.format, threshold=partner_safe_threshold(args)
+    )
     return 0
 
 
@@ -178,6 +182,9 @@ def run_report(args: argparse.Namespace) -> int:
     table = priority_table(dataset, period=period, comparison=comparison, config=config)
     contexts = priority_contexts(dataset, table, period=period, comparison=comparison, config=config)
     report = build_report(dataset, table, contexts, period=period, comparison=comparison, config=config)
+    threshold = partner_safe_threshold(args)
+    if threshold is not None:
+        report = suppress_report(report, threshold)
     write_report(report, out)
     print(f"wrote {out}", file=sys.stderr)
     return 0

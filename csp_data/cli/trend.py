@@ -19,6 +19,7 @@ from csp_data.change import TEST_LABELS
 from csp_data.cli.common import (
     add_data_options,
     dataset_from_args,
+    partner_safe_threshold,
     query_from_args,
     resolve_crime_types,
     write_table,
@@ -144,7 +145,7 @@ def run_trend(args: argparse.Namespace) -> int:
     for col in ("count", "rank", "group_size", "county_rank", "county_size"):
         if col in out and out[col].dropna().eq(out[col].dropna().round()).all():
             out[col] = out[col].round().astype("Int64")  # whole numbers print without ".0"
-    write_table(out, args.format)
+    write_table(out, args.format, threshold=partner_safe_threshold(args))
     return 0
 
 
@@ -159,5 +160,5 @@ def run_yoy(args: argparse.Namespace) -> int:
                       group_names=names, test=args.test)
     print(f"note: {period.label} compared with {comparison.label}; test: {TEST_LABELS[args.test]}",
           file=sys.stderr)
-    write_table(table, args.format)
+    write_table(table, args.format, threshold=partner_safe_threshold(args))
     return 0

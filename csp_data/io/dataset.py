@@ -19,6 +19,7 @@ import pandas as pd
 
 from csp_data import areas as areas_mod
 from csp_data.comparators import comparators_from_counts, comparators_from_incidents
+from csp_data.disclosure import threshold_from
 from csp_data.groups import DEFAULT_GROUPS_FILE, load_crime_groups
 from csp_data.io import store as store_mod
 from csp_data.io.boundaries import load_boundaries
@@ -57,6 +58,7 @@ CONFIG_KEYS: Final[dict[str, dict[str, str]]] = {
         "source": "string", "is_demo": "boolean", "incidents": "table", "boundaries": "table",
         "population": "table or path", "households": "table or path", "comparators": "table",
         "peer_groups": "table or path", "risk": "table", "limits": "table", "data_dir": "string",
+        "disclosure": "table",
     },
     "incidents": {"format": "string", "paths": "strings", "columns": "table", "store": "string", "store_dir": "string"},
     "incidents.columns": {
@@ -67,6 +69,7 @@ CONFIG_KEYS: Final[dict[str, dict[str, str]]] = {
     "households": _TABLE_SOURCE_KEYS,
     "comparators": {"path": "string", "population": "string", "households": "string"},
     "limits": {f.name: "number" for f in fields(Limits)},  # io.common.Limits
+    "disclosure": {"threshold": "number"},  # partner-safe mode (csp_data/disclosure.py)
 }
 _EXPECTED: Final = {
     "string": "a string in quotes",
@@ -192,6 +195,11 @@ class DatasetConfig:
 
     def with_partnership(self, name: str) -> DatasetConfig:
         return replace(self, partnership=name)
+
+    @property
+    def disclosure_threshold(self) -> int:
+        """``[disclosure] threshold`` (partner-safe mode suppresses counts below it), default 5."""
+        return threshold_from(self.raw)
 
     @property
     def base_dir(self) -> Path:
@@ -349,8 +357,17 @@ def parse_config(raw: dict[str, Any], *, base: Path, config_file: Path | None = 
         is_demo=bool(raw.get("is_demo", False)),
         config_file=config_file,
         limits=Limits.from_config(raw.get("limits"), where=where),
-        raw=raw,
+        raw=_checked_disclosure(raw, where),
     )
+
+
+def _checked_disclosure(raw: dict[str, Any], where: str) -> dict[str, Any]:
+    """``raw`` once its ``[disclosure] threshold`` is valid (the error names the file)."""
+    try:
+        threshold_from(raw)
+    except ValueError as exc:
+        raise ValueError(f"{where}: {exc}") from None
+    return raw
 
 
 def _check_store_selector(where: str, partnership_by: str, partnership: object, boundaries: object) -> None:
