@@ -210,6 +210,10 @@ st.set_page_config(
     page_title="CSP dashboard", page_icon=":material/shield:", layout="wide",
     initial_sidebar_state="collapsed" if st.session_state.get("f_present") else "auto",
 )
+# The navigation is registered before any sidebar widget: widgets drawn before st.navigation on a
+# session's first run get other ids than on later runs, so the first filter change was lost.
+allowed = page_list(ROLE, PAGES)  # the role's pages only (csp_data.auth.allowed_pages)
+navigation = st.navigation(allowed)
 dataset_key, dataset = _load()
 use_threshold(get_config(dataset_key).disclosure_threshold)
 filters = _sidebar(dataset)
@@ -219,8 +223,6 @@ st.session_state["filters"] = filters
 _sync_url()
 if st.session_state.get("f_present"):
     presentation.apply_css()
-allowed = page_list(ROLE, PAGES)  # the role's pages only (csp_data.auth.allowed_pages)
-navigation = st.navigation(allowed)
 pending = st.session_state.pop("_pending_page", None)
 if pending is not None and pending in PAGES and PAGES[pending] in allowed and pending != navigation.url_path:
     # A deep link served before the navigation existed (see ui.common.current): go where it pointed.

@@ -95,11 +95,21 @@ def test_toggle_switches_the_mode_on() -> None:
 
 @pytest.mark.usefixtures("demo_env")
 def test_partner_role_forces_the_mode() -> None:
+    """A partner signed in with a password (csp_data.auth): the mode is on and cannot be switched off."""
+    from csp_data.auth import hash_password
+    from ui.cache import attempt_store
+
+    attempt_store.clear()
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    at.secrets["auth"] = {"passwords": {"partner": hash_password("partner-pw-1")}}
     for k, v in SMALL.items():
         at.query_params[k] = v
-    at.session_state["auth_role"] = "partner"
     at.run()
+    at.selectbox(key="auth_pick").set_value("partner")
+    at.text_input(key="auth_password").input("partner-pw-1")
+    at.button[0].click()
+    at.run()
+    assert at.session_state["auth_role"] == "partner"
     toggle = at.sidebar.toggle(key="f_safe")
     assert toggle.value is True and toggle.disabled
     cells, said = scan(at)
