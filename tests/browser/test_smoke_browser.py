@@ -45,3 +45,24 @@ def test_overview_csv_download(demo_app, open_page, tmp_path):
     lines = path.read_text().splitlines()
     assert lines[0].startswith("crime_group,previous,current,change,pct_change")
     assert lines[1].startswith("All crime (excluding ASB),")
+
+
+def test_first_filter_change_of_a_session_holds(demo_app, open_page):
+    """The first crime-group change after the page opens is kept (it was lost when the sidebar widgets
+    were drawn before st.navigation: their ids changed between a session's first and second run)."""
+    page = open_page(demo_app, "")
+    box = page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").filter(has_text="Crime group")
+    for _ in range(3):  # the first click may land while the first run is still being replaced
+        box.click()
+        option = page.get_by_role("option", name="Robbery", exact=True)
+        try:
+            option.click(timeout=10_000)
+            break
+        except Exception:  # noqa: BLE001 - the list closed under the click: open it again
+            continue
+    page.wait_for_timeout(1500)
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=120_000)
+    page.wait_for_timeout(1500)
+    assert "group=Robbery" in page.url
+    assert box.locator("input").first.input_value() == "Robbery"
+    assert error_texts(page) == []
