@@ -17,7 +17,7 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 import pandas as pd
 
@@ -128,7 +128,7 @@ def plan_uploads(library: Library, name: str, uploads: UploadSet) -> ImportPlan:
                 save("boundaries", uploads.boundaries), uploads.code_field or None, uploads.name_field or None,
                 label=uploads.area_label or "area",
             )
-        inputs = {
+        inputs: dict[str, Any] = {
             "boundaries": bounds, "population": table("population"), "households": table("households"),
             "force": force,
         }
