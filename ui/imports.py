@@ -112,6 +112,10 @@ def delete_controls() -> None:
 def target_dataset(lib: Library) -> str | None:
     """The dataset to import into: an existing library dataset or a new (validated) name."""
     existing = [n for n in lib.names() if n != DEMO]
+    committed = st.session_state.pop("_imp_target", None)  # the dataset just committed to
+    if committed in existing:
+        st.session_state["imp_target"] = committed
+        st.session_state["imp_name"] = ""
     choice = st.selectbox("Import into", [NEW, *existing], key="imp_target")
     if choice != NEW:
         return str(choice)
@@ -300,6 +304,7 @@ def import_page() -> None:
         else:
             st.session_state.pop(PLAN_KEY, None)
             st.session_state["imp_done"] = summary.name
+            st.session_state["_imp_target"] = summary.name
             st.rerun()
     if c2.button("Cancel", key="imp_cancel"):
         drop_plan(lib)

@@ -136,6 +136,8 @@ def plan_uploads(library: Library, name: str, uploads: UploadSet) -> ImportPlan:
             upload = getattr(uploads, kind)
             inputs[kind] = None if upload is None else save(kind, upload)
         plan = library.plan_import(name, paths, **{k: v for k, v in inputs.items() if v is not None})
+    except ValueError as exc:  # a message that names an upload names it by its label, never the temporary path
+        raise ValueError(relabel_text(str(exc), labels)) from exc
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return _relabelled(plan, labels)

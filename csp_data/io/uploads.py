@@ -28,6 +28,8 @@ MAX_UPLOAD_MB: Final = int(DEFAULT_LIMITS.max_upload_mb)
 #: A police.uk archive file name: its month and kind are kept (the loaders read them from the name).
 _POLICEUK_NAME: Final = re.compile(r"(\d{4}-\d{2})-[\w.-]*?-(street|outcomes|stop-and-search)\.csv(\.gz)?", re.I)
 _LABEL_MAX: Final = 120
+#: A force's part of a police.uk file name that may be kept in a server name (lower-case slug only).
+_FORCE_SLUG: Final = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 def upload_label(name: str) -> str:
@@ -43,9 +45,11 @@ def upload_label(name: str) -> str:
     return printable[:_LABEL_MAX] or "upload"
 
 
-def upload_file_name(name: str, allowed: tuple[str, ...] = ALLOWED_SUFFIXES) -> str:
+def upload_file_name(name: str, allowed: tuple[str, ...] = ALLOWED_SUFFIXES, *, keep_force: bool = False) -> str:
     """The name the server gives an upload: ``upload`` plus the allowed suffix of the client's name
-    (``2021-01-upload-street.csv`` for a police.uk archive file name).
+    (``2021-01-upload-street.csv`` for a police.uk archive file name; with ``keep_force``, the force
+    part when it is a plain slug, ``2021-01-hertfordshire-street.csv``: the library keys a month by its
+    force, so two forces' uploads must not both be ``upload``).
 
     Raises
     ------
@@ -65,7 +69,10 @@ def upload_file_name(name: str, allowed: tuple[str, ...] = ALLOWED_SUFFIXES) -> 
     police = _POLICEUK_NAME.fullmatch(label)
     if police is not None:
         month, kind, gz = police.group(1), police.group(2).lower(), police.group(3) or ""
-        return f"{month}-upload-{kind}.csv{gz.lower()}"
+        force = label[len(month) + 1 : police.start(2) - 1].lower()
+        if not (keep_force and len(force) <= 64 and _FORCE_SLUG.fullmatch(force)):
+            force = "upload"
+        return f"{month}-{force}-{kind}.csv{gz.lower()}"
     return f"upload{suffix}"
 
 
@@ -99,7 +106,7 @@ def save_upload(
     """
     label = upload_label(name)
     check_upload_size(name, len(data), max_mb)
-    file_name = upload_file_name(name, allowed)
+    file_name = upload_file_name(name, allowed, keep_force=True)
     if not data:
         raise ValueError(f"{label}: the file is empty")
     target = folder / uuid.uuid4().hex[:12]
