@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from csp_data.io.toml import read_toml
 from csp_data.io.limits import Limits
+from csp_data.io.toml import read_toml
 from csp_data.io.uploads import MAX_UPLOAD_MB
 
 ROOT = Path(__file__).resolve().parents[1]
