@@ -73,8 +73,8 @@ def choose_dataset() -> tuple[DatasetConfig, str]:
     pending = st.session_state.pop(PENDING_KEY, None)
     if pending is not None:
         st.session_state["f_dataset"] = pending
-    if st.session_state.get("f_dataset") not in options:
-        st.session_state["f_dataset"] = options[0]
+    if "f_dataset" in st.session_state and st.session_state["f_dataset"] not in options:
+        del st.session_state["f_dataset"]  # a deleted dataset: the first option
     choice = st.sidebar.selectbox(
         "Dataset", options, format_func=lambda n: labels.get(n, n), key="f_dataset",
         help="The configured dataset, the demo, and the datasets imported on the Import page.",
