@@ -140,10 +140,10 @@ def plan_uploads(library: Library, name: str, uploads: UploadSet) -> ImportPlan:
         raise ValueError(relabel_text(str(exc), labels)) from exc
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    return _relabelled(plan, labels)
+    return _relabelled(plan, labels, uploads)
 
 
-def _relabelled(plan: ImportPlan, labels: dict[str, str]) -> ImportPlan:
+def _relabelled(plan: ImportPlan, labels: dict[str, str], uploads: UploadSet) -> ImportPlan:
     """The plan with every upload named by its label (the report, and what the manifest records)."""
 
     def fix(value: object) -> object:
@@ -158,9 +158,10 @@ def _relabelled(plan: ImportPlan, labels: dict[str, str]) -> ImportPlan:
     plan.report = relabel(plan.report, labels)
     plan.reports = [fix(r) for r in plan.reports]  # type: ignore[misc]
     plan.parts = [{**p, "from": fix(p.get("from"))} for p in plan.parts]
-    for layer in plan.layers.values():
-        if "original" in layer:
-            layer["original"] = fix(layer["original"])
+    for kind, layer in plan.layers.items():
+        upload = getattr(uploads, kind.removeprefix("comparator_"), None)
+        if "original" in layer and isinstance(upload, Upload):
+            layer["original"] = upload.label  # the client's name, as shown; the file has a server name
     return plan
 
 

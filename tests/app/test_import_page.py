@@ -198,3 +198,35 @@ def test_the_uploaders_take_only_their_types(data_dir: Path) -> None:
     assert types["up_boundaries"] == [".geojson", ".gpkg", ".json", ".zip"]
     assert types["up_force"] == [".csv", ".xlsx"]
     assert types["up_peer_groups"] == [".toml"]
+
+
+def test_boundaries_with_field_pickers_and_a_population_table(data_dir: Path) -> None:
+    shapes = ROOT / "shapefiles"
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for suffix in (".shp", ".shx", ".dbf", ".prj", ".cpg"):
+            zf.write(shapes / f"demo_beats{suffix}", f"wards/demo_beats{suffix}")
+    features = ((shapes / "demo_beats.shx").stat().st_size - 100) // 8  # the index: a 100-byte header, 8 a record
+    at = open_import()
+    at.text_input(key="imp_name").set_value("beats")
+    at.run()
+    at.file_uploader(key="up_boundaries").set_value(("beats.zip", buf.getvalue(), "application/zip"))
+    at.run()
+    assert at.selectbox(key="imp_code").options == ["beat_code", "beat_name", "note"]
+    assert (at.selectbox(key="imp_code").value, at.selectbox(key="imp_name_field").value) == ("beat_code", "beat_name")
+    at.file_uploader(key="up_population").set_value(
+        ("pop.csv", (ROOT / "data" / "demo_population.csv").read_bytes(), "text/csv")
+    )
+    at.run()
+    at.button(key="imp_preview").click()
+    at.run()
+    assert_no_errors(at)
+    assert metrics(at)["New areas"] == f"{features}" == "25"
+    lines = " ".join(m.value for m in at.markdown).replace("\\", "")
+    assert "boundaries: added" in lines and "population: added" in lines
+    at.button(key="imp_commit").click()
+    at.run()
+    assert_no_errors(at)
+    assert Library(data_dir).summary("beats").layers == ("boundaries", "population")
+    layers = (data_dir / "beats" / "manifest.json").read_text()
+    assert '"original": "beats.zip"' in layers and "/tmp" not in layers
