@@ -26,7 +26,7 @@ from tests.browser.conftest import (  # noqa: E402
 
 def main() -> int:
     ap = argparse.ArgumentParser()
-    ap.add_argument("pages", nargs="*", default=["", "hotspots", "trends", "priorities", "data", "methods"])
+    ap.add_argument("pages", nargs="*", default=["", "hotspots", "trends", "priorities", "data", "import", "methods"])
     ap.add_argument("--config", type=Path)
     ap.add_argument("--out", type=Path, default=ROOT / "tests" / "browser" / "screenshots")
     ap.add_argument("--prefix", default="page")
