@@ -66,10 +66,15 @@ def choose_dataset() -> tuple[DatasetConfig, str]:
     dataset. Raises what :func:`active_config` or :meth:`Library.config` raise (app.py shows it).
     """
     lib = library()
-    configured = active_config()
+    try:
+        configured: DatasetConfig | None = active_config()
+        broken: Exception | None = None
+    except (ValueError, OSError) as exc:  # still offer the library: the error shows when it is chosen
+        configured, broken = None, exc
     names = lib.names()
-    options = ([] if configured.is_demo else [CONFIGURED]) + names
-    labels = {CONFIGURED: f"{configured.name} (csp.toml)", DEMO: "demo"}
+    is_demo = configured is not None and configured.is_demo
+    options = ([] if is_demo else [CONFIGURED]) + names
+    labels = {CONFIGURED: f"{configured.name if configured else 'the configured dataset'} (csp.toml)", DEMO: "demo"}
     pending = st.session_state.pop(PENDING_KEY, None)
     if pending is not None:
         st.session_state["f_dataset"] = pending
@@ -79,7 +84,10 @@ def choose_dataset() -> tuple[DatasetConfig, str]:
         "Dataset", options, format_func=lambda n: labels.get(n, n), key="f_dataset",
         help="The configured dataset, the demo, and the datasets imported on the Import page.",
     )
-    if choice == CONFIGURED or (choice == DEMO and configured.is_demo):
+    if choice == CONFIGURED or (choice == DEMO and is_demo):
+        if configured is None:
+            assert broken is not None
+            raise broken
         return configured, ""
     if choice == DEMO:
         return lib.config(DEMO), ""

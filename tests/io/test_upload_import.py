@@ -71,3 +71,28 @@ def test_force_extract_upload_is_committed_and_its_mapping_remembered(tmp_path: 
     assert again.changes.replaced_months == ("2021-01", "2021-02") and again.changes.rows_after == 2
     library.discard(again)
     assert not list((tmp_path / "lib" / ".staging").iterdir())
+
+
+REAL = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "real"
+
+
+def test_real_month_and_dacorum_wards_uploaded(tmp_path: Path) -> None:
+    """The Done-when case on the real files: a police.uk month and a ward layer, by their bytes."""
+    if not REAL.is_dir():
+        pytest.skip("../shared/data/real not found: the real-data upload test needs the shared folder")
+    street = REAL / "policeuk" / "2022-01" / "2022-01-hertfordshire-street.csv"
+    wards = REAL / "boundaries" / "wards_2013_by_lad" / "E07000096.json"
+    library = Library(tmp_path / "lib")
+    uploads = UploadSet(
+        policeuk=[Upload(street.name, street.read_bytes())], boundaries=Upload(wards.name, wards.read_bytes()),
+        code_field="WD13CD", name_field="WD13NM", area_label="ward",
+    )
+    assert {"WD13CD", "WD13NM"} <= set(column_names(uploads.boundaries, "boundaries", Limits()))  # type: ignore[arg-type]
+    plan = plan_uploads(library, "herts", uploads)
+    street_report = next(f for f in plan.report.files if f.kind == "police.uk street")
+    assert (street_report.path, street_report.accepted + street_report.rejected) == (street.name, 8_058)  # README
+    assert len(plan.changes.new_areas) == 25  # README: Dacorum has 25 wards
+    library.commit(plan)
+    summary = library.summary("herts")
+    assert summary.months == ("2022-01",) and summary.sources == ("hertfordshire",)
+    assert summary.rows == street_report.accepted
