@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from csp_data.groups import ALL_CRIME
-from csp_data.io.dataset import active_config, config_error_message, demo_config
+from csp_data.io.dataset import config_error_message, demo_config
 from csp_data.model import Dataset
 from csp_data.periods import (
     PRESETS,
@@ -31,6 +31,7 @@ from ui import presentation
 from ui.auth import page_list, require_sign_in
 from ui.cache import get_config, load_dataset
 from ui.common import escape_markdown
+from ui.imports import choose_dataset, delete_controls
 from ui.safe import safe_banner, safe_sidebar, use_threshold
 
 st.set_page_config(page_title="CSP dashboard", page_icon=":material/shield:", layout="wide")
@@ -42,6 +43,7 @@ _PAGE_SPECS = [
     ("pages/trends.py", "Trends", ":material/show_chart:"),
     ("pages/priorities.py", "Priorities", ":material/balance:"),
     ("pages/data.py", "Data", ":material/database:"),
+    ("pages/import.py", "Import", ":material/upload:"),
     ("pages/methods.py", "Methods", ":material/functions:"),
 ]
 _ROOT = Path(__file__).resolve().parent
@@ -59,10 +61,11 @@ URL_SWITCHES = ("present", "safe")
 
 
 def _load() -> tuple[str, Dataset]:
-    """The configured dataset. On a bad config: the dataset this session was showing (if any), else the
-    demo, with an error box that says which of the two is showing."""
+    """The dataset chosen in the sidebar (the configured one, the demo or a library dataset). On a bad
+    config: the dataset this session was showing (if any), else the demo, with an error box that says
+    which of the two is showing."""
     try:
-        return load_dataset(active_config())
+        return load_dataset(*choose_dataset())
     except (ValueError, OSError) as exc:
         kept = "dataset" in st.session_state and "dataset_key" in st.session_state
         key, dataset = (
@@ -217,6 +220,7 @@ navigation = st.navigation(allowed)
 dataset_key, dataset = _load()
 use_threshold(get_config(dataset_key).disclosure_threshold)
 filters = _sidebar(dataset)
+delete_controls()
 st.session_state["dataset_key"] = dataset_key
 st.session_state["dataset"] = dataset
 st.session_state["filters"] = filters

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from benchmarks.library_stages import library_lines
 from benchmarks.targets import (
     PAGES,
     QUERY_LABELS,
@@ -513,6 +514,7 @@ def write_results(results: dict[str, Any], out: Path) -> None:
             f"| {_verdict(worst < TARGET_FILTER_S and app.get('maxrss_mb', 1e9) < TARGET_MEMORY_MB)} |"
         )
     add("")
+    lines.extend(library_lines(results.get("library") or {}))
     if notes:
         add("### Where a target is missed or qualified, and why")
         add("")

@@ -14,6 +14,8 @@ For each scale (default 1M, 5M and 20M rows of police.uk-format data, generated 
     chart, time from a filter change to the updated chart, and the bytes each page sends;
 (g) the demo's briefing pack (csp_data.brief): build time and size of the HTML, print time and size
     of the PDF (``python -m benchmarks.run --stage brief`` runs this part alone and prints its JSON);
+(h) the dataset library (benchmarks/library_stages.py): the CLI ``import`` of the 13 real Hertfordshire
+    months and of the generated archive at the --library-scales, and re-opening each in a new process;
 (f) the app's own dataset load on the whole generated archive with ``store = "parquet"`` (cold: import
     to the store; warm: a new process reusing it; and ``store = "memory"`` at the --baseline-import
     scales), and at the largest scale every page run by AppTest on that national dataset.
@@ -59,6 +61,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+from benchmarks import library_stages  # noqa: E402
 from benchmarks.targets import (  # noqa: E402
     GISTAR_CELLS,
 )
@@ -692,6 +695,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-browser", action="store_true", help="skip the headless-Chromium part (e)")
     parser.add_argument("--out", type=Path, default=None, help="results file (default benchmarks/RESULTS.md)")
     parser.add_argument("--repeats", type=int, default=None, help="warm runs per query (default 5, quick 2)")
+    parser.add_argument(
+        "--library-scales", default=None,
+        help="scales imported with the CLI `import` into a library (default: the largest scale; 'none' to skip)",
+    )
     parser.add_argument("--stage", help=argparse.SUPPRESS)
     parser.add_argument("--scale", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -710,6 +717,14 @@ def main(argv: list[str] | None = None) -> int:
             "open_memory": lambda: stage_open(args.scale, "memory"),
             "app_national": lambda: stage_app_national(args.scale),
             "brief": stage_brief,
+            "library_herts": library_stages.stage_library_herts,
+            "library_import": lambda: library_stages.stage_library_import(_paths(args.scale)[0], args.scale),
+            "library_open": lambda: {
+                **library_stages.stage_library_open(
+                    args.scale, library_stages.HERTS if args.scale == "herts" else "national"
+                ),
+                "maxrss_mb": _maxrss_mb(),
+            },
         }
         _emit(stages[args.stage]())
         return 0
@@ -749,6 +764,17 @@ def main(argv: list[str] | None = None) -> int:
             entry["app_national"] = _run_stage("app_national", scale, repeats)
         results["scales"][scale] = entry
         (TMP / "results.json").write_text(json.dumps(results, indent=1, default=str))
+    library_scales = (
+        [scales[-1]] if args.library_scales is None
+        else [x.strip() for x in args.library_scales.split(",") if x.strip() and x.strip() != "none"]
+    )
+    results["library"] = {"herts": {"import": _run_stage("library_herts", None, repeats)}}
+    results["library"]["herts"]["open"] = _run_stage("library_open", "herts", repeats)
+    for scale in library_scales:
+        results["library"][scale] = {
+            "import": _run_stage("library_import", scale, repeats),
+            "open": _run_stage("library_open", scale, repeats),
+        }
     if not args.no_browser:
         if Path(CHROMIUM).exists():
             results["browser"] = _run_stage("browser", None, repeats)

@@ -43,7 +43,7 @@ def _screens(page: object, stem: Path, n: int) -> Path:
 
 def main() -> int:
     ap = argparse.ArgumentParser()
-    ap.add_argument("pages", nargs="*", default=["", "hotspots", "trends", "priorities", "data", "methods"])
+    ap.add_argument("pages", nargs="*", default=["", "hotspots", "trends", "priorities", "data", "import", "methods"])
     ap.add_argument("--config", type=Path)
     ap.add_argument("--out", type=Path, default=ROOT / "tests" / "browser" / "screenshots")
     ap.add_argument("--prefix", default="page")

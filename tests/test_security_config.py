@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from csp_data.io.limits import Limits
 from csp_data.io.toml import read_toml
 from csp_data.io.uploads import MAX_UPLOAD_MB
 
@@ -17,6 +18,8 @@ def test_streamlit_config_states_xsrf_and_cors_protection() -> None:
     assert server["enableXsrfProtection"] is True
     assert server["enableCORS"] is True  # True = CORS protection on (False sends Allow-Origin: *)
     assert server["maxUploadSize"] == MAX_UPLOAD_MB == 200
+    # the Import page's per-upload limit ([limits] max_upload_mb) is the same by default
+    assert Limits().max_upload_mb == server["maxUploadSize"]
     assert cfg["browser"]["gatherUsageStats"] is False
 
 

@@ -40,9 +40,13 @@ def _load(key: str) -> Dataset:
     return build_dataset(CONFIGS.get(key))
 
 
-def load_dataset(config: DatasetConfig) -> tuple[str, Dataset]:
-    """Load (once per process) the dataset a config describes; returns (key, dataset)."""
-    key = config.key
+def load_dataset(config: DatasetConfig, version: str = "") -> tuple[str, Dataset]:
+    """Load (once per process) the dataset a config describes; returns (key, dataset).
+
+    ``version`` is added to the key: a library dataset passes its name and manifest generation, so a
+    commit (which adds a generation) loads it again.
+    """
+    key = config.key + (f"|{version}" if version else "")
     CONFIGS.put(key, config)
     return key, _load(key)
 

@@ -115,6 +115,23 @@ def _dataset_path(path: Path, layer: str | None, limits: Limits = DEFAULT_LIMITS
     return f"/vsizip/{path.resolve()}/{member}", inner_layer
 
 
+def layer_fields(path: str | Path, *, limits: Limits = DEFAULT_LIMITS) -> list[str]:
+    """The attribute fields of a boundary layer (for choosing its code and name fields), after the
+    same size checks as :func:`load_boundaries`.
+
+    Raises
+    ------
+    ValueError
+        Naming the file when it is over the limits or cannot be read as a layer.
+    """
+    gdal_path, layer = _dataset_path(Path(path), None, limits)
+    try:
+        info = pyogrio.read_info(gdal_path, layer=layer)
+    except Exception as exc:  # GDAL raises several types for an unreadable layer
+        raise ValueError(f"{path}: cannot read as a boundary layer ({exc})") from exc
+    return [str(f) for f in info["fields"]]
+
+
 def load_boundaries(
     path: str | Path,
     *,

@@ -40,6 +40,7 @@ from csp_data.io.dataset import (
     build_dataset,
     demo_config,
 )
+from csp_data.io.force import ColumnMapping
 from csp_data.io.library_plan import (
     BoundaryInput,
     ForceInput,
@@ -48,6 +49,7 @@ from csp_data.io.library_plan import (
     MonthChange,
     TableInput,
     make_plan,
+    mapping_from,
     reports_from_dicts,
 )
 from csp_data.io.limits import DEFAULT_LIMITS, Limits
@@ -115,6 +117,7 @@ class DatasetSummary:
     layers: tuple[str, ...] = ()
     updated: str | None = None
     schema_version: int | None = None
+    generation: int | None = None  # goes up with every commit (part of the app's cache key)
 
 
 @dataclass(frozen=True)
@@ -174,7 +177,16 @@ class Library:
             layers=tuple(sorted(manifest["layers"])),
             updated=manifest.get("updated"),
             schema_version=manifest["schema_version"],
+            generation=int(manifest["generation"]),
         )
+
+    def remembered_mapping(self, name: str) -> ColumnMapping | None:
+        """The force-extract column mapping the dataset's last force import used (None: none yet)."""
+        if check_name(name) == DEMO:
+            return None
+        manifest = self._manifest(name)
+        saved = manifest.get("force_mapping") if manifest is not None else None
+        return mapping_from(saved, name) if saved else None
 
     def datasets(self) -> list[DatasetSummary]:
         """Every dataset's :meth:`summary`, the demo first."""

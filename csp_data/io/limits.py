@@ -44,12 +44,16 @@ class Limits:
         Largest total uncompressed size of the tables in one zip archive (MiB, as its directory says).
     max_compression_ratio
         Largest uncompressed / compressed size of a zip member or ``.gz`` file (checked above 1 MiB).
+    max_upload_mb
+        Largest file uploaded in the browser (MB, as Streamlit's ``server.maxUploadSize`` counts it, which
+        caps it: .streamlit/config.toml sets the same 200, and a test keeps them equal).
     """
 
     max_file_mb: float = 1024.0
     max_field_kb: float = 128.0
     max_zip_total_mb: float = 4096.0
     max_compression_ratio: float = 100.0
+    max_upload_mb: float = 200.0
 
     def __post_init__(self) -> None:
         for f in fields(self):

@@ -12,19 +12,24 @@ from __future__ import annotations
 import dataclasses
 import re
 import tempfile
+import uuid
 from pathlib import Path
 from typing import Final
 
 from csp_data.io.detect import validate_paths
+from csp_data.io.limits import DEFAULT_LIMITS
 from csp_data.model import LoadReport
 
 #: File endings the Data page accepts (the uploader's ``type`` list, and checked again here).
 ALLOWED_SUFFIXES: Final = (".csv.gz", ".csv", ".xlsx", ".zip", ".geojson", ".json", ".gpkg")
-#: Largest upload checked (Streamlit's own server.maxUploadSize default is the same 200 MB).
-MAX_UPLOAD_MB: Final = 200
+#: Largest upload checked by default (``max_upload_mb`` in ``[limits]``; Streamlit's server.maxUploadSize
+#: in .streamlit/config.toml is the same 200 MB, and caps it).
+MAX_UPLOAD_MB: Final = int(DEFAULT_LIMITS.max_upload_mb)
 #: A police.uk archive file name: its month and kind are kept (the loaders read them from the name).
 _POLICEUK_NAME: Final = re.compile(r"(\d{4}-\d{2})-[\w.-]*?-(street|outcomes|stop-and-search)\.csv(\.gz)?", re.I)
 _LABEL_MAX: Final = 120
+#: A force's part of a police.uk file name that may be kept in a server name (lower-case slug only).
+_FORCE_SLUG: Final = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 def upload_label(name: str) -> str:
@@ -40,9 +45,11 @@ def upload_label(name: str) -> str:
     return printable[:_LABEL_MAX] or "upload"
 
 
-def upload_file_name(name: str) -> str:
+def upload_file_name(name: str, allowed: tuple[str, ...] = ALLOWED_SUFFIXES, *, keep_force: bool = False) -> str:
     """The name the server gives an upload: ``upload`` plus the allowed suffix of the client's name
-    (``2021-01-upload-street.csv`` for a police.uk archive file name).
+    (``2021-01-upload-street.csv`` for a police.uk archive file name; with ``keep_force``, the force
+    part when it is a plain slug, ``2021-01-hertfordshire-street.csv``: the library keys a month by its
+    force, so two forces' uploads must not both be ``upload``).
 
     Raises
     ------
@@ -56,16 +63,57 @@ def upload_file_name(name: str) -> str:
     """
     label = upload_label(name)
     low = label.lower()
-    suffix = next((s for s in ALLOWED_SUFFIXES if low.endswith(s)), None)
+    suffix = next((s for s in sorted(allowed, key=len, reverse=True) if low.endswith(s)), None)
     if suffix is None:
-        raise ValueError(
-            f"{label}: not a file type that can be checked; expected one of {', '.join(ALLOWED_SUFFIXES)}"
-        )
+        raise ValueError(f"{label}: not a file type that can be checked; expected one of {', '.join(allowed)}")
     police = _POLICEUK_NAME.fullmatch(label)
     if police is not None:
         month, kind, gz = police.group(1), police.group(2).lower(), police.group(3) or ""
-        return f"{month}-upload-{kind}.csv{gz.lower()}"
+        force = label[len(month) + 1 : police.start(2) - 1].lower()
+        if not (keep_force and len(force) <= 64 and _FORCE_SLUG.fullmatch(force)):
+            force = "upload"
+        return f"{month}-{force}-{kind}.csv{gz.lower()}"
     return f"upload{suffix}"
+
+
+def check_upload_size(name: str, size: int, max_mb: float = MAX_UPLOAD_MB) -> None:
+    """Refuse an upload of ``size`` bytes over ``max_mb`` MB, naming it by its label.
+
+    Raises
+    ------
+    ValueError
+        Naming the upload, its size and the limit.
+    """
+    if size > max_mb * 1_000_000:
+        raise ValueError(
+            f"{upload_label(name)}: {size / 1_000_000:,.1f} MB is over the upload limit of {max_mb:g} MB "
+            "(max_upload_mb in [limits] of csp.toml)"
+        )
+
+
+def save_upload(
+    name: str, data: bytes, folder: Path, *, max_mb: float = MAX_UPLOAD_MB, allowed: tuple[str, ...] = ALLOWED_SUFFIXES
+) -> Path:
+    """Write an upload into ``folder`` under a name the server makes, never the client's.
+
+    Each upload gets its own fresh sub-folder (a random id) holding :func:`upload_file_name`, so two
+    uploads never collide and a police.uk file keeps its month and kind.
+
+    Raises
+    ------
+    ValueError
+        Naming the upload when it is over ``max_mb``, empty, or not one of the ``allowed`` suffixes.
+    """
+    label = upload_label(name)
+    check_upload_size(name, len(data), max_mb)
+    file_name = upload_file_name(name, allowed, keep_force=True)
+    if not data:
+        raise ValueError(f"{label}: the file is empty")
+    target = folder / uuid.uuid4().hex[:12]
+    target.mkdir(parents=True)
+    path = target / file_name
+    path.write_bytes(data)
+    return path
 
 
 def check_upload(name: str, data: bytes, *, max_mb: float = MAX_UPLOAD_MB) -> LoadReport:
@@ -92,8 +140,7 @@ def check_upload(name: str, data: bytes, *, max_mb: float = MAX_UPLOAD_MB) -> Lo
     """
 
     label = upload_label(name)
-    if len(data) > max_mb * 1_000_000:
-        raise ValueError(f"{label}: {len(data) / 1_000_000:,.1f} MB is over the upload limit of {max_mb:g} MB")
+    check_upload_size(name, len(data), max_mb)
     file_name = upload_file_name(name)
     with tempfile.TemporaryDirectory(prefix="csp-upload-") as tmp:
         path = Path(tmp) / file_name
@@ -103,10 +150,23 @@ def check_upload(name: str, data: bytes, *, max_mb: float = MAX_UPLOAD_MB) -> Lo
 
 
 def _relabel(report: LoadReport, path: str, label: str) -> LoadReport:
-    folder = str(Path(path).parent)
+    return relabel(report, {path: label})
+
+
+def relabel_text(text: str, labels: dict[str, str]) -> str:
+    """``text`` with every server path of ``labels`` (path -> the client's label) replaced by its label,
+    and any other mention of an upload's folder by ``(upload)``."""
+    for path, label in labels.items():
+        folder = str(Path(path).parent)
+        text = text.replace(path, label).replace(folder + "/", "").replace(folder, "(upload)")
+    return text
+
+
+def relabel(report: LoadReport, labels: dict[str, str]) -> LoadReport:
+    """A report that names each upload by its label (path -> label), never its temporary path."""
 
     def text(s: str) -> str:
-        return s.replace(path, label).replace(folder + "/", "").replace(folder, "(upload)")
+        return relabel_text(s, labels)
 
     files = []
     for f in report.files:

@@ -82,6 +82,10 @@ def test_server_names_and_labels() -> None:
     assert upload_file_name("2021-03-herts-outcomes.CSV.GZ") == "2021-03-upload-outcomes.csv.gz"
     assert upload_file_name("pop/../../etc/wards.GeoJSON") == "upload.geojson"
     assert upload_file_name("x.csv.gz") == "upload.csv.gz"
+    # the library keys months by force: the force part is kept when it is a plain slug, never a path
+    assert upload_file_name("../../2021-03-Herts-Police-street.csv", keep_force=True) == "2021-03-herts-police-street.csv"
+    assert upload_file_name("2021-03-a..b-street.csv", keep_force=True) == "2021-03-upload-street.csv"
+    assert upload_file_name("2021-03-a/../b-street.csv", keep_force=True) == "upload.csv"  # label: b-street.csv
     assert upload_label("a/b\\c\x00\x1b[31m.csv") == "c[31m.csv"
     assert upload_label("../") == "upload"
 
