@@ -112,9 +112,8 @@ def small_cells(pack: Pack, threshold: int = THRESHOLD) -> list[tuple[str, str]]
     for header, rows in pack.tables:
         for row in rows:
             for name, cell in zip(header, row, strict=True):
-                if is_count_header(name) and COUNT_CELL.fullmatch(cell):
-                    if 1 <= int(cell.replace(",", "")) < threshold:
-                        out.append((name, cell))
+                if is_count_header(name) and COUNT_CELL.fullmatch(cell) and 1 <= int(cell.replace(",", "")) < threshold:
+                    out.append((name, cell))
     return out
 
 
@@ -217,3 +216,46 @@ def test_cli_partner_safe_uses_the_config_threshold(tmp_path: Path) -> None:
     assert small_cells(pack) == [] and small_numbers_in_text(pack) == []
     assert all(n >= THRESHOLD for n in legend_numbers(pack))
     assert STATEMENT in " ".join(pack.text)
+
+
+class _Column:
+    def __init__(self, calls: list[dict]) -> None:
+        self.calls = calls
+
+    def download_button(self, label: str, data, **kwargs) -> None:
+        self.calls.append({"label": label, "data": data, **kwargs})
+
+
+class _FakeSt:
+    """The few Streamlit calls of ui.brief.briefing_buttons, recorded."""
+
+    def __init__(self) -> None:
+        self.calls: list[dict] = []
+        self.text: list[str] = []
+
+    def markdown(self, body: str, **_: object) -> None:
+        self.text.append(body)
+
+    def columns(self, n: int) -> list[_Column]:
+        return [_Column(self.calls) for _ in range(n)]
+
+
+@pytest.mark.parametrize("threshold", [5, None])
+def test_overview_buttons_pass_the_sessions_mode(monkeypatch: pytest.MonkeyPatch, dataset, query,
+                                                 threshold: int | None) -> None:
+    # the session's mode (ui.safe.active_threshold: the toggle, ?safe=1 or the partner role) is what
+    # the pack is built with when a button is clicked
+    import ui.brief as B
+
+    fake, built = _FakeSt(), []
+    monkeypatch.setattr(B, "st", fake)
+    monkeypatch.setattr(B, "active_threshold", lambda: threshold)
+    monkeypatch.setattr(B, "default_config", lambda: None)
+    monkeypatch.setattr(B, "build_brief", lambda *a, **k: built.append(k.get("threshold")) or "brief")
+    monkeypatch.setattr(B, "brief_html", lambda brief: "<html>")
+    B.briefing_buttons(dataset, query)
+    html_button = next(c for c in fake.calls if c["label"] == "Briefing pack (HTML)")
+    assert html_button["data"]() == "<html>" and built == [threshold]
+    stated = "partner-safe: counts under 5 suppressed" in " ".join(fake.text)
+    assert stated == (threshold is not None)
+    assert html_button["file_name"].endswith("_partner_safe.html") == (threshold is not None)
