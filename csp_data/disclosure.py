@@ -7,6 +7,7 @@ goes through these functions:
 
 * :func:`suppress_table` for a table (counts named or inferred, derived cells per row);
 * :func:`suppress_text` for a generated sentence;
+* :func:`suppress_chart_data` for a chart's data (suppressed points are gaps);
 * :func:`suppress_report` for the Word / Markdown / Excel assessment;
 * :func:`statement` for the line every screen and export carries.
 
@@ -241,6 +242,23 @@ _CHANGE: Final = re.compile(
 DERIVED_LABEL: Final = "suppressed"
 #: Where a sentence ends (the scope of "derived from a suppressed count" in text).
 _SENTENCE_END: Final = re.compile(r"(?<=[.!?\n])\s+")
+
+
+def suppress_chart_data(
+    df: pd.DataFrame, threshold: int = DEFAULT_THRESHOLD, counts: Sequence[str] | None = None
+) -> pd.DataFrame:
+    """Chart data in partner-safe mode: small counts (and what is computed from them) missing, so a
+    line has a gap and a tooltip no value (:func:`suppress_table` with ``label=None``); a ``note``
+    column says why a point is missing.
+
+    >>> suppress_chart_data(pd.DataFrame({"count": [3, 9], "note": ["", ""]}), counts=["count"])["note"].tolist()
+    ['fewer than 5, suppressed (partner-safe)', '']
+    """
+    out = suppress_table(df, threshold, counts=counts, label=None)
+    if "note" in out.columns and "count" in out.columns:
+        hidden = out["count"].isna() & df["count"].notna()
+        out.loc[hidden, "note"] = f"fewer than {threshold}, suppressed (partner-safe)"
+    return out
 
 
 def suppress_text(text: str, threshold: int = DEFAULT_THRESHOLD) -> str:

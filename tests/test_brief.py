@@ -136,26 +136,26 @@ def test_missing_chromium_is_a_clear_error(monkeypatch: pytest.MonkeyPatch, tmp_
 def test_cli_writes_html_and_pdf(tmp_path: Path, brief: Brief, monkeypatch: pytest.MonkeyPatch,
                                  capsys: pytest.CaptureFixture[str]) -> None:
     # the pack itself is built (and checked) by the fixture; here the command's plumbing: the period and
-    # --partner-safe reach build_brief, and the suffix picks the format
+    # --partner-safe (as the config's threshold) reach build_brief, and the suffix picks the format
     import csp_data.cli.brief as cli_brief
 
-    calls: list[tuple[Period, bool]] = []
+    calls: list[tuple[Period, int | None]] = []
 
     def fake_build(dataset: object, query: object, **kwargs: object) -> Brief:
-        calls.append((query.window[0], bool(kwargs.get("partner_safe"))))  # type: ignore[attr-defined]
+        calls.append((query.window[0], kwargs.get("threshold")))  # type: ignore[attr-defined]
         return brief
 
     monkeypatch.setattr(cli_brief, "build_brief", fake_build)
     out = tmp_path / "pack.html"
     assert main(["brief", "--from", "2025-11", "--to", "2026-10", "--partner-safe", "--out", str(out)]) == 0
-    assert calls == [(PERIOD, True)]
+    assert calls == [(PERIOD, 5)]  # the demo config's threshold
     assert "<dt>Period</dt><dd>Nov 2025 to Oct 2026" in out.read_text(encoding="utf-8")
     assert "wrote" in capsys.readouterr().err
     _chromium_or_skip()
     pdf = tmp_path / "pack.pdf"
     assert main(["brief", "--out", str(pdf)]) == 0
     assert pdf.read_bytes()[:5] == b"%PDF-"
-    assert calls[-1] == (PERIOD, False)
+    assert calls[-1] == (PERIOD, None)
 
 
 def test_cli_rejects_unknown_suffix(tmp_path: Path) -> None:

@@ -18,6 +18,7 @@ from csp_data.disclosure import (
     drop_locations,
     drop_small_rows,
     statement,
+    suppress_chart_data,
     suppress_report,
     suppress_table,
     suppress_text,
@@ -102,13 +103,7 @@ def safe_chart_data(df: pd.DataFrame, counts: Sequence[str] | None = None) -> pd
     """Chart data in the mode: small counts (and what is computed from them) missing, so a line has a
     gap and a tooltip no value (csp_data.disclosure, ``label=None``)."""
     t = active_threshold()
-    if t is None:
-        return df
-    out = suppress_table(df, t, counts=counts, label=None)
-    if "note" in out.columns and "count" in out.columns:
-        hidden = out["count"].isna() & df["count"].notna()
-        out.loc[hidden, "note"] = f"fewer than {t}, suppressed (partner-safe)"
-    return out
+    return df if t is None else suppress_chart_data(df, t, counts)
 
 
 def safe_text(text: str) -> str:

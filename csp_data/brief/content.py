@@ -7,8 +7,9 @@ frames) and images (SVG documents from :mod:`csp_data.images`); :mod:`csp_data.b
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import Final
 
 import numpy as np
 import pandas as pd
@@ -20,8 +21,9 @@ from csp_data import images as I
 from csp_data import trends as tr
 from csp_data.charts import trend_chart
 from csp_data.comparators import area_total, period_position
+from csp_data.disclosure import drop_small_rows, statement, suppress_chart_data, suppress_table, suppress_text
 from csp_data.engine import Engine
-from csp_data.groups import ALL_INCIDENTS
+from csp_data.groups import ALL_CRIME, ALL_INCIDENTS, ASB
 from csp_data.hotspots import view as V
 from csp_data.model import Dataset
 from csp_data.overview import headline_display, headline_table
@@ -55,6 +57,9 @@ class Section:
     images: list[Image] = field(default_factory=list)
     tables: list[tuple[str, pd.DataFrame]] = field(default_factory=list)
     page_break: bool = True
+    #: Fixed method text (captions with formulas, no data count), after the paragraphs; partner-safe
+    #: mode leaves it as written ("z = 2(√current − √previous)" is not a count).
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -66,7 +71,12 @@ class Brief:
     sections: list[Section]
     attribution: str
     made: str
-    partner_safe: bool = False
+    threshold: int | None = None
+
+    @property
+    def partner_safe(self) -> bool:
+        """Partner-safe mode: built with a disclosure threshold."""
+        return self.threshold is not None
 
 
 def outline_of(dataset: Dataset, areas: Sequence[str] = ()) -> shapely.Geometry | None:
@@ -87,7 +97,7 @@ def build_brief(
     query: Query,
     *,
     config: RiskConfig | None = None,
-    partner_safe: bool = False,
+    threshold: int | None = None,
     made: datetime | None = None,
 ) -> Brief:
     """The briefing pack of ``dataset`` for ``query``'s period, comparison, group and areas.
@@ -101,9 +111,11 @@ def build_brief(
         areas filter the overview and the maps.
     config
         The priority scoring settings (default: the shipped risk config).
-    partner_safe
-        Partner-safe mode (counts under the disclosure threshold suppressed). Accepted and recorded on
-        the cover; the suppression itself is applied by the partner-safe layer (issue #12.3).
+    threshold
+        Partner-safe mode when given (the dataset config's ``[disclosure] threshold``): every count
+        from 1 to ``threshold`` − 1 in every table, sentence, chart and map legend is suppressed by
+        :mod:`csp_data.disclosure` (chart points become gaps), and the cover and footer state the mode.
+        None (default): the full pack.
     made
         The time stamped on every page (default: now).
     """
@@ -116,8 +128,8 @@ def build_brief(
     if query.crime_types:
         filters.append(f"crime types: {', '.join(query.crime_types)}")
     filters.append(f"{dataset.area_label}s: {', '.join(query.areas)}" if query.areas else f"all {dataset.area_label}s")
-    if partner_safe:
-        filters.append("partner-safe: counts under 5 suppressed")
+    if threshold is not None:
+        filters.append(statement(threshold))
     cover = [
         ("Partnership", partnership),
         ("Period", period.label),
@@ -127,30 +139,61 @@ def build_brief(
     ]
     risk = priority_table(dataset, period=period, comparison=comparison, config=config)
     sections = [
-        overview_section(dataset, query, period, comparison, engine),
+        overview_section(dataset, query, period, comparison, engine, threshold=threshold),
         risk_section(risk),
-        *priority_sections(dataset, risk, config, period),
-        hotspot_section(dataset, query, period, comparison),
+        *priority_sections(dataset, risk, config, period, threshold=threshold),
+        hotspot_section(dataset, query, period, comparison, threshold=threshold),
         notes_section(dataset),
     ]
+    if threshold is not None:
+        sections = [safe_section(s, threshold) for s in sections]
     stamp = (made or datetime.now()).strftime("%d %b %Y %H:%M")
     return Brief(
         title=f"{partnership}: briefing pack, {period.label}", cover=cover, sections=sections,
-        attribution=data_text.attribution(dataset.source), made=stamp, partner_safe=partner_safe,
+        attribution=data_text.attribution(dataset.source), made=stamp, threshold=threshold,
     )
 
 
-def overview_section(dataset: Dataset, query: Query, period: Period, comparison: Period, engine: Engine) -> Section:
-    """The overview table with significance, and its generated summary."""
+#: Text columns of the pack's tables whose cells are generated sentences (besides disclosure.TEXT_COLUMNS).
+SENTENCE_COLUMNS: Final = ("Why",)
+
+
+def safe_section(section: Section, threshold: int) -> Section:
+    """``section`` in partner-safe mode: every paragraph and image text through ``suppress_text``, every
+    table through ``suppress_table`` (counts and the cells computed from them; the *Why* sentences
+    through ``suppress_text``). The section's own builder has already made its chart data and the
+    inputs of its sentences safe (gaps, rows without small counts)."""
+    tables = []
+    for caption, frame in section.tables:
+        shown = suppress_table(frame, threshold)
+        for col in SENTENCE_COLUMNS:
+            if col in shown.columns:
+                shown[col] = [suppress_text(v, threshold) if isinstance(v, str) else v for v in shown[col].tolist()]
+        tables.append((suppress_text(caption, threshold), shown))
+    return replace(
+        section,
+        heading=suppress_text(section.heading, threshold),
+        paragraphs=[suppress_text(p, threshold) for p in section.paragraphs],
+        images=[replace(i, alt=suppress_text(i.alt, threshold)) for i in section.images],
+        tables=tables,
+    )
+
+
+def overview_section(dataset: Dataset, query: Query, period: Period, comparison: Period, engine: Engine, *,
+                     threshold: int | None = None) -> Section:
+    """The overview table with significance, and its generated summary (in partner-safe mode the
+    sentence names no group with a small count, as the Overview page)."""
     table = headline_table(None, dataset.groups, period=period, comparison=comparison, areas=query.areas,
                            months_available=dataset.months, engine=engine)
     allowed = comparable_period(period, query.preset or "custom", dataset.months)
-    sentence = overview_text.headline_sentence(table, period=period, comparison=comparison,
+    named = table if threshold is None else drop_small_rows(
+        table, threshold, counts=["previous", "current"], always=table["crime_group"].isin([ALL_CRIME, ASB]))
+    sentence = overview_text.headline_sentence(named, period=period, comparison=comparison,
                                                months_available=dataset.months, allowed=allowed)
     return Section(
         "Overview",
-        paragraphs=[sentence + overview_text.scope_note(dataset.area_label, query.areas),
-                    overview_text.headline_caption(comparison)],
+        paragraphs=[sentence + overview_text.scope_note(dataset.area_label, query.areas)],
+        notes=[overview_text.headline_caption(comparison)],
         tables=[("Incidents by crime group", headline_display(table, period=period, comparison=comparison))],
         page_break=False,
     )
@@ -166,8 +209,10 @@ def risk_section(risk: pd.DataFrame) -> Section:
     ])
 
 
-def priority_sections(dataset: Dataset, risk: pd.DataFrame, config: RiskConfig, period: Period) -> list[Section]:
-    """For each priority: the trend chart against the MSG and county, the position and its text."""
+def priority_sections(dataset: Dataset, risk: pd.DataFrame, config: RiskConfig, period: Period, *,
+                      threshold: int | None = None) -> list[Section]:
+    """For each priority: the trend chart against the MSG and county, the position and its text (in
+    partner-safe mode the chart's suppressed points are gaps, as on the Trends page)."""
     partnership = dataset.partnership or dataset.name
     comp, _ = tr.comparators_with_partnership(
         dataset.comparators, dataset.incidents, dataset.groups, partnership,
@@ -211,15 +256,19 @@ def priority_sections(dataset: Dataset, risk: pd.DataFrame, config: RiskConfig, 
             continue
         last = trends_view.last_shown(frame)
         words = {"partnership": partnership, "primary_label": primary_label, "group_label": label}
+        title = trends_text.chart_title(last, measure=measure, **words)
+        subtitle = trends_text.chart_subtitle(frame, group_label=label, view="rate", rolling=None, measure=measure,
+                                              source=trends_view.short_source(dataset))
+        drawn = frame
+        if threshold is not None:
+            title, subtitle = suppress_text(title, threshold), suppress_text(subtitle, threshold)
+            drawn = suppress_chart_data(frame, threshold, ["count"]).assign(county_average=frame["county_average"])
         chart = trend_chart(
-            frame, partnership=partnership, title=trends_text.chart_title(last, measure=measure, **words),
-            subtitle=trends_text.chart_subtitle(frame, group_label=label, view="rate", rolling=None, measure=measure,
-                                                source=trends_view.short_source(dataset)),
+            drawn, partnership=partnership, title=title, subtitle=subtitle,
             measure=measure, show_county=bool(second), k=k,
             group_label="MSG" if primary_label == "MSG" else "County", height=300,
         )
-        section.images.append(Image(I.chart_svg(chart), trends_text.chart_title(last, measure=measure,
-                                                                                              **words)))
+        section.images.append(Image(I.chart_svg(chart), title))
         section.paragraphs.append(trends_text.chart_summary(last, trends_view.gap_months(frame), measure=measure, k=k,
                                                             view="rate", rolling=None, annual_only=False, **words))
         shown = trends_view.position_display(positions, primary_label=primary_label, with_county=bool(second))
@@ -238,8 +287,11 @@ def _priority_groups(config: RiskConfig, risk: pd.DataFrame) -> list[str]:
     return [p.group for p in config.priorities]
 
 
-def hotspot_section(dataset: Dataset, query: Query, period: Period, comparison: Period) -> Section:
-    """The area map of counts and the Gi* map, each with its top areas or cells."""
+def hotspot_section(dataset: Dataset, query: Query, period: Period, comparison: Period, *,
+                    threshold: int | None = None) -> Section:
+    """The area map of counts and the Gi* map, each with its top areas or cells (no street-level
+    points, no repeat locations; in partner-safe mode the legends' counts go through ``suppress_text``,
+    as on the Hotspots page)."""
     section = Section(f"Where: hot spots, {period.label}")
     boundary = outline_of(dataset, query.areas)
     if boundary is None or dataset.areas is None:
@@ -257,6 +309,8 @@ def hotspot_section(dataset: Dataset, query: Query, period: Period, comparison: 
     measures = hotspots.area_measures(current, previous, areas, denominator=denominator)
     ordered = V.ordered_measures(measures, areas)
     colours, legend = K.colour_scale(ordered["count"], fmt=V.measure_format("count"))
+    if threshold is not None:
+        colours, legend = safe_legend(colours, legend, threshold)
     title = f"Incidents per {dataset.area_label}, {period.label}"
     chart = I.map_chart(I.area_shapes(areas), colours, legend, title=title, legend_title="Incidents",
                         outlines=[boundary])
@@ -268,6 +322,8 @@ def hotspot_section(dataset: Dataset, query: Query, period: Period, comparison: 
     result = hotspots.gistar(hotspots.count_grid(current, grid), grid, fdr=True)
     names = hotspots.assign_cells_to_areas(grid.cells, dataset.areas)
     g_colours, g_legend = K.class_colours(result["class"], K.GISTAR_COLOURS)
+    if threshold is not None:
+        g_colours, g_legend = safe_legend(g_colours, g_legend, threshold)
     g_title = f"Getis-Ord Gi* hot and cold spots ({grid.cell_size:,.0f} m cells, FDR), {period.label}"
     try:
         g_chart = I.map_chart(I.cell_shapes(grid, result), g_colours, g_legend, title=g_title,
@@ -277,6 +333,25 @@ def hotspot_section(dataset: Dataset, query: Query, period: Period, comparison: 
         section.paragraphs.append(f"The Gi* map cannot be drawn: {exc}")
     section.tables.append(("Strongest Gi* hot-spot cells", V.gistar_hot_table(result, names)))
     return section
+
+
+def safe_legend(colours: Sequence[K.Rgba], legend: pd.DataFrame, threshold: int) -> tuple[list[K.Rgba], pd.DataFrame]:
+    """A static map's colours and legend in partner-safe mode: the legend's labels through ``suppress_text``
+    (as the Hotspots page's legend); classes whose labels become the same ('<5 to <5') are merged into
+    the first one's colour (alpha kept), so the image shows one class and one legend entry for them."""
+    labels = [suppress_text(str(v), threshold) for v in legend["label"]]
+    first: dict[str, str] = {}
+    remap: dict[str, str] = {}
+    for colour, label in zip(legend["colour"], labels, strict=True):
+        if colour:
+            remap[str(colour).lower()] = first.setdefault(label, str(colour).lower())
+    out = []
+    for rgba in colours:
+        to = remap.get(K.rgba_to_hex(rgba).lower())
+        out.append([*K.hex_to_rgba(to)[:3], *rgba[3:]] if to else list(rgba))
+    shown = legend.assign(label=labels)
+    keep = ~shown.duplicated("label") | (shown["colour"].astype(str) == "")
+    return out, shown.loc[keep]
 
 
 def notes_section(dataset: Dataset) -> Section:

@@ -22,6 +22,7 @@ from typing import Final
 import pandas as pd
 
 from csp_data.brief.content import Brief, Section
+from csp_data.disclosure import statement
 
 #: The Chromium the PDF is printed with (``CSP_CHROMIUM`` overrides it).
 CHROMIUM: Final = "/usr/bin/chromium"
@@ -88,7 +89,7 @@ def _missing(value: object) -> bool:
 def section_html(section: Section) -> str:
     """One section: heading, paragraphs, images (SVG ``data:`` URIs: an SVG in an ``<img>`` fetches nothing), tables."""
     parts = [f"<h2>{esc(section.heading)}</h2>"]
-    parts += [f"<p>{inline_markdown(p)}</p>" for p in section.paragraphs]
+    parts += [f"<p>{inline_markdown(p)}</p>" for p in [*section.paragraphs, *section.notes]]
     for image in section.images:
         data = base64.b64encode(image.svg.encode("utf-8")).decode("ascii")
         parts.append(f'<img alt="{esc(image.alt)}" src="data:image/svg+xml;base64,{data}">')
@@ -99,8 +100,9 @@ def section_html(section: Section) -> str:
 
 
 def footer_text(brief: Brief) -> str:
-    """The line at the foot of every page: the attribution and the date made."""
-    mode = " · partner-safe: counts under 5 suppressed" if brief.partner_safe else ""
+    """The line at the foot of every page: the attribution, the date made and, in partner-safe mode, the
+    statement (csp_data.disclosure.statement)."""
+    mode = "" if brief.threshold is None else f" · {statement(brief.threshold)}"
     return f"{brief.attribution} · Made {brief.made}{mode}"
 
 

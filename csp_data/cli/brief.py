@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from csp_data.brief import build_brief, write_brief
-from csp_data.cli.common import add_data_options, dataset_from_args, query_from_args
+from csp_data.cli.common import add_data_options, dataset_from_args, partner_safe_threshold, query_from_args
 
 SUFFIXES = (".html", ".htm", ".pdf")
 
@@ -31,7 +31,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     # the partner-safe branch may give every data command --partner-safe through the shared options
     with contextlib.suppress(argparse.ArgumentError):
         p.add_argument("--partner-safe", action="store_true",
-                       help="partner-safe mode: counts under the disclosure threshold suppressed (issue #12.3)")
+                       help="partner-safe mode: counts under the config's [disclosure] threshold (default 5) suppressed in "
+                       "every table, sentence, chart and map legend of the pack")
     p.add_argument("--out", metavar="FILE", required=True, help="output file: .html or .pdf")
     p.set_defaults(run=run)
 
@@ -43,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
     dataset = dataset_from_args(args)
     query = query_from_args(args, dataset)
     started = time.perf_counter()
-    brief = build_brief(dataset, query, partner_safe=bool(getattr(args, "partner_safe", False)))
+    brief = build_brief(dataset, query, threshold=partner_safe_threshold(args))
     try:
         write_brief(brief, out)
     except RuntimeError as exc:  # no Chromium for the PDF

@@ -20,6 +20,19 @@ def test_overview_has_briefing_pack_and_chart_images(demo_env):
     assert labels.count("Download PNG") == 1 and labels.count("Download SVG") == 1  # the monthly chart
 
 
+def test_overview_briefing_pack_follows_partner_safe_mode(demo_env):
+    # the buttons build the pack with the session's threshold (tests/test_brief_partner_safe.py checks
+    # the wiring and the pack); on screen they say the pack is the partner-safe one
+    at = run_page()
+    assert_no_errors(at)
+    said = [str(m.value) for m in at.markdown if "Briefing pack" in str(m.value)]
+    assert said and not any("partner-safe" in t for t in said)
+    at.sidebar.toggle(key="f_safe").set_value(True).run()
+    assert_no_errors(at)
+    said = [str(m.value) for m in at.markdown if "Briefing pack" in str(m.value)]
+    assert any("partner-safe: counts under 5 suppressed" in t for t in said)
+
+
 def test_hotspots_map_has_a_png_button(demo_env):
     at = run_page("pages/hotspots.py")
     assert_no_errors(at)
