@@ -16,8 +16,9 @@ import base64
 import html
 import os
 import re
+import threading
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 import pandas as pd
 
@@ -145,6 +146,25 @@ def html_to_pdf(document: str, *, footer: str = "") -> bytes:
         f'{esc(footer)}<span style="float:right">page <span class="pageNumber"></span>/'
         '<span class="totalPages"></span></span></div>'
     )
+    result: dict[str, bytes | BaseException] = {}
+
+    def work() -> None:
+        try:
+            result["pdf"] = _print(sync_playwright, Error, executable, document, template)
+        except BaseException as exc:  # handed back to the caller's thread
+            result["error"] = exc
+
+    # A thread of its own: Playwright's sync API refuses a thread with a running asyncio loop (the
+    # caller's may have one: Streamlit, other Playwright users).
+    worker = threading.Thread(target=work, name="brief-pdf")
+    worker.start()
+    worker.join()
+    if "error" in result:
+        raise result["error"]  # type: ignore[misc]
+    return result["pdf"]  # type: ignore[return-value]
+
+
+def _print(sync_playwright: Any, error: Any, executable: Any, document: str, template: str) -> bytes:
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=str(executable), args=["--no-sandbox"])
@@ -161,7 +181,7 @@ def html_to_pdf(document: str, *, footer: str = "") -> bytes:
                 ))
             finally:
                 browser.close()
-    except Error as exc:
+    except error as exc:
         raise RuntimeError(f"PDF: Chromium at {executable} could not print the pack: {exc}") from exc
 
 
