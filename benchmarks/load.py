@@ -39,12 +39,12 @@ import sys
 import threading
 import time
 import urllib.parse
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from benchmarks.targets import TARGET_LOAD_GROWTH_MB, TARGET_LOAD_P95_S
+from csp_data.tools.serve import wait_until_healthy
 
 ROOT = Path(__file__).resolve().parents[1]
 TMP = Path(__file__).resolve().parent / "tmp"
@@ -150,16 +150,7 @@ class Server:
         self.url = f"http://127.0.0.1:{self.port}"
         self.peak_mb = 0.0
         self._stop = threading.Event()
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(self.url + "/_stcore/health", timeout=2)
-                break
-            except OSError:
-                if self.proc.poll() is not None:
-                    break
-                time.sleep(0.3)
-        else:
+        if not wait_until_healthy(self.url, self.proc, 120) and self.proc.poll() is None:
             self.stop()
             raise RuntimeError(f"streamlit did not start in 120 s; see {TMP / 'load-streamlit.log'}")
         if self.proc.poll() is not None:

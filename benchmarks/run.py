@@ -43,7 +43,6 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -65,6 +64,7 @@ from benchmarks import library_stages  # noqa: E402
 from benchmarks.targets import (  # noqa: E402
     GISTAR_CELLS,
 )
+from csp_data.tools.serve import wait_until_healthy  # noqa: E402
 
 
 def _now() -> float:
@@ -334,15 +334,8 @@ class _Streamlit:
             stderr=subprocess.STDOUT,
         )
         self.url = f"http://127.0.0.1:{self.port}"
-        deadline = _now() + 120
-        while _now() < deadline:
-            try:
-                urllib.request.urlopen(self.url + "/_stcore/health", timeout=2)
-                return
-            except OSError:
-                if self.proc.poll() is not None:
-                    break
-                time.sleep(0.3)
+        if wait_until_healthy(self.url, self.proc, 120):
+            return
         self.stop()
         raise RuntimeError(f"streamlit did not start; see {TMP / 'streamlit.log'}")
 

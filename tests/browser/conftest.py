@@ -9,12 +9,12 @@ import os
 import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+
+from csp_data.tools.serve import wait_until_healthy
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -47,15 +47,8 @@ class AppServer:
             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
         )
         self.url = f"http://127.0.0.1:{self.port}"
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(self.url + "/_stcore/health", timeout=2)
-                return
-            except OSError:
-                if self.proc.poll() is not None:
-                    break
-                time.sleep(0.5)
+        if wait_until_healthy(self.url, self.proc, 90, poll_s=0.5):
+            return
         out = self.proc.stdout.read().decode() if self.proc.poll() is not None and self.proc.stdout else ""
         self.stop()
         raise RuntimeError(f"streamlit did not start: {out[-2000:]}")
