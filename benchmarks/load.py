@@ -1,8 +1,18 @@
 """`make load` = ``python -m benchmarks.load``: many sessions at once against one server (issue 14).
 
 Starts ``streamlit run app.py`` on loopback (a free port, the demo dataset), then for each level (default 10
-and then 30 concurrent sessions) drives that many Playwright browser contexts in one headless Chromium for
-``--seconds`` (default 120 per level). Each session opens the app with its own area in the URL and then,
+and then 30 concurrent sessions) drives that many sessions for ``--seconds`` (default 120 per level).
+
+Two clients (``--client``):
+
+* ``ws`` (the default): each session a websocket speaking Streamlit's protocol (benchmarks/load_ws.py),
+  so the load on the 2 cores is the server's: it reruns every page and changes the crime group, reads
+  every element the server sends and checks errors and its own filters from them, and times each rerun
+  from the BackMsg sent to ``script_finished``.
+* ``browser``: each session a Playwright browser context in one headless Chromium (this module), which
+  also renders every page; on the 2 shared cores 10-30 renderers, not the server, set the latency.
+
+The browser client: each session opens the app with its own area in the URL and then,
 round and round, visits every page from the sidebar navigation and changes the crime group on each page,
 choosing a different group each time. After every navigation and every filter change it checks:
 
@@ -20,7 +30,8 @@ the next run) and as JSON in benchmarks/tmp/load.json.
 
 Usage::
 
-    python -m benchmarks.load                          # 10 then 30 sessions, 120 s each
+    python -m benchmarks.load                          # 10 then 30 sessions, 120 s each, websocket client
+    python -m benchmarks.load --client browser         # the same through headless Chromium
     python -m benchmarks.load --levels 3 --seconds 30 --out benchmarks/tmp/RESULTS-load.md
 """
 
@@ -43,6 +54,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from benchmarks import load_ws
 from benchmarks.targets import TARGET_LOAD_GROWTH_MB, TARGET_LOAD_P95_S
 from csp_data.tools.serve import wait_until_healthy
 
@@ -197,6 +209,7 @@ class Level:
     start_mb: float = 0.0
     wall_s: float = 0.0
     server_cpu_s: float = 0.0
+    load_end: str = ""
 
 
 async def _settle(page: Any, timeout_ms: int) -> float:
@@ -304,7 +317,14 @@ async def _session(
         await ctx.close()
 
 
+def _ws_session(url: str, i: int, deadline: float, level: Level, timeout_ms: int, *, once: bool = False) -> Any:
+    return load_ws.session(url, i, deadline, level, timeout_ms / 1000, groups=GROUPS, areas=AREAS,
+                           pages=[title for title, _path in PAGES], once=once)
+
+
 async def run_level(browser: Any, server: Server, n: int, seconds: float, timeout_ms: int) -> Level:
+    """One level: ``n`` sessions for ``seconds``; ``browser`` a Playwright browser, or None for the
+    websocket client."""
     level = Level(sessions=n)
     server.reset_peak()
     level.start_mb = server.peak_mb
@@ -312,7 +332,9 @@ async def run_level(browser: Any, server: Server, n: int, seconds: float, timeou
     deadline = time.monotonic() + seconds
     tasks = []
     for i in range(n):  # staggered by 0.25 s: people do not open the app in the same millisecond
-        tasks.append(asyncio.create_task(_session(browser, server.url, i, deadline, level, timeout_ms)))
+        one = (_session(browser, server.url, i, deadline, level, timeout_ms) if browser is not None
+               else _ws_session(server.url, i, deadline, level, timeout_ms))
+        tasks.append(asyncio.create_task(one))
         await asyncio.sleep(0.25)
     await asyncio.gather(*tasks)
     level.peak_mb = server.peak_mb
@@ -335,19 +357,29 @@ def _s(v: float | None) -> str:
 
 def report(levels: list[Level], meta: dict[str, Any]) -> str:
     """The RESULTS.md section for a run."""
+    ws = meta.get("client", "browser") == "ws"
     lines = [
         "<!-- load:start (written by `make load`, benchmarks/load.py; replaced on the next run) -->",
         "## (g) Many sessions at once (`make load`, demo dataset)",
         "",
+        f"- Client: **{'websocket (Streamlit protocol, `--client ws`, the default)' if ws else 'browser (Playwright, `--client browser`)'}**.",
         f"- Date: {meta['date']}; {meta['cpus']} cores, load average at start {meta['load_start']}, at end "
-        f"{meta['load_end']}. The machine is shared with other engineers' tests and builds, and the "
-        "headless Chromium driving the sessions runs on the same 2 cores as the server, so these are "
-        "upper bounds.",
-        f"- One server (`streamlit run app.py` on 127.0.0.1), {meta['seconds']:.0f} s per level; each "
-        "session a Playwright browser context in one headless Chromium, visiting every page and changing "
-        "the crime group on each (a different group each time), with its own beat from the URL.",
-        "- Rerun = click on the new group to the page settled (script finished, no spinner, no running "
-        "status widget), timed in the page. Memory = RSS of the server and its children (/proc), sampled "
+        f"{meta['load_end']} (1, 5, 15 min; after each level: "
+        + "; ".join(f"{lv.sessions} sessions {lv.load_end}" for lv in levels if lv.load_end)
+        + "). The machine is shared with other engineers' tests and builds"
+        + (", so these are upper bounds." if ws else ", and the headless Chromium driving the sessions runs on "
+           "the same 2 cores as the server, so these are upper bounds."),
+        f"- One server (`streamlit run app.py` on 127.0.0.1), {meta['seconds']:.0f} s per level; each session "
+        + ("a websocket client of Streamlit's protocol (benchmarks/load_ws.py: `BackMsg` reruns with its "
+           "widget states, every `ForwardMsg` read, nothing rendered)" if ws else
+           "a Playwright browser context in one headless Chromium")
+        + ", visiting every page and changing the crime group on each (a different group each time), "
+        "with its own beat from the URL.",
+        ("- Rerun = the BackMsg sent to `script_finished`, timed on the client (all of the page's elements "
+         "received). " if ws else
+         "- Rerun = click on the new group to the page settled (script finished, no spinner, no running "
+         "status widget), timed in the page. ")
+        + "Memory = RSS of the server and its children (/proc), sampled "
         f"every 0.25 s; {meta['idle_mb']:.0f} MB idle after start, {meta['warm_mb']:.0f} MB after one "
         "warm-up session.",
         "",
@@ -398,8 +430,9 @@ def report(levels: list[Level], meta: dict[str, Any]) -> str:
     lines += ["", "Server CPU per level (where the time went): " + "; ".join(
         f"{lv.sessions} sessions: {lv.server_cpu_s:.0f} CPU s in {lv.wall_s:.0f} s wall "
         f"({lv.server_cpu_s / lv.wall_s:.2f} cores of 2)" for lv in levels if lv.wall_s)
-        + ". The rest of the machine's CPU went to the Chromium rendering every session's page (charts and "
-        "maps in software WebGL) and to the other engineers' jobs."]
+        + (". The rest of the machine's CPU went to the websocket clients (one Python process) and to the "
+           "other engineers' jobs." if ws else ". The rest of the machine's CPU went to the Chromium rendering "
+           "every session's page (charts and maps in software WebGL) and to the other engineers' jobs.")]
     problems = [p for lv in levels for p in lv.errors + lv.failures + lv.mixups]
     if problems:
         lines += ["", "First problems seen:", ""] + [f"- {p.splitlines()[0]}" for p in problems[:10]]
@@ -422,34 +455,50 @@ def _loadavg() -> str:
     return "(" + ", ".join(f"{x:.2f}" for x in os.getloadavg()) + ")"
 
 
-async def _main(levels: list[int], seconds: float, timeout_ms: int) -> tuple[list[Level], dict[str, Any]]:
-    from playwright.async_api import async_playwright
+async def _levels(browser: Any, server: Server, levels: list[int], seconds: float, timeout_ms: int,
+                  meta: dict[str, Any]) -> list[Level]:
+    """A warm-up session (loads the dataset and fills the shared caches once, not measured), then each
+    level in turn."""
+    warm = Level(sessions=1)
+    if browser is not None:
+        await _session(browser, server.url, 0, float("inf"), warm, timeout_ms, once=True)
+    else:
+        await _ws_session(server.url, 0, float("inf"), warm, timeout_ms, once=True)
+    problems = warm.errors + warm.failures + warm.mixups
+    if problems:
+        raise RuntimeError(f"the warm-up session failed: {problems[0]}")
+    print(f"load: warm-up visited {len(warm.pages_seen)} pages, {len(warm.rerun_s)} changes, "
+          f"rerun p50 {_s(quantile(warm.rerun_s, 0.5))}", file=sys.stderr, flush=True)
+    meta["warm_mb"] = server.rss_mb()
+    results = []
+    for n in levels:
+        print(f"load: {n} sessions for {seconds:.0f} s ...", file=sys.stderr, flush=True)
+        lv = await run_level(browser, server, n, seconds, timeout_ms)
+        print(f"load: {n} sessions: {len(lv.rerun_s)} changes, p95 {_s(quantile(lv.rerun_s, 0.95))}, "
+              f"{len(lv.errors)} errors, {len(lv.failures)} failures, {len(lv.mixups)} mix-ups, "
+              f"peak {lv.peak_mb:.0f} MB, load average {_loadavg()}", file=sys.stderr, flush=True)
+        lv.load_end = _loadavg()
+        results.append(lv)
+    return results
 
+
+async def _main(levels: list[int], seconds: float, timeout_ms: int, client: str = "ws"
+                ) -> tuple[list[Level], dict[str, Any]]:
     meta: dict[str, Any] = {"date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
                             "cpus": os.cpu_count(), "load_start": _loadavg(), "seconds": seconds,
-                            "platform": platform.platform()}
+                            "platform": platform.platform(), "client": client}
     server = Server()
-    results = []
     try:
         meta["idle_mb"] = server.rss_mb()
-        async with async_playwright() as pw:
-            browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-            warm = Level(sessions=1)  # loads the dataset and fills the shared caches once, not measured
-            await _session(browser, server.url, 0, float("inf"), warm, timeout_ms, once=True)
-            problems = warm.errors + warm.failures + warm.mixups
-            if problems:
-                raise RuntimeError(f"the warm-up session failed: {problems[0]}")
-            print(f"load: warm-up visited {len(warm.pages_seen)} pages, {len(warm.rerun_s)} changes, "
-                  f"rerun p50 {_s(quantile(warm.rerun_s, 0.5))}", file=sys.stderr, flush=True)
-            meta["warm_mb"] = server.rss_mb()
-            for n in levels:
-                print(f"load: {n} sessions for {seconds:.0f} s ...", file=sys.stderr, flush=True)
-                lv = await run_level(browser, server, n, seconds, timeout_ms)
-                print(f"load: {n} sessions: {len(lv.rerun_s)} changes, p95 {_s(quantile(lv.rerun_s, 0.95))}, "
-                      f"{len(lv.errors)} errors, {len(lv.failures)} failures, {len(lv.mixups)} mix-ups, peak {lv.peak_mb:.0f} MB",
-                      file=sys.stderr, flush=True)
-                results.append(lv)
-            await browser.close()
+        if client == "browser":
+            from playwright.async_api import async_playwright
+
+            async with async_playwright() as pw:
+                browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+                results = await _levels(browser, server, levels, seconds, timeout_ms, meta)
+                await browser.close()
+        else:
+            results = await _levels(None, server, levels, seconds, timeout_ms, meta)
     finally:
         server.stop()
     meta["load_end"] = _loadavg()
@@ -462,12 +511,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seconds", type=float, default=120.0, help="duration of each level (default 120)")
     ap.add_argument("--timeout", type=float, default=120.0, help="longest wait for one page action, s")
     ap.add_argument("--out", type=Path, default=RESULTS, help="markdown file to write the section to")
+    ap.add_argument("--client", choices=("ws", "browser"), default="ws",
+                    help="ws: Streamlit's websocket protocol (default; the load is the server's); "
+                         "browser: Playwright contexts in headless Chromium (which also render each page)")
     args = ap.parse_args(argv)
-    if not Path(CHROMIUM).exists():
+    if args.client == "browser" and not Path(CHROMIUM).exists():
         print(f"{CHROMIUM} not found: run `make browser-deps` first", file=sys.stderr)
         return 1
     levels = [int(x) for x in args.levels.split(",") if x.strip()]
-    results, meta = asyncio.run(_main(levels, args.seconds, int(args.timeout * 1000)))
+    results, meta = asyncio.run(_main(levels, args.seconds, int(args.timeout * 1000), args.client))
     write_section(args.out, report(results, meta))
     TMP.mkdir(parents=True, exist_ok=True)
     (TMP / "load.json").write_text(json.dumps(
