@@ -34,10 +34,12 @@ bench: $(STAMP) browser-deps
 	$(PY) -m benchmarks.run
 
 # Many sessions at once (not part of make test): LOAD_LEVELS sessions, LOAD_SECONDS per level.
+# LOAD_CLIENT=ws (Streamlit's websocket protocol, the default) or browser (headless Chromium contexts).
 LOAD_LEVELS ?= 10,30
 LOAD_SECONDS ?= 120
+LOAD_CLIENT ?= ws
 load: $(STAMP) browser-deps
-	$(PY) -m benchmarks.load --levels $(LOAD_LEVELS) --seconds $(LOAD_SECONDS)
+	$(PY) -m benchmarks.load --levels $(LOAD_LEVELS) --seconds $(LOAD_SECONDS) --client $(LOAD_CLIENT)
 
 demo: $(STAMP)
 	$(PY) -m csp_data demo

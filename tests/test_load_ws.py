@@ -1,0 +1,170 @@
+"""Tests for benchmarks.load_ws, the websocket client of `make load`: its pure parts on ForwardMsgs built
+here, and one short real run (2 sessions, the Overview only) against a server on loopback."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+from streamlit.proto.Alert_pb2 import Alert
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+from benchmarks.load_ws import (
+    Run,
+    keep_states,
+    own_filter_problems,
+    read_msg,
+    rerun_msg,
+    session,
+    string_state,
+)
+
+
+def _element(path: list[int]) -> ForwardMsg:
+    msg = ForwardMsg()
+    msg.metadata.delta_path.extend(path)
+    return msg
+
+
+def _selectbox(wid: str, label: str, options: list[str], default: int, *, sidebar: bool = True) -> ForwardMsg:
+    msg = _element([1 if sidebar else 0, 4])
+    box = msg.delta.new_element.selectbox
+    box.id, box.label, box.default = wid, label, default
+    box.options.extend(options)
+    return msg
+
+
+def _read(msgs: list[ForwardMsg]) -> Run:
+    run = Run()
+    for m in msgs:  # through bytes, as they arrive
+        parsed = ForwardMsg()
+        parsed.ParseFromString(m.SerializeToString())
+        run = read_msg(run, parsed)
+    return run
+
+
+def _run_of_one_page() -> list[ForwardMsg]:
+    nav = ForwardMsg()
+    page = nav.navigation.app_pages.add()
+    page.page_name, page.page_script_hash = "Overview", "h-over"
+    page = nav.navigation.app_pages.add()
+    page.page_name, page.page_script_hash = "Trends", "h-trends"
+    nav.navigation.page_script_hash = "h-over"
+    areas = _element([1, 6])
+    ms = areas.delta.new_element.multiselect
+    ms.id, ms.label, ms.set_value = "w-areas", "Beats (optional)", True
+    ms.options.extend(["Boxmoor (D1F)", "Grovehill (D1H)"])
+    ms.raw_values.append("Grovehill (D1H)")
+    text = _element([0, 2])
+    text.delta.new_element.markdown.body = "Where to look: Burglary"
+    err = _element([0, 3])
+    err.delta.new_element.alert.body = "Could not read the file"
+    err.delta.new_element.alert.format = Alert.ERROR
+    warn = _element([0, 5])
+    warn.delta.new_element.alert.body = "No data for 1 month"
+    warn.delta.new_element.alert.format = Alert.WARNING
+    exc = _element([0, 7])
+    exc.delta.new_element.exception.type = "KeyError"
+    exc.delta.new_element.exception.message = "'group'"
+    info = ForwardMsg()
+    info.page_info_changed.query_string = "areas=D1H&group=Burglary"
+    done = ForwardMsg()
+    done.script_finished = ForwardMsg.FINISHED_SUCCESSFULLY
+    return [ForwardMsg(new_session=ForwardMsg().new_session), nav,
+            _selectbox("w-group", "Crime group", ["All crime", "Burglary", "Drugs"], 1),
+            _selectbox("w-view", "View", ["Map", "Table"], 0, sidebar=False), areas, text, err, warn, exc, info,
+            done]
+
+
+def test_a_run_read_from_forward_msgs() -> None:
+    run = _read(_run_of_one_page())
+    assert run.finished and run.status == 0
+    assert run.pages == {"Overview": "h-over", "Trends": "h-trends"}
+    assert run.page == "h-over"
+    assert run.query_string == "areas=D1H&group=Burglary"
+    assert run.errors == ["error: Could not read the file", "exception KeyError: 'group'"]
+    assert "Where to look: Burglary" in run.texts and "No data for 1 month" in run.texts
+    group = run.widget("Crime group")
+    assert group is not None and group.id == "w-group" and group.value == ["Burglary"]  # options[default]
+    assert run.widget("View") is None  # not in the sidebar
+    view = run.widget("View", sidebar=False)
+    assert view is not None and view.kind == "selectbox"
+    beats = run.widget("Beats (optional)")
+    assert beats is not None and beats.set_by_server and beats.value == ["Grovehill (D1H)"]
+    assert beats.state is not None and list(beats.state.string_array_value.data) == ["Grovehill (D1H)"]
+
+
+def test_a_new_session_message_starts_the_run_afresh_but_keeps_pages_and_query() -> None:
+    msgs = _run_of_one_page()[:-1]  # not finished
+    run = _read(msgs)
+    again = read_msg(run, ForwardMsg(new_session=ForwardMsg().new_session))
+    assert again.errors == [] and again.widgets == [] and not again.finished
+    assert again.pages == {"Overview": "h-over", "Trends": "h-trends"}
+    assert again.query_string == "areas=D1H&group=Burglary"
+
+
+def test_held_states_kept_over_drawn_defaults_unless_the_server_sets_them() -> None:
+    run = _read(_run_of_one_page())
+    held = {"w-group": string_state("w-group", "Drugs"), "w-areas": string_state("w-areas", "stale"),
+            "w-gone": string_state("w-gone", "x")}
+    kept = keep_states(held, run)
+    assert set(kept) == {"w-group", "w-view", "w-areas"}  # a widget not drawn this run is dropped
+    assert kept["w-group"].string_value == "Drugs"  # the client's choice, not the drawn default "Burglary"
+    assert kept["w-view"].string_value == "Map"  # new: its drawn value
+    assert list(kept["w-areas"].string_array_value.data) == ["Grovehill (D1H)"]  # set by the server
+
+
+def test_rerun_msg_carries_the_client_state() -> None:
+    back = BackMsg()
+    back.ParseFromString(rerun_msg("areas=D1F", page_script_hash="h-trends",
+                                   states=[string_state("w-group", "Drugs")]))
+    assert back.WhichOneof("type") == "rerun_script"
+    assert back.rerun_script.query_string == "areas=D1F"
+    assert back.rerun_script.page_script_hash == "h-trends"
+    assert [(w.id, w.WhichOneof("value"), w.string_value) for w in back.rerun_script.widget_states.widgets] == [
+        ("w-group", "string_value", "Drugs")]
+
+
+def test_own_filter_problems() -> None:
+    run = Run(query_string="areas=D1H&group=Burglary",
+              texts=["Where to look: Burglary", "288 crimes (selected beats only: D1H)"])
+    assert own_filter_problems(run, "s0", group="Burglary", code="D1H", page="Overview") == []
+    other = own_filter_problems(run, "s0", group="Drugs", code="D1F", page="Overview")
+    assert len(other) == 3  # query string, group text, area text
+    assert other[0].startswith("s0: query string 'areas=D1H&group=Burglary', chose group 'Drugs' area D1F")
+    # Pages that do not name the group are checked on the query string only.
+    assert own_filter_problems(Run(query_string="areas=D1H&group=Drugs"), "s0", group="Drugs", code="D1H",
+                               page="Methods") == []
+    assert own_filter_problems(Run(query_string=None), "s0", group="Drugs", code="D1H", page="Data") == [
+        "s0: query string None, chose group 'Drugs' area D1H"]
+
+
+def test_widget_state_of_a_selectbox_is_its_option_text() -> None:
+    state = string_state("w", "Vehicle crime")
+    assert isinstance(state, WidgetState) and state.WhichOneof("value") == "string_value"
+
+
+@pytest.mark.slow
+def test_two_real_sessions_on_the_overview() -> None:
+    """A real server on loopback: two websocket sessions at once, each its own area and groups."""
+    from benchmarks.load import AREAS, GROUPS, Level, Server
+
+    server = Server()
+    try:
+        level = Level(sessions=2)
+
+        async def both() -> None:
+            deadline = time.monotonic() + 3
+            await asyncio.gather(*[
+                session(server.url, i, deadline, level, 120, groups=GROUPS, areas=AREAS, pages=["Overview"])
+                for i in range(2)])
+
+        asyncio.run(both())
+    finally:
+        server.stop()
+    assert level.failures == [] and level.errors == [] and level.mixups == []
+    assert len(level.first_load_s) == 2 and len(level.rerun_s) >= 2
+    assert level.pages_seen == {"Overview"}
