@@ -210,6 +210,8 @@ class Level:
     wall_s: float = 0.0
     server_cpu_s: float = 0.0
     load_end: str = ""
+    think_s: float = 0.0
+    client_cpu_s: float = 0.0
 
 
 async def _settle(page: Any, timeout_ms: int) -> float:
@@ -322,13 +324,14 @@ def _ws_session(url: str, i: int, deadline: float, level: Level, timeout_ms: int
                            pages=[title for title, _path in PAGES], once=once)
 
 
-async def run_level(browser: Any, server: Server, n: int, seconds: float, timeout_ms: int) -> Level:
+async def run_level(browser: Any, server: Server, n: int, seconds: float, timeout_ms: int,
+                    think_s: float = 0.0) -> Level:
     """One level: ``n`` sessions for ``seconds``; ``browser`` a Playwright browser, or None for the
-    websocket client."""
-    level = Level(sessions=n)
+    websocket client (whose sessions pause ``think_s`` before each action)."""
+    level = Level(sessions=n, think_s=think_s)
     server.reset_peak()
     level.start_mb = server.peak_mb
-    cpu0, t0 = tree_cpu_s(server.proc.pid), time.monotonic()
+    cpu0, t0, own0 = tree_cpu_s(server.proc.pid), time.monotonic(), time.process_time()
     deadline = time.monotonic() + seconds
     tasks = []
     for i in range(n):  # staggered by 0.25 s: people do not open the app in the same millisecond
@@ -339,6 +342,7 @@ async def run_level(browser: Any, server: Server, n: int, seconds: float, timeou
     await asyncio.gather(*tasks)
     level.peak_mb = server.peak_mb
     level.server_cpu_s, level.wall_s = tree_cpu_s(server.proc.pid) - cpu0, time.monotonic() - t0
+    level.client_cpu_s = time.process_time() - own0  # this process: the websocket clients (or Playwright's driver)
     return level
 
 
@@ -355,12 +359,20 @@ def _s(v: float | None) -> str:
     return "n/a" if v is None else f"{v:.2f} s"
 
 
+def marker(meta: dict[str, Any]) -> str:
+    """The name of a run's RESULTS.md section: ``load`` (sessions back to back), ``load-think`` (with a
+    pause before each action, ``--think``), so that each kind of run replaces only its own."""
+    return "load-think" if meta.get("think_s") else "load"
+
+
 def report(levels: list[Level], meta: dict[str, Any]) -> str:
     """The RESULTS.md section for a run."""
     ws = meta.get("client", "browser") == "ws"
+    name = marker(meta)
     lines = [
-        "<!-- load:start (written by `make load`, benchmarks/load.py; replaced on the next run) -->",
-        "## (g) Many sessions at once (`make load`, demo dataset)",
+        f"<!-- {name}:start (written by `make load`, benchmarks/load.py; replaced on the next run) -->",
+        "## (g) Many sessions at once (`make load`, demo dataset"
+        + (f", {meta['think_s']:g} s think time)" if meta.get("think_s") else ")"),
         "",
         f"- Client: **{'websocket (Streamlit protocol, `--client ws`, the default)' if ws else 'browser (Playwright, `--client browser`)'}**.",
         f"- Date: {meta['date']}; {meta['cpus']} cores, load average at start {meta['load_start']}, at end "
@@ -374,7 +386,10 @@ def report(levels: list[Level], meta: dict[str, Any]) -> str:
            "widget states, every `ForwardMsg` read, nothing rendered)" if ws else
            "a Playwright browser context in one headless Chromium")
         + ", visiting every page and changing the crime group on each (a different group each time), "
-        "with its own beat from the URL.",
+        "with its own beat from the URL; "
+        + (f"each pausing {meta['think_s']:g} s (0.5-1.5 x, `--think`) before each action, as a person reading "
+           "the page." if meta.get("think_s") else "each action sent as soon as the last finished (no pause: "
+           "the server's worst case)."),
         ("- Rerun = the BackMsg sent to `script_finished`, timed on the client (all of the page's elements "
          "received). " if ws else
          "- Rerun = click on the new group to the page settled (script finished, no spinner, no running "
@@ -430,22 +445,23 @@ def report(levels: list[Level], meta: dict[str, Any]) -> str:
     lines += ["", "Server CPU per level (where the time went): " + "; ".join(
         f"{lv.sessions} sessions: {lv.server_cpu_s:.0f} CPU s in {lv.wall_s:.0f} s wall "
         f"({lv.server_cpu_s / lv.wall_s:.2f} cores of 2)" for lv in levels if lv.wall_s)
-        + (". The rest of the machine's CPU went to the websocket clients (one Python process) and to the "
-           "other engineers' jobs." if ws else ". The rest of the machine's CPU went to the Chromium rendering "
+        + (". The websocket clients (this one Python process) used "
+           + "; ".join(f"{lv.client_cpu_s:.0f} CPU s at {lv.sessions}" for lv in levels)
+           + "; the rest of the machine's CPU went to the other engineers' jobs." if ws else ". The rest of the machine's CPU went to the Chromium rendering "
            "every session's page (charts and maps in software WebGL) and to the other engineers' jobs.")]
     problems = [p for lv in levels for p in lv.errors + lv.failures + lv.mixups]
     if problems:
         lines += ["", "First problems seen:", ""] + [f"- {p.splitlines()[0]}" for p in problems[:10]]
-    lines += ["<!-- load:end -->", ""]
+    lines += [f"<!-- {name}:end -->", ""]
     return "\n".join(lines)
 
 
-def write_section(path: Path, section: str) -> None:
-    """Replace the load section of ``path`` (between its markers), or append it."""
+def write_section(path: Path, section: str, name: str = "load") -> None:
+    """Replace the section ``name`` of ``path`` (between its markers), or append it."""
     text = path.read_text() if path.exists() else "# Benchmark results\n"
-    start, end = text.find("<!-- load:start"), text.find("<!-- load:end -->")
+    start, end = text.find(f"<!-- {name}:start"), text.find(f"<!-- {name}:end -->")
     if start >= 0 and end > start:
-        text = text[:start] + section + text[end + len("<!-- load:end -->\n"):]
+        text = text[:start] + section + text[end + len(f"<!-- {name}:end -->\n"):]
     else:
         text = text.rstrip("\n") + "\n\n" + section
     path.write_text(text)
@@ -473,7 +489,7 @@ async def _levels(browser: Any, server: Server, levels: list[int], seconds: floa
     results = []
     for n in levels:
         print(f"load: {n} sessions for {seconds:.0f} s ...", file=sys.stderr, flush=True)
-        lv = await run_level(browser, server, n, seconds, timeout_ms)
+        lv = await run_level(browser, server, n, seconds, timeout_ms, meta.get("think_s", 0.0))
         print(f"load: {n} sessions: {len(lv.rerun_s)} changes, p95 {_s(quantile(lv.rerun_s, 0.95))}, "
               f"{len(lv.errors)} errors, {len(lv.failures)} failures, {len(lv.mixups)} mix-ups, "
               f"peak {lv.peak_mb:.0f} MB, load average {_loadavg()}", file=sys.stderr, flush=True)
@@ -482,11 +498,12 @@ async def _levels(browser: Any, server: Server, levels: list[int], seconds: floa
     return results
 
 
-async def _main(levels: list[int], seconds: float, timeout_ms: int, client: str = "ws"
+async def _main(levels: list[int], seconds: float, timeout_ms: int, client: str = "ws", think_s: float = 0.0
                 ) -> tuple[list[Level], dict[str, Any]]:
     meta: dict[str, Any] = {"date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
                             "cpus": os.cpu_count(), "load_start": _loadavg(), "seconds": seconds,
-                            "platform": platform.platform(), "client": client}
+                            "platform": platform.platform(), "client": client,
+                            "think_s": think_s if client == "ws" else 0.0}
     server = Server()
     try:
         meta["idle_mb"] = server.rss_mb()
@@ -514,15 +531,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--client", choices=("ws", "browser"), default="ws",
                     help="ws: Streamlit's websocket protocol (default; the load is the server's); "
                          "browser: Playwright contexts in headless Chromium (which also render each page)")
+    ap.add_argument("--think", type=float, default=0.0,
+                    help="ws client: seconds a session pauses before each action (0.5-1.5 x; default 0, "
+                         "back to back, the server's worst case)")
     args = ap.parse_args(argv)
     if args.client == "browser" and not Path(CHROMIUM).exists():
         print(f"{CHROMIUM} not found: run `make browser-deps` first", file=sys.stderr)
         return 1
     levels = [int(x) for x in args.levels.split(",") if x.strip()]
-    results, meta = asyncio.run(_main(levels, args.seconds, int(args.timeout * 1000), args.client))
-    write_section(args.out, report(results, meta))
+    results, meta = asyncio.run(_main(levels, args.seconds, int(args.timeout * 1000), args.client, args.think))
+    write_section(args.out, report(results, meta), marker(meta))
     TMP.mkdir(parents=True, exist_ok=True)
-    (TMP / "load.json").write_text(json.dumps(
+    (TMP / f"{marker(meta)}.json").write_text(json.dumps(
         {"meta": meta, "levels": [{**lv.__dict__, "pages_seen": sorted(lv.pages_seen)} for lv in results]},
         indent=1))
     print(f"load: written to {args.out}", file=sys.stderr)

@@ -26,6 +26,7 @@ tests/tools/test_load_ws.py without a server.
 from __future__ import annotations
 
 import asyncio
+import random
 import time
 import urllib.parse
 from collections.abc import Iterable
@@ -81,25 +82,26 @@ class Run:
 
 
 def _widget(kind: str, proto: Any, sidebar: bool) -> Widget:
-    state: WidgetState | None = WidgetState(id=proto.id)
+    state = WidgetState(id=proto.id)
     set_by_server = bool(getattr(proto, "set_value", False))
+    value: list[str] = []
     if kind in ("selectbox", "radio"):
-        value = [proto.raw_value] if proto.HasField("raw_value") else (
-            [proto.options[proto.default]] if proto.HasField("default") and proto.options else [])
+        if proto.HasField("raw_value"):
+            value = [proto.raw_value]
+        elif proto.HasField("default") and proto.options:
+            value = [proto.options[proto.default]]
         if value:
-            state.string_value = value[0]  # type: ignore[union-attr]
-        else:
-            state = None
+            state.string_value = value[0]
     elif kind == "multiselect":
         value = list(proto.raw_values) if set_by_server else [proto.options[i] for i in proto.default]
-        state.string_array_value.data.extend(value)  # type: ignore[union-attr]
+        state.string_array_value.SetInParent()  # an empty choice is a value too
+        state.string_array_value.data.extend(value)
     elif kind == "checkbox":
-        on = proto.value if set_by_server else proto.default
+        on = bool(proto.value if set_by_server else proto.default)
         value = [str(on)]
-        state.bool_value = on  # type: ignore[union-attr]
-    else:
-        value, state = [], None
-    return Widget(id=proto.id, kind=kind, label=proto.label, sidebar=sidebar, value=value, state=state,
+        state.bool_value = on
+    held = state if state.WhichOneof("value") is not None else None
+    return Widget(id=proto.id, kind=kind, label=proto.label, sidebar=sidebar, value=value, state=held,
                   set_by_server=set_by_server)
 
 
@@ -232,11 +234,19 @@ async def session(url: str, i: int, deadline: float, level: Any, timeout_s: floa
 
     Records into ``level`` (benchmarks.load.Level) as the browser session does: first load, page-navigation
     and rerun latencies, errors, own-filter mismatches, a failure (timeout, closed socket) for the session.
+    Before each navigation and each change it waits ``level.think_s`` (0.5 to 1.5 times, seeded by ``i``;
+    0, the default, sends each action as soon as the last finished: the server's worst case).
     """
     from websockets.asyncio.client import connect
     from websockets.typing import Subprotocol
 
     code = list(areas)[i % len(areas)]
+    pause = random.Random(i)
+
+    async def think() -> None:  # a person reads the page before the next click: 0.5 to 1.5 x think_s
+        if level.think_s > 0:
+            await asyncio.sleep(level.think_s * pause.uniform(0.5, 1.5))
+
     ws_url = url.replace("http://", "ws://", 1) + "/_stcore/stream"
     k = 0
     try:
@@ -252,11 +262,13 @@ async def session(url: str, i: int, deadline: float, level: Any, timeout_s: floa
                         break
                     where = f"session {i} {title}"
                     if title != here:
+                        await think()
                         if title not in s.run.pages:
                             raise RuntimeError(f"page {title!r} not in the navigation {sorted(s.run.pages)}")
                         level.nav_s.append(await s.rerun(page=s.run.pages[title]))
                         level.errors += [f"{where} (opened): {e}" for e in s.run.errors]
                         here = title
+                    await think()
                     box = s.run.widget(GROUP_LABEL)
                     if box is None:
                         raise RuntimeError(f"{where}: no {GROUP_LABEL!r} selectbox in the sidebar")

@@ -58,6 +58,10 @@ def _run_of_one_page() -> list[ForwardMsg]:
     ms.id, ms.label, ms.set_value = "w-areas", "Beats (optional)", True
     ms.options.extend(["Boxmoor (D1F)", "Grovehill (D1H)"])
     ms.raw_values.append("Grovehill (D1H)")
+    types = _element([1, 5])
+    ts = types.delta.new_element.multiselect
+    ts.id, ts.label = "w-types", "Crime types (optional)"
+    ts.options.extend(["Burglary", "Robbery"])
     text = _element([0, 2])
     text.delta.new_element.markdown.body = "Where to look: Burglary"
     err = _element([0, 3])
@@ -75,7 +79,7 @@ def _run_of_one_page() -> list[ForwardMsg]:
     done.script_finished = ForwardMsg.FINISHED_SUCCESSFULLY
     return [ForwardMsg(new_session=ForwardMsg().new_session), nav,
             _selectbox("w-group", "Crime group", ["All crime", "Burglary", "Drugs"], 1),
-            _selectbox("w-view", "View", ["Map", "Table"], 0, sidebar=False), areas, text, err, warn, exc, info,
+            _selectbox("w-view", "View", ["Map", "Table"], 0, sidebar=False), types, areas, text, err, warn, exc, info,
             done]
 
 
@@ -95,6 +99,9 @@ def test_a_run_read_from_forward_msgs() -> None:
     beats = run.widget("Beats (optional)")
     assert beats is not None and beats.set_by_server and beats.value == ["Grovehill (D1H)"]
     assert beats.state is not None and list(beats.state.string_array_value.data) == ["Grovehill (D1H)"]
+    types = run.widget("Crime types (optional)")  # nothing chosen: an empty list is still a state to send
+    assert types is not None and types.state is not None and types.state.WhichOneof("value") == "string_array_value"
+    assert list(types.state.string_array_value.data) == []
 
 
 def test_a_new_session_message_starts_the_run_afresh_but_keeps_pages_and_query() -> None:
@@ -111,7 +118,7 @@ def test_held_states_kept_over_drawn_defaults_unless_the_server_sets_them() -> N
     held = {"w-group": string_state("w-group", "Drugs"), "w-areas": string_state("w-areas", "stale"),
             "w-gone": string_state("w-gone", "x")}
     kept = keep_states(held, run)
-    assert set(kept) == {"w-group", "w-view", "w-areas"}  # a widget not drawn this run is dropped
+    assert set(kept) == {"w-group", "w-view", "w-types", "w-areas"}  # a widget not drawn this run is dropped
     assert kept["w-group"].string_value == "Drugs"  # the client's choice, not the drawn default "Burglary"
     assert kept["w-view"].string_value == "Map"  # new: its drawn value
     assert list(kept["w-areas"].string_array_value.data) == ["Grovehill (D1H)"]  # set by the server
