@@ -212,6 +212,7 @@ class Level:
     load_end: str = ""
     think_s: float = 0.0
     client_cpu_s: float = 0.0
+    rerun_by_page: dict[str, list[float]] = field(default_factory=dict)
 
 
 async def _settle(page: Any, timeout_ms: int) -> float:
@@ -449,6 +450,11 @@ def report(levels: list[Level], meta: dict[str, Any]) -> str:
            + "; ".join(f"{lv.client_cpu_s:.0f} CPU s at {lv.sessions}" for lv in levels)
            + "; the rest of the machine's CPU went to the other engineers' jobs." if ws else ". The rest of the machine's CPU went to the Chromium rendering "
            "every session's page (charts and maps in software WebGL) and to the other engineers' jobs.")]
+    if any(lv.rerun_by_page for lv in levels):
+        lines += ["", "Filter-change rerun p50 / p95 by page (which pages make the tail): " + "; ".join(
+            f"{lv.sessions} sessions: " + ", ".join(
+                f"{page} {_s(quantile(v, 0.5))} / {_s(quantile(v, 0.95))}" for page, v in lv.rerun_by_page.items())
+            for lv in levels if lv.rerun_by_page) + "."]
     problems = [p for lv in levels for p in lv.errors + lv.failures + lv.mixups]
     if problems:
         lines += ["", "First problems seen:", ""] + [f"- {p.splitlines()[0]}" for p in problems[:10]]

@@ -277,6 +277,7 @@ async def session(url: str, i: int, deadline: float, level: Any, timeout_s: floa
                         k += 1
                         group = groups[(i + k) % len(groups)]
                     level.rerun_s.append(await s.rerun(change=string_state(box.id, group)))
+                    level.rerun_by_page.setdefault(title, []).append(level.rerun_s[-1])
                     current, k = group, k + 1
                     level.errors += [f"{where} (group {group}): {e}" for e in s.run.errors]
                     level.mixups += own_filter_problems(s.run, where, group=group, code=code, page=title)

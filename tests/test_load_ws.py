@@ -175,3 +175,29 @@ def test_two_real_sessions_on_the_overview() -> None:
     assert level.failures == [] and level.errors == [] and level.mixups == []
     assert len(level.first_load_s) == 2 and len(level.rerun_s) >= 2
     assert level.pages_seen == {"Overview"}
+
+
+def test_report_states_the_client_and_the_verdicts(tmp_path) -> None:
+    from benchmarks.load import Level, marker, report, write_section
+
+    meta = {"date": "2026-12-03 13:00 UTC", "cpus": 2, "load_start": "(1.00, 1.00, 1.00)",
+            "load_end": "(2.00, 2.00, 2.00)", "seconds": 60.0, "idle_mb": 54.0, "warm_mb": 500.0,
+            "client": "ws", "think_s": 0.0}
+    ten = Level(sessions=10, rerun_s=[5.0, 1.0, 4.0, 2.0, 3.0], peak_mb=600.0, wall_s=60.0, server_cpu_s=30.0)
+    thirty = Level(sessions=30, rerun_s=[1.0], peak_mb=800.0, wall_s=60.0, server_cpu_s=60.0,
+                   pages_seen={"Overview", "Hotspots", "Trends", "Priorities", "Data", "Methods"})
+    text = report([ten, thirty], meta)
+    assert "websocket (Streamlit protocol, `--client ws`, the default)" in text
+    # p95 of 1..5 s, interpolated between closest ranks: rank 0.95 * 4 = 3.8, 4.0 + 0.8 * (5.0 - 4.0) = 4.8 s
+    assert "| p95 filter-change rerun < 2 s at 10 sessions | 4.80 s | **missed** |" in text
+    assert "| 10 | 5 | 3.00 s | 4.80 s | 5.00 s |" in text  # p50 of 1..5 is 3
+    # (800 - 600) / (30 - 10) = 10 MB per extra session
+    assert "10.0 MB per session (peak 600 MB at 10, 800 MB at 30) | **met** |" in text
+    assert marker(meta) == "load" and marker({**meta, "think_s": 5.0}) == "load-think"
+    out = tmp_path / "RESULTS.md"
+    write_section(out, text, "load")
+    write_section(out, report([ten], {**meta, "think_s": 5.0}), "load-think")
+    write_section(out, text, "load")  # replaces its own section only
+    body = out.read_text()
+    assert body.count("<!-- load:start") == 1 and body.count("<!-- load-think:start") == 1
+    assert "5 s think time" in body
