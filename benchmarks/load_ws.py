@@ -272,10 +272,11 @@ async def session(url: str, i: int, deadline: float, level: Any, timeout_s: floa
                     box = s.run.widget(GROUP_LABEL)
                     if box is None:
                         raise RuntimeError(f"{where}: no {GROUP_LABEL!r} selectbox in the sidebar")
-                    group = groups[(i + k) % len(groups)]
+                    # 5 * i: neighbouring sessions choose different groups (1 * i gave sessions 0 and 1 the same)
+                    group = groups[(5 * i + k) % len(groups)]
                     if group == current:
                         k += 1
-                        group = groups[(i + k) % len(groups)]
+                        group = groups[(5 * i + k) % len(groups)]
                     level.rerun_s.append(await s.rerun(change=string_state(box.id, group)))
                     level.rerun_by_page.setdefault(title, []).append(level.rerun_s[-1])
                     current, k = group, k + 1
