@@ -1,4 +1,4 @@
-"""The websocket client of `make load` (the default, ``--client ws``): sessions that speak Streamlit's own protocol.
+"""The websocket client of `make load` (the default, ``--client ws``): sessions in Streamlit's own protocol.
 
 A browser session renders every chart and map in software WebGL; with 10 to 30 of them in one headless
 Chromium on the 2 shared cores the renderers, not the server, set the latency (RESULTS.md, first run of
@@ -10,6 +10,10 @@ hash, widget states) to rerun, and the ``ForwardMsg`` stream back (``new_session
 ``delta``, ``page_info_changed``, ``script_finished``). It does not fetch cached messages over HTTP: it
 reports no cached hashes, so the server sends every element in full each run.
 
+Like the frontend, each rerun carries the state of every widget the session holds (its drawn value, or
+the one it chose): a widget left out of a rerun goes back to its default (seen while this was built: the
+group reverted to "All crime" on the next page).
+
 What one session does, round and round for the level's time: visit every page of the navigation (its
 ``page_script_hash``), and on each change the sidebar's crime group (the widget id read from that run's
 deltas, found by its label) to a different group. After every run it checks:
@@ -20,7 +24,7 @@ deltas, found by its label) to a different group. After every run it checks:
 
 Timed: each rerun from sending the BackMsg to ``script_finished`` (finished successfully) on the client.
 The pure parts (reading a run from ForwardMsgs, finding widgets, building a BackMsg) are tested in
-tests/tools/test_load_ws.py without a server.
+tests/test_load_ws.py without a server, with one short real run of two sessions.
 """
 
 from __future__ import annotations
