@@ -42,6 +42,9 @@ PARTS: Final = "parts"
 FILES: Final = "files"
 #: Environment variables of the crash tests: at the named point(s) the process writes the point's name
 #: to the pause file and sleeps until it is killed (tests/io/test_library.py).
+#: DuckDB settings of the split into parts: row order inside a part is not needed (readers order by
+#: ``source_row``), and a memory cap makes DuckDB spill to disk rather than hold a national import in RAM.
+SPLIT_SETTINGS: Final = {"preserve_insertion_order": False, "memory_limit": "2GB", "threads": 2}
 PAUSE_AT_ENV: Final = "CSP_LIBRARY_PAUSE_AT"
 PAUSE_FILE_ENV: Final = "CSP_LIBRARY_PAUSE_FILE"
 _STREET_NAME: Final = re.compile(r"^\d{4}-\d{2}-(?P<force>[a-z0-9][a-z0-9-]*?)-street\.csv(\.gz)?$", re.I)
@@ -304,7 +307,7 @@ def write_parts(
         else f"read_parquet([{', '.join(sql_str(str(p)) for p in incidents)}])"
     )
     rank = {label: i for i, label in enumerate(order)}
-    with duckdb.connect(":memory:") as con:
+    with duckdb.connect(":memory:", config=SPLIT_SETTINGS) as con:
         pairs = con.execute(
             f"SELECT source_file, strftime(month, '%Y-%m') AS m, count(*) FROM {src} GROUP BY ALL"
         ).fetchall()
