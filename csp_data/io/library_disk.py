@@ -45,7 +45,7 @@ FILES: Final = "files"
 #: to the pause file and sleeps until it is killed (tests/io/test_library.py).
 #: DuckDB settings of the split into parts: row order inside a part is not needed (readers order by
 #: ``source_row``), and a memory cap makes DuckDB spill to disk rather than hold a national import in RAM.
-SPLIT_SETTINGS: Final = {"preserve_insertion_order": False, "memory_limit": "2GB", "threads": 2}
+SPLIT_SETTINGS: Final[dict[str, str | bool | int | float | list[str]]] = {"preserve_insertion_order": False, "memory_limit": "2GB", "threads": 2}
 PAUSE_AT_ENV: Final = "CSP_LIBRARY_PAUSE_AT"
 PAUSE_FILE_ENV: Final = "CSP_LIBRARY_PAUSE_FILE"
 _STREET_NAME: Final = re.compile(r"^\d{4}-\d{2}-(?P<force>[a-z0-9][a-z0-9-]*?)-street\.csv(\.gz)?$", re.I)
