@@ -503,11 +503,13 @@ def build_dataset(config: DatasetConfig) -> Dataset:
     groups = load_crime_groups(config.crime_groups)
     store_info = None
     store_files: store_mod.StoreFiles = Path()
+    known_names: tuple[str, ...] | None = None
     if config.stored is not None and (config.store == "memory" or not config.stored.files):
         incidents, report = store_mod.read_incidents(config.stored.files), copy.deepcopy(config.stored.report)
     elif config.stored is not None:
         store_files, report = config.stored.files, copy.deepcopy(config.stored.report)
-        scan = store_mod.store_counts(store_files)
+        scan = config.stored.counts or store_mod.store_counts(store_files)
+        known_names = config.stored.partnerships
         store_info = StoreInfo(store_files[0].parent, scan.rows, scan.partnerships, False, 0.0)
         incidents = None
     elif config.store == "parquet":
@@ -551,7 +553,7 @@ def build_dataset(config: DatasetConfig) -> Dataset:
         by_name = config.partnership_by == "lsoa_name"
         inside, notes = store_mod.read_partnership(
             store_files, report, scan, name=config.partnership if by_name else None,
-            boundary=None if by_name else boundary,
+            boundary=None if by_name else boundary, known_names=known_names,
         )
         report.notes.extend(notes)
         report.notes.append(store_info.describe())

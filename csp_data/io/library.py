@@ -53,7 +53,7 @@ from csp_data.io.library_plan import (
     reports_from_dicts,
 )
 from csp_data.io.limits import DEFAULT_LIMITS, Limits
-from csp_data.io.store import StoredIncidents
+from csp_data.io.store import StoredIncidents, counts_of_parts
 from csp_data.model import Dataset
 
 #: The inputs and plan types, importable from here (the API's one module).
@@ -221,6 +221,7 @@ class Library:
         bounds = layers.get("boundaries", {})
         by = "lsoa_name" if partnership and fmt == "policeuk" else ("boundaries" if bounds and fmt == "policeuk" else "all")
         files = tuple(folder / f for part in manifest["parts"] for f in part["files"])
+        recorded = counts_of_parts(manifest["parts"]) or (None, None)
         return DatasetConfig(
             name=name,
             incident_paths=(),
@@ -242,7 +243,7 @@ class Library:
             peer_groups_file=path("peer_groups"),
             source=POLICEUK_SOURCE if fmt == "policeuk" else "Force extract",
             limits=self.limits,
-            stored=StoredIncidents(files, reports_from_dicts(manifest["reports"])),
+            stored=StoredIncidents(files, reports_from_dicts(manifest["reports"]), *recorded),
         )
 
     def open(self, name: str, *, partnership: str | None = None) -> Dataset:

@@ -33,6 +33,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from csp_data.engine import sql_str
+from csp_data.io.store import PART_COUNT_KEYS, PART_COUNT_SQL
 
 #: The manifest layout this code writes; older ones are migrated (:func:`migrate`).
 SCHEMA_VERSION: Final = 2
@@ -42,6 +43,9 @@ PARTS: Final = "parts"
 FILES: Final = "files"
 #: Environment variables of the crash tests: at the named point(s) the process writes the point's name
 #: to the pause file and sleeps until it is killed (tests/io/test_library.py).
+#: DuckDB settings of the split into parts: row order inside a part is not needed (readers order by
+#: ``source_row``), and a memory cap makes DuckDB spill to disk rather than hold a national import in RAM.
+SPLIT_SETTINGS: Final[dict[str, str | bool | int | float | list[str]]] = {"preserve_insertion_order": False, "memory_limit": "2GB", "threads": 2}
 PAUSE_AT_ENV: Final = "CSP_LIBRARY_PAUSE_AT"
 PAUSE_FILE_ENV: Final = "CSP_LIBRARY_PAUSE_FILE"
 _STREET_NAME: Final = re.compile(r"^\d{4}-\d{2}-(?P<force>[a-z0-9][a-z0-9-]*?)-street\.csv(\.gz)?$", re.I)
@@ -304,7 +308,7 @@ def write_parts(
         else f"read_parquet([{', '.join(sql_str(str(p)) for p in incidents)}])"
     )
     rank = {label: i for i, label in enumerate(order)}
-    with duckdb.connect(":memory:") as con:
+    with duckdb.connect(":memory:", config=SPLIT_SETTINGS) as con:
         pairs = con.execute(
             f"SELECT source_file, strftime(month, '%Y-%m') AS m, count(*) FROM {src} GROUP BY ALL"
         ).fetchall()
@@ -327,12 +331,22 @@ def write_parts(
         )
         con.register("keep_files", keep)
         tmp = out_dir / f".split-{uuid.uuid4().hex[:8]}"
+        recorded: dict[tuple[str, str], tuple[dict[str, int], list[str]]] = {}
         if len(keep):
             con.execute(
                 f"COPY (SELECT s.*, k.k_month, k.k_source FROM {src} s JOIN keep_files k "
                 "ON s.source_file = k.k_file AND strftime(s.month, '%Y-%m') = k.k_month) "
                 f"TO {sql_str(str(tmp))} (FORMAT PARQUET, PARTITION_BY (k_month, k_source))"
             )
+            split = sql_str(str(tmp / "**" / "*.parquet"))
+            recorded = {  # what opening the dataset needs, so that it does not scan every row
+                (str(month), str(source)): (dict(zip(PART_COUNT_KEYS, (int(v) for v in values[:-1]), strict=True)),
+                                            sorted(str(n) for n in values[-1] or []))
+                for month, source, *values in con.execute(
+                    f"SELECT k_month, k_source, {PART_COUNT_SQL} FROM read_parquet({split}, hive_partitioning = true, hive_types_autocast = false) "
+                    "GROUP BY ALL"
+                ).fetchall()
+            }
     parts = []
     for (month, source), label in sorted(chosen.items()):
         found = sorted((tmp / f"k_month={month}" / f"k_source={source}").glob("*.parquet"))
@@ -343,7 +357,9 @@ def write_parts(
             rows += pq.read_metadata(path).num_rows
             publish(path, target)
             files.append(target.name)
-        parts.append({"month": month, "source": source, "files": files, "rows": rows, "from": label})
+        counts, names = recorded[(month, source)]
+        parts.append({"month": month, "source": source, "files": files, "rows": rows, "from": label,
+                      "counts": counts, "partnerships": names})
     shutil.rmtree(tmp, ignore_errors=True)
     return parts, notes
 

@@ -220,6 +220,8 @@ class StoredIncidents:
 
     files: tuple[Path, ...]
     report: LoadReport
+    counts: StoreCounts | None = None  # recorded at import (counts_of_parts); None: scanned on open
+    partnerships: tuple[str, ...] | None = None  # the distinct partnership names, likewise
 
 
 def _from(parquet: StoreFiles) -> str:
@@ -263,6 +265,17 @@ class StoreCounts:
     unlocated: int  # no location
 
 
+#: The per-part counts a library manifest keeps (``part["counts"]``), in this order, so that opening a
+#: dataset sums them instead of scanning every row (:func:`counts_of_parts`).
+PART_COUNT_KEYS: Final = ("rows", "no_lsoa_unlocated", "no_lsoa_located", "unlocated")
+#: The SQL select list of :data:`PART_COUNT_KEYS`, then the part's distinct partnership names.
+PART_COUNT_SQL: Final = (
+    f"count(*), count(*) FILTER (WHERE {_NO_LSOA} AND NOT {_LOCATED}), "
+    f"count(*) FILTER (WHERE {_NO_LSOA} AND {_LOCATED}), count(*) FILTER (WHERE NOT {_LOCATED}), "
+    "list(DISTINCT partnership) FILTER (WHERE partnership IS NOT NULL)"
+)
+
+
 def store_counts(parquet: StoreFiles) -> StoreCounts:
     """The :class:`StoreCounts` of a store, in one scan."""
     row = _fetch(
@@ -271,6 +284,23 @@ def store_counts(parquet: StoreFiles) -> StoreCounts:
         f"count(*) FILTER (WHERE NOT {_LOCATED}) FROM {_from(parquet)}"
     )[0]
     return StoreCounts(*(int(v) for v in row))
+
+
+def counts_of_parts(parts: Sequence[dict[str, Any]]) -> tuple[StoreCounts, tuple[str, ...]] | None:
+    """The :class:`StoreCounts` and distinct partnership names of library parts, from the counts their
+    import recorded (``part["counts"]``, ``part["partnerships"]``); None when a part has none (a
+    dataset written before they were kept: the caller scans instead)."""
+    if not parts or any("counts" not in p or "partnerships" not in p for p in parts):
+        return None
+    totals = dict.fromkeys(PART_COUNT_KEYS, 0)
+    names: set[str] = set()
+    for part in parts:
+        for key in PART_COUNT_KEYS:
+            totals[key] += int(part["counts"][key])
+        names.update(str(n) for n in part["partnerships"])
+    distinct = len({n.lower() for n in names})
+    return StoreCounts(totals["rows"], distinct, totals["no_lsoa_unlocated"], totals["no_lsoa_located"],
+                       totals["unlocated"]), tuple(sorted(names))
 
 
 def _read(parquet: StoreFiles, where: str) -> pd.DataFrame:
@@ -295,9 +325,11 @@ def read_partnership(
     *,
     name: str | None = None,
     boundary: object | None = None,
+    known_names: Sequence[str] | None = None,
 ) -> tuple[pd.DataFrame, list[str]]:
     """One partnership's incidents from a store, with :func:`csp_data.areas.select_partnership`'s notes
-    (``counts``: the store's :func:`store_counts`).
+    (``counts``: the store's :func:`store_counts`; ``known_names``: its distinct partnership names when
+    already known, as a library manifest keeps them, else they are scanned).
 
     Exactly one of ``name`` (the local-authority part of the LSOA name, case-insensitive) or
     ``boundary`` (a shapely geometry in EPSG:27700, buffered by 50 m) selects the partnership. Rows
@@ -309,7 +341,7 @@ def read_partnership(
     total = counts.rows
     if name is not None:
         target = " ".join(name.split()).casefold()
-        names = [
+        names = list(known_names) if known_names is not None else [
             r[0]
             for r in _fetch(f"SELECT DISTINCT partnership FROM {src} WHERE partnership IS NOT NULL")
         ]

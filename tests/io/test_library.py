@@ -380,3 +380,37 @@ def test_two_threads_importing_wait_for_each_other(library: Library, tmp_path: P
         results = list(pool.map(lambda p: library.import_files("north", [p], timeout=60)[1], [j, f]))
     assert all(r is not None for r in results)
     assert month_counts(library, "north") == {"2021-01": 3, "2021-02": 2}
+
+
+def test_the_manifest_records_the_counts_an_open_needs_and_old_manifests_still_open(
+    library: Library, tmp_path: Path
+) -> None:
+    """Opening a dataset sums the counts each part recorded at import instead of scanning every row."""
+    from csp_data.io.store import counts_of_parts
+
+    folder = tmp_path / "in"
+    write(
+        folder / "2021-01" / "2021-01-north-street.csv",
+        street_row("a1", lsoa_name="Alpha 001A"),
+        street_row("a2", lsoa_name="alpha 002A"),  # the same partnership spelt in lower case
+        street_row("b1", lsoa_name="Beta 001A"),
+        street_row("n1", lsoa_name="", lsoa_code="", lon="", lat=""),  # no LSOA, no location
+    )
+
+    write(folder / "2021-02" / "2021-02-north-street.csv", street_row("f1", month="2021-02", lsoa_name="Beta 001A"))
+    library.import_files("north", [folder])
+    manifest = json.loads((library.folder("north") / disk.MANIFEST).read_text(encoding="utf-8"))
+    jan_part = next(p for p in manifest["parts"] if p["month"] == "2021-01")
+    # by hand: 4 rows; one with no LSOA and no location; 1 without a location in all
+    assert jan_part["counts"] == {"rows": 4, "no_lsoa_unlocated": 1, "no_lsoa_located": 0, "unlocated": 1}
+    assert jan_part["partnerships"] == ["Alpha", "Beta", "alpha"]
+    counts, names = counts_of_parts(manifest["parts"]) or (None, ())
+    assert counts is not None and (counts.rows, counts.partnerships, counts.unlocated) == (5, 2, 1)
+    assert names == ("Alpha", "Beta", "alpha")
+    opened = library.open("north", partnership="Beta")
+    assert len(opened.incidents) == 2  # b1 and f1
+    for part in manifest["parts"]:  # a manifest written before the counts were kept: scanned instead
+        del part["counts"], part["partnerships"]
+    disk.write_manifest(library.folder("north"), manifest)
+    assert library.config("north").stored.counts is None  # type: ignore[union-attr]
+    assert len(library.open("north", partnership="Beta").incidents) == 2
