@@ -110,6 +110,10 @@ def unavailable_reason(incidents: pd.DataFrame, *, has_times: bool) -> str | Non
     return None
 
 
+def _whole(value: float) -> float | int:
+    return int(value) if float(value).is_integer() else float(value)
+
+
 def spatial_pairs(x: np.ndarray, y: np.ndarray, max_distance: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Every pair (i < j) of points within ``max_distance`` metres: (i, j, distance)."""
     if len(x) < 2:
@@ -191,10 +195,10 @@ def knox_test(
         p = np.full(observed.shape, np.nan)
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(expected > 0, observed / np.where(expected > 0, expected, 1), np.nan)
-    s_from = [0.0] + [float(e) + 1 for e in space[:-1]]
+    s_from = [0] + [_whole(e + 1) for e in space[:-1]]
     t_from = [0] + [int(e) + 1 for e in time[:-1]]
     rows = [
-        (s_from[a], float(space[a]), t_from[b], int(time[b]), int(observed[a, b]), float(expected[a, b]),
+        (s_from[a], _whole(space[a]), t_from[b], int(time[b]), int(observed[a, b]), float(expected[a, b]),
          float(ratio[a, b]), float(p[a, b]))
         for a in range(n_s)
         for b in range(n_t)
