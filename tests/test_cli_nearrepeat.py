@@ -1,0 +1,60 @@
+"""`python -m csp_data nearrepeat`: the pinned columns, the planted pattern, and n/a on police.uk data."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+import pytest
+
+from csp_data.cli import main
+from csp_data.cli import nearrepeat as cli_nearrepeat
+from csp_data.groups import load_crime_groups
+from csp_data.model import Dataset, LoadReport
+from csp_data.schema import INCIDENT_COLUMNS, conform
+from csp_data.tools.demo.nearrepeat import near_repeat_burglaries
+
+COLUMNS = ["space_from", "space_to", "time_from", "time_to", "observed", "expected", "knox_ratio", "p"]
+
+
+def planted_dataset(*, has_times: bool = True) -> Dataset:
+    frame = near_repeat_burglaries()
+    groups = load_crime_groups()
+    frame["crime_group"] = groups.assign(frame["crime_type"].astype("string"))
+    frame["month"] = frame["date"].dt.to_period("M").dt.to_timestamp()
+    frame["area_code"] = "A"
+    incidents = conform(frame, INCIDENT_COLUMNS)
+    if not has_times:  # as police.uk: months only
+        incidents["date"] = pd.NaT
+    return Dataset(
+        name="planted", is_demo=True, incidents=incidents, groups=groups, report=LoadReport(), has_times=has_times
+    )
+
+
+def test_columns_pinned_and_pattern_found(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(cli_nearrepeat, "dataset_from_args", lambda args: planted_dataset())
+    argv = ["nearrepeat", "--group", "Burglary", "--from", "2025-11", "--to", "2026-11", "--space", "100,200,400",
+            "--time", "7,14,28", "--permutations", "99", "--seed", "1", "--format", "csv"]
+    assert main(argv) == 0
+    captured = capsys.readouterr()
+    out = pd.read_csv(io.StringIO(captured.out))
+    assert list(out.columns) == COLUMNS
+    assert len(out) == 9
+    assert out.loc[0, "knox_ratio"] > 2 and out.loc[0, "p"] == pytest.approx(0.01)  # 1 / (99 + 1)
+    assert "times as common as chance would give" in captured.err
+    assert "99 permutations of the dates, seed 1" in captured.err
+
+
+def test_policeuk_data_is_refused_with_the_reason(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(cli_nearrepeat, "dataset_from_args", lambda args: planted_dataset(has_times=False))
+    assert main(["nearrepeat", "--group", "Burglary", "--format", "csv"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "n/a" in captured.err and "months only" in captured.err
+
+
+def test_bad_space_bands(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["nearrepeat", "--space", "400,100"]) == 1
+    assert "--space: expected increasing" in capsys.readouterr().err
