@@ -13,6 +13,7 @@ from csp_data.cli.common import (
     write_table,
 )
 from csp_data.disclosure import statement, suppress_text
+from csp_data.groups import ALL_INCIDENTS
 from csp_data.hotspots.nearrepeat import (
     COLUMNS,
     DEFAULT_PERMUTATIONS,
@@ -80,7 +81,8 @@ def run(args: argparse.Namespace) -> int:
     print(f"note: {filters.window[0].label}: {filters.group}. {result.describe()}", file=sys.stderr)
     for note in result.notes:
         print(f"note: {note}", file=sys.stderr)
-    print(say(f"note: {knox_sentence(result, filters.group)}"), file=sys.stderr)
+    sentence = knox_sentence(result, filters.group or ALL_INCIDENTS)
+    print(say(f"note: {sentence}"), file=sys.stderr)
     table = result.table[list(COLUMNS)]
     if threshold is not None:
         table = safe_table(table, threshold)

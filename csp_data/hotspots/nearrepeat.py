@@ -13,6 +13,7 @@ permutation re-bins only the day gaps of that fixed pair list (``np.digitize`` +
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Final
@@ -21,7 +22,9 @@ import numpy as np
 import pandas as pd
 from scipy.spatial import cKDTree
 
+from csp_data.classification import DIVERGING_NEGATIVE, DIVERGING_POSITIVE, NEUTRAL
 from csp_data.disclosure import suppress_table
+from csp_data.format import NA, fmt_count
 
 #: Default band upper edges: space in metres, time in days (0–100, 101–200, 201–400 m; 0–7, 8–14, 15–28 days).
 DEFAULT_SPACE: Final = (100, 200, 400)
@@ -77,7 +80,7 @@ def band_labels(edges: Sequence[float], unit: str) -> list[str]:
     ['0–100 m', '101–200 m', '201–400 m']
     """
     starts = [0.0] + [float(e) + 1 for e in edges[:-1]]
-    return [f"{a:g}–{float(b):g} {unit}" for a, b in zip(starts, edges)]
+    return [f"{a:g}–{float(b):g} {unit}" for a, b in zip(starts, edges, strict=True)]
 
 
 def parse_edges(text: str, *, what: str) -> tuple[int, ...]:
@@ -92,7 +95,7 @@ def parse_edges(text: str, *, what: str) -> tuple[int, ...]:
 
 def check_edges(edges: Sequence[float], *, what: str) -> None:
     """Raise ValueError unless ``edges`` is a non-empty, strictly increasing list of positive numbers."""
-    if not edges or any(e <= 0 for e in edges) or any(b <= a for a, b in zip(edges, edges[1:])):
+    if not edges or any(e <= 0 for e in edges) or any(b <= a for a, b in itertools.pairwise(edges)):
         raise ValueError(f"{what}: expected increasing positive band edges such as 100,200,400, got {list(edges)}")
 
 
@@ -210,7 +213,7 @@ def knox_test(
         notes = (f"{left_out:,} incidents without a date or a location are left out.",)
     return KnoxResult(
         table=table, space=tuple(float(s) for s in space), time=tuple(int(t) for t in time),
-        permutations=int(permutations), seed=int(seed), n_incidents=len(inc), n_pairs=int(len(d)), notes=notes,
+        permutations=int(permutations), seed=int(seed), n_incidents=len(inc), n_pairs=len(d), notes=notes,
     )
 
 
@@ -229,3 +232,74 @@ def safe_table(table: pd.DataFrame, threshold: int) -> pd.DataFrame:
     edges are not counts; the expected count is a mean over shuffles, not a count of people."""
     derived = {"knox_ratio": ["observed"], "p": ["observed"]}
     return suppress_table(table, threshold, counts=["observed"], derived=derived)
+
+
+#: The page's table: column -> heading.
+VIEW_COLUMNS: Final = {
+    "distance": "Distance apart",
+    "time": "Days apart",
+    "observed": "Pairs observed",
+    "expected": "Pairs expected by chance",
+    "knox_ratio": "Knox ratio",
+    "p": "p",
+}
+#: Ratio cut-points of the heat colour (a diverging blue-orange ramp, neutral around 1): below each
+#: of these the blue shades, above the orange; colour-blind safe, and the value is written in the cell.
+RATIO_BREAKS: Final = (0.5, 0.67, 0.83, 1.2, 1.5, 2.0, 3.0)
+
+
+def ratio_colour(ratio: float) -> str:
+    """The heat colour of a Knox ratio (n/a: no colour).
+
+    >>> ratio_colour(1.0), ratio_colour(2.5), ratio_colour(0.4)
+    ('#f7f7f7', '#e08214', '#4393c3')
+    """
+    if ratio is None or ratio != ratio:
+        return ""
+    blues = DIVERGING_NEGATIVE[:3][::-1]  # darkest for the lowest ratios
+    steps = [*blues, NEUTRAL, *DIVERGING_POSITIVE[:4]]
+    k = int(np.searchsorted(np.asarray(RATIO_BREAKS), ratio, side="right"))
+    return steps[k]
+
+
+def heat_style(text: str, colours: dict[str, str]) -> str:
+    """CSS for a table cell showing ``text``: its background from ``colours`` (text -> colour)."""
+    colour = colours.get(str(text), "")
+    if not colour:
+        return ""
+    dark = colour == DIVERGING_POSITIVE[3]  # black text on the rest has a contrast of 4.5:1 or more
+    return f"background-color: {colour}; color: {'#ffffff' if dark else '#000000'}"
+
+
+def view_table(table: pd.DataFrame) -> pd.DataFrame:
+    """The Knox table for reading: bands as words, counts with separators, ratio to 2 decimals, p to 3.
+
+    The table may already be partner-safe (text "<5" cells): those are kept as they are.
+    """
+    def num(v: object, fmt: str) -> str:
+        if isinstance(v, str):
+            return v
+        f = float(v)  # type: ignore[arg-type]
+        return NA if f != f else format(f, fmt)
+
+    out = pd.DataFrame(
+        {
+            "distance": [f"{a:g}–{b:g} m" for a, b in zip(table["space_from"], table["space_to"], strict=True)],
+            "time": [f"{a}–{b} days" for a, b in zip(table["time_from"], table["time_to"], strict=True)],
+            "observed": [v if isinstance(v, str) else fmt_count(v) for v in table["observed"]],
+            "expected": [num(v, ".1f") for v in table["expected"]],
+            "knox_ratio": [num(v, ".2f") for v in table["knox_ratio"]],
+            "p": [num(v, ".3f") for v in table["p"]],
+        }
+    )
+    return out.rename(columns=VIEW_COLUMNS)
+
+
+def view_colours(table: pd.DataFrame) -> dict[str, str]:
+    """Displayed Knox-ratio text -> heat colour, for :func:`heat_style` (suppressed cells: none)."""
+    shown = view_table(table)[VIEW_COLUMNS["knox_ratio"]]
+    return {
+        str(text): ratio_colour(float(v))
+        for text, v in zip(shown, table["knox_ratio"], strict=True)
+        if not isinstance(v, str)
+    }

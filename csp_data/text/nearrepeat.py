@@ -28,9 +28,10 @@ def what_plural(group: str) -> str:
     >>> what_plural("Burglary"), what_plural("Vehicle crime")
     ('burglaries', 'vehicle crime incidents')
     """
-    if group.strip().lower() == "burglary":
+    name = group.strip().lower()
+    if name == "burglary":
         return "burglaries"
-    return f"{group.strip().lower()} incidents"
+    return name if name.endswith("incidents") else f"{name} incidents"
 
 
 def band_phrase(start: float, end: float, unit: str) -> str:
@@ -68,3 +69,26 @@ def knox_sentence(result: KnoxResult, group: str) -> str:
 def unavailable_sentence(reason: str) -> str:
     """Why the test is n/a, as the page and the CLI say it."""
     return f"Near-repeat test n/a: it cannot be run on this data because {reason}"
+
+
+INTRO = (
+    "The Knox test counts pairs of incidents that were close both in distance and in days, and compares "
+    "them with what shuffling the dates over the same places gives (chance). A Knox ratio above 1 means "
+    "more such pairs than chance; p is the share of shuffles with at least as many (small p: unlikely by chance)."
+)
+PLANTED_NOTE = (
+    "Planted example: invented burglaries, some followed by others within 200 m and 7 days, to show what "
+    "a near-repeat pattern looks like. Switch it off above to test this dataset's own incidents."
+)
+
+
+def parameters_caption(result: KnoxResult, space_labels: list[str], time_labels: list[str]) -> str:
+    """The test's parameters under the table: bands, permutations, seed, incidents and pairs."""
+    return (
+        f"Distance bands {', '.join(space_labels)}; time bands {', '.join(time_labels)}; "
+        f"{result.permutations:,} random permutations of the dates (seed {result.seed}); "
+        f"{fmt_count(result.n_incidents)} incidents with a date and a location, "
+        f"{fmt_count(result.n_pairs)} pairs within {result.space[-1]:g} m. "
+        "Knox ratio = pairs observed / mean over the permutations; p = (1 + permutations with as many pairs or "
+        "more) / (permutations + 1). Knox (1964); Ratcliffe's Near Repeat Calculator."
+    )

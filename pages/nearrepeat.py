@@ -1,0 +1,40 @@
+"""Near repeats: does one incident raise the risk for the places nearby in the following days?"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from csp_data.groups import ALL_INCIDENTS
+from csp_data.hotspots.nearrepeat import band_labels, unavailable_reason
+from csp_data.text import nearrepeat as T
+from ui import cache as C
+from ui import nearrepeat as U
+from ui.common import demo_banner, download_buttons, source_caption
+from ui.navigation import current
+from ui.safe import safe_text
+
+dataset, filters = current()
+key: str = st.session_state["dataset_key"]
+demo_banner(dataset)
+st.title(f"{dataset.partnership or dataset.name}: near repeats")
+st.caption(T.INTRO)
+
+reason = unavailable_reason(C.filtered(key, filters), has_times=dataset.has_times)
+chosen = U.settings(is_demo=dataset.is_demo)
+if chosen is None:
+    st.stop()
+if reason is not None and not chosen.planted:
+    st.info(T.unavailable_sentence(reason))
+    st.stop()
+
+result = C.knox_for(key, filters, chosen.space, chosen.time, chosen.permutations, chosen.seed, chosen.planted)
+group = "Burglary" if chosen.planted else (filters.group or ALL_INCIDENTS)
+st.markdown("### " + safe_text(T.knox_sentence(result, group)))
+if chosen.planted:
+    st.warning(T.PLANTED_NOTE)
+U.knox_table(result)
+st.caption(T.parameters_caption(result, band_labels(result.space, "m"), band_labels(result.time, "days")))
+for note in result.notes:
+    st.caption(note)
+download_buttons(result.table, "near_repeats", key="nr-table")
+source_caption(dataset, None if chosen.planted else filters.period)
