@@ -160,3 +160,19 @@ def test_partner_safe_suppresses_small_observed_and_its_ratio() -> None:
     assert safe["knox_ratio"].tolist() == ["<5", 2.0]
     assert safe["space_to"].tolist() == [100, 200]  # band edges are not counts
     assert safe["expected"].tolist() == [1.5, 6.0]
+
+
+def test_view_table_words_and_heat_colours() -> None:
+    from csp_data.hotspots.nearrepeat import heat_style, ratio_colour, view_colours, view_table
+
+    table = pd.DataFrame(
+        {"space_from": [0, 101], "space_to": [100, 200], "time_from": [0, 8], "time_to": [7, 14],
+         "observed": [1234, 3], "expected": [500.04, 0.0], "knox_ratio": [2.4678, float("nan")], "p": [0.001, float("nan")]}
+    )
+    shown = view_table(table)
+    assert shown.iloc[0].tolist() == ["0–100 m", "0–7 days", "1,234", "500.0", "2.47", "0.001"]
+    assert shown.iloc[1].tolist() == ["101–200 m", "8–14 days", "3", "0.0", "n/a", "n/a"]
+    # 2.47 lies between the 2.0 and 3.0 cut-points: the third orange (#e08214, black text); 1.0 is neutral
+    assert heat_style("2.47", view_colours(table)) == "background-color: #e08214; color: #000000"
+    assert heat_style("n/a", view_colours(table)) == ""
+    assert ratio_colour(1.0) == "#f7f7f7" and ratio_colour(3.5) == "#b35806" and ratio_colour(0.3) == "#4393c3"
