@@ -14,7 +14,7 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-#: Where the planted example sits (the demo borough's south-west corner, EPSG:27700 metres) and when.
+#: Where the planted example starts (south-west corner of its square, EPSG:27700 metres; near the demo borough) and when.
 ORIGIN: Final = (500_000.0, 200_000.0)
 START: Final = pd.Timestamp("2025-11-01")
 
