@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from csp_data.groups import ALL_INCIDENTS
-from csp_data.hotspots.nearrepeat import band_labels, unavailable_reason
+from csp_data.hotspots.nearrepeat import LARGE_SELECTION, band_labels, unavailable_reason
 from csp_data.text import nearrepeat as T
 from ui import cache as C
 from ui import nearrepeat as U
@@ -19,13 +19,18 @@ demo_banner(dataset)
 st.title(f"{dataset.partnership or dataset.name}: near repeats")
 st.caption(T.INTRO)
 
-reason = unavailable_reason(C.filtered(key, filters), has_times=dataset.has_times)
+selected = C.filtered(key, filters)
+reason = unavailable_reason(selected, has_times=dataset.has_times)
 chosen = U.settings(is_demo=dataset.is_demo)
 if chosen is None:
     st.stop()
 if reason is not None and not chosen.planted:
     st.info(T.unavailable_sentence(reason))
     st.stop()
+if not chosen.planted and len(selected) > LARGE_SELECTION:
+    st.info(safe_text(T.large_selection_note(len(selected))))
+    if not st.toggle("Run the test on all of them", key="nr_large"):
+        st.stop()
 
 result = C.knox_for(key, filters, chosen.space, chosen.time, chosen.permutations, chosen.seed, chosen.planted)
 group = "Burglary" if chosen.planted else (filters.group or ALL_INCIDENTS)

@@ -19,6 +19,7 @@ from csp_data.hotspots.nearrepeat import (
     view_colours,
     view_table,
 )
+from csp_data.text.nearrepeat import HEAT_CAPTION
 from ui.safe import active_threshold
 
 
@@ -70,3 +71,4 @@ def knox_table(result: KnoxResult) -> None:
     st.dataframe(
         shown.style.map(lambda v: heat_style(v, colours), subset=[ratio]), hide_index=True, width="stretch"
     )
+    st.caption(HEAT_CAPTION)

@@ -33,6 +33,8 @@ DEFAULT_PERMUTATIONS: Final = 999
 DEFAULT_SEED: Final = 1
 #: The output columns, in order (the CLI pins them).
 COLUMNS: Final = ("space_from", "space_to", "time_from", "time_to", "observed", "expected", "knox_ratio", "p")
+#: Above this many incidents the page asks before running (999 shuffles of a million pairs take tens of seconds).
+LARGE_SELECTION: Final = 5_000
 #: Fewest located, dated incidents the test is run on (fewer give no usable pairs).
 MIN_INCIDENTS: Final = 10
 

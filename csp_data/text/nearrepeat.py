@@ -76,6 +76,10 @@ INTRO = (
     "them with what shuffling the dates over the same places gives (chance). A Knox ratio above 1 means "
     "more such pairs than chance; p is the share of shuffles with at least as many (small p: unlikely by chance)."
 )
+HEAT_CAPTION = (
+    "Knox ratio colours: orange above 1 (more close pairs than chance), blue below 1 (fewer), grey about 1 "
+    "(0.83 to 1.2); darker further from 1. The value is written in every cell."
+)
 PLANTED_NOTE = (
     "Planted example: invented burglaries, some followed by others within 200 m and 7 days, to show what "
     "a near-repeat pattern looks like. Switch it off above to test this dataset's own incidents."
@@ -91,4 +95,13 @@ def parameters_caption(result: KnoxResult, space_labels: list[str], time_labels:
         f"{fmt_count(result.n_pairs)} pairs within {result.space[-1]:g} m. "
         "Knox ratio = pairs observed / mean over the permutations; p = (1 + permutations with as many pairs or "
         "more) / (permutations + 1). Knox (1964); Ratcliffe's Near Repeat Calculator."
+    )
+
+
+def large_selection_note(n_incidents: int) -> str:
+    """What the page says before running the test on a large selection."""
+    return (
+        f"{fmt_count(n_incidents)} incidents are selected. Near repeats are usually tested one crime type at a "
+        "time (burglary above all), and on this many incidents the shuffles can take a minute: choose a crime "
+        "group in the sidebar, or switch on the test below."
     )

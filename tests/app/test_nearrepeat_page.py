@@ -33,3 +33,13 @@ def test_policeuk_data_says_why_not() -> None:
     info = " ".join(i.value for i in at.info)
     assert "Near-repeat test n/a" in info and "months only" in info and "snapped" in info
     assert not at.dataframe
+
+
+@pytest.mark.usefixtures("demo_env")
+def test_demo_own_incidents_ask_before_a_large_run() -> None:
+    at = run_page(PAGE, timeout=240)
+    at.toggle(key="nr_planted").set_value(False).run()
+    assert_no_errors(at)
+    info = " ".join(i.value for i in at.info)
+    assert "incidents are selected" in info  # All crime (excluding ASB) over 12 months: over 5,000
+    assert not at.dataframe
