@@ -43,3 +43,22 @@ def test_demo_own_incidents_ask_before_a_large_run() -> None:
     info = " ".join(i.value for i in at.info)
     assert "incidents are selected" in info  # All crime (excluding ASB) over 12 months: over 5,000
     assert not at.dataframe
+
+
+@pytest.mark.usefixtures("demo_env")
+def test_partner_safe_suppresses_small_bands() -> None:
+    from streamlit.testing.v1 import AppTest
+
+    from tests.app.conftest import ROOT
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=240)
+    at.query_params["safe"] = "1"
+    at.run()
+    at.switch_page(PAGE)
+    at.run()
+    assert_no_errors(at)
+    table = at.dataframe[0].value
+    # the planted example (seed 2024) has 3 pairs 0–100 m and 8–14 days apart: under the threshold of 5
+    row = table.iloc[1]
+    assert row["Pairs observed"] == "<5" and row["Knox ratio"] == "<5" and row["p"] == "<5"
+    assert table.iloc[0]["Pairs observed"] == "24"
