@@ -58,3 +58,17 @@ def test_policeuk_data_is_refused_with_the_reason(
 def test_bad_space_bands(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["nearrepeat", "--space", "400,100"]) == 1
     assert "--space: expected increasing" in capsys.readouterr().err
+
+
+def test_partner_safe(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(cli_nearrepeat, "dataset_from_args", lambda args: planted_dataset())
+    argv = ["nearrepeat", "--group", "Burglary", "--from", "2025-11", "--to", "2026-11", "--permutations", "19",
+            "--partner-safe", "--format", "csv"]
+    assert main(argv) == 0
+    captured = capsys.readouterr()
+    out = pd.read_csv(io.StringIO(captured.out), dtype=str)
+    assert list(out.columns) == COLUMNS
+    small = out.loc[out["observed"] == "<5"]
+    assert not small.empty  # the planted example has bands with fewer than 5 pairs
+    assert (small["knox_ratio"] == "<5").all() and (small["p"] == "<5").all()
+    assert out["space_to"].tolist() == ["100", "100", "100", "200", "200", "200", "400", "400", "400"]
