@@ -37,9 +37,9 @@ group = "Burglary" if chosen.planted else (filters.group or ALL_INCIDENTS)
 st.markdown("### " + safe_text(T.knox_sentence(result, group)))
 if chosen.planted:
     st.warning(T.PLANTED_NOTE)
-U.knox_table(result)
+download = U.knox_table(result)
 st.caption(T.parameters_caption(result, band_labels(result.space, "m"), band_labels(result.time, "days")))
 for note in result.notes:
     st.caption(note)
-download_buttons(result.table, "near_repeats", key="nr-table")
+download_buttons(download, "near_repeats", key="nr-table")
 source_caption(dataset, None if chosen.planted else filters.period)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pandas as pd
 import streamlit as st
 
 from csp_data.hotspots.nearrepeat import (
@@ -61,8 +62,11 @@ def settings(*, is_demo: bool) -> Settings | None:
     return Settings(space=space, time=time, permutations=permutations, seed=seed, planted=planted)
 
 
-def knox_table(result: KnoxResult) -> None:
-    """The table, its Knox ratio cells coloured (blue below 1, orange above; the value is written too)."""
+def knox_table(result: KnoxResult) -> pd.DataFrame:
+    """The table, its Knox ratio cells coloured (blue below 1, orange above; the value is written too).
+
+    Returns the table to download: the numbers (the CLI's columns); in partner-safe mode the table as
+    shown, already suppressed (the download's own inference would take the band edges for counts)."""
     threshold = active_threshold()
     table = result.table if threshold is None else safe_table(result.table, threshold)
     colours = view_colours(table)
@@ -72,3 +76,4 @@ def knox_table(result: KnoxResult) -> None:
         shown.style.map(lambda v: heat_style(v, colours), subset=[ratio]), hide_index=True, width="stretch"
     )
     st.caption(HEAT_CAPTION)
+    return result.table if threshold is None else shown
