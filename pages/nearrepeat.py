@@ -20,7 +20,7 @@ st.title(f"{dataset.partnership or dataset.name}: near repeats")
 st.caption(T.INTRO)
 
 selected = C.filtered(key, filters)
-reason = unavailable_reason(selected, has_times=dataset.has_times)
+reason = unavailable_reason(selected, policeuk="police.uk" in dataset.source)
 chosen = U.settings(is_demo=dataset.is_demo)
 if chosen is None:
     st.stop()

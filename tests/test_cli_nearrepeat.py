@@ -17,17 +17,18 @@ from csp_data.tools.demo.nearrepeat import near_repeat_burglaries
 COLUMNS = ["space_from", "space_to", "time_from", "time_to", "observed", "expected", "knox_ratio", "p"]
 
 
-def planted_dataset(*, has_times: bool = True) -> Dataset:
+def planted_dataset(*, policeuk: bool = False, has_times: bool = True) -> Dataset:
     frame = near_repeat_burglaries()
     groups = load_crime_groups()
     frame["crime_group"] = groups.assign(frame["crime_type"].astype("string"))
     frame["month"] = frame["date"].dt.to_period("M").dt.to_timestamp()
     frame["area_code"] = "A"
     incidents = conform(frame, INCIDENT_COLUMNS)
-    if not has_times:  # as police.uk: months only
+    if policeuk:  # months only
         incidents["date"] = pd.NaT
     return Dataset(
-        name="planted", is_demo=True, incidents=incidents, groups=groups, report=LoadReport(), has_times=has_times
+        name="planted", is_demo=True, incidents=incidents, groups=groups, report=LoadReport(), has_times=has_times,
+        source="police.uk, Open Government Licence v3.0" if policeuk else "Force extract",
     )
 
 
@@ -48,11 +49,20 @@ def test_columns_pinned_and_pattern_found(monkeypatch: pytest.MonkeyPatch, capsy
 def test_policeuk_data_is_refused_with_the_reason(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr(cli_nearrepeat, "dataset_from_args", lambda args: planted_dataset(has_times=False))
+    monkeypatch.setattr(cli_nearrepeat, "dataset_from_args", lambda args: planted_dataset(policeuk=True))
     assert main(["nearrepeat", "--group", "Burglary", "--format", "csv"]) == 1
     captured = capsys.readouterr()
     assert captured.out == ""
-    assert "n/a" in captured.err and "months only" in captured.err
+    assert "n/a" in captured.err and "months only" in captured.err and "snapped" in captured.err
+
+
+def test_dates_without_times_are_enough(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """A force extract with a date column and no time column (Dataset.has_times False) is tested."""
+    monkeypatch.setattr(cli_nearrepeat, "dataset_from_args", lambda args: planted_dataset(has_times=False))
+    argv = ["nearrepeat", "--group", "Burglary", "--from", "2025-11", "--to", "2026-11", "--permutations", "9",
+            "--format", "csv"]
+    assert main(argv) == 0
+    assert list(pd.read_csv(io.StringIO(capsys.readouterr().out)).columns) == COLUMNS
 
 
 def test_bad_space_bands(capsys: pytest.CaptureFixture[str]) -> None:

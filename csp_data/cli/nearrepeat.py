@@ -72,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
     incidents = filter_incidents(
         dataset.incidents, dataset.groups, group=filters.group, crime_types=filters.crime_types, period=filters.period
     )
-    reason = unavailable_reason(incidents, has_times=dataset.has_times)
+    reason = unavailable_reason(incidents, policeuk="police.uk" in dataset.source)
     if reason is not None:
         raise ValueError(unavailable_sentence(reason))
     result = knox_test(incidents, space=space, time=time, permutations=args.permutations, seed=args.seed)

@@ -39,12 +39,12 @@ LARGE_SELECTION: Final = 5_000
 MIN_INCIDENTS: Final = 10
 
 REASON_NO_DATES: Final = (
-    "the data has months only, not the day of each incident (police.uk publishes months), so how many "
-    "days apart two incidents were cannot be known"
+    "the data has months only, not the day of each incident, so how many days apart two incidents were "
+    "cannot be known"
 )
 REASON_SNAPPED: Final = (
-    "police.uk locations are snapped to map points shared by many addresses, so distances under a few "
-    "hundred metres are not the real ones"
+    "police.uk publishes months only, and its locations are snapped to map points shared by many "
+    "addresses, so distances under a few hundred metres are not the real ones"
 )
 
 
@@ -101,14 +101,15 @@ def check_edges(edges: Sequence[float], *, what: str) -> None:
         raise ValueError(f"{what}: expected increasing positive band edges such as 100,200,400, got {list(edges)}")
 
 
-def unavailable_reason(incidents: pd.DataFrame, *, has_times: bool) -> str | None:
+def unavailable_reason(incidents: pd.DataFrame, *, policeuk: bool) -> str | None:
     """Why the Knox test cannot be run on ``incidents`` (None when it can).
 
-    It needs the day of each incident and real coordinates: police.uk data (``Dataset.has_times``
-    False) has neither (months only, snapped points), so it gets a reason, never a result.
+    It needs the day of each incident and its location. police.uk data (``policeuk``: the dataset's
+    source says police.uk) has neither (months only, snapped points); a force extract with a month
+    column and no dates has no days. Either gets a reason, never a result.
     """
-    if not has_times or "date" not in incidents.columns or incidents["date"].isna().all():
-        return f"{REASON_NO_DATES}; and {REASON_SNAPPED}."
+    if "date" not in incidents.columns or incidents["date"].isna().all():
+        return f"{REASON_NO_DATES}" + (f"; {REASON_SNAPPED}." if policeuk else ".")
     usable = incidents["date"].notna() & incidents["x"].notna() & incidents["y"].notna()
     if int(usable.sum()) < MIN_INCIDENTS:
         return f"fewer than {MIN_INCIDENTS} incidents have both a date and a location ({int(usable.sum())})."

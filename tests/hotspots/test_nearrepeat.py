@@ -132,13 +132,15 @@ def test_rows_without_date_or_location_left_out() -> None:
     assert "2 incidents" in result.notes[0]
 
 
-def test_unavailable_on_policeuk_months() -> None:
+def test_unavailable_without_days() -> None:
     f = frame(EIGHT * 2)
-    assert "months only" in str(unavailable_reason(f, has_times=False))
-    f["date"] = pd.NaT
-    assert "months only" in str(unavailable_reason(f, has_times=True))
-    assert unavailable_reason(frame(EIGHT * 2), has_times=True) is None
-    assert "fewer than 10" in str(unavailable_reason(frame(EIGHT), has_times=True))
+    f["date"] = pd.NaT  # as police.uk rows, or a force extract with a month column only
+    police = str(unavailable_reason(f, policeuk=True))
+    assert "months only" in police and "snapped" in police
+    force = str(unavailable_reason(f, policeuk=False))
+    assert "months only" in force and "snapped" not in force
+    assert unavailable_reason(frame(EIGHT * 2), policeuk=False) is None
+    assert "fewer than 10" in str(unavailable_reason(frame(EIGHT), policeuk=False))
 
 
 def test_bad_bands_rejected() -> None:
