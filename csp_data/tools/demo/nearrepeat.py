@@ -1,7 +1,7 @@
 """A demo with a planted near-repeat pattern: burglaries, some followed by others next door within days.
 
 The shipped demo borough's burglaries have none (each is drawn on its own), which is the honest null
-case. This generator gives the positive case, for the tests, the benchmark and the Hotspots page's
+case. This generator gives the positive case, for the tests, the benchmark and the Near repeats page's
 "planted example" on the demo: ``n_seed`` burglaries spread over a square of ``side`` metres and
 ``days`` days, and after a share of them (``repeat_share``) 1 to 3 more within ``radius`` metres and
 ``max_lag`` days. With ``repeat_share=0`` it is the random (null) case. Every number is invented.
