@@ -40,6 +40,7 @@ st.set_page_config(page_title="CSP dashboard", page_icon=":material/shield:", la
 _PAGE_SPECS = [
     ("pages/home.py", "Overview", ":material/home:"),
     ("pages/hotspots.py", "Hotspots", ":material/map:"),
+    ("pages/nearrepeat.py", "Near repeats", ":material/radar:"),
     ("pages/trends.py", "Trends", ":material/show_chart:"),
     ("pages/priorities.py", "Priorities", ":material/balance:"),
     ("pages/data.py", "Data", ":material/database:"),

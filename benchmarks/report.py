@@ -319,6 +319,21 @@ def write_results(results: dict[str, Any], out: Path) -> None:
             f"{bp.get('load_before', float('nan')):.1f}; peak RSS {_mb(bp.get('maxrss_mb'))}.")
     add("")
 
+    # ---------------------------------------------------------------- near repeats
+    nr = results.get("nearrepeat")
+    add("## (h) Near-repeat Knox test (issue 17)")
+    add("")
+    if not nr:
+        add("Not run.")
+    elif "error" in nr:
+        add(f"Not measured: `{nr['error']}`")
+    else:
+        add(f"{nr['incidents']:,} incidents, {nr['pairs']:,} pairs within 400 m (KD-tree {_s(nr['pairs_s'])}); "
+            f"999 permutations: {_s(nr['total_s'])} in all (CPU {_s(nr['total_cpu_s'])}), "
+            f"{nr['per_permutation_ms']:.1f} ms per permutation; 1-minute load average before "
+            f"{nr.get('load_before', float('nan')):.1f}; peak RSS {_mb(nr.get('maxrss_mb'))}.")
+    add("")
+
     # ---------------------------------------------------------------- targets
     add("## Targets (issue 6)")
     add("")

@@ -19,12 +19,14 @@ from csp_data import hotspots, maps
 from csp_data.aggregate import choropleth_counts, count_by, grid_counts
 from csp_data.auth import AttemptStore
 from csp_data.engine import Engine
+from csp_data.hotspots.nearrepeat import KnoxResult, knox_test
 from csp_data.io.dataset import DatasetConfig, build_dataset
 from csp_data.model import Dataset
 from csp_data.overview import headline_table
 from csp_data.periods import Period, to_month
 from csp_data.query import Query
 from csp_data.risk import RiskConfig, measure_priorities, priority_contexts, table_from_measures
+from csp_data.tools.demo.nearrepeat import near_repeat_burglaries
 from csp_data.trends import PositionInputs, comparators_with_partnership, position_inputs, position_table
 from csp_data.trends.view import whole_area_total
 from ui.hotspots import outline
@@ -330,3 +332,12 @@ def attempt_store(max_clients: int) -> AttemptStore:
     """The failed sign-in counts per client address, one store shared by every session of the process
     (thread-safe and bounded to ``max_clients`` addresses: csp_data.auth.AttemptStore)."""
     return AttemptStore(max_entries=max_clients)
+
+
+@st.cache_data(max_entries=16, show_spinner="Running the near-repeat test…")
+def knox_for(
+    key: str, query: Query, space: tuple[int, ...], time: tuple[int, ...], permutations: int, seed: int, planted: bool
+) -> KnoxResult:
+    """The Knox test of the incidents ``query`` selects (or, ``planted``, of the demo's planted example)."""
+    incidents = near_repeat_burglaries() if planted else filtered(key, query)
+    return knox_test(incidents, space=space, time=time, permutations=permutations, seed=seed)
