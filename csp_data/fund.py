@@ -266,7 +266,22 @@ def ledger_to_csv(ledger: pd.DataFrame) -> bytes:
 
 
 __all__ = [
-    "LEDGER_COLUMNS", "NO_BUDGET", "NO_PRIORITY", "STATUSES", "TABLE_COLUMNS", "budget_from_config",
-    "empty_ledger", "fund_summary", "parse_dates", "ledger_table", "ledger_to_csv", "load_ledger", "parse_amount",
-    "parse_budget", "pounds", "running_balance", "spend_by_priority", "validate_ledger",
+    "LEDGER_COLUMNS",
+    "NO_BUDGET",
+    "NO_PRIORITY",
+    "STATUSES",
+    "TABLE_COLUMNS",
+    "budget_from_config",
+    "empty_ledger",
+    "fund_summary",
+    "ledger_table",
+    "ledger_to_csv",
+    "load_ledger",
+    "parse_amount",
+    "parse_budget",
+    "parse_dates",
+    "pounds",
+    "running_balance",
+    "spend_by_priority",
+    "validate_ledger",
 ]

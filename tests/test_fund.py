@@ -90,7 +90,7 @@ def test_validate_ledger_rejects_bad_rows_naming_row_and_column() -> None:
 
 
 def test_validate_ledger_needs_the_required_columns() -> None:
-    with pytest.raises(ValueError, match="ledger.csv: missing column.*status"):
+    with pytest.raises(ValueError, match=r"ledger\.csv: missing column.*status"):
         validate_ledger(raw([{"bid": "A", "amount": "1"}]), "ledger.csv")
 
 
