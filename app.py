@@ -42,6 +42,7 @@ _PAGE_SPECS = [
     ("pages/hotspots.py", "Hotspots", ":material/map:"),
     ("pages/trends.py", "Trends", ":material/show_chart:"),
     ("pages/priorities.py", "Priorities", ":material/balance:"),
+    ("pages/fund.py", "Fund", ":material/savings:"),
     ("pages/data.py", "Data", ":material/database:"),
     ("pages/import.py", "Import", ":material/upload:"),
     ("pages/methods.py", "Methods", ":material/functions:"),

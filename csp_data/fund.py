@@ -104,6 +104,7 @@ def empty_ledger() -> pd.DataFrame:
     frame = pd.DataFrame({c: pd.Series(dtype="string") for c in LEDGER_COLUMNS})
     frame["amount"] = pd.Series(dtype="int64")
     frame["approved_on"] = pd.Series(dtype="datetime64[ns]")
+    frame["source_row"] = pd.Series(dtype="int64")
     return frame
 
 
@@ -143,7 +144,7 @@ def validate_ledger(raw: pd.DataFrame, label: str) -> tuple[pd.DataFrame, FileRe
 
     check(text["bid"].isna().to_numpy(), "blank bid", "bid", frame["bid"], "the bid's name")
     pence = [parse_amount(v) for v in frame["amount"]]
-    check(np.array([p is None for p in pence]), "not an amount", "amount", frame["amount"].astype("string"),
+    check(np.array([p is None for p in pence], dtype=bool), "not an amount", "amount", frame["amount"].astype("string"),
           "pounds such as £2,828.87 or 1500")
     status = text["status"].str.lower()
     check(~status.isin(STATUSES).fillna(False).to_numpy(dtype=bool), "unknown status", "status", frame["status"],
