@@ -45,15 +45,37 @@ def ledger_name() -> str:
     return DEMO if dataset is not None and dataset.is_demo else CONFIGURED_LEDGER
 
 
+def configured_budget() -> int | None:
+    """The config's ``[fund] budget`` in pence (None when unset; raises ValueError when it is not a budget)."""
+    key = st.session_state.get("dataset_key")
+    return None if key is None else budget_from_config(get_config(key).raw)
+
+
+def brief_fund() -> tuple[pd.DataFrame, int | None] | None:
+    """The saved ledger and budget for the briefing pack; None when no ledger is saved (no section)."""
+    ledger, _ = read_ledger(library().data_dir, ledger_name())
+    if ledger.empty:
+        return None
+    try:
+        pence = configured_budget()
+    except ValueError:
+        pence = None
+    if pence is None:
+        try:
+            typed = str(st.session_state.get("fund_budget") or "")
+            pence = parse_budget(typed, where="Budget") if typed.strip() else None
+        except ValueError:
+            pence = None
+    return ledger, pence
+
+
 def budget() -> int | None:
     """The budget in pence: the config's ``[fund] budget``, else the one typed on the page, else None."""
-    key = st.session_state.get("dataset_key")
     configured = None
-    if key is not None:
-        try:
-            configured = budget_from_config(get_config(key).raw)
-        except (ValueError, KeyError) as exc:
-            st.error(escape_markdown(str(exc)))
+    try:
+        configured = configured_budget()
+    except ValueError as exc:
+        st.error(escape_markdown(str(exc)))
     if configured is not None:
         st.caption(f"Budget from the config's `[fund] budget`: £{configured / 100:,.2f}")
         return configured
