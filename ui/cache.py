@@ -21,6 +21,8 @@ from csp_data.auth import AttemptStore
 from csp_data.engine import Engine
 from csp_data.io.dataset import DatasetConfig, build_dataset
 from csp_data.model import Dataset
+from csp_data.outcomes import OutcomeData, load_outcome_classes
+from csp_data.outcomes import outcome_data as load_outcome_data
 from csp_data.overview import headline_table
 from csp_data.periods import Period, to_month
 from csp_data.query import Query
@@ -330,3 +332,10 @@ def attempt_store(max_clients: int) -> AttemptStore:
     """The failed sign-in counts per client address, one store shared by every session of the process
     (thread-safe and bounded to ``max_clients`` addresses: csp_data.auth.AttemptStore)."""
     return AttemptStore(max_entries=max_clients)
+
+
+@st.cache_resource(show_spinner="Reading the police.uk outcomes files…", max_entries=2)
+def outcome_data(key: str) -> OutcomeData:
+    """The outcomes of the dataset under ``key`` (csp_data.outcomes.outcome_data), once per process."""
+    dataset = _load(key)
+    return load_outcome_data(CONFIGS.get(key), dataset.groups, load_outcome_classes())

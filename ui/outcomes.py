@@ -1,0 +1,34 @@
+"""The outcome-mix section of the Trends and Priorities pages (csp_data.outcomes), and the ASB classes."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from csp_data.format import na
+from csp_data.model import Dataset
+from csp_data.outcomes import load_outcome_classes, outcome_view, unmapped
+from csp_data.query import Query
+from ui.cache import outcome_data
+from ui.common import download_buttons, escape_markdown, show_table
+from ui.safe import safe_table
+
+
+def outcome_section(dataset: Dataset, query: Query, *, key: str) -> None:
+    """'How the period's crimes stand': the outcome mix per crime group against the county (or all
+    loaded areas), the lag warning, or n/a with the reason when the dataset has no outcomes."""
+    st.subheader(f"Outcomes: how the crimes of {query.period.label} stand")
+    data = outcome_data(st.session_state["dataset_key"])
+    if data.crimes is None:
+        st.caption(escape_markdown(na(data.missing)))
+        return
+    classes = load_outcome_classes()
+    table, lag = outcome_view(data, dataset.partnership, dataset.peer_groups, query.period, classes)
+    st.warning(escape_markdown(lag), icon=":material/hourglass_top:")
+    show_table(safe_table(table))
+    other = unmapped(data.crimes, classes)
+    st.caption(
+        "Each crime's latest outcome in the police.uk outcomes files (joined by Crime ID), else its street "
+        "file's last outcome category. Classes: csp_data/config/outcome_classes.toml."
+        + (f" Not in a class (counted as other): {escape_markdown(', '.join(other))}." if other else "")
+    )
+    download_buttons(table, f"outcomes_{query.period.start:%Y%m}_{query.period.end:%Y%m}", key=f"outcomes-{key}")
