@@ -19,7 +19,7 @@ def outcome_section(dataset: Dataset, query: Query, *, key: str) -> None:
     st.subheader(f"Outcomes: how the crimes of {query.period.label} stand")
     data = outcome_data(st.session_state["dataset_key"])
     if data.crimes is None:
-        st.caption(escape_markdown(na(data.missing)))
+        st.caption(na(data.missing))  # our own reason, no data text in it
         return
     classes = load_outcome_classes()
     table, lag = outcome_view(data, dataset.partnership, dataset.peer_groups, query.period, classes)

@@ -77,7 +77,7 @@ def test_not_an_outcomes_file_is_a_file_error(tmp_path: Path) -> None:
 
 @pytest.mark.skipif(not REAL.is_dir(), reason="../shared/data/real/policeuk not found (real Herts files)")
 def test_real_herts_outcomes_rows() -> None:
-    outcomes, report = load_outcomes([REAL])
+    _, report = load_outcomes([REAL])
     # ../shared/data/real/README.md: outcomes files, 85,099 rows over the 13 months
     assert len(report.files) == 13
     assert report.accepted + report.rejected == 85_099
