@@ -29,3 +29,20 @@ def test_real_herts_outcome_mix(real_env, page) -> None:
     assert any("Outcomes lag" in w.value for w in at.warning)
     tables = [df.value for df in at.dataframe if "Outcome" in df.value.columns]
     assert tables and list(tables[0].columns) == ["Crime group", "Outcome", "Dacorum crimes", "Dacorum %", "County %"]
+
+
+def test_trends_shows_the_asb_split_of_a_force_extract(tmp_path, monkeypatch) -> None:
+    from tests.test_asb import write_dataset
+
+    monkeypatch.setenv("CSP_CONFIG", str(write_dataset(tmp_path)))
+    at = run_page("pages/trends.py")
+    assert_no_errors(at)
+    assert any(s.value.startswith("ASB by class") for s in at.subheader)
+    tables = [df.value for df in at.dataframe if "ASB class" in df.value.columns]
+    assert tables and tables[0]["ASB class"].tolist()[:3] == ["Nuisance", "Personal", "Environmental"]
+
+
+def test_trends_says_police_uk_has_no_asb_class(real_env) -> None:
+    at = run_page("pages/trends.py", timeout=300)
+    assert_no_errors(at)
+    assert any("n/a: police.uk publishes no ASB class" in c.value for c in at.caption)
