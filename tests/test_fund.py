@@ -151,9 +151,7 @@ def test_ledger_csv_round_trip(tmp_path: Path) -> None:
     assert ledger_table(again, 3456900).equals(ledger_table(ledger, 3456900))
 
 
-def test_cli_fund_prints_pinned_columns_and_balances(tmp_path: Path) -> None:
-    config = tmp_path / "csp.toml"
-    config.write_text('[incidents]\nformat = "policeuk"\npaths = ["x"]\n[fund]\nbudget = 34569\n')
+def test_cli_fund_prints_pinned_columns_and_balances() -> None:
     out = subprocess.run(
         [sys.executable, "-m", "csp_data", "fund", "--ledger", str(SEED), "--budget", "34569", "--format", "csv"],
         capture_output=True, text=True, cwd=REPO, check=True,
@@ -161,6 +159,23 @@ def test_cli_fund_prints_pinned_columns_and_balances(tmp_path: Path) -> None:
     assert out[0] == "bid,amount,status,approved_by,approved_on,priority,balance"
     assert [line.rsplit(",", 1)[1] for line in out[1:]] == SEED_BALANCES
     assert out[1] == "Letterbox Guards HF&RS,999.00,approved,JAG,2012-06-07,,33570.00"
+
+
+def test_cli_fund_budget_from_the_config(tmp_path: Path) -> None:
+    (tmp_path / "2021-01-x-street.csv").write_text("Crime ID,Month,Longitude,Latitude,Crime type\n")
+    config = tmp_path / "csp.toml"
+    config.write_text('[incidents]\npaths = ["2021-01-x-street.csv"]\n[fund]\nbudget = 34569\n')
+    done = subprocess.run(
+        [sys.executable, "-m", "csp_data", "fund", "--ledger", str(SEED), "--config", str(config), "--format", "csv"],
+        capture_output=True, text=True, cwd=REPO, check=True,
+    )
+    assert done.stdout.splitlines()[-1].endswith(",15982.20")
+    config.write_text('[incidents]\npaths = ["2021-01-x-street.csv"]\n[fund]\nbugdet = 34569\n')
+    bad = subprocess.run(
+        [sys.executable, "-m", "csp_data", "fund", "--ledger", str(SEED), "--config", str(config)],
+        capture_output=True, text=True, cwd=REPO,
+    )
+    assert bad.returncode == 1 and "bugdet" in bad.stderr and "budget" in bad.stderr
 
 
 def test_cli_fund_neutralises_formula_text(tmp_path: Path) -> None:
