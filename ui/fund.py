@@ -1,6 +1,6 @@
 """The Fund page: the partnership fund's ledger, its running balance, spend per priority, balance left.
 
-The ledger is kept in the dataset library's data folder (csp_data.io.fund_store: atomic writes), one
+The ledger is kept in the dataset library's data folder (csp_data.io.fund_ledger: atomic writes), one
 per dataset of the sidebar's switch. An analyst or admin edits it in a table (add a row, change a
 row, set a status to declined) and saves; a partner sees it read-only (csp_data.auth.can_edit_fund).
 Every edit goes through csp_data.fund.validate_ledger before it is saved: a bad row is refused with
@@ -24,7 +24,7 @@ from csp_data.fund import (
     spend_by_priority,
     validate_ledger,
 )
-from csp_data.io.fund_store import read_ledger, save_ledger
+from csp_data.io.fund_ledger import read_ledger, save_ledger
 from csp_data.io.library import DEMO
 from ui.auth import may_edit_fund
 from ui.cache import get_config

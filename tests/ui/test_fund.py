@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from csp_data.fund import ledger_table, load_ledger, validate_ledger
-from csp_data.io.fund_store import ledger_path, read_ledger, save_ledger
+from csp_data.io.fund_ledger import ledger_path, read_ledger, save_ledger
 from ui.fund import edited_raw, editor_frame
 
 SEED = Path(__file__).resolve().parents[1] / "fund_data" / "seed_000_ledger.csv"
