@@ -34,3 +34,16 @@ def test_fund_section_escapes_bid_names_and_says_na_without_budget() -> None:
     assert "n/a" in section.paragraphs[0]
     html = section_html(section)
     assert "<script>" not in html and "&lt;script&gt;x&lt;/script&gt;" in html
+
+
+def test_cli_brief_with_a_ledger(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    out = tmp_path / "pack.html"
+    subprocess.run(
+        [sys.executable, "-m", "csp_data", "brief", "--ledger", str(SEED), "--budget", "£34,569", "--out", str(out)],
+        capture_output=True, text=True, cwd=Path(__file__).resolve().parents[1], check=True,
+    )
+    html = out.read_text(encoding="utf-8")
+    assert "<h2>Partnership fund</h2>" in html and "<strong>£15,982.20</strong>" in html

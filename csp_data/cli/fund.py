@@ -11,7 +11,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
+
+import pandas as pd
 
 from csp_data.cli.common import write_table
 from csp_data.fund import budget_from_config, ledger_table, load_ledger, parse_budget
@@ -32,16 +36,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.set_defaults(run=run)
 
 
-def run(args: argparse.Namespace) -> int:
+def ledger_from_args(args: argparse.Namespace, raw: Mapping[str, Any] | None) -> tuple[pd.DataFrame, int | None]:
+    """The ``--ledger`` file's ledger (rejected rows listed on stderr) and the budget in pence:
+    ``--budget``, else ``[fund] budget`` of the parsed config ``raw``, else None (balances n/a)."""
     budget = parse_budget(args.budget, where="--budget") if args.budget is not None else None
-    if budget is None and args.config:
-        config = load_config(Path(args.config))
-        budget = budget_from_config(config.raw, where=str(args.config))
+    if budget is None and raw is not None:
+        budget = budget_from_config(raw, where=str(getattr(args, "config", None) or "the config"))
     ledger, report = load_ledger(args.ledger)
     for issue in report.issues:
         print(f"rejected: {issue}", file=sys.stderr)
     print(f"note: {report.accepted:,} bid(s) read, {report.rejected:,} rejected", file=sys.stderr)
     if budget is None:
         print("note: no budget (--budget or [fund] budget): balances are n/a", file=sys.stderr)
+    return ledger, budget
+
+
+def run(args: argparse.Namespace) -> int:
+    raw = load_config(Path(args.config)).raw if args.config else None
+    ledger, budget = ledger_from_args(args, raw)
     write_table(ledger_table(ledger, budget), args.format)
     return 0
