@@ -43,6 +43,7 @@ _PAGE_SPECS = [
     ("pages/nearrepeat.py", "Near repeats", ":material/radar:"),
     ("pages/trends.py", "Trends", ":material/show_chart:"),
     ("pages/priorities.py", "Priorities", ":material/balance:"),
+    ("pages/fund.py", "Fund", ":material/savings:"),
     ("pages/data.py", "Data", ":material/database:"),
     ("pages/import.py", "Import", ":material/upload:"),
     ("pages/methods.py", "Methods", ":material/functions:"),

@@ -214,6 +214,12 @@ def can_export_raw_rows(role: str | None) -> bool:
     return role != "partner"
 
 
+def can_edit_fund(role: str | None) -> bool:
+    """Add, edit or decline partnership-fund bids: the analyst and the admin (or anyone when no sign-in
+    is configured); a partner may view the ledger, not change it."""
+    return role != "partner"
+
+
 def partner_safe_forced(role: str | None) -> bool:
     """Partner-safe mode is on and cannot be switched off: the partner role."""
     return role == "partner"

@@ -16,6 +16,7 @@ from ui import priorities as P
 from ui.cache import priority_measures
 from ui.common import demo_banner, source_caption
 from ui.navigation import current
+from ui.outcomes import outcome_section
 from ui.safe import safe_contexts, safe_report, safe_table, safe_text
 
 dataset, filters = current()
@@ -71,6 +72,8 @@ P.settings_editor(defaults, priority_groups)
 st.subheader("Executive summary")
 for para in report.summary:
     st.markdown(P.md(para))
+
+outcome_section(dataset, filters, key="priorities")
 
 st.subheader("Priority detail: local context and generated text")
 names = list(table["priority"])

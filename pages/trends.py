@@ -17,6 +17,7 @@ from ui import trends as ui
 from ui.cache import cached_comparators, cached_positions, get_engine
 from ui.common import demo_banner, download_buttons, show_table, source_caption
 from ui.navigation import current
+from ui.outcomes import asb_section, outcome_section
 from ui.safe import safe_table, safe_text
 
 dataset, filters = current()
@@ -120,3 +121,7 @@ else:
 
 # ---------------------------------------------------------------------------------------- gaps
 ui.gaps_section(dataset, comp, partnership=partnership, peers=[*primary, *second], covered=covered, group=group)
+
+# ---------------------------------------------------------------------------------------- outcomes
+outcome_section(dataset, filters, key="trends")
+asb_section(dataset, filters)

@@ -27,6 +27,7 @@ from csp_data.auth import (
     AuthSettings,
     Role,
     allowed_pages,
+    can_edit_fund,
     can_export_raw_rows,
     can_manage_datasets,
     cast_role,
@@ -85,6 +86,11 @@ def may_manage_datasets() -> bool:
 def may_export_raw_rows() -> bool:
     """This session may see or download incident-level rows (``csp_data.auth.can_export_raw_rows``)."""
     return can_export_raw_rows(current_role())
+
+
+def may_edit_fund() -> bool:
+    """This session may add, edit or decline fund bids (``csp_data.auth.can_edit_fund``)."""
+    return can_edit_fund(current_role())
 
 
 def page_list(role: Role | None, pages: dict[str, Any]) -> list[Any]:

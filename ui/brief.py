@@ -9,6 +9,7 @@ from csp_data.brief.html import chromium_path
 from csp_data.disclosure import statement
 from csp_data.model import Dataset
 from csp_data.query import Query
+from ui.fund import brief_fund
 from ui.priorities import default_config
 from ui.safe import active_threshold
 
@@ -22,12 +23,13 @@ def briefing_buttons(dataset: Dataset, query: Query) -> None:
     if threshold is not None:
         stem += "_partner_safe"
     config = default_config()
+    fund = brief_fund()
 
     def build_html() -> str:
-        return brief_html(build_brief(dataset, query, config=config, threshold=threshold))
+        return brief_html(build_brief(dataset, query, config=config, threshold=threshold, fund=fund))
 
     def build_pdf() -> bytes:
-        return brief_pdf(build_brief(dataset, query, config=config, threshold=threshold))
+        return brief_pdf(build_brief(dataset, query, config=config, threshold=threshold, fund=fund))
 
     try:
         chromium_path()

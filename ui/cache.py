@@ -22,6 +22,8 @@ from csp_data.engine import Engine
 from csp_data.hotspots.nearrepeat import KnoxResult, knox_test
 from csp_data.io.dataset import DatasetConfig, build_dataset
 from csp_data.model import Dataset
+from csp_data.outcomes import OutcomeData, load_outcome_classes
+from csp_data.outcomes import outcome_data as load_outcome_data
 from csp_data.overview import headline_table
 from csp_data.periods import Period, to_month
 from csp_data.query import Query
@@ -341,3 +343,10 @@ def knox_for(
     """The Knox test of the incidents ``query`` selects (or, ``planted``, of the demo's planted example)."""
     incidents = near_repeat_burglaries() if planted else filtered(key, query)
     return knox_test(incidents, space=space, time=time, permutations=permutations, seed=seed)
+
+
+@st.cache_resource(show_spinner="Reading the police.uk outcomes files…", max_entries=2)
+def outcome_data(key: str) -> OutcomeData:
+    """The outcomes of the dataset under ``key`` (csp_data.outcomes.outcome_data), once per process."""
+    dataset = _load(key)
+    return load_outcome_data(CONFIGS.get(key), dataset.groups, load_outcome_classes())

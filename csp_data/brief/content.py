@@ -23,6 +23,7 @@ from csp_data.charts import trend_chart
 from csp_data.comparators import area_total, period_position
 from csp_data.disclosure import drop_small_rows, statement, suppress_chart_data, suppress_table, suppress_text
 from csp_data.engine import Engine
+from csp_data.fund import fund_summary, ledger_table, spend_by_priority
 from csp_data.groups import ALL_CRIME, ALL_INCIDENTS, ASB
 from csp_data.hotspots import view as V
 from csp_data.model import Dataset
@@ -99,6 +100,7 @@ def build_brief(
     config: RiskConfig | None = None,
     threshold: int | None = None,
     made: datetime | None = None,
+    fund: tuple[pd.DataFrame, int | None] | None = None,
 ) -> Brief:
     """The briefing pack of ``dataset`` for ``query``'s period, comparison, group and areas.
 
@@ -118,6 +120,9 @@ def build_brief(
         None (default): the full pack.
     made
         The time stamped on every page (default: now).
+    fund
+        The partnership fund's ledger (csp_data.fund) and budget in pence (None: balances n/a), for a
+        "Partnership fund" section before the data notes; None (default): no such section.
     """
     period, comparison = query.window
     config = config or load_risk_config()
@@ -143,6 +148,7 @@ def build_brief(
         risk_section(risk),
         *priority_sections(dataset, risk, config, period, threshold=threshold),
         hotspot_section(dataset, query, period, comparison, threshold=threshold),
+        *([fund_section(*fund)] if fund is not None else []),
         notes_section(dataset),
     ]
     if threshold is not None:
@@ -352,6 +358,22 @@ def safe_legend(colours: Sequence[K.Rgba], legend: pd.DataFrame, threshold: int)
     shown = legend.assign(label=labels)
     keep = ~shown.duplicated("label") | (shown["colour"].astype(str) == "")
     return out, shown.loc[keep]
+
+
+def fund_section(ledger: pd.DataFrame, budget: int | None) -> Section:
+    """The partnership fund: budget, spend and balance left, the ledger with its running balance and
+    the spend per priority (csp_data.fund); bid names are data, escaped by the HTML layout."""
+    summary = fund_summary(ledger, budget)
+    approved = int((ledger["status"] == "approved").sum())
+    money = {k: v if v.startswith("n/a") else f"£{float(v):,.2f}" for k, v in summary.items()}
+    return Section("Partnership fund", paragraphs=[
+        f"Budget {money['budget']}; {approved:,} approved bid(s) spend {money['spent']}, leaving "
+        f"**{money['balance_left']}**; pending bids total {money['pending']}."
+    ], tables=[
+        ("Bids and running balance (the budget minus every approved bid so far, in ledger order)",
+         ledger_table(ledger, budget)),
+        ("Spend per priority", spend_by_priority(ledger)),
+    ])
 
 
 def notes_section(dataset: Dataset) -> Section:

@@ -11,7 +11,20 @@ import sys
 from collections.abc import Sequence
 
 #: Command modules, in the order `--help` lists them.
-COMMAND_MODULES: tuple[str, ...] = ("validate", "counts", "demo", "hotspots", "trend", "risk", "imports", "datasets", "brief", "hash_password", "nearrepeat")
+COMMAND_MODULES: tuple[str, ...] = (
+    "validate",
+    "counts",
+    "demo",
+    "hotspots",
+    "trend",
+    "risk",
+    "imports",
+    "datasets",
+    "brief",
+    "hash_password",
+    "nearrepeat",
+    "fund",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -3,6 +3,7 @@
 `python -m csp_data brief [data options] [--group NAME] [--from YYYY-MM --to YYYY-MM] [--partner-safe]
 --out FILE.html|FILE.pdf` writes the pack of the Overview's one-click button (csp_data.brief): a
 self-contained HTML file, or a PDF printed from it by headless Chromium (`make browser-deps`).
+`--ledger FILE [--budget AMOUNT]` adds the partnership fund section (csp_data.fund).
 """
 
 from __future__ import annotations
@@ -14,7 +15,14 @@ import time
 from pathlib import Path
 
 from csp_data.brief import build_brief, write_brief
-from csp_data.cli.common import add_data_options, dataset_from_args, partner_safe_threshold, query_from_args
+from csp_data.cli.common import (
+    add_data_options,
+    config_from_args,
+    dataset_from_args,
+    partner_safe_threshold,
+    query_from_args,
+)
+from csp_data.cli.fund import ledger_from_args
 
 SUFFIXES = (".html", ".htm", ".pdf")
 
@@ -34,6 +42,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
                        help="partner-safe mode: counts under the config's [disclosure] threshold (default 5) suppressed in "
                        "every table, sentence, chart and map legend of the pack")
     p.add_argument("--out", metavar="FILE", required=True, help="output file: .html or .pdf")
+    p.add_argument("--ledger", metavar="FILE", help="the partnership fund ledger: adds a Partnership fund section")
+    p.add_argument("--budget", metavar="AMOUNT", help="the fund's budget (default: the config's [fund] budget)")
     p.set_defaults(run=run)
 
 
@@ -44,7 +54,8 @@ def run(args: argparse.Namespace) -> int:
     dataset = dataset_from_args(args)
     query = query_from_args(args, dataset)
     started = time.perf_counter()
-    brief = build_brief(dataset, query, threshold=partner_safe_threshold(args))
+    fund = ledger_from_args(args, config_from_args(args).raw) if args.ledger else None
+    brief = build_brief(dataset, query, threshold=partner_safe_threshold(args), fund=fund)
     try:
         write_brief(brief, out)
     except RuntimeError as exc:  # no Chromium for the PDF

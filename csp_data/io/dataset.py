@@ -58,7 +58,7 @@ CONFIG_KEYS: Final[dict[str, dict[str, str]]] = {
         "source": "string", "is_demo": "boolean", "incidents": "table", "boundaries": "table",
         "population": "table or path", "households": "table or path", "comparators": "table",
         "peer_groups": "table or path", "risk": "table", "limits": "table", "data_dir": "string",
-        "disclosure": "table",
+        "disclosure": "table", "fund": "table",
     },
     "incidents": {"format": "string", "paths": "strings", "columns": "table", "store": "string", "store_dir": "string"},
     "incidents.columns": {
@@ -70,6 +70,7 @@ CONFIG_KEYS: Final[dict[str, dict[str, str]]] = {
     "comparators": {"path": "string", "population": "string", "households": "string"},
     "limits": {f.name: "number" for f in fields(Limits)},  # io.common.Limits
     "disclosure": {"threshold": "number"},  # partner-safe mode (csp_data/disclosure.py)
+    "fund": {"budget": "number"},  # the partnership fund (csp_data/fund.py)
 }
 _EXPECTED: Final = {
     "string": "a string in quotes",

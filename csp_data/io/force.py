@@ -83,6 +83,7 @@ class ColumnMapping:
     crime_id: str | None = None
     location: str | None = None
     outcome: str | None = None
+    asb_class: str | None = None  # ASB rows' class (Nuisance / Personal / Environmental): csp_data/asb.py
     crs: str = "EPSG:27700"
     date_format: str | None = None
 
@@ -506,7 +507,11 @@ def load_force_extract(
     out["source_file"] = str(file)
     out["source_row"] = out.index.to_numpy()
     report.accepted = len(out)
-    return conform(out, INCIDENT_COLUMNS), LoadReport(files=[report])
+    frame = conform(out, INCIDENT_COLUMNS)
+    if "asb_class" in col:  # beyond the canonical columns: only force extracts have it (csp_data/asb.py)
+        frame["asb_class"] = _blank_to_na(raw.loc[keep, col["asb_class"]]).to_numpy()
+        frame["asb_class"] = frame["asb_class"].astype("string")
+    return frame, LoadReport(files=[report])
 
 
 def _coordinates(raw: pd.DataFrame, mapping: ColumnMapping, report: FileReport) -> pd.DataFrame:
