@@ -82,15 +82,22 @@ def stage_library_open(label: str, dataset: str) -> dict[str, Any]:
     """Open a dataset the import stage left (this process is fresh: nothing is cached; the caller adds
     this process's peak memory)."""
     from csp_data.io.library import Library
+    from csp_data.io.library_disk import read_manifest
+    from csp_data.io.store import counts_of_parts
 
     data_dir = library_dir(label)
     library = Library(data_dir)
     if dataset not in library.names():
         return {"skipped": f"no dataset {dataset!r} in {data_dir} (its import stage did not run)"}
+    # The app opens one partnership of a national dataset (its sidebar picks one); the first by name.
+    manifest = read_manifest(library.folder(dataset)) or {"parts": []}
+    recorded = counts_of_parts(manifest["parts"]) if dataset != HERTS else None
+    partnership = recorded[1][0] if recorded and recorded[1] else None
     t0 = time.perf_counter()
-    opened = library.open(dataset)
+    opened = library.open(dataset, partnership=partnership)
     wall = time.perf_counter() - t0
-    return {"rows": len(opened.incidents), "months": len(opened.months), "wall_s": wall}
+    return {"rows": len(opened.incidents), "months": len(opened.months), "wall_s": wall,
+            "partnership": partnership or "all"}
 
 
 def library_lines(library: dict[str, Any]) -> list[str]:
