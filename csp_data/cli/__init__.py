@@ -24,6 +24,9 @@ COMMAND_MODULES: tuple[str, ...] = (
     "hash_password",
     "nearrepeat",
     "fund",
+    "concentration",
+    "capture",
+    "stability",
 )
 
 
