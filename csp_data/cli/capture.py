@@ -5,7 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 
-from csp_data.cli.common import add_data_options, dataset_from_args, partner_safe_threshold, query_from_args, write_table
+from csp_data.cli.common import (
+    add_data_options,
+    dataset_from_args,
+    partner_safe_threshold,
+    query_from_args,
+    write_table,
+)
 from csp_data.cli.concentration import add_grid_options, cell_counts, grid_of
 from csp_data.hotspots import where
 

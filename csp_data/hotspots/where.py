@@ -7,6 +7,7 @@ grid covers and no incident fell in is part of the study area. See docs/hotspots
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 from typing import Final
@@ -105,7 +106,7 @@ def gini_poisson(counts: pd.Series | np.ndarray | Sequence[float], *, seed: int 
     g = gini(x)
     if not np.isfinite(g):
         return g
-    e = expected_random_gini(len(x), int(round(float(x.sum()))), seed=seed)
+    e = expected_random_gini(len(x), round(float(x.sum())), seed=seed)
     return float((g - e) / (1.0 - e)) if e < 1 else float("nan")
 
 
@@ -152,7 +153,7 @@ def summary(counts: pd.Series | np.ndarray | Sequence[float], *, unit: str) -> p
     x = _values(counts)
     tops = concentration(x, unit=unit, tops=(5.0, 10.0))["share_pct"].tolist()
     row = {
-        "unit": unit, "units": len(x), "incidents": int(round(float(x.sum()))),
+        "unit": unit, "units": len(x), "incidents": round(float(x.sum())),
         "gini": gini(x), "gini_generalised": gini_generalised(x), "gini_poisson": gini_poisson(x),
         "l10": units_needed(x, 10), "l20": units_needed(x, 20), "l50": units_needed(x, 50),
         "top5_share": tops[0], "top10_share": tops[1],
@@ -271,7 +272,7 @@ def stability(windows: Sequence[tuple[str, pd.DataFrame]], top_pct: float) -> pd
         :data:`STABILITY_COLUMNS`, one row per pair.
     """
     rows = []
-    for (label_a, a), (label_b, b) in zip(windows[:-1], windows[1:], strict=True):
+    for (label_a, a), (label_b, b) in itertools.pairwise(windows):
         if list(a["cell_id"]) != list(b["cell_id"]):
             raise ValueError("stability: every window must be counted on the same grid")
         hot = np.isin(a["cell_id"].to_numpy(), top_cells(a, top_pct))
