@@ -17,6 +17,7 @@ from ui import hotspots as U
 from ui.common import demo_banner, download_buttons, source_caption
 from ui.navigation import current
 from ui.safe import safe_rows, safe_text
+from ui.where import where_to_act
 
 dataset, filters = current()
 key: str = st.session_state["dataset_key"]
@@ -110,6 +111,8 @@ with c2:
     else:
         st.markdown(T.no_pai_text(comparison.label, coverage))
     st.caption(T.pai_caption(default_size))
+
+where_to_act(key, dataset, filters, period, measures, area_label, default_size)
 
 if measures is None:
     st.stop()

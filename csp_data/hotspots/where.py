@@ -17,6 +17,7 @@ import pandas as pd
 from scipy.stats import spearmanr
 
 from csp_data.hotspots.concentration import concentration
+from csp_data.hotspots.grid import Grid, located
 
 #: The ``concentration`` command's columns, in order (shares in percent).
 SUMMARY_COLUMNS: Final = [
@@ -301,3 +302,19 @@ def times_hot(windows: Sequence[tuple[str, pd.DataFrame]], top_pct: float) -> pd
     hot = sum((np.isin(ids, top_cells(cells, top_pct)).astype(np.int64) for _label, cells in windows),
               start=np.zeros(len(ids), dtype=np.int64))
     return pd.DataFrame({"cell_id": ids, "windows_hot": hot})
+
+
+def cell_locations(incidents: pd.DataFrame, grid: Grid, cell_ids: Sequence[int]) -> pd.DataFrame:
+    """The most common location text of each cell in ``cell_ids`` (ties: the first alphabetically), so
+    a captured cell can be found on the ground: ``cell_id, location``. Incidents without a location
+    text are left out; a cell with none reads "n/a: no location text"."""
+    pts = located(incidents)
+    idx = grid.cell_index(pts["x"].to_numpy(dtype=float), pts["y"].to_numpy(dtype=float))
+    frame = pd.DataFrame({"cell_id": idx, "location": pts["location"].astype("string").to_numpy()})
+    frame = frame.loc[frame["cell_id"].isin(list(cell_ids)) & frame["location"].notna() & (frame["location"] != "")]
+    top = (frame.groupby(["cell_id", "location"]).size().rename("n").reset_index()
+           .sort_values(["cell_id", "n", "location"], ascending=[True, False, True], kind="mergesort")
+           .drop_duplicates("cell_id"))
+    out = pd.DataFrame({"cell_id": list(cell_ids)}).merge(top[["cell_id", "location"]], on="cell_id", how="left")
+    out["location"] = out["location"].astype("object").where(out["location"].notna(), "n/a: no location text")
+    return out
