@@ -12,7 +12,7 @@ from ui.navigation import current
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 DETAILS = [
-    ("hotspots.md", "Hot spots in detail: grid, KDE scaling, Gi*, emerging classes"),
+    ("hotspots.md", "Hot spots in detail: grid, KDE scaling, Gi*, emerging classes, where to act (Gini, capture, stability)"),
     ("nearrepeat.md", "Near repeats in detail: the Knox test, its data, the planted demo example"),
     ("trends.md", "Trends in detail: comparators, MSG average and band, ranks, gaps"),
     ("risk-scoring.md", "Priority risk scoring: weights, harm weights, cut-points and their sources"),
