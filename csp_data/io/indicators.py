@@ -257,7 +257,7 @@ def load_indicators(source: IndicatorSource, *, limits: Limits = DEFAULT_LIMITS)
     dup = ok & keys.where(pd.Series(ok, index=raw.index), axis=0).duplicated(keep="first").to_numpy() & ok
     reject(fr, dup, "repeats an earlier row's indicator, area, period and breakdown", rows=rows, column=None)
     ok &= ~dup
-    kept = [p for p, k in zip(periods, ok, strict=True) if k]
+    kept = [p for p, k in zip(periods, ok, strict=True) if k and p is not None]
     out = pd.DataFrame({
         "indicator": indicator[ok].to_numpy(dtype=object),
         "area": area[ok].to_numpy(dtype=object),
