@@ -29,10 +29,13 @@ from typing import Any, Final, Literal
 import numpy as np
 import pandas as pd
 
+from csp_data.aggregate import count_by
 from csp_data.change import pct_change
 from csp_data.format import NA, fmt_count, fmt_number, fmt_pct, na
+from csp_data.indicators import period_total, rows_of
 from csp_data.io.indicators import parse_period
-from csp_data.periods import Period, add_months, to_month
+from csp_data.model import Dataset
+from csp_data.periods import Period, add_months, is_covered, months_covered, to_month
 
 Status = Literal["achieved", "on track", "off track", "n/a"]
 #: Words first; colour is a second cue only (Okabe-Ito: blue, bluish green, vermillion; grey for n/a).
@@ -144,16 +147,23 @@ def current_period(target: Target, latest: pd.Timestamp) -> Period:
 ValueOf = Callable[[Target, Period], tuple[float, str]]
 
 
-def progress_table(targets: tuple[Target, ...], value_of: ValueOf, *, latest: pd.Timestamp | None) -> pd.DataFrame:
+def progress_table(
+    targets: tuple[Target, ...],
+    value_of: ValueOf,
+    *,
+    latest: pd.Timestamp | None | Callable[[Target], pd.Timestamp | None],
+) -> pd.DataFrame:
     """One row per target: :data:`PROGRESS_COLUMNS` (numbers; :func:`progress_display` writes them).
 
     ``value_of`` gives the baseline and current figures (a crime group's count or an indicator's
-    total); ``latest`` is the latest month of the data.
+    total); ``latest`` is the latest month of the data (or, per target, a function giving it: an
+    indicator's table may end at another month than the incidents).
     """
     rows = []
     for t in targets:
         base, base_note = value_of(t, t.baseline)
-        cur_p = current_period(t, latest) if latest is not None else None
+        end = latest(t) if callable(latest) else latest
+        cur_p = current_period(t, end) if end is not None else None
         cur, cur_note = value_of(t, cur_p) if cur_p is not None else (np.nan, "no data")
         change = pct_change(cur, base) if pd.notna(cur) and pd.notna(base) else None
         expected = expected_change(t, cur_p.end) if cur_p is not None else np.nan
@@ -170,6 +180,41 @@ def progress_table(targets: tuple[Target, ...], value_of: ValueOf, *, latest: pd
             "note": "; ".join(n for n in notes if n),
         })
     return pd.DataFrame(rows, columns=PROGRESS_COLUMNS)
+
+
+def dataset_value_of(dataset: Dataset) -> ValueOf:
+    """The :data:`ValueOf` of a dataset: a crime group's count over the period (n/a unless the data
+    covers every month of it), or the partner indicator's total for the partnership
+    (:func:`csp_data.indicators.period_total`)."""
+    partnership = dataset.partnership or dataset.name
+
+    def value_of(target: Target, period: Period) -> tuple[float, str]:
+        if target.kind == "indicator":
+            if dataset.indicators is None:
+                return np.nan, "no [[indicators]] table loaded"
+            value, _denom, note = period_total(rows_of(dataset.indicators, target.subject, partnership), period)
+            return value, note
+        if target.subject not in dataset.groups.names():
+            return np.nan, f"{target.subject!r} is not a crime group of this dataset"
+        if not is_covered(period, dataset.months):
+            return np.nan, f"the data has {months_covered(period, dataset.months)} of the {period.n_months} months of {period.label}"
+        counts = count_by(dataset.incidents, [], groups=dataset.groups, group=target.subject, period=period)
+        return float(counts["count"].sum()), ""
+
+    return value_of
+
+
+def dataset_progress(dataset: Dataset) -> pd.DataFrame:
+    """:func:`progress_table` of the dataset's ``[[targets]]`` as of its latest month."""
+    partnership = dataset.partnership or dataset.name
+
+    def latest(target: Target) -> pd.Timestamp | None:
+        if target.kind == "priority" or dataset.indicators is None:
+            return dataset.latest_month
+        rows = rows_of(dataset.indicators, target.subject, partnership)
+        return pd.Timestamp(rows["period_end"].max()) if len(rows) else None
+
+    return progress_table(dataset.targets, dataset_value_of(dataset), latest=latest)
 
 
 def status_label(status: str) -> str:
@@ -225,6 +270,8 @@ __all__ = [
     "STATUS_SYMBOLS",
     "Target",
     "current_period",
+    "dataset_progress",
+    "dataset_value_of",
     "expected_change",
     "parse_targets",
     "progress_display",
