@@ -12,7 +12,7 @@ table (on the rate when there is a denominator, else on the value; rank 1 = the 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 import numpy as np
@@ -21,7 +21,7 @@ import pandas as pd
 from csp_data.change import SMALL_NUMBER, pct_change, significance_test
 from csp_data.comparators.ranks import position_from_rates, rate_per_thousand
 from csp_data.comparators.tables import name_key, name_keys, with_partnership
-from csp_data.format import NA
+from csp_data.format import NA, fmt_change, fmt_count, fmt_number, fmt_pct_change, fmt_rate
 from csp_data.io.indicators import is_count_unit
 from csp_data.periods import Period, to_month
 
@@ -177,11 +177,47 @@ def indicator_monthly(frame: pd.DataFrame, indicator: str, area: str) -> pd.Data
     return pd.DataFrame({"month": summed.index, "count": summed.to_numpy(dtype="float64")})
 
 
+def _figure(value: Any, unit: str) -> str:
+    if pd.isna(value):
+        return NA
+    return fmt_count(value) if is_count_unit(unit) and float(value).is_integer() else fmt_number(value, 1)
+
+
+def summary_display(table: pd.DataFrame, *, period: Period, comparison: Period) -> pd.DataFrame:
+    """:func:`indicator_summary` as text (the Overview's partner-indicator table)."""
+    def sig(row: Mapping[str, Any]) -> str:
+        if pd.isna(row["significant"]):
+            return NA
+        return ("significant" if row["significant"] else "not significant") + (
+            " (small numbers)" if row["small_numbers"] is True else "")
+
+    records = table.to_dict("records")
+    return pd.DataFrame({
+        "Indicator": [label_of(r) for r in records],
+        "Unit": table["unit"],
+        comparison.short_label: [_figure(r["previous"], r["unit"]) for r in records],
+        period.short_label: [_figure(r["current"], r["unit"]) for r in records],
+        "Change": [fmt_change(r["change"]) if pd.notna(r["change"]) else NA for r in records],
+        "% change": [fmt_pct_change(r["current"], r["previous"]) for r in records],
+        "Significance": [sig(r) for r in records],
+        "Rate per 1,000": [fmt_rate(r["rate"]) for r in records],
+        "County rank": table["rank_label"],
+        "Note": table["note"],
+    })
+
+
+def label_of(row: Mapping[str, Any]) -> str:
+    """'Road traffic collisions: serious' (a breakdown row) or the indicator's name."""
+    return f"{row['indicator']}: {row['breakdown']}" if row.get("breakdown") else str(row["indicator"])
+
+
 __all__ = [
     "SUMMARY_COLUMNS",
     "indicator_monthly",
     "indicator_names",
     "indicator_summary",
+    "label_of",
     "period_total",
     "rows_of",
+    "summary_display",
 ]

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 
 #: Command modules, in the order `--help` lists them.
-COMMAND_MODULES: tuple[str, ...] = ("validate", "counts", "demo", "hotspots", "trend", "risk", "imports", "datasets", "brief", "hash_password")
+COMMAND_MODULES: tuple[str, ...] = ("validate", "counts", "demo", "hotspots", "trend", "risk", "imports", "datasets", "brief", "hash_password", "targets")
 
 
 def build_parser() -> argparse.ArgumentParser:
