@@ -151,7 +151,7 @@ def progress_table(
     targets: tuple[Target, ...],
     value_of: ValueOf,
     *,
-    latest: pd.Timestamp | None | Callable[[Target], pd.Timestamp | None],
+    latest: pd.Timestamp | Callable[[Target], pd.Timestamp | None] | None,
 ) -> pd.DataFrame:
     """One row per target: :data:`PROGRESS_COLUMNS` (numbers; :func:`progress_display` writes them).
 

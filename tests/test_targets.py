@@ -89,7 +89,7 @@ def test_parse_targets_checks_each_key() -> None:
         ({**ok, "baseline": "last year"}, "`baseline` 'last year' is not a period"),
         ({**ok, "change": "-4%"}, "`change` must be a number"),
         ({**ok, "due": "2027/28"}, "`due` '2027/28' must be a month"),
-        ({**ok, "due": "2025-01"}, "is not after the baseline"),
+        ({**ok, "due": "2025-01"}, "`due` '2025-01' is not after the baseline"),
         ({**ok, "target": 3}, "unknown key `target`"),
     ]
     for entry, message in cases:
