@@ -217,6 +217,32 @@ def dataset_progress(dataset: Dataset) -> pd.DataFrame:
     return progress_table(dataset.targets, dataset_value_of(dataset), latest=latest)
 
 
+def target_series(monthly: pd.DataFrame, target: Target, *, covered: pd.DatetimeIndex | None = None) -> pd.DataFrame:
+    """What the target chart draws, one row per month from the baseline's start to the later of the
+    data's end and the due date: ``month``, ``value`` (the rolling sum over as many months as the
+    baseline, NaN unless every month of the window has data), ``baseline`` (the baseline level: the
+    baseline period's total) and ``trajectory`` (the baseline level × (1 + :func:`expected_change` / 100),
+    from the baseline's end to the due date; NaN elsewhere).
+
+    ``monthly`` holds ``month, count``; ``covered`` the months with data (default: ``monthly``'s months).
+    """
+    n = target.baseline.n_months
+    data = monthly.assign(month=pd.to_datetime(monthly["month"])).set_index("month")["count"].astype("float64")
+    have = set(pd.DatetimeIndex(covered if covered is not None else data.index))
+    last = max([*data.index, target.due]) if len(data) else target.due
+    months = pd.date_range(to_month(target.baseline.start), last, freq="MS")
+    counts = data.reindex(months)
+    counts[[m not in have for m in months]] = np.nan
+    value = counts.rolling(n, min_periods=n).sum()
+    base_end = to_month(target.baseline.end)
+    level = float(value.get(base_end, np.nan))
+    trajectory = [
+        level * (1 + expected_change(target, m) / 100) if base_end <= m <= target.due else np.nan for m in months
+    ]
+    return pd.DataFrame({"month": months, "value": value.to_numpy(), "baseline": level,
+                         "trajectory": trajectory})
+
+
 def status_label(status: str) -> str:
     """'✖ off track': the symbol and the words (the colour is only a second cue)."""
     return f"{STATUS_SYMBOLS.get(status, '')} {status}".strip()
@@ -278,5 +304,6 @@ __all__ = [
     "progress_sentence",
     "progress_table",
     "status_label",
+    "target_series",
     "target_status",
 ]
