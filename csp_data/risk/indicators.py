@@ -40,14 +40,13 @@ def indicator_priority_rows(summary: pd.DataFrame, config: RiskConfig) -> pd.Dat
         impact, listed = config.harm_for(str(r["indicator"]))
         harm = f"harm weight {impact}" + ("" if listed else f" (default: {r['indicator']} not listed)")
         mean = combine_likelihood(components, config.weights)
-        if mean is None:
-            likelihood, score, risk = na("no component"), na("no component"), NOT_SCORED
-            why = f"{NOT_SCORED}: " + "; ".join(parts) + f"; {harm}"
-        else:
-            likelihood = max(1, min(4, round_half_up(mean)))
-            score = likelihood * impact
-            risk = config.level(score)
-            why = f"{risk} ({likelihood} × {impact} = {score}): " + "; ".join(parts) + f"; {harm}"
+        likelihood: int | str = na("no component")
+        score: int | str = na("no component")
+        risk, why = NOT_SCORED, f"{NOT_SCORED}: " + "; ".join(parts) + f"; {harm}"
+        if mean is not None:
+            level = max(1, min(4, round_half_up(mean)))
+            likelihood, score, risk = level, level * impact, config.level(level * impact)
+            why = f"{risk} ({level} × {impact} = {level * impact}): " + "; ".join(parts) + f"; {harm}"
         significant = "n/a" if pd.isna(r["significant"]) else ("yes" if r["significant"] else "no")
         rows.append({
             "priority": f"{r['indicator']} (partner indicator)",
