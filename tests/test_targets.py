@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from csp_data.charts import target_chart
 from csp_data.periods import Period, financial_year
 from csp_data.targets import (
     PROGRESS_COLUMNS,
@@ -17,6 +18,7 @@ from csp_data.targets import (
     progress_display,
     progress_sentence,
     progress_table,
+    target_series,
     target_status,
 )
 
@@ -96,3 +98,21 @@ def test_parse_targets_checks_each_key() -> None:
         with pytest.raises(ValueError, match=f"csp.toml: \\[\\[targets\\]\\] entry 1: {message}"):
             parse_targets([entry], where="csp.toml")
     assert parse_targets(None, where="x") == ()
+
+
+def test_target_series_rolling_total_baseline_and_trajectory() -> None:
+    # a quarter baseline (Jan-Mar 2024, 3 months), due Jun 2024 (3 months after its end), −30%
+    t = Target("x", "priority", Period(M("2024-01-01"), M("2024-03-01")), "2024-Q1", -30.0, M("2024-06-01"))
+    monthly = pd.DataFrame({"month": pd.date_range("2024-01-01", periods=5, freq="MS"),
+                            "count": [10.0, 10.0, 10.0, 7.0, 8.0]})
+    s = target_series(monthly, t, covered=pd.DatetimeIndex(monthly["month"][[0, 1, 2, 3]]))  # May not covered
+    assert s["month"].tolist() == list(pd.date_range("2024-01-01", "2024-06-01", freq="MS"))
+    assert s["value"].tolist()[2:4] == [30.0, 27.0] and s["value"][:2].isna().all()
+    assert s["value"][4:].isna().all()  # a window with a month without data is n/a, never a partial sum
+    assert (s["baseline"] == 30.0).all()
+    # Mar 0%, Apr −10%, May −20%, Jun −30% of 30
+    assert s["trajectory"].tolist()[2:] == pytest.approx([30.0, 27.0, 24.0, 21.0])
+    assert s["trajectory"][:2].isna().all()
+    chart = target_chart(s, title="t", subtitle="s", y_title="y").to_dict()
+    assert [layer["mark"]["type"] for layer in chart["layer"]] == ["line", "rule", "line"]
+    assert chart["layer"][2]["mark"]["strokeDash"] == [6, 4]
