@@ -384,3 +384,51 @@ def peak_months_chart(
         )
         .properties(height=height, title=alt.Title(title, subtitle=subtitle))
     )
+
+
+TARGET_COLOUR: Final = "#D55E00"  # vermillion (Okabe-Ito): the target, distinct from the partnership's blue
+
+
+def target_chart(series: pd.DataFrame, *, title: str, subtitle: str, y_title: str, height: int = 300) -> alt.LayerChart:
+    """The rolling total against its baseline level and the target trajectory.
+
+    Parameters
+    ----------
+    series
+        :func:`csp_data.targets.target_series` output: ``month, value, baseline, trajectory``.
+    title, subtitle, y_title
+        The finding, the measure and period, and the y axis title ("Offences in the last 12 months").
+
+    Returns
+    -------
+    altair.LayerChart
+        The value as the partnership's solid line (broken at gaps), the baseline level as a grey
+        dotted rule and the trajectory as a dashed vermillion line from the baseline's end to the due date.
+    """
+    for col in ("month", "value", "baseline", "trajectory"):
+        if col not in series.columns:
+            raise ValueError(f"series: missing column {col!r}; expected the output of targets.target_series()")
+    data = series.assign(month=pd.to_datetime(series["month"]))
+    line = segments(data, "value")
+    tip = [alt.Tooltip("month:T", title="Month", format="%b %Y"), alt.Tooltip("value:Q", title=y_title, format=",.0f")]
+    layers: list[alt.Chart] = [
+        alt.Chart(line).mark_line(color=PARTNERSHIP_COLOUR, strokeWidth=3).encode(
+            x=_month_axis(), y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False)), detail="segment:N",
+            tooltip=tip,
+        )
+    ]
+    base = data["baseline"].dropna()
+    if len(base):
+        layers.append(alt.Chart(pd.DataFrame({"baseline": [float(base.iloc[0])], "label": ["Baseline level"]}))
+                      .mark_rule(color=MSG_COLOUR, strokeDash=[2, 2], strokeWidth=2)
+                      .encode(y="baseline:Q", tooltip=[alt.Tooltip("label:N", title=""),
+                                                       alt.Tooltip("baseline:Q", title="Level", format=",.0f")]))
+    path = data.dropna(subset=["trajectory"])
+    if len(path):
+        layers.append(alt.Chart(path).mark_line(color=TARGET_COLOUR, strokeDash=[6, 4], strokeWidth=2).encode(
+            x=_month_axis(), y="trajectory:Q",
+            tooltip=[alt.Tooltip("month:T", title="Month", format="%b %Y"),
+                     alt.Tooltip("trajectory:Q", title="Target trajectory", format=",.0f")],
+        ))
+    chart = alt.layer(*layers).properties(title=alt.TitleParams(title, subtitle=subtitle, anchor="start"), height=height)
+    return cast(alt.LayerChart, chart)

@@ -15,6 +15,8 @@ if TYPE_CHECKING:
     import geopandas as gpd
     from shapely.geometry.base import BaseGeometry
 
+    from csp_data.targets import Target
+
 
 Severity = Literal["error", "warning", "info"]
 
@@ -137,6 +139,8 @@ class Dataset:
     source: str = ""  # one line naming the source and licence, shown under every figure
     has_times: bool = False  # dates and hours known (force extracts, demo)
     store: StoreInfo | None = None  # the Parquet store the incidents were read from (store = "parquet")
+    indicators: pd.DataFrame | None = None  # partner indicators (csp_data/io/indicators.py INDICATOR_COLUMNS)
+    targets: tuple[Target, ...] = ()  # [[targets]] (csp_data/targets.py)
 
     @property
     def area_title(self) -> str:

@@ -14,6 +14,7 @@ from csp_data.trends import choose_denominator
 from ui.brief import briefing_buttons
 from ui.cache import cached_counts, cached_headline, measures_for
 from ui.common import demo_banner, download_buttons, image_downloads, show_chart, show_table, source_caption
+from ui.indicators import indicators_section, targets_section
 from ui.navigation import current
 from ui.safe import safe_chart_data, safe_rows, safe_table, safe_text
 
@@ -61,6 +62,8 @@ show_table(shown, height=(len(shown) + 1) * 35 + 3)
 source_caption(dataset, filters.period, extra=text.headline_caption(filters.comparison))
 download_buttons(table, f"overview_{filters.period.start:%Y%m}_{filters.period.end:%Y%m}", key="overview")
 briefing_buttons(dataset, filters)
+indicators_section(dataset, filters)  # partner indicators ([[indicators]]) beside the crime groups
+targets_section(dataset, charts=False)  # progress against [[targets]]; the charts are on Trends
 
 availability = dataset.groups.availability(filters.group)  # a labelled proxy or n/a (crime_groups.toml)
 if dataset.areas is not None:

@@ -15,6 +15,7 @@ from csp_data.text import priorities as text
 from ui import priorities as P
 from ui.cache import priority_measures
 from ui.common import demo_banner, source_caption
+from ui.indicators import indicator_priorities_section
 from ui.navigation import current
 from ui.outcomes import outcome_section
 from ui.safe import safe_contexts, safe_report, safe_table, safe_text
@@ -59,6 +60,8 @@ source_caption(
 )
 if filters.group != ALL_CRIME or filters.crime_types or filters.areas:
     st.caption(text.FILTERS_NOT_APPLIED)
+
+indicator_priorities_section(dataset, filters, config)  # partner indicators, harm weights from [harm]
 
 with st.container(border=True):
     st.markdown("**Why each priority scored what it did**")

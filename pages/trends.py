@@ -16,6 +16,7 @@ from csp_data.trends import view as view_of
 from ui import trends as ui
 from ui.cache import cached_comparators, cached_positions, get_engine
 from ui.common import demo_banner, download_buttons, show_table, source_caption
+from ui.indicators import indicators_section, targets_section
 from ui.navigation import current
 from ui.outcomes import asb_section, outcome_section
 from ui.safe import safe_table, safe_text
@@ -118,6 +119,10 @@ if dataset.has_times:
     ui.profiles_section(groups, group, group_label, period=period, crime_types=filters.crime_types, engine=engine)
 else:
     st.caption(text.NO_TIMES)
+
+# ---------------------------------------------------------------------------------------- targets, indicators
+targets_section(dataset)  # baseline level and target trajectory on each target's chart
+indicators_section(dataset, filters)  # county rank and rate of the partner indicators
 
 # ---------------------------------------------------------------------------------------- gaps
 ui.gaps_section(dataset, comp, partnership=partnership, peers=[*primary, *second], covered=covered, group=group)

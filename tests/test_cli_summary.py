@@ -121,8 +121,9 @@ def test_every_data_command_prints_the_summary_on_good_data(command: str, tmp_pa
     assert code == 0, err
     summary = [line for line in err.splitlines() if line.startswith("load summary:")]
     assert summary == [
-        "load summary: 5 files read, 0 unusable; incident rows: 73,053 accepted, 0 rejected; boundaries: 25 accepted, "
-        "0 rejected; area values: 50 accepted, 0 rejected; comparator table: 23,506 accepted, 0 rejected"
+        "load summary: 7 files read, 0 unusable; incident rows: 73,053 accepted, 0 rejected; boundaries: 25 accepted, "
+        "0 rejected; area values: 50 accepted, 0 rejected; comparator table: 23,506 accepted, 0 rejected; "
+        "indicator table: 3,490 accepted, 0 rejected"
     ]
 
 

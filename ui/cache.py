@@ -20,6 +20,7 @@ from csp_data.aggregate import choropleth_counts, count_by, grid_counts
 from csp_data.auth import AttemptStore
 from csp_data.engine import Engine
 from csp_data.hotspots.nearrepeat import KnoxResult, knox_test
+from csp_data.indicators import indicator_summary
 from csp_data.io.dataset import DatasetConfig, build_dataset
 from csp_data.model import Dataset
 from csp_data.outcomes import OutcomeData, load_outcome_classes
@@ -28,6 +29,7 @@ from csp_data.overview import headline_table
 from csp_data.periods import Period, to_month
 from csp_data.query import Query
 from csp_data.risk import RiskConfig, measure_priorities, priority_contexts, table_from_measures
+from csp_data.targets import dataset_progress
 from csp_data.tools.demo.nearrepeat import near_repeat_burglaries
 from csp_data.trends import PositionInputs, comparators_with_partnership, position_inputs, position_table
 from csp_data.trends.view import whole_area_total
@@ -92,6 +94,23 @@ def cached_counts(key: str, by: tuple[str, ...], group: str | None, areas: tuple
     """count_by over all months for a group (None = every incident), by the engine."""
     dataset = get_dataset(key)
     return count_by(None, list(by), groups=dataset.groups, group=group, areas=areas, engine=get_engine(key))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def cached_indicator_summary(key: str, start: str, end: str, comp_start: str, comp_end: str) -> pd.DataFrame:
+    """Partner indicators for a period against a comparison (csp_data.indicators.indicator_summary)."""
+    dataset = get_dataset(key)
+    partnership = dataset.partnership or dataset.name
+    return indicator_summary(
+        dataset.indicators, partnership=partnership, period=_period(start, end),
+        comparison=_period(comp_start, comp_end), county=dataset.peer_groups.get("county", ()),
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def cached_progress(key: str) -> pd.DataFrame:
+    """Progress against the dataset's [[targets]] (csp_data.targets.dataset_progress)."""
+    return dataset_progress(get_dataset(key))
 
 
 # ------------------------------------------------------------------------------------------ Trends

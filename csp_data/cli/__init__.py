@@ -27,6 +27,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "concentration",
     "capture",
     "stability",
+    "targets",
 )
 
 

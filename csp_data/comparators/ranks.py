@@ -45,6 +45,16 @@ def period_rates(
     return period_rates_from_counts(prepared, wanted, group, period)
 
 
+def rate_per_thousand(count: Any, denom: Any) -> Any:
+    """The one rate rule of a whole period: count / denominator × 1000 (NaN where the denominator is
+    missing; callers pass a denominator that is positive or NaN). Works on numbers and Series alike.
+
+    >>> rate_per_thousand(125, 138_900)
+    0.8999280057595392
+    """
+    return count / denom * 1000.0
+
+
 #: Largest total a float64 sum of whole numbers gets exactly, in any order.
 _EXACT_SUM: Final = float(2**53)
 
@@ -182,7 +192,7 @@ def period_rates_from_counts(
     out = pd.DataFrame(rows, columns=["partnership", "count", "denom", "months_covered", "note"])
     out["denom"] = out["denom"].astype("float64").where(out["denom"].astype("float64") > 0)
     out["count"] = out["count"].astype("float64")
-    out["rate"] = out["count"] / out["denom"] * 1000.0
+    out["rate"] = rate_per_thousand(out["count"], out["denom"])
     return out[["partnership", "count", "denom", "rate", "months_covered", "note"]]
 
 
@@ -272,4 +282,5 @@ __all__ = [
     "period_rates",
     "period_rates_from_counts",
     "position_from_rates",
+    "rate_per_thousand",
 ]

@@ -25,6 +25,7 @@ from csp_data.io import store as store_mod
 from csp_data.io.boundaries import load_boundaries
 from csp_data.io.comparator_tables import load_comparator_table, load_peer_groups
 from csp_data.io.force import ColumnMapping, load_force_extract
+from csp_data.io.indicators import IndicatorSource, load_indicator_sources, sources_from_config
 from csp_data.io.limits import DEFAULT_LIMITS, Limits
 from csp_data.io.partnership_tables import load_population_table
 from csp_data.io.policeuk import load_policeuk
@@ -32,6 +33,7 @@ from csp_data.io.population import attach_values, load_area_values
 from csp_data.io.sources import system_path_problem
 from csp_data.io.toml import read_toml
 from csp_data.model import Dataset, FileReport, LoadReport, StoreInfo
+from csp_data.targets import TARGET_KEYS, Target, parse_targets
 
 REPO_ROOT: Final = Path(__file__).resolve().parents[2]
 DEMO_DIR: Final = REPO_ROOT / "data"
@@ -59,6 +61,7 @@ CONFIG_KEYS: Final[dict[str, dict[str, str]]] = {
         "population": "table or path", "households": "table or path", "comparators": "table",
         "peer_groups": "table or path", "risk": "table", "limits": "table", "data_dir": "string",
         "disclosure": "table", "fund": "table",
+        "indicators": "tables", "targets": "tables",
     },
     "incidents": {"format": "string", "paths": "strings", "columns": "table", "store": "string", "store_dir": "string"},
     "incidents.columns": {
@@ -71,11 +74,14 @@ CONFIG_KEYS: Final[dict[str, dict[str, str]]] = {
     "limits": {f.name: "number" for f in fields(Limits)},  # io.common.Limits
     "disclosure": {"threshold": "number"},  # partner-safe mode (csp_data/disclosure.py)
     "fund": {"budget": "number"},  # the partnership fund (csp_data/fund.py)
+    "indicators": {"path": "string", "source": "string", "unit": "string", "sheet": "string"},  # io/indicators.py
+    "targets": TARGET_KEYS,  # csp_data/targets.py
 }
 _EXPECTED: Final = {
     "string": "a string in quotes",
     "strings": "a list of strings in quotes",
     "table": "a table ([{name}] with its keys below it)",
+    "tables": "a list of tables ([[{name}]] with its keys below each)",
     "table or path": "a table ([{name}] with its keys below it) or a file path in quotes",
     "boolean": "true or false",
     "number": "a number",
@@ -89,6 +95,8 @@ def _is_kind(kind: str, value: object) -> bool:
         return isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, str) for v in value))
     if kind == "table":
         return isinstance(value, Mapping)
+    if kind == "tables":
+        return isinstance(value, list) and all(isinstance(v, Mapping) for v in value)
     if kind == "table or path":
         return isinstance(value, Mapping | str)
     if kind == "boolean":
@@ -142,6 +150,9 @@ def check_config_keys(raw: Mapping[str, Any], *, where: str, table: str = "") ->
             raise ValueError(f"{where}: {_key_name(table, key)} must be {expected}, found {_found(value)}")
         if isinstance(value, Mapping) and full in CONFIG_KEYS:
             check_config_keys(value, where=where, table=full)
+        elif kind == "tables":
+            for entry in value:
+                check_config_keys(entry, where=where, table=full)
         elif isinstance(value, Mapping) and full == "peer_groups":
             for name, members in value.items():
                 if not (isinstance(members, list) and all(isinstance(m, str) for m in members)):
@@ -193,6 +204,8 @@ class DatasetConfig:
     #: Incidents already imported (a library dataset, csp_data/io/library.py): read, not imported again.
     stored: store_mod.StoredIncidents | None = None
     raw: dict[str, Any] = field(default_factory=dict)  # the whole TOML, for other sections ([risk], ...)
+    indicators: tuple[IndicatorSource, ...] = ()  # [[indicators]]: partner indicator tables
+    targets: tuple[Target, ...] = ()  # [[targets]]
 
     def with_partnership(self, name: str) -> DatasetConfig:
         return replace(self, partnership=name)
@@ -215,7 +228,8 @@ class DatasetConfig:
         """A string that changes when the config or any input file changes (cache key)."""
         parts = [self.name, str(self.partnership), self.partnership_by, self.store, str(self.store_dir), repr(self.limits)]
         stored = self.stored.files if self.stored is not None else ()
-        paths = [*self.incident_paths, *stored, self.boundaries, self.comparators, self.config_file]
+        paths = [*self.incident_paths, *stored, self.boundaries, self.comparators, self.config_file,
+                 *(i.path for i in self.indicators)]
         for p in paths:
             if p is None:
                 continue
@@ -359,6 +373,9 @@ def parse_config(raw: dict[str, Any], *, base: Path, config_file: Path | None = 
         config_file=config_file,
         limits=Limits.from_config(raw.get("limits"), where=where),
         raw=_checked_disclosure(raw, where),
+        indicators=sources_from_config(raw.get("indicators"), where=where,
+                                       resolve=lambda value, at: _path(base, value, where=at)),
+        targets=parse_targets(raw.get("targets"), where=where),
     )
 
 
@@ -469,6 +486,9 @@ def demo_config() -> DatasetConfig:
         source=DEMO_SOURCE,
         is_demo=True,
         config_file=DEMO_DIR / "demo_peers.toml",
+        indicators=sources_from_config(raw.get("indicators"), where="demo peers file",
+                                       resolve=lambda value, at: _path(DEMO_DIR, value, where=at)),
+        targets=parse_targets(raw.get("targets"), where="demo peers file"),
     )
 
 
@@ -614,6 +634,8 @@ def build_dataset(config: DatasetConfig) -> Dataset:
             else f"No incidents belong to partnership {config.partnership!r}: check the name "
             "(it must match the local-authority part of the LSOA name, e.g. 'Dacorum')."
         )
+    indicators, rep = load_indicator_sources(config.indicators, limits=config.limits)
+    report.extend(rep)
     has_times = bool(inside["hour"].notna().any())
     return Dataset(
         name=config.name,
@@ -630,4 +652,6 @@ def build_dataset(config: DatasetConfig) -> Dataset:
         source=config.source,
         has_times=has_times,
         store=store_info,
+        indicators=indicators if config.indicators else None,
+        targets=config.targets,
     )

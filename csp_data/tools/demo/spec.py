@@ -25,6 +25,8 @@ OUTPUTS: Final[dict[str, str]] = {
     "incidents": "data/demo_incidents.csv.gz",
     "comparators": "data/demo_comparators.csv",
     "peers": "data/demo_peers.toml",
+    "indicators": "data/demo_indicators.csv",
+    "iom": "data/demo_iom.csv",
 }
 SHAPEFILE_SIDECARS: Final = (".shx", ".dbf", ".prj", ".cpg")
 INCIDENT_FIELDS: Final = (

@@ -15,6 +15,7 @@ import pandas as pd
 
 from csp_data.tools.demo.geography import make_beats, make_map_points, make_outline, make_population
 from csp_data.tools.demo.incidents import demo_months, make_incidents
+from csp_data.tools.demo.indicators import indicators_toml, make_indicators
 from csp_data.tools.demo.peers import make_comparators, peers_toml
 from csp_data.tools.demo.spec import DEFAULT_MONTHS, DEFAULT_SEED, OUTPUTS, SHAPEFILE_SIDECARS
 
@@ -29,6 +30,8 @@ class DemoData:
     incidents: pd.DataFrame
     comparators: pd.DataFrame
     peers_toml: str
+    indicators: pd.DataFrame
+    iom: pd.DataFrame
 
 
 def build_demo(*, seed: int = DEFAULT_SEED, n_months: int = DEFAULT_MONTHS) -> DemoData:
@@ -47,14 +50,15 @@ def build_demo(*, seed: int = DEFAULT_SEED, n_months: int = DEFAULT_MONTHS) -> D
     """
     months = demo_months(n_months)
     # Independent streams, so changing one part (say the comparators) leaves the others unchanged.
-    streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(6)]
+    streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(7)]
     outline = make_outline(streams[0])
     beats = make_beats(streams[1], outline)
     population = make_population(streams[2])
     points = make_map_points(streams[3], beats, population)
     incidents = make_incidents(streams[4], points, months)
     comparators = make_comparators(streams[5], incidents, population, months)
-    return DemoData(beats, population, points, incidents, comparators, peers_toml())
+    indicators, iom = make_indicators(streams[6], months, int(population["population"].sum()))
+    return DemoData(beats, population, points, incidents, comparators, peers_toml() + indicators_toml(), indicators, iom)
 
 
 def _csv_bytes(frame: pd.DataFrame) -> bytes:
@@ -102,7 +106,7 @@ def generate_demo(
     -------
     dict[str, Path]
         Written files by key: ``beats`` (the .shp; its sidecars sit beside it), ``population``,
-        ``incidents``, ``comparators``, ``peers``.
+        ``incidents``, ``comparators``, ``peers``, ``indicators``, ``iom``.
 
     Examples
     --------
@@ -120,4 +124,6 @@ def generate_demo(
     _write_gzip(paths["incidents"], _csv_bytes(demo.incidents))
     paths["comparators"].write_bytes(_csv_bytes(demo.comparators))
     paths["peers"].write_text(demo.peers_toml, encoding="utf-8")
+    paths["indicators"].write_bytes(_csv_bytes(demo.indicators))
+    paths["iom"].write_bytes(_csv_bytes(demo.iom))
     return paths

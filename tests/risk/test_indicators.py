@@ -1,0 +1,39 @@
+"""Partner indicators scored as priorities: trend and county rank components, harm weight from [harm]."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from csp_data.risk import RiskConfig
+from csp_data.risk.indicators import indicator_priority_rows
+from csp_data.risk.table import TABLE_COLUMNS
+
+
+def _summary() -> pd.DataFrame:
+    base = {"unit": "count", "source": "t", "z": np.nan, "small_numbers": False, "note": "", "rate": np.nan}
+    return pd.DataFrame([
+        # 100 -> 121: z = 2(11 - 10) = 2.0, a significant rise: trend 4; rank 10th/10: rank 4
+        {**base, "indicator": "Deliberate fires", "breakdown": "", "previous": 100.0, "current": 121.0,
+         "change": 21.0, "pct_change": 21.0, "significant": True, "rank": 10.0, "group_size": 10,
+         "rank_label": "10th/10"},
+        {**base, "indicator": "Deliberate fires", "breakdown": "outdoor", "previous": 50.0, "current": 60.0,
+         "change": 10.0, "pct_change": 20.0, "significant": False, "rank": np.nan, "group_size": 0,
+         "rank_label": "n/a"},
+        # not in the table for either period: nothing to score
+        {**base, "indicator": "IOM cohort", "breakdown": "", "previous": np.nan, "current": np.nan,
+         "change": np.nan, "pct_change": np.nan, "significant": pd.NA, "rank": np.nan, "group_size": 0,
+         "rank_label": "n/a", "note": "no figures"},
+    ])
+
+
+def test_indicator_priority_rows_by_hand() -> None:
+    config = RiskConfig(harm={"Deliberate fires": 2}, default_harm=3, medium=6, high=12)
+    rows = indicator_priority_rows(_summary(), config)
+    assert list(rows.columns)[: len(TABLE_COLUMNS)] == list(TABLE_COLUMNS)
+    assert rows["priority"].tolist() == ["Deliberate fires (partner indicator)", "IOM cohort (partner indicator)"]
+    fires, iom = rows.iloc[0], rows.iloc[1]
+    # likelihood = mean(4, 4) = 4; impact 2; score 8 -> Medium (6 <= 8 < 12)
+    assert (fires["likelihood"], fires["impact"], fires["score"], fires["risk"]) == (4, 2, 8, "Medium")
+    assert "10th/10 in the county → 4" in fires["why"] and "harm weight 2" in fires["why"]
+    assert iom["risk"] == "Not scored" and "default: IOM cohort not listed" in iom["why"] and iom["impact"] == 3
