@@ -26,7 +26,7 @@ from typing import Any, Final
 
 import pandas as pd
 
-from csp_data.format import is_number, suppressed
+from csp_data.format import NA, is_number, suppressed
 
 #: The threshold when the config has no ``[disclosure] threshold``.
 DEFAULT_THRESHOLD: Final = 5
@@ -152,7 +152,8 @@ def count_columns(df: pd.DataFrame) -> list[str]:
     for col in df.columns:
         if is_derived_column(col) or (_has_word(col, NOT_COUNT_WORDS) and not _has_word(col, COUNT_WORDS)):
             continue
-        values = [v for v in df[col].tolist() if not _missing(v)]
+        # "n/a" and "n/a: reason" cells say a count is missing: they do not make a count column text
+        values = [v for v in df[col].tolist() if not _missing(v) and not (isinstance(v, str) and v.startswith(NA))]
         if not values:
             continue
         parsed = [count_value(v) for v in values]

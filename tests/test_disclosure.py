@@ -170,3 +170,11 @@ class TestExports:
         raw = pd.read_excel(io.BytesIO(data), header=None, dtype=str)
         assert raw.iloc[0, 0] == "partner-safe: counts under 5 suppressed"
         assert raw.iloc[2:, 1].tolist() == ["<5", "12"]
+
+
+def test_count_columns_take_na_cells_as_missing() -> None:
+    # a partner indicator table: a period the table lacks is "n/a: reason"; the column is still counts
+    from csp_data.disclosure import count_columns
+
+    frame = pd.DataFrame({"Nov 24 to Oct 25": ["165", "n/a: the table has 9 of the 12 months"], "Unit": ["count", "count"]})
+    assert count_columns(frame) == ["Nov 24 to Oct 25"]
