@@ -3,6 +3,8 @@ and whether hot spots last (csp_data.hotspots.where; sentences in csp_data.text.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import altair as alt
 import pandas as pd
 import streamlit as st
@@ -15,6 +17,7 @@ from csp_data.query import Query
 from csp_data.text import where as T
 from ui import cache as C
 from ui.common import download_buttons, image_downloads, show_chart, show_table
+from ui.hotspots import cell_size_picker
 from ui.safe import partner_safe_active, safe_text
 
 #: Colour-blind-safe pair (Okabe-Ito): captured cells in vermilion, the rest in light grey.
@@ -48,10 +51,17 @@ def lorenz_chart(curve: pd.DataFrame, unit: str) -> alt.LayerChart:
     return (line + even).properties(height=320, title=f"Concentration curve ({unit}); dashed: an even spread")
 
 
-def cell_map(cells: pd.DataFrame, size: float, colour: alt.Color, title: str) -> alt.Chart:
-    """Grid cells drawn as squares in map metres (EPSG:27700), north up."""
-    frame = cells.assign(x1=cells["x"] - size / 2, x2=cells["x"] + size / 2,
-                         y1=cells["y"] - size / 2, y2=cells["y"] + size / 2)
+def cell_map(cells: pd.DataFrame, grid: Cells, colour: alt.Color, title: str) -> alt.Chart:
+    """Grid cells in map metres (EPSG:27700), north up: squares drawn to size; hexagons as dots at
+    their centres (the caption says so)."""
+    if grid.shape == "hex":
+        return alt.Chart(cells).mark_circle(size=28, opacity=1).encode(
+            x=alt.X("x:Q", axis=None, scale=alt.Scale(zero=False)),
+            y=alt.Y("y:Q", axis=None, scale=alt.Scale(zero=False)),
+            color=colour, tooltip=["cell_id:Q", "count:Q"],
+        ).properties(height=420, title=f"{title}; dots: hexagon centres")
+    half = grid.size / 2
+    frame = cells.assign(x1=cells["x"] - half, x2=cells["x"] + half, y1=cells["y"] - half, y2=cells["y"] + half)
     return alt.Chart(frame).mark_rect().encode(
         x=alt.X("x1:Q", axis=None, scale=alt.Scale(zero=False)), x2="x2:Q",
         y=alt.Y("y1:Q", axis=None, scale=alt.Scale(zero=False)), y2="y2:Q",
@@ -65,15 +75,32 @@ def where_to_act(key: str, dataset: Dataset, filters: Query, period: Period, mea
     st.subheader("Where to act")
     st.caption("How concentrated is crime, what would the densest few km² cover, and did last period's hot "
                "spots predict this period's? Definitions: Methods page, docs/hotspots.md \"Where to act\".")
+    c1, c2 = st.columns(2)
+    with c1:
+        chosen = cell_size_picker("where-size", default_size)
+    shape = c2.radio("Cell shape", ["square", "hex"], horizontal=True, key="where-shape")
+    grid = Cells(chosen, shape, chosen or default_size)
     tab1, tab2, tab3 = st.tabs(["How concentrated?", "Area budget", "Do hot spots last?"])
-    cells = C.counts_for(key, filters.rows, None, "square")
-    unit = f"{default_size:g} m cells"
+    cells = C.counts_for(key, filters.rows, grid.chosen, grid.shape)
     with tab1:
-        _concentration(cells, measures, unit, area_label, period)
+        _concentration(cells, measures, grid.unit, area_label, period)
     with tab2:
-        _capture(key, dataset, filters, cells, default_size, period)
+        _capture(key, filters, cells, grid, period)
     with tab3:
-        _stability(key, dataset, filters, default_size)
+        _stability(key, dataset, filters, grid)
+
+
+@dataclass(frozen=True)
+class Cells:
+    """The grid the section counts on: the picked size (None: automatic), the shape, the size used."""
+
+    chosen: float | None
+    shape: str
+    size: float
+
+    @property
+    def unit(self) -> str:
+        return f"{self.size:g} m {'hexagonal ' if self.shape == 'hex' else ''}cells"
 
 
 def _concentration(cells: pd.DataFrame, measures: pd.DataFrame | None, unit: str, area_label: str,
@@ -98,7 +125,7 @@ def _concentration(cells: pd.DataFrame, measures: pd.DataFrame | None, unit: str
         download_buttons(curve, "concentration_curve", key="where-curve-csv")
 
 
-def _capture(key: str, dataset: Dataset, filters: Query, cells: pd.DataFrame, size: float, period: Period) -> None:
+def _capture(key: str, filters: Query, cells: pd.DataFrame, grid: Cells, period: Period) -> None:
     lo, hi = W.BUDGET_RANGE_KM2
     c1, c2 = st.columns(2)
     km2 = c1.number_input("Area budget (km²)", min_value=lo, max_value=hi, value=5.0, step=0.5, key="where-km2")
@@ -112,33 +139,33 @@ def _capture(key: str, dataset: Dataset, filters: Query, cells: pd.DataFrame, si
     marked = cells.assign(captured=cells["cell_id"].isin(taken["cell_id"]).map({True: "captured", False: "not captured"}))
     colour = alt.Color("captured:N", title=None, scale=alt.Scale(domain=["captured", "not captured"],
                                                                  range=[CAPTURED, NOT_CAPTURED]))
-    chart = cell_map(marked, size, colour, f"The busiest cells within {km2:g} km² ({period.label})")
+    chart = cell_map(marked, grid, colour, f"The busiest cells within {km2:g} km² ({period.label})")
     show_chart(chart)
     image_downloads(chart, f"capture_{km2:g}km2_{period.start:%Y%m}_{period.end:%Y%m}", key="where-cap")
     table = taken[["cell_id", "x", "y", "count"]].copy()
     if not partner_safe_active():  # no street-level text for partners
-        locations = W.cell_locations(C.filtered(key, filters.rows), C.grid_for(key, filters.areas, None, "square"),
+        locations = W.cell_locations(C.filtered(key, filters.rows), C.grid_for(key, filters.areas, grid.chosen, grid.shape),
                                      table["cell_id"].tolist())
         table = table.merge(locations, on="cell_id", how="left")
     show_table(table)  # small counts suppressed in partner-safe mode (show_table, download_buttons)
     st.caption(f"Cells ranked by count (ties: lower cell id first), taken whole while their area stays within "
-               f"the budget; {size:g} m cells; x, y: cell centre (British National Grid). {period.label}.")
+               f"the budget; {grid.unit}; x, y: cell centre (British National Grid). {period.label}.")
     download_buttons(table, f"captured_cells_{km2:g}km2", key="where-cap-csv")
 
 
-def _stability(key: str, dataset: Dataset, filters: Query, size: float) -> None:
+def _stability(key: str, dataset: Dataset, filters: Query, grid: Cells) -> None:
     c1, c2 = st.columns(2)
     window = c1.selectbox("Window (months)", list(W.WINDOW_MONTHS), index=1, key="where-window")
     top = c2.slider("Hot cells: the top %", min_value=1, max_value=20, value=5, key="where-top")
     spans = W.month_windows(list(dataset.months), int(window))
-    windows = [(Period(a, b).label, C.counts_for(key, filters.rows.but(period=Period(a, b)), None, "square"))
+    windows = [(Period(a, b).label, C.counts_for(key, filters.rows.but(period=Period(a, b)), grid.chosen, grid.shape))
                for a, b in spans]
     table = W.stability(windows, float(top)) if len(windows) > 1 else W.stability([], float(top))
     st.markdown(safe_text(T.stability_sentence(table, window=int(window), top_pct=float(top))))
     if table.empty:
         return
     show_table(table.assign(**{c: table[c].map(lambda v: fmt_number(v, 2)) for c in ("hit_rate", "pai", "rri", "spearman")}))
-    st.caption(f"Each row: the top {top}% of {size:g} m cells in one window against the next window's incidents. "
+    st.caption(f"Each row: the top {top}% of {grid.unit} in one window against the next window's incidents. "
                "Hit rate: % of the next window's incidents in those cells; PAI: hit rate ÷ their share of the area; "
                "RRI: their change against the whole area's (above 1: they kept more than their share); Spearman: "
                "rank agreement of all cells (1 = same order). Windows with a month the data lacks are left out.")
@@ -146,7 +173,7 @@ def _stability(key: str, dataset: Dataset, filters: Query, size: float) -> None:
     persistent = windows[0][1][["cell_id", "x", "y"]].merge(W.times_hot(windows, float(top)), on="cell_id")
     persistent["count"] = persistent["windows_hot"]
     colour = alt.Color("windows_hot:Q", title="Windows hot", scale=alt.Scale(scheme="viridis"))
-    chart = cell_map(persistent, size, colour, f"In how many of the {len(windows)} windows each cell was hot")
+    chart = cell_map(persistent, grid, colour, f"In how many of the {len(windows)} windows each cell was hot")
     show_chart(chart)
     image_downloads(chart, f"hot_windows_{window}m_top{top}", key="where-stab")
     with st.expander("Cells hot in at least one window, as a table"):
