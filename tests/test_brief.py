@@ -63,7 +63,8 @@ def test_cover_fields(html: str) -> None:
 
 
 def test_sections_present(html: str) -> None:
-    for heading in ("Overview", "Priority risk", "Priority: Drugs", "Where: hot spots", "Data notes"):
+    for heading in ("Overview", "Priority risk", "Partner indicators and targets", "Priority: Drugs", "Where: hot spots",
+                    "Data notes"):
         assert f"<h2>{heading}" in html
     assert "Why: the reasons for each score" in html
     assert "anonymised" in html and "recorded crime" in html  # the caveats
@@ -160,3 +161,9 @@ def test_cli_writes_html_and_pdf(tmp_path: Path, brief: Brief, monkeypatch: pyte
 
 def test_cli_rejects_unknown_suffix(tmp_path: Path) -> None:
     assert main(["brief", "--out", str(tmp_path / "pack.docx")]) == 1
+
+
+def test_partner_indicators_and_targets_in_the_pack(html: str) -> None:
+    assert "Progress against targets" in html
+    assert "against a target of −4% by March 2027" in html
+    assert "in the county for deliberate fires" in html

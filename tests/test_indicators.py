@@ -95,7 +95,7 @@ def test_display_and_sentence() -> None:
     sentence = indicator_sentence(table.iloc[0], partnership="A", period=Q1, comparison=Q4)
     assert sentence == (
         "A is ranked 2nd/3 in the county for fires, reporting 1.20 per 1,000 population. "
-        "Fires: up 50.0% from 8 to 12 (Jan 24 to Mar 24 against Oct 23 to Dec 23), not significant at 95% "
+        "Fires: up 50.0% from 8 to 12 (Jan 2024 to Mar 2024 against Oct 2023 to Dec 2023), not significant at 95% "
         "(small numbers)."
     )
 

@@ -26,12 +26,15 @@ from csp_data.engine import Engine
 from csp_data.fund import fund_summary, ledger_table, spend_by_priority
 from csp_data.groups import ALL_CRIME, ALL_INCIDENTS, ASB
 from csp_data.hotspots import view as V
+from csp_data.indicators import indicator_summary, summary_display
 from csp_data.model import Dataset
 from csp_data.overview import headline_display, headline_table
 from csp_data.periods import Period, comparable_period, fmt_month
 from csp_data.query import Query
 from csp_data.risk import RiskConfig, display_table, load_risk_config, priority_table
+from csp_data.targets import dataset_progress, progress_display
 from csp_data.text import data as data_text
+from csp_data.text import indicators as indicator_text
 from csp_data.text import overview as overview_text
 from csp_data.text import trends as trends_text
 from csp_data.text.priorities import DEMO_CAVEAT, POLICEUK_CAVEAT
@@ -151,6 +154,8 @@ def build_brief(
         *([fund_section(*fund)] if fund is not None else []),
         notes_section(dataset),
     ]
+    if (partners := indicators_section(dataset, period, comparison)) is not None:
+        sections.insert(2, partners)  # after the priority risk table
     if threshold is not None:
         sections = [safe_section(s, threshold) for s in sections]
     stamp = (made or datetime.now()).strftime("%d %b %Y %H:%M")
@@ -203,6 +208,28 @@ def overview_section(dataset: Dataset, query: Query, period: Period, comparison:
         tables=[("Incidents by crime group", headline_display(table, period=period, comparison=comparison))],
         page_break=False,
     )
+
+
+def indicators_section(dataset: Dataset, period: Period, comparison: Period) -> Section | None:
+    """Partner indicators (sentences and table, as on the Overview) and progress against the targets;
+    None when the dataset has neither (docs/indicators.md)."""
+    if dataset.indicators is None and not dataset.targets:
+        return None
+    partnership = dataset.partnership or dataset.name
+    section = Section(f"{indicator_text.TITLE} and {indicator_text.TARGETS_TITLE.lower()}")
+    if dataset.indicators is not None:
+        summary = indicator_summary(dataset.indicators, partnership=partnership, period=period, comparison=comparison,
+                                    county=dataset.peer_groups.get("county", ()))
+        section.paragraphs.extend(indicator_text.indicator_paragraphs(
+            summary, partnership=partnership, period=period, comparison=comparison))
+        section.tables.append((indicator_text.TITLE, summary_display(summary, period=period, comparison=comparison)))
+        section.notes.append(indicator_text.CAPTION)
+    if dataset.targets:
+        progress = dataset_progress(dataset)
+        section.paragraphs.extend(indicator_text.target_sentences(progress))
+        section.tables.append(("Progress against targets", progress_display(progress)))
+        section.notes.append(indicator_text.TARGETS_CAPTION)
+    return section
 
 
 def risk_section(risk: pd.DataFrame) -> Section:

@@ -1,7 +1,7 @@
 """Sentences about partner indicators and targets, in the Strategic Assessment's register:
 "Demo Borough is ranked 4th/10 in the county for deliberate fires, reporting 0.90 per 1,000 population.
-Deliberate fires: down 24.2% from 165 to 125 (Nov 2024 to Oct 2025 against the year before), not
-significant at 95%."
+Deliberate fires: down 24.2% from 165 to 125 (Nov 2025 to Oct 2026 against Nov 2024 to Oct 2025),
+not significant at 95%."
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ TARGETS_TITLE: Final = "Targets"
 CAPTION: Final = (
     "Partner indicators from the [[indicators]] tables of the config. A period the table does not cover "
     "is n/a, never 0; % change and significance (Poisson z test) only for counts; rate per 1,000 of the "
-    "table's denominator; county rank 1 = the lowest."
+    "table's denominator; the county rank counts from the lowest."
 )
 TARGETS_CAPTION: Final = (
     "Current = the period as long as the baseline ending at the latest month of the data. On track = at or "
@@ -49,7 +49,7 @@ def indicator_sentence(
     ...        "current": 125.0, "pct_change": -24.24, "significant": True, "small_numbers": False,
     ...        "rate": 0.9, "rank_label": "4th/10", "note": ""}
     >>> indicator_sentence(row, partnership="Dacorum", period=p, comparison=p.previous())
-    'Dacorum is ranked 4th/10 in the county for deliberate fires, reporting 0.90 per 1,000 population. Deliberate fires: down 24.2% from 165 to 125 (Nov 25 to Oct 26 against Nov 24 to Oct 25), significant at 95%.'
+    'Dacorum is ranked 4th/10 in the county for deliberate fires, reporting 0.90 per 1,000 population. Deliberate fires: down 24.2% from 165 to 125 (Nov 2025 to Oct 2026 against Nov 2024 to Oct 2025), significant at 95%.'
     """
     name = label_of(row)
     unit = str(row["unit"])
@@ -58,13 +58,13 @@ def indicator_sentence(
         rate = f", reporting {fmt_rate(row['rate'])} per 1,000 population" if pd.notna(row["rate"]) else ""
         parts.append(f"{partnership} is ranked {row['rank_label']} in the county for {name[:1].lower() + name[1:]}{rate}.")
     cur, prev = row["current"], row["previous"]
-    when = f"{period.short_label} against {comparison.short_label}"
+    when = f"{period.label} against {comparison.label}"
     if pd.isna(cur):
         parts.append(f"{name}: n/a for {period.label}" + (f" ({row['note']})." if row["note"] else "."))
     elif pd.isna(prev):
         parts.append(f"{name}: {_value(cur, unit)} in {period.label}; no comparison ({row['note']}).")
     elif not is_count_unit(unit):
-        parts.append(f"{name}: {_value(cur, unit)} ({unit}) in {period.short_label}, {_value(prev, unit)} before.")
+        parts.append(f"{name}: {_value(cur, unit)} ({unit}) in {period.label}, {_value(prev, unit)} before.")
     else:
         pct = row["pct_change"]
         if cur == prev:
