@@ -4,6 +4,9 @@ here, and one short real run (2 sessions, the Overview only) against a server on
 from __future__ import annotations
 
 import asyncio
+import threading
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 import pytest
 from streamlit.proto.Alert_pb2 import Alert
@@ -153,6 +156,13 @@ def test_widget_state_of_a_selectbox_is_its_option_text() -> None:
     assert isinstance(state, WidgetState) and state.WhichOneof("value") == "string_value"
 
 
+def _run_catching(coroutine: Callable[[], Coroutine[Any, Any, None]], failure: list[BaseException]) -> None:
+    try:
+        asyncio.run(coroutine())
+    except BaseException as exc:  # re-raised in the test's thread
+        failure.append(exc)
+
+
 @pytest.mark.slow
 def test_two_real_sessions_on_the_overview() -> None:
     """A real server on loopback: two websocket sessions at once, each its own area (D1A, D1B) and group
@@ -169,7 +179,13 @@ def test_two_real_sessions_on_the_overview() -> None:
                         areas=AREAS, pages=["Overview"], once=True)
                 for i in range(2)])
 
-        asyncio.run(both())
+        # a thread of its own: the browser tests' Playwright may leave an event loop running in this one
+        failure: list[BaseException] = []
+        worker = threading.Thread(target=lambda: _run_catching(both, failure))
+        worker.start()
+        worker.join()
+        if failure:
+            raise failure[0]
     finally:
         server.stop()
     assert level.failures == [] and level.errors == [] and level.mixups == []

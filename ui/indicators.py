@@ -118,6 +118,7 @@ def indicator_priorities_section(dataset: Dataset, filters: Query, config: RiskC
     if rows.empty:
         return
     st.subheader("Partner indicators as priorities")
-    show_table(display_table(rows))
+    # an interactive grid as the crime groups' risk table above: as wide, it scrolls rather than overflows
+    st.dataframe(safe_table(display_table(rows)), hide_index=True, width="stretch")
     st.caption("Scored as the crime groups are: likelihood from the trend and the county rank (no MSG for partner "
                "indicators) × the harm weight of the indicator's name in [harm] (csp_data/config/risk.toml).")
