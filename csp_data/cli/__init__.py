@@ -28,6 +28,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "capture",
     "stability",
     "targets",
+    "peers",
 )
 
 

@@ -82,10 +82,11 @@ def variable(key: str) -> PeerVariable:
     raise ValueError(f"unknown peer variable {key!r}; valid: {', '.join(VARIABLE_KEYS)}")
 
 
-def parse_weights(text: str | Mapping[str, object] | None) -> dict[str, float]:
+def parse_weights(text: str | Mapping[str, object] | None, *, base: Mapping[str, float] | None = None) -> dict[str, float]:
     """Weights by variable from ``"key=w,key=w"`` (the CLI's ``--weights``) or a table (``[peers] weights``).
 
-    Variables not named keep :data:`DEFAULT_WEIGHT`; a weight of 0 leaves a variable out.
+    Variables not named keep their weight in ``base`` (e.g. the config's), else :data:`DEFAULT_WEIGHT`;
+    a weight of 0 leaves a variable out.
 
     Raises
     ------
@@ -98,17 +99,19 @@ def parse_weights(text: str | Mapping[str, object] | None) -> dict[str, float]:
     2.0
     >>> parse_weights(None)["population"]
     1.0
+    >>> parse_weights("population=3", base={"imd_score": 0.0})["imd_score"]
+    0.0
     """
-    weights = {key: DEFAULT_WEIGHT for key in VARIABLE_KEYS}
+    weights = {key: float((base or {}).get(key, DEFAULT_WEIGHT)) for key in VARIABLE_KEYS}
     if text is None:
         return weights
     if isinstance(text, str):
         pairs: list[tuple[str, object]] = []
         for part in filter(None, (p.strip() for p in text.split(","))):
-            key, sep, value = part.partition("=")
+            name, sep, given = part.partition("=")
             if not sep:
                 raise ValueError(f"weights: expected key=number, found {part!r} (e.g. pct_social_rented=2)")
-            pairs.append((key.strip(), value.strip()))
+            pairs.append((name.strip(), given.strip()))
     else:
         pairs = list(text.items())
     for key, value in pairs:
@@ -251,3 +254,13 @@ def shared_members(suggested: Sequence[str], msg: Sequence[str], partnership: st
     """
     theirs = {name_key(m) for m in msg} - {name_key(partnership)}
     return [m for m in suggested if name_key(m) in theirs]
+
+
+def not_in(members: Sequence[str], names: Sequence[str]) -> list[str]:
+    """The ``members`` not among ``names`` (e.g. the comparator table's partnerships), by name key.
+
+    >>> not_in(["A", "b", "C"], ["a", "B"])
+    ['C']
+    """
+    have = {name_key(n) for n in names}
+    return [m for m in members if name_key(m) not in have]

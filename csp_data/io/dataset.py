@@ -28,6 +28,7 @@ from csp_data.io.force import ColumnMapping, load_force_extract
 from csp_data.io.indicators import IndicatorSource, load_indicator_sources, sources_from_config
 from csp_data.io.limits import DEFAULT_LIMITS, Limits
 from csp_data.io.partnership_tables import load_population_table
+from csp_data.io.peer_variables import PEERS_KEYS, PeerSources, peer_sources, read_adopted
 from csp_data.io.policeuk import load_policeuk
 from csp_data.io.population import attach_values, load_area_values
 from csp_data.io.sources import system_path_problem
@@ -61,7 +62,7 @@ CONFIG_KEYS: Final[dict[str, dict[str, str]]] = {
         "population": "table or path", "households": "table or path", "comparators": "table",
         "peer_groups": "table or path", "risk": "table", "limits": "table", "data_dir": "string",
         "disclosure": "table", "fund": "table",
-        "indicators": "tables", "targets": "tables",
+        "indicators": "tables", "targets": "tables", "peers": "table",
     },
     "incidents": {"format": "string", "paths": "strings", "columns": "table", "store": "string", "store_dir": "string"},
     "incidents.columns": {
@@ -76,6 +77,7 @@ CONFIG_KEYS: Final[dict[str, dict[str, str]]] = {
     "fund": {"budget": "number"},  # the partnership fund (csp_data/fund.py)
     "indicators": {"path": "string", "source": "string", "unit": "string", "sheet": "string"},  # io/indicators.py
     "targets": TARGET_KEYS,  # csp_data/targets.py
+    "peers": PEERS_KEYS,  # the suggested MSG's variables (csp_data/io/peer_variables.py)
 }
 _EXPECTED: Final = {
     "string": "a string in quotes",
@@ -206,6 +208,7 @@ class DatasetConfig:
     raw: dict[str, Any] = field(default_factory=dict)  # the whole TOML, for other sections ([risk], ...)
     indicators: tuple[IndicatorSource, ...] = ()  # [[indicators]]: partner indicator tables
     targets: tuple[Target, ...] = ()  # [[targets]]
+    peers: PeerSources = field(default_factory=PeerSources)  # [peers]: the suggested MSG's tables
 
     def with_partnership(self, name: str) -> DatasetConfig:
         return replace(self, partnership=name)
@@ -376,6 +379,8 @@ def parse_config(raw: dict[str, Any], *, base: Path, config_file: Path | None = 
         indicators=sources_from_config(raw.get("indicators"), where=where,
                                        resolve=lambda value, at: _path(base, value, where=at)),
         targets=parse_targets(raw.get("targets"), where=where),
+        peers=peer_sources(raw.get("peers"), resolve=lambda value, at: _path(base, value, where=at), base=base,
+                           where=where),
     )
 
 
@@ -489,6 +494,8 @@ def demo_config() -> DatasetConfig:
         indicators=sources_from_config(raw.get("indicators"), where="demo peers file",
                                        resolve=lambda value, at: _path(DEMO_DIR, value, where=at)),
         targets=parse_targets(raw.get("targets"), where="demo peers file"),
+        peers=peer_sources(raw.get("peers"), resolve=lambda value, at: _path(DEMO_DIR, value, where=at),
+                           base=DEMO_DIR, where="demo peers file"),
     )
 
 
@@ -623,6 +630,12 @@ def build_dataset(config: DatasetConfig) -> Dataset:
     peer_groups = dict(config.peer_groups)
     if config.peer_groups_file is not None:
         peer_groups = load_peer_groups(config.peer_groups_file)
+    adopted = read_adopted(config.peers.adopted)
+    if adopted and config.peers.adopted is not None:  # a suggested MSG adopted into the config (the Similar places page, `peers --suggest --adopt`)
+        peer_groups["msg"] = adopted
+        report.notes.append(f"MSG: the {len(adopted)} members adopted from a suggestion, in "
+                            f"{display_path(config.peers.adopted, config.base_dir)} (delete the file to use "
+                            "[peer_groups] msg).")
 
     if len(inside) == 0:
         report.files.append(

@@ -18,16 +18,19 @@ Every data row of every file is accepted or rejected with a reason.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 import pandas as pd
 
-from csp_data.comparators.similar import VARIABLE_KEYS
+from csp_data.comparators.similar import VARIABLE_KEYS, parse_weights
 from csp_data.comparators.tables import name_key, name_keys
+from csp_data.io.comparator_tables import load_peer_groups
 from csp_data.io.headers import header_key, read_table_at_header
+from csp_data.io.library_disk import write_atomic
 from csp_data.io.limits import DEFAULT_LIMITS, Limits
 from csp_data.io.partnership_tables import find_column
 from csp_data.model import FileReport, LoadIssue, LoadReport
@@ -312,3 +315,93 @@ def load_peer_variables(
         units = add_variables(units, extra, fr) if len(units) else units_from_variables(extra)
     keep = UNIT_COLUMNS + [k for k in VARIABLE_KEYS if k in units.columns]
     return units[keep].reset_index(drop=True), report
+
+
+# --- [peers] in csp.toml -----------------------------------------------------------------------------
+
+#: Keys of ``[peers]`` (csp_data.io.dataset.CONFIG_KEYS checks them).
+PEERS_KEYS: Final[dict[str, str]] = {
+    "ons": "string", "tenure": "string", "variables": "strings", "weights": "table", "adopted": "string",
+}
+#: The file an adopted suggestion is written to, beside the config, unless ``[peers] adopted`` names one.
+ADOPTED_FILE: Final = "adopted_msg.toml"
+
+
+@dataclass(frozen=True)
+class PeerSources:
+    """The ``[peers]`` table: where the peer variables come from, their weights, and the file an adopted
+    suggestion is saved to (its ``msg`` then replaces the config's ``[peer_groups] msg``)."""
+
+    ons: Path | None = None
+    tenure: Path | None = None
+    variables: tuple[Path, ...] = ()
+    weights: dict[str, float] = field(default_factory=dict)
+    adopted: Path | None = None
+
+    @property
+    def configured(self) -> bool:
+        return self.ons is not None or bool(self.variables)
+
+
+def peer_sources(section: Mapping[str, Any] | None, *, resolve: Callable[[str, str], Path | None],
+                 base: Path | None, where: str) -> PeerSources:
+    """``[peers]`` of a parsed csp.toml; ``resolve(value, where)`` makes a config path (the config's own
+    rules: relative to its folder, system paths refused). Weights are checked here."""
+    section = section or {}
+    variables = section.get("variables") or ()
+    if isinstance(variables, str):
+        variables = (variables,)
+    adopted = section.get("adopted")
+    adopted_path = (resolve(str(adopted), f"{where}: [peers] adopted") if adopted
+                    else base / ADOPTED_FILE if base is not None else None)
+    try:
+        weights = parse_weights(section["weights"]) if "weights" in section else {}
+    except ValueError as exc:
+        raise ValueError(f"{where}: [peers] {exc}") from None
+    return PeerSources(
+        ons=resolve(section["ons"], f"{where}: [peers] ons") if section.get("ons") else None,
+        tenure=resolve(section["tenure"], f"{where}: [peers] tenure") if section.get("tenure") else None,
+        variables=tuple(p for v in variables if (p := resolve(str(v), f"{where}: [peers] variables")) is not None),
+        weights=weights,
+        adopted=adopted_path,
+    )
+
+
+def peer_table(sources: PeerSources, *, limits: Limits = DEFAULT_LIMITS) -> tuple[pd.DataFrame, LoadReport]:
+    """:func:`load_peer_variables` over the configured sources."""
+    return load_peer_variables(ons=sources.ons, tenure=sources.tenure, variables=sources.variables, limits=limits)
+
+
+def adopted_toml(members: Sequence[str], *, partnership: str, note: str) -> str:
+    """The adopted-MSG file: a ``[peer_groups]`` table with ``msg`` (TOML strings escaped)."""
+    def quoted(text: str) -> str:
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+    lines = [f"# {line}" for line in note.splitlines()]
+    lines += [f"partnership = {quoted(partnership)}", "", "[peer_groups]", "msg = ["]
+    lines += [f"  {quoted(m)}," for m in members]
+    return "\n".join([*lines, "]", ""])
+
+
+def read_adopted(path: Path | None) -> list[str] | None:
+    """The ``msg`` of an adopted-MSG file; None when there is none."""
+    if path is None or not path.is_file():
+        return None
+    groups = load_peer_groups(path)
+    return list(groups.get("msg", [])) or None
+
+
+def save_adopted(path: Path, members: Sequence[str], *, partnership: str, note: str) -> None:
+    """Write the adopted-MSG file atomically (readers see the old file or the new one)."""
+    write_atomic(path, adopted_toml(members, partnership=partnership, note=note).encode("utf-8"))
+
+
+def configured_msg(peer_groups: Mapping[str, Sequence[str]], peer_groups_file: Path | None,
+                   partnership: str | None) -> list[str] | None:
+    """The MSG the config gives (``[peer_groups] msg`` or the peer-groups file), before any adopted
+    suggestion replaces it: the Home Office list to compare a suggestion with. None when there is none."""
+    groups: Mapping[str, Sequence[str]] = peer_groups
+    if peer_groups_file is not None:
+        groups = load_peer_groups(peer_groups_file, partnership=partnership)
+    members = list(groups.get("msg", []))
+    return members or None

@@ -118,4 +118,47 @@ def peers_toml() -> str:
         "[peer_groups]\n"
         f"msg = {arr(msg)}\n"
         f"county = {arr(county)}\n"
+        "\n"
+        "# Area variables of the synthetic partnerships, for the suggested MSG (docs/peers.md).\n"
+        "[peers]\n"
+        'variables = "demo_peer_variables.csv"\n'
     )
+
+
+#: Synthetic partnerships that have area variables but no comparator rows (a suggestion may pick them:
+#: their rates are then n/a, as for a real partnership outside the comparator table).
+OTHER_TOWNS: Final[tuple[str, ...]] = tuple(f"Other Town {c}" for c in "ABCDEFGHIJKL")
+PEER_VARIABLE_FIELDS: Final = (
+    "code", "partnership", "population", "persons_per_household", "pct_social_rented", "pct_private_rented",
+    "pct_owned_outright", "imd_score", "density",
+)
+
+
+def make_peer_variables(rng: np.random.Generator, comparators: pd.DataFrame) -> pd.DataFrame:
+    """Area variables of every synthetic partnership (data/demo_peer_variables.csv).
+
+    Population and persons per household are those of the comparator table; the rest are drawn around
+    the borough's own values: close for the MSG peers (they were chosen as similar), wider for the
+    county neighbours, wider still for the other towns. So the suggestion overlaps the MSG without
+    copying it.
+    """
+    first = comparators.dropna(subset=["population", "households"]).drop_duplicates("partnership")
+    size = {str(r.partnership): (float(r.population), float(r.population) / float(r.households))
+            for r in first.itertuples(index=False)}
+    own = {"pct_social_rented": 17.0, "pct_private_rented": 13.0, "pct_owned_outright": 31.0,
+           "imd_score": 13.5, "density": 720.0}
+    spread = {"pct_social_rented": 4.0, "pct_private_rented": 3.0, "pct_owned_outright": 4.0,
+              "imd_score": 5.0, "density": 0.5}  # density: on the log scale
+    rows = []
+    names = [DEMO_PARTNERSHIP, *MSG_PEERS, *COUNTY_NEIGHBOURS, *OTHER_TOWNS]
+    for i, name in enumerate(names):
+        scale = 0.0 if name == DEMO_PARTNERSHIP else 0.6 if name in MSG_PEERS else 1.2 if name in COUNTY_NEIGHBOURS else 1.6
+        pop, pph = size.get(name, (round(rng.uniform(90_000, 320_000), -2), rng.uniform(2.25, 2.6)))
+        row = {"code": f"X{i:08d}", "partnership": name, "population": int(pop), "persons_per_household": round(pph, 3)}
+        for key, centre in own.items():
+            if key == "density":
+                row[key] = round(centre * math.exp(scale * spread[key] * rng.normal()), 1)
+            else:
+                row[key] = round(max(1.0, centre + scale * spread[key] * rng.normal()), 2)
+        rows.append(row)
+    return pd.DataFrame(rows, columns=list(PEER_VARIABLE_FIELDS))

@@ -27,6 +27,7 @@ OUTPUTS: Final[dict[str, str]] = {
     "peers": "data/demo_peers.toml",
     "indicators": "data/demo_indicators.csv",
     "iom": "data/demo_iom.csv",
+    "peer_variables": "data/demo_peer_variables.csv",
 }
 SHAPEFILE_SIDECARS: Final = (".shx", ".dbf", ".prj", ".cpg")
 INCIDENT_FIELDS: Final = (

@@ -16,7 +16,7 @@ import pandas as pd
 from csp_data.tools.demo.geography import make_beats, make_map_points, make_outline, make_population
 from csp_data.tools.demo.incidents import demo_months, make_incidents
 from csp_data.tools.demo.indicators import indicators_toml, make_indicators
-from csp_data.tools.demo.peers import make_comparators, peers_toml
+from csp_data.tools.demo.peers import make_comparators, make_peer_variables, peers_toml
 from csp_data.tools.demo.spec import DEFAULT_MONTHS, DEFAULT_SEED, OUTPUTS, SHAPEFILE_SIDECARS
 
 
@@ -32,6 +32,7 @@ class DemoData:
     peers_toml: str
     indicators: pd.DataFrame
     iom: pd.DataFrame
+    peer_variables: pd.DataFrame
 
 
 def build_demo(*, seed: int = DEFAULT_SEED, n_months: int = DEFAULT_MONTHS) -> DemoData:
@@ -50,7 +51,7 @@ def build_demo(*, seed: int = DEFAULT_SEED, n_months: int = DEFAULT_MONTHS) -> D
     """
     months = demo_months(n_months)
     # Independent streams, so changing one part (say the comparators) leaves the others unchanged.
-    streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(7)]
+    streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(8)]
     outline = make_outline(streams[0])
     beats = make_beats(streams[1], outline)
     population = make_population(streams[2])
@@ -58,7 +59,9 @@ def build_demo(*, seed: int = DEFAULT_SEED, n_months: int = DEFAULT_MONTHS) -> D
     incidents = make_incidents(streams[4], points, months)
     comparators = make_comparators(streams[5], incidents, population, months)
     indicators, iom = make_indicators(streams[6], months, int(population["population"].sum()))
-    return DemoData(beats, population, points, incidents, comparators, peers_toml() + indicators_toml(), indicators, iom)
+    peer_variables = make_peer_variables(streams[7], comparators)
+    return DemoData(beats, population, points, incidents, comparators, peers_toml() + indicators_toml(), indicators, iom,
+                    peer_variables)
 
 
 def _csv_bytes(frame: pd.DataFrame) -> bytes:
@@ -106,7 +109,7 @@ def generate_demo(
     -------
     dict[str, Path]
         Written files by key: ``beats`` (the .shp; its sidecars sit beside it), ``population``,
-        ``incidents``, ``comparators``, ``peers``, ``indicators``, ``iom``.
+        ``incidents``, ``comparators``, ``peers``, ``indicators``, ``iom``, ``peer_variables``.
 
     Examples
     --------
@@ -126,4 +129,5 @@ def generate_demo(
     paths["peers"].write_text(demo.peers_toml, encoding="utf-8")
     paths["indicators"].write_bytes(_csv_bytes(demo.indicators))
     paths["iom"].write_bytes(_csv_bytes(demo.iom))
+    paths["peer_variables"].write_bytes(_csv_bytes(demo.peer_variables))
     return paths
