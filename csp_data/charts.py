@@ -10,7 +10,7 @@ Other modules may add their own builders here; each returns a chart and is teste
 
 from __future__ import annotations
 
-from typing import Final, Literal, cast
+from typing import Any, Final, Literal, cast
 
 import altair as alt
 import numpy as np
@@ -432,3 +432,55 @@ def target_chart(series: pd.DataFrame, *, title: str, subtitle: str, y_title: st
         ))
     chart = alt.layer(*layers).properties(title=alt.TitleParams(title, subtitle=subtitle, anchor="start"), height=height)
     return cast(alt.LayerChart, chart)
+
+
+def distance_chart(table: pd.DataFrame, *, title: str, subtitle: str, msg_label: str | None = None) -> alt.Chart:
+    """The suggested peers as horizontal bars of their distance, nearest at the top.
+
+    ``table``: :attr:`csp_data.comparators.similar.Suggestion.table` (with ``in_msg`` when an MSG is
+    given: members of it are drawn dark, others light, and the legend says which is which).
+    """
+    for col in ("partnership", "distance", "rank"):
+        if col not in table.columns:
+            raise ValueError(f"table: missing column {col!r}; expected a Suggestion table")
+    data = table[table["rank"] > 0]
+    colour: Any = alt.value(BAR_COLOUR)
+    if msg_label and "in_msg" in data.columns:
+        colour = alt.Color("in_msg:N", title=msg_label, scale=alt.Scale(domain=["yes", "no"],
+                                                                        range=[PARTNERSHIP_COLOUR, BAR_COLOUR]))
+    chart = alt.Chart(data).mark_bar().encode(
+        y=alt.Y("partnership:N", sort=list(data["partnership"]), title=None),
+        x=alt.X("distance:Q", title="Distance (weighted, in standard deviations)"),
+        color=colour,
+        tooltip=[alt.Tooltip("partnership:N", title="Partnership"), alt.Tooltip("distance:Q", title="Distance", format=".2f")],
+    ).properties(title=alt.TitleParams(title, subtitle=subtitle, anchor="start"), height=max(160, 22 * len(data)))
+    return chart
+
+
+def small_multiples_chart(frame: pd.DataFrame, *, title: str, subtitle: str, measure: str, columns: int = 5) -> alt.FacetChart:
+    """One panel per partnership: its monthly rate (solid, broken at gaps) and the county average (dashed).
+
+    ``frame``: ``partnership, month, rate, county_average`` (csp_data.comparators.county.county_rates).
+    """
+    for col in ("partnership", "month", "rate", "county_average"):
+        if col not in frame.columns:
+            raise ValueError(f"frame: missing column {col!r}; expected county_rates() output")
+    data = frame.assign(month=pd.to_datetime(frame["month"]))
+    parts = []
+    for name, sub in data.groupby("partnership", sort=False):
+        seg = segments(sub.sort_values("month").reset_index(drop=True), "rate")
+        parts.append(seg.assign(partnership=name))
+    lines = pd.concat(parts, ignore_index=True) if parts else data.assign(segment=0)
+    tip = [alt.Tooltip("partnership:N", title="Partnership"), alt.Tooltip("month:T", title="Month", format="%b %Y"),
+           alt.Tooltip("rate:Q", title=measure, format=".2f"),
+           alt.Tooltip("county_average:Q", title="County average", format=".2f")]
+    own = alt.Chart().mark_line(color=PARTNERSHIP_COLOUR, strokeWidth=2).encode(
+        x=alt.X("month:T", title=None, axis=alt.Axis(format="%b %y", labelAngle=0, tickCount=4)),
+        y=alt.Y("rate:Q", title=measure), detail="segment:N", tooltip=tip)
+    county = alt.Chart().mark_line(color=COUNTY_COLOUR, strokeDash=[4, 3], strokeWidth=1.5).encode(
+        x="month:T", y="county_average:Q", tooltip=tip)
+    order = list(dict.fromkeys(frame["partnership"]))
+    chart = alt.layer(own, county, data=lines).properties(width=170, height=120).facet(
+        facet=alt.Facet("partnership:N", title=None, sort=order), columns=columns,
+    ).properties(title=alt.TitleParams(title, subtitle=subtitle, anchor="start"))
+    return chart

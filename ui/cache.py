@@ -22,7 +22,8 @@ from csp_data.engine import Engine
 from csp_data.hotspots.nearrepeat import KnoxResult, knox_test
 from csp_data.indicators import indicator_summary
 from csp_data.io.dataset import DatasetConfig, build_dataset
-from csp_data.model import Dataset
+from csp_data.io.peer_variables import peer_table
+from csp_data.model import Dataset, LoadReport
 from csp_data.outcomes import OutcomeData, load_outcome_classes
 from csp_data.outcomes import outcome_data as load_outcome_data
 from csp_data.overview import headline_table
@@ -369,3 +370,10 @@ def outcome_data(key: str) -> OutcomeData:
     """The outcomes of the dataset under ``key`` (csp_data.outcomes.outcome_data), once per process."""
     dataset = _load(key)
     return load_outcome_data(CONFIGS.get(key), dataset.groups, load_outcome_classes())
+
+
+@st.cache_data(max_entries=4, show_spinner="Reading the peer-variable tables…")
+def cached_peer_table(key: str) -> tuple[pd.DataFrame, LoadReport]:
+    """The peer-variables table of the dataset's ``[peers]`` sources (csp_data.io.peer_variables)."""
+    config = get_config(key)
+    return peer_table(config.peers, limits=config.limits)

@@ -20,17 +20,25 @@ from ui.common import download_buttons, image_downloads, show_chart
 from ui.safe import safe_chart_data, safe_table, safe_text
 
 
+def peer_state_key(dataset: Dataset, partnership: str) -> str:
+    """The session-state key of this session's MSG and county for a dataset and partnership."""
+    return f"trend_peers::{dataset.name}::{partnership}"
+
+
 def peer_editor(dataset: Dataset, partnership: str, options: list[str]) -> tuple[list[str], list[str]]:
     """The MSG and county members chosen for this session (an expander to edit them).
 
     The chosen groups live in session state under their own keys (widget state is dropped when the user
     visits another page); the widgets start from them and copy changes back.
     """
-    saved = f"trend_peers::{dataset.name}::{partnership}"
+    saved = peer_state_key(dataset, partnership)
     if saved not in st.session_state:
         st.session_state[saved] = {
             name: [n for n in dataset.peer_groups.get(name, []) if n in options] for name in ("msg", "county")
         }
+
+    for name in ("msg", "county"):  # an adopted suggestion may name partnerships with no comparator rows
+        st.session_state[saved][name] = [n for n in st.session_state[saved][name] if n in options]
 
     def keep(name: str) -> None:
         st.session_state[saved][name] = list(st.session_state[f"trend_{name}"])
@@ -140,3 +148,16 @@ def gaps_section(dataset: Dataset, comp: pd.DataFrame, *, partnership: str, peer
     download_buttons(gaps_table, "comparator_gaps", key="gaps")
     if group == ALL_CRIME:
         st.caption(text.ALL_CRIME_NOTE)
+
+
+def adopt_for_session(dataset: Dataset, partnership: str, members: list[str], options: list[str]) -> list[str]:
+    """Make ``members`` the MSG of this session (what :func:`peer_editor` starts from on the Trends page
+    and the peer-group state the other pages read); returns the members left out because the comparator
+    table has no rows for them."""
+    saved = peer_state_key(dataset, partnership)
+    current = st.session_state.get(saved) or {"msg": [], "county": [
+        n for n in dataset.peer_groups.get("county", []) if n in options]}
+    kept = [m for m in members if m in options and m != partnership]
+    st.session_state[saved] = {**current, "msg": kept}
+    st.session_state.pop("trend_msg", None)  # the widget starts again from the adopted list
+    return [m for m in members if m not in options and m != partnership]

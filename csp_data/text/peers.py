@@ -91,3 +91,15 @@ def display_table(s: Suggestion, *, msg: Sequence[str] | None) -> pd.DataFrame:
         if key in out.columns:
             out[key] = out[key].round(0 if key == "population" else 2)
     return out.rename(columns=names)
+
+
+PAGE_INTRO = (
+    "Without iQuanta there is no Home Office Most Similar Group to hand. This page suggests one from public "
+    "tables of every Community Safety Partnership: the partnerships nearest to yours on area variables that "
+    "go with crime, each with its distance and values, and the reasons the variables were chosen."
+)
+NOT_CONFIGURED = (
+    "No peer-variable tables are configured. Add a `[peers]` table to csp.toml with `ons` (the ONS "
+    "'police force area tables' workbook: population and households of every CSP), `tenure` (Census 2011 "
+    "tenure by local authority) and/or `variables` (your own table by CSP code or name); see docs/peers.md."
+)
