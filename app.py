@@ -42,6 +42,7 @@ _PAGE_SPECS = [
     ("pages/hotspots.py", "Hotspots", ":material/map:"),
     ("pages/nearrepeat.py", "Near repeats", ":material/radar:"),
     ("pages/trends.py", "Trends", ":material/show_chart:"),
+    ("pages/county.py", "County", ":material/grid_view:"),
     ("pages/peers.py", "Similar places", ":material/groups:"),
     ("pages/priorities.py", "Priorities", ":material/balance:"),
     ("pages/fund.py", "Fund", ":material/savings:"),

@@ -449,11 +449,12 @@ def distance_chart(table: pd.DataFrame, *, title: str, subtitle: str, msg_label:
         colour = alt.Color("in_msg:N", title=msg_label, scale=alt.Scale(domain=["yes", "no"],
                                                                         range=[PARTNERSHIP_COLOUR, BAR_COLOUR]))
     chart = alt.Chart(data).mark_bar().encode(
-        y=alt.Y("partnership:N", sort=list(data["partnership"]), title=None),
+        y=alt.Y("partnership:N", sort=list(data["partnership"]), title=None,
+                axis=alt.Axis(labelOverlap=False, labelLimit=220)),
         x=alt.X("distance:Q", title="Distance (weighted, in standard deviations)"),
         color=colour,
         tooltip=[alt.Tooltip("partnership:N", title="Partnership"), alt.Tooltip("distance:Q", title="Distance", format=".2f")],
-    ).properties(title=alt.TitleParams(title, subtitle=subtitle, anchor="start"), height=max(160, 22 * len(data)))
+    ).properties(title=alt.TitleParams(title, subtitle=subtitle, anchor="start"), height=max(160, 26 * len(data)))
     return chart
 
 
@@ -484,3 +485,34 @@ def small_multiples_chart(frame: pd.DataFrame, *, title: str, subtitle: str, mea
         facet=alt.Facet("partnership:N", title=None, sort=order), columns=columns,
     ).properties(title=alt.TitleParams(title, subtitle=subtitle, anchor="start"))
     return chart
+
+
+def district_map_chart(districts: pd.DataFrame, values: dict[str, float], *, title: str, subtitle: str,
+                       measure: str, width: int = 520) -> alt.LayerChart:
+    """The districts shaded by rate (a sequential, colour-blind-safe scheme), 'n/a' districts hatched grey.
+
+    ``districts``: ``partnership, geometry`` in EPSG:4326 (a GeoDataFrame's ``to_crs(4326)``).
+    """
+    features = []
+    for name, geom in zip(districts["partnership"], districts.geometry, strict=True):
+        rate = values.get(str(name))
+        point = geom.representative_point()  # inside the polygon, for the label
+        features.append({"type": "Feature", "geometry": geom.__geo_interface__,
+                         "properties": {"partnership": str(name), "rate": rate,
+                                        "shown": "n/a" if rate is None else f"{rate:.2f}",
+                                        "lon": point.x, "lat": point.y}})
+    data = alt.InlineData(values=features, format=alt.DataFormat(type="json"))
+    tip = [alt.Tooltip("properties.partnership:N", title="Partnership"),
+           alt.Tooltip("properties.shown:N", title=measure)]
+    shaded = alt.Chart(data).mark_geoshape(stroke="#ffffff", strokeWidth=1).encode(
+        color=alt.Color("properties.rate:Q", title=measure, scale=alt.Scale(scheme="viridis", reverse=True)),
+        tooltip=tip,
+    ).transform_filter("datum.properties.rate != null")
+    missing = alt.Chart(data).mark_geoshape(stroke="#ffffff", strokeWidth=1, color=BAND_COLOUR).encode(
+        tooltip=tip).transform_filter("datum.properties.rate == null")
+    labels = alt.Chart(data).mark_text(fontSize=11, color="#000000").encode(
+        longitude="properties.lon:Q", latitude="properties.lat:Q", text="properties.partnership:N",
+    )
+    chart = alt.layer(missing, shaded, labels).project(type="mercator").properties(
+        title=alt.TitleParams(title, subtitle=subtitle, anchor="start"), width=width, height=width)
+    return cast(alt.LayerChart, chart)

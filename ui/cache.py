@@ -22,6 +22,7 @@ from csp_data.engine import Engine
 from csp_data.hotspots.nearrepeat import KnoxResult, knox_test
 from csp_data.indicators import indicator_summary
 from csp_data.io.dataset import DatasetConfig, build_dataset
+from csp_data.io.districts import load_districts
 from csp_data.io.peer_variables import peer_table
 from csp_data.model import Dataset, LoadReport
 from csp_data.outcomes import OutcomeData, load_outcome_classes
@@ -33,6 +34,7 @@ from csp_data.risk import RiskConfig, measure_priorities, priority_contexts, tab
 from csp_data.targets import dataset_progress
 from csp_data.tools.demo.nearrepeat import near_repeat_burglaries
 from csp_data.trends import PositionInputs, comparators_with_partnership, position_inputs, position_table
+from csp_data.trends.county import county_view
 from csp_data.trends.view import whole_area_total
 from ui.hotspots import outline
 from ui.registry import ConfigRegistry
@@ -377,3 +379,24 @@ def cached_peer_table(key: str) -> tuple[pd.DataFrame, LoadReport]:
     """The peer-variables table of the dataset's ``[peers]`` sources (csp_data.io.peer_variables)."""
     config = get_config(key)
     return peer_table(config.peers, limits=config.limits)
+
+
+@st.cache_data(max_entries=16, show_spinner="Comparing the county's partnerships…")
+def cached_county_view(
+    key: str, partnership: str, members: tuple[str, ...], group: str, start: str, end: str, comp_start: str,
+    comp_end: str, rolling: int | None,
+) -> dict[str, Any]:
+    """csp_data.trends.county.county_view over the dataset's comparator table."""
+    ds = get_dataset(key)
+    comp, _ = cached_comparators(key, partnership)
+    return county_view(comp, list(members), group, _period(start, end), _period(comp_start, comp_end),
+                       groups=ds.groups, group_names=ds.groups.names(), rolling=rolling)
+
+
+@st.cache_resource(max_entries=4, show_spinner="Reading the district boundaries…")
+def cached_districts(key: str) -> tuple[gpd.GeoDataFrame, LoadReport]:
+    """The ``[county]`` district outlines in EPSG:4326, simplified for display (csp_data.io.districts)."""
+    config = get_config(key)
+    districts, report = load_districts(config.county, limits=config.limits)
+    shown = districts.assign(geometry=districts.geometry.simplify(50.0)).to_crs(4326)
+    return shown, report

@@ -45,6 +45,16 @@ def period_rates(
     return period_rates_from_counts(prepared, wanted, group, period)
 
 
+def rank_rates(rates: pd.Series) -> pd.Series:
+    """The one rank rule: 1 = the lowest rate; tied rates share the lowest rank of the tie (:data:`TIE_RULE`);
+    a missing rate has no rank.
+
+    >>> rank_rates(pd.Series([5.0, 7.0, 7.0, 9.0, float("nan")])).tolist()
+    [1.0, 2.0, 2.0, 4.0, nan]
+    """
+    return rates.rank(method="min")
+
+
 def rate_per_thousand(count: Any, denom: Any) -> Any:
     """The one rate rule of a whole period: count / denominator × 1000 (NaN where the denominator is
     missing; callers pass a denominator that is positive or NaN). Works on numbers and Series alike.
@@ -247,7 +257,7 @@ def position_from_rates(
     sd = float(valid["rate"].std(ddof=1)) if len(valid) >= 2 else np.nan
     rank = np.nan
     if pd.notna(own["rate"]):
-        ranked = valid["rate"].rank(method="min")
+        ranked = rank_rates(valid["rate"])
         rank = float(ranked[valid["partnership"] == own["partnership"]].iloc[0])
     low, high = avg - k * sd, avg + k * sd
     rate = float(own["rate"])
@@ -282,5 +292,6 @@ __all__ = [
     "period_rates",
     "period_rates_from_counts",
     "position_from_rates",
+    "rank_rates",
     "rate_per_thousand",
 ]

@@ -12,6 +12,7 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
+from csp_data.areas import partnership_from_lsoa_name
 from csp_data.groups import CrimeGroups, load_crime_groups
 from csp_data.schema import COMPARATOR_COLUMNS, conform
 
@@ -109,11 +110,6 @@ def area_total(
     return None, f"{word} missing for {int(bad.sum())} of {len(frame)} areas ({listed})"
 
 
-def _partnership_from_lsoa(names: pd.Series) -> pd.Series:
-    """'Dacorum 012C' -> 'Dacorum' (the LSOA name minus its trailing code)."""
-    return names.astype("string").str.replace(r"\s+\d{3}[A-Z]\s*$", "", regex=True).str.strip()
-
-
 def _value_lookup(table: pd.DataFrame | None, column: str) -> dict[str, float]:
     if table is None or len(table) == 0:
         return {}
@@ -207,7 +203,7 @@ def comparators_from_incidents(
     if "partnership" in frame.columns and frame["partnership"].notna().any():
         part = frame["partnership"].astype("string")
     elif "lsoa_name" in frame.columns or "LSOA name" in frame.columns:
-        part = _partnership_from_lsoa(frame["lsoa_name" if "lsoa_name" in frame.columns else "LSOA name"])
+        part = partnership_from_lsoa_name(frame["lsoa_name" if "lsoa_name" in frame.columns else "LSOA name"])
     else:
         raise ValueError(
             "incidents_all: needs a 'partnership' column or an LSOA name column ('lsoa_name' / 'LSOA name'), "

@@ -24,6 +24,7 @@ from csp_data.groups import DEFAULT_GROUPS_FILE, load_crime_groups
 from csp_data.io import store as store_mod
 from csp_data.io.boundaries import load_boundaries
 from csp_data.io.comparator_tables import load_comparator_table, load_peer_groups
+from csp_data.io.districts import COUNTY_KEYS, DistrictSources, district_sources
 from csp_data.io.force import ColumnMapping, load_force_extract
 from csp_data.io.indicators import IndicatorSource, load_indicator_sources, sources_from_config
 from csp_data.io.limits import DEFAULT_LIMITS, Limits
@@ -62,7 +63,7 @@ CONFIG_KEYS: Final[dict[str, dict[str, str]]] = {
         "population": "table or path", "households": "table or path", "comparators": "table",
         "peer_groups": "table or path", "risk": "table", "limits": "table", "data_dir": "string",
         "disclosure": "table", "fund": "table",
-        "indicators": "tables", "targets": "tables", "peers": "table",
+        "indicators": "tables", "targets": "tables", "peers": "table", "county": "table",
     },
     "incidents": {"format": "string", "paths": "strings", "columns": "table", "store": "string", "store_dir": "string"},
     "incidents.columns": {
@@ -78,6 +79,7 @@ CONFIG_KEYS: Final[dict[str, dict[str, str]]] = {
     "indicators": {"path": "string", "source": "string", "unit": "string", "sheet": "string"},  # io/indicators.py
     "targets": TARGET_KEYS,  # csp_data/targets.py
     "peers": PEERS_KEYS,  # the suggested MSG's variables (csp_data/io/peer_variables.py)
+    "county": COUNTY_KEYS,  # the county view's district map (csp_data/io/districts.py)
 }
 _EXPECTED: Final = {
     "string": "a string in quotes",
@@ -209,6 +211,7 @@ class DatasetConfig:
     indicators: tuple[IndicatorSource, ...] = ()  # [[indicators]]: partner indicator tables
     targets: tuple[Target, ...] = ()  # [[targets]]
     peers: PeerSources = field(default_factory=PeerSources)  # [peers]: the suggested MSG's tables
+    county: DistrictSources = field(default_factory=DistrictSources)  # [county]: the district map
 
     def with_partnership(self, name: str) -> DatasetConfig:
         return replace(self, partnership=name)
@@ -381,6 +384,8 @@ def parse_config(raw: dict[str, Any], *, base: Path, config_file: Path | None = 
         targets=parse_targets(raw.get("targets"), where=where),
         peers=peer_sources(raw.get("peers"), resolve=lambda value, at: _path(base, value, where=at), base=base,
                            where=where),
+        county=district_sources(raw.get("county"), resolve=lambda value, at: _path(base, value, where=at),
+                                where=where),
     )
 
 

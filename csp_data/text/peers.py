@@ -74,8 +74,8 @@ def variables_table(s: Suggestion) -> pd.DataFrame:
             status = "n/a: " + s.unavailable[v.key]
         else:
             status = "not used: weight 0"
-        rows.append({"variable": v.key, "label": v.label, "why": v.why,
-                     "weight": s.used.get(v.key, 0.0), "status": status})
+        rows.append({"label": v.label, "weight": s.used.get(v.key, 0.0), "status": status, "why": v.why,
+                     "variable": v.key})
     return pd.DataFrame(rows)
 
 
@@ -86,7 +86,7 @@ def display_table(s: Suggestion, *, msg: Sequence[str] | None) -> pd.DataFrame:
     if msg is not None:
         keys = {name_key(m) for m in msg}
         out.insert(4, "in_msg", ["yes" if name_key(n) in keys else "no" for n in out["partnership"]])
-    names = {v.key: v.label for v in VARIABLES}
+    names = {v.key: v.label.replace(" (log scale)", "") for v in VARIABLES}  # the values, not their logs
     for key in names:
         if key in out.columns:
             out[key] = out[key].round(0 if key == "population" else 2)

@@ -1,0 +1,63 @@
+"""The County page's sections: small multiples, the district map, the rank table."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from csp_data import charts
+from csp_data.groups import CrimeGroups
+from csp_data.model import Dataset
+from csp_data.periods import Period
+from csp_data.text import county as text
+from csp_data.trends.county import district_values, rank_grid
+from ui.common import download_buttons, image_downloads, show_chart, show_table
+from ui.safe import safe_table, safe_text
+
+
+def multiples_section(dataset: Dataset, rates: pd.DataFrame, *, group_label: str, measure: str, view: str) -> None:
+    """One panel per partnership with the county average, its table behind a toggle, and downloads."""
+    n = rates["partnership"].nunique()
+    chart = charts.small_multiples_chart(
+        rates, title=text.small_multiples_title(group_label, n),
+        subtitle=f"{'Rolling 12-month' if view == 'rolling' else 'Monthly'} {measure}; dashed: the county average "
+                 "(the plain mean of the partnerships' rates). A gap is a month without data, not 0.",
+        measure=measure)
+    show_chart(chart)
+    image_downloads(chart, "county_small_multiples", source=dataset.source, key="county_multiples")
+    if st.toggle("Show the table behind the panels", key="county_table"):
+        st.dataframe(safe_table(rates), hide_index=True, width="stretch")
+    download_buttons(rates.assign(crime_group=group_label), "county_rates", key="county_rates")
+
+
+def map_section(dataset: Dataset, districts: pd.DataFrame | None, movers: pd.DataFrame, *, group_label: str,
+                measure: str, period: Period, problem: str | None) -> None:
+    """The districts shaded by their rate over the period (or why there is no map)."""
+    if districts is None:
+        st.info(problem or text.NO_MAP)
+        return
+    values = district_values(movers)
+    chart = charts.district_map_chart(
+        districts, values, title=f"{group_label}: {measure}, {period.label}",
+        subtitle="Darker = higher rate. Grey: no rate (n/a). The table below has the same figures.",
+        measure=measure)
+    show_chart(chart)
+    image_downloads(chart, "county_map", source=dataset.source, key="county_map")
+    unmapped = sorted(set(movers["partnership"]) - set(districts["partnership"]))
+    if unmapped:
+        st.caption(safe_text(f"Not on the map (no boundary in [county] boundaries): {', '.join(unmapped)}."))
+
+
+def movers_table(movers: pd.DataFrame, measure: str) -> None:
+    shown = movers.rename(columns={"rate": f"{measure} (period)", "rate_before": f"{measure} (a year before)",
+                                   "change": "change", "change_pct": "change %"})
+    show_table(shown.round(2))
+    download_buttons(movers, "county_movers", key="county_movers")
+
+
+def ranks_section(ranks: pd.DataFrame, groups: CrimeGroups, *, period: Period) -> None:
+    """Ranks of every partnership in every crime group over the period, with the long table to download."""
+    st.subheader(f"Ranks in the county, {period.label}")
+    show_table(rank_grid(ranks, groups))
+    st.caption(text.RANK_CAPTION)
+    download_buttons(ranks, f"county_ranks_{period.start:%Y%m}_{period.end:%Y%m}", key="county_ranks")
