@@ -458,7 +458,8 @@ def distance_chart(table: pd.DataFrame, *, title: str, subtitle: str, msg_label:
     return chart
 
 
-def small_multiples_chart(frame: pd.DataFrame, *, title: str, subtitle: str, measure: str, columns: int = 5) -> alt.FacetChart:
+def small_multiples_chart(frame: pd.DataFrame, *, title: str, subtitle: str, measure: str, columns: int = 5,
+                          width: int = 135) -> alt.FacetChart:
     """One panel per partnership: its monthly rate (solid, broken at gaps) and the county average (dashed).
 
     ``frame``: ``partnership, month, rate, county_average`` (csp_data.comparators.county.county_rates).
@@ -481,7 +482,7 @@ def small_multiples_chart(frame: pd.DataFrame, *, title: str, subtitle: str, mea
     county = alt.Chart().mark_line(color=COUNTY_COLOUR, strokeDash=[4, 3], strokeWidth=1.5).encode(
         x="month:T", y="county_average:Q", tooltip=tip)
     order = list(dict.fromkeys(frame["partnership"]))
-    chart = alt.layer(own, county, data=lines).properties(width=170, height=120).facet(
+    chart = alt.layer(own, county, data=lines).properties(width=width, height=110).facet(
         facet=alt.Facet("partnership:N", title=None, sort=order), columns=columns,
     ).properties(title=alt.TitleParams(title, subtitle=subtitle, anchor="start"))
     return chart
@@ -510,9 +511,9 @@ def district_map_chart(districts: pd.DataFrame, values: dict[str, float], *, tit
     ).transform_filter("datum.properties.rate != null")
     missing = alt.Chart(data).mark_geoshape(stroke="#ffffff", strokeWidth=1, color=BAND_COLOUR).encode(
         tooltip=tip).transform_filter("datum.properties.rate == null")
-    labels = alt.Chart(data).mark_text(fontSize=11, color="#000000").encode(
-        longitude="properties.lon:Q", latitude="properties.lat:Q", text="properties.partnership:N",
-    )
-    chart = alt.layer(missing, shaded, labels).project(type="mercator").properties(
+    where = {"longitude": "properties.lon:Q", "latitude": "properties.lat:Q", "text": "properties.partnership:N"}
+    halo = alt.Chart(data).mark_text(fontSize=12, stroke="#ffffff", strokeWidth=4, strokeJoin="round").encode(**where)
+    labels = alt.Chart(data).mark_text(fontSize=12, color="#000000").encode(**where)
+    chart = alt.layer(missing, shaded, halo, labels).project(type="mercator").properties(
         title=alt.TitleParams(title, subtitle=subtitle, anchor="start"), width=width, height=width)
     return cast(alt.LayerChart, chart)

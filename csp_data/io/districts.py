@@ -24,6 +24,8 @@ from csp_data.schema import ANALYSIS_CRS
 #: Keys of ``[county]`` (csp_data.io.dataset.CONFIG_KEYS checks them).
 COUNTY_KEYS: Final[dict[str, str]] = {"boundaries": "strings", "name_field": "string", "name_from": "string"}
 NAME_FROM: Final = ("field", "lsoa_name")
+#: Gaps narrower than about twice this (metres) between merged polygons are closed.
+SLIVER_M: Final = 10.0
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,8 @@ def load_districts(sources: DistrictSources, *, limits: Limits = DEFAULT_LIMITS)
     merged = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs=ANALYSIS_CRS)
     merged = merged[merged["partnership"].notna()]
     districts = merged.dissolve(by="partnership", as_index=False)[["partnership", "geometry"]]
+    # generalised LSOA layers leave slivers between neighbours: close them (10 m out and back in)
+    districts["geometry"] = districts.geometry.buffer(SLIVER_M).buffer(-SLIVER_M)
     report.notes.append(f"District map: {len(districts)} partnerships from {len(merged):,} polygons in "
                         f"{len(sources.boundaries)} file(s).")
     return districts, report

@@ -31,7 +31,7 @@ def movers_sentence(movers: pd.DataFrame, *, group_label: str, period: Period, c
                 f"{measure} ({fmt_pct(row['change_pct'])})")
 
     verb_up = "rose most" if up["change"] > 0 else "fell least"
-    text = f"From {comparison.label} to {period.label}, the {group_label} rate {verb_up} in {move(up)}"
+    text = f"Between {comparison.label} and {period.label}, the {group_label} rate {verb_up} in {move(up)}"
     if len(known) > 1 and down["partnership"] != up["partnership"]:
         verb_down = "fell most" if down["change"] < 0 else "rose least"
         text += f"; it {verb_down} in {move(down)}"
