@@ -334,6 +334,22 @@ def write_results(results: dict[str, Any], out: Path) -> None:
             f"{nr.get('load_before', float('nan')):.1f}; peak RSS {_mb(nr.get('maxrss_mb'))}.")
     add("")
 
+    # ---------------------------------------------------------------- county view
+    cv = results.get("county")
+    add("## (i) County view (issue 17)")
+    add("")
+    if not cv:
+        add("Not run.")
+    elif "error" in cv:
+        add(f"Not measured: `{cv['error']}`")
+    else:
+        add(f"{cv['data']}: {cv['partnerships']} partnerships, {cv['months']} months of comparator rows. One rerun "
+            f"(rates, ranks in every crime group, who moved most) for a crime-group change: median {_s(cv['rerun_s'])}, "
+            f"max {_s(cv['rerun_max_s'])} over {cv['reruns']} groups (target < 1 s: "
+            f"{_verdict(cv['rerun_max_s'] < 1.0)}); 1-minute load average before {cv.get('load_before', float('nan')):.1f}; "
+            f"peak RSS {_mb(cv.get('maxrss_mb'))}.")
+    add("")
+
     # ---------------------------------------------------------------- targets
     add("## Targets (issue 6)")
     add("")

@@ -622,6 +622,35 @@ def stage_nearrepeat() -> dict[str, Any]:
     return out
 
 
+def stage_county(repeats: int) -> dict[str, Any]:
+    """The county view (issue 17): every district's rates, ranks in every crime group and who moved most,
+    from the comparator table, on the ten Hertfordshire districts (13 months) when ../shared is here,
+    else the demo's ten partnerships. Timed per crime group, as a filter change reruns it."""
+    from csp_data.io.dataset import build_dataset, demo_config, load_config
+    from csp_data.periods import rolling_12
+    from csp_data.trends import comparators_with_partnership
+    from csp_data.trends.county import county_members, county_view
+
+    real = ROOT / "config" / "herts-real.toml"
+    config = load_config(real) if (ROOT.parent / "shared" / "data" / "real").is_dir() else demo_config()
+    ds = build_dataset(config)
+    partnership = ds.partnership or ds.name
+    comp, _ = comparators_with_partnership(ds.comparators, ds.incidents, ds.groups, partnership)
+    members = county_members(ds.peer_groups, partnership)
+    period = rolling_12(ds.latest_month)
+    out: dict[str, Any] = {"load_before": os.getloadavg()[0], "data": config.name, "partnerships": len(members),
+                           "months": int(comp["month"].nunique())}
+    times = []
+    for group in ["All crime (excluding ASB)", "Burglary", "Violence and sexual offences", "ASB"][: max(1, repeats + 1)]:
+        t0 = _now()
+        county_view(comp, members, group, period, period.year_earlier(), groups=ds.groups,
+                    group_names=ds.groups.names())
+        times.append(_now() - t0)
+    out.update(rerun_s=sorted(times)[len(times) // 2], rerun_max_s=max(times), reruns=len(times),
+               maxrss_mb=_maxrss_mb())
+    return out
+
+
 # ---------------------------------------------------------------------------------------------- driver
 def _run_stage(stage: str, scale: str | None, repeats: int, *, quick: bool = False) -> dict[str, Any]:
     cmd = [sys.executable, "-m", "benchmarks.run", "--stage", stage, "--repeats", str(repeats)]
@@ -731,6 +760,7 @@ def main(argv: list[str] | None = None) -> int:
             "app_national": lambda: stage_app_national(args.scale),
             "brief": stage_brief,
             "nearrepeat": stage_nearrepeat,
+            "county": lambda: stage_county(repeats),
             "library_herts": library_stages.stage_library_herts,
             "library_import": lambda: library_stages.stage_library_import(_paths(args.scale)[0], args.scale),
             "library_open": lambda: {
@@ -797,6 +827,7 @@ def main(argv: list[str] | None = None) -> int:
         results["apptest"] = _run_stage("apptest", None, repeats)
     results["brief"] = _run_stage("brief", None, repeats)
     results["nearrepeat"] = _run_stage("nearrepeat", None, repeats)
+    results["county"] = _run_stage("county", None, repeats)
     info["load_end"] = os.getloadavg()
     (TMP / "results.json").write_text(json.dumps(results, indent=1, default=str))
     write_results(results, out)
