@@ -27,6 +27,7 @@ DATA_FILES = (
     "data/demo_peers.toml",
     "data/demo_indicators.csv",
     "data/demo_iom.csv",
+    "data/demo_peer_variables.csv",
 )
 SHAPEFILE_FILES = tuple(f"shapefiles/demo_beats{s}" for s in (".shp", ".shx", ".dbf", ".prj", ".cpg"))
 

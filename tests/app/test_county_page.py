@@ -1,0 +1,36 @@
+"""AppTest of the County page: the demo's ten partnerships (no district map: n/a with the reason) and Gwent."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.app.conftest import ROOT, assert_no_errors, run_page
+
+PAGE = "pages/county.py"
+
+
+@pytest.mark.usefixtures("demo_env")
+def test_demo_county_side_by_side() -> None:
+    at = run_page(PAGE, timeout=240)
+    assert_no_errors(at)
+    text = " ".join(m.value for m in at.markdown)
+    assert "Between Nov 2024 to Oct 2025 and Nov 2025 to Oct 2026, the All crime (excluding ASB) rate" in text
+    assert "District map n/a: no district boundaries are configured" in " ".join(i.value for i in at.info)
+    movers, ranks = at.dataframe[0].value, at.dataframe[1].value
+    assert len(movers) == 10
+    assert ranks.columns[0] == "crime_group" and len(ranks.columns) == 11  # a column per partnership
+    assert set(ranks.iloc[0, 1:]) == {f"{n}{s}/10" for n, s in zip(range(1, 11), ["st", "nd", "rd"] + ["th"] * 7, strict=True)}
+    at.radio(key="county_view").set_value("rolling").run()
+    assert_no_errors(at)
+
+
+@pytest.mark.usefixtures("demo_env")
+def test_gwent_county_map(monkeypatch: pytest.MonkeyPatch) -> None:
+    if not (ROOT.parent / "shared" / "data" / "real" / "gwent").is_dir():
+        pytest.skip("../shared/data/real/gwent not found: the real-data test needs the shared folder")
+    monkeypatch.setenv("CSP_CONFIG", str(ROOT / "config" / "gwent-real.toml"))
+    at = run_page(PAGE, timeout=600)
+    assert_no_errors(at)
+    assert not any("District map n/a" in i.value for i in at.info)
+    ranks = at.dataframe[-1].value
+    assert list(ranks.columns) == ["crime_group", "Newport", "Blaenau Gwent", "Caerphilly", "Monmouthshire", "Torfaen"]
