@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from csp_data import charts
+from csp_data.format import NA, fmt_number, fmt_pct, is_missing
 from csp_data.groups import CrimeGroups
 from csp_data.model import Dataset
 from csp_data.periods import Period
@@ -49,9 +50,16 @@ def map_section(dataset: Dataset, districts: pd.DataFrame | None, movers: pd.Dat
 
 
 def movers_table(movers: pd.DataFrame, measure: str) -> None:
-    shown = movers.rename(columns={"rate": f"{measure} (period)", "rate_before": f"{measure} (a year before)",
-                                   "change": "change", "change_pct": "change %"})
-    show_table(shown.round(2))
+    """Rates now and a year before with the change; a missing figure reads 'n/a' (its note says why)."""
+    shown = pd.DataFrame({
+        "partnership": movers["partnership"],
+        f"{measure} (period)": [fmt_number(v, 2) for v in movers["rate"]],
+        f"{measure} (a year before)": [fmt_number(v, 2) for v in movers["rate_before"]],
+        "change": [fmt_number(v, 2) for v in movers["change"]],
+        "change %": [NA if is_missing(v) else fmt_pct(v) for v in movers["change_pct"]],
+        "note": movers["note"],
+    })
+    show_table(shown)
     download_buttons(movers, "county_movers", key="county_movers")
 
 

@@ -195,7 +195,7 @@ def suggest_peers(
         raise ValueError(f"n must be at least 1, got {n}")
     weights = dict(parse_weights(None) if weights is None else weights)
     present = {k for k in VARIABLE_KEYS if k in table.columns and pd.to_numeric(table[k], errors="coerce").notna().any()}
-    unavailable = {k: f"not in the tables given (a variables table with a `{k}` column adds it)"
+    unavailable = {k: f"no `{k}` column in the tables given"
                    for k in VARIABLE_KEYS if k not in present}
     used = {k: float(w) for k, w in weights.items() if w > 0 and k in present}
     if not used:

@@ -20,7 +20,7 @@ def test_demo_suggestion_explained_and_adopted_for_the_session() -> None:
     assert list(table.columns[:5]) == ["rank", "partnership", "code", "distance", "in_msg"]
     assert len(table) == 15 and table["distance"].iloc[0] == 0
     variables = at.dataframe[1].value
-    assert "n/a: not in the tables given" in " ".join(variables["status"])  # the age variables
+    assert "n/a: no `pct_aged_16_24` column in the tables given" in " ".join(variables["status"])
     captions = " ".join(c.value for c in at.caption)
     assert "weighted Euclidean distance" in captions and "demo_peer_variables.csv" in captions
     assert "no rows in the comparator table (Other Town F)" in captions
