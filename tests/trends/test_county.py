@@ -15,8 +15,8 @@ from csp_data.text.county import movers_sentence
 from csp_data.trends.county import (
     county_members,
     county_movers,
-    county_rates,
     county_ranks,
+    county_rates,
     county_view,
     rank_grid,
 )
