@@ -11,7 +11,7 @@ import pytest
 
 from tests.browser.conftest import error_texts, screenshot, settled
 
-PAGES = ["", "hotspots", "nearrepeat", "trends", "peers", "priorities", "fund", "data", "methods"]
+PAGES = ["", "hotspots", "nearrepeat", "trends", "county", "peers", "priorities", "fund", "data", "methods"]
 # The WCAG 2.0/2.1/2.2 A and AA rules: the standard UK public-sector sites are held to (axe tags).
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 # rule id -> why it is not run. Keep in step with docs/accessibility.md.

@@ -6,7 +6,7 @@ import pytest
 
 from tests.browser.conftest import error_texts
 
-PAGES = ["", "hotspots", "nearrepeat", "trends", "peers", "priorities", "fund", "data", "import", "methods"]
+PAGES = ["", "hotspots", "nearrepeat", "trends", "county", "peers", "priorities", "fund", "data", "import", "methods"]
 
 pytestmark = pytest.mark.browser
 
