@@ -44,15 +44,15 @@ view = st.radio("View", ["monthly", "rolling"], horizontal=True, key="county_vie
 result = cached_county_view(dataset_key, partnership, tuple(members), group, f"{period.start:%Y-%m}",
                             f"{period.end:%Y-%m}", f"{comparison.start:%Y-%m}", f"{comparison.end:%Y-%m}",
                             12 if view == "rolling" else None)
-measure = tr.measure_label(str(result["denominator"]))
-movers = result["movers"]
+measure = tr.measure_label(result.denominator)
+movers = result.movers
 st.markdown(safe_text("### " + text.movers_sentence(movers, group_label=group_label, period=period,
                                                      comparison=comparison, measure=measure)))
-if result["note"]:
-    st.caption(str(result["note"]))
+if result.note:
+    st.caption(result.note)
 if filters.crime_types or filters.areas:
     st.caption(trends_text.CROSS_FILTER_NOTE)
-ui.multiples_section(dataset, result["rates"], group_label=group_label, measure=measure, view=view)
+ui.multiples_section(dataset, result.rates, group_label=group_label, measure=measure, view=view)
 source_caption(dataset, extra=f"County: {len(members)} partnerships ({', '.join(members)}).")
 
 st.subheader(f"Rates by district, {period.label} against {comparison.label}")
@@ -64,4 +64,4 @@ if get_config(dataset_key).county.boundaries:
         problem = f"District map n/a: {exc}"
 ui.map_section(dataset, districts, movers, group_label=group_label, measure=measure, period=period, problem=problem)
 ui.movers_table(movers, measure)
-ui.ranks_section(result["ranks"], dataset.groups, period=period)
+ui.ranks_section(result.ranks, dataset.groups, period=period)

@@ -34,7 +34,7 @@ from csp_data.risk import RiskConfig, measure_priorities, priority_contexts, tab
 from csp_data.targets import dataset_progress
 from csp_data.tools.demo.nearrepeat import near_repeat_burglaries
 from csp_data.trends import PositionInputs, comparators_with_partnership, position_inputs, position_table
-from csp_data.trends.county import county_view
+from csp_data.trends.county import CountyView, county_view
 from csp_data.trends.view import whole_area_total
 from ui.hotspots import outline
 from ui.registry import ConfigRegistry
@@ -385,7 +385,7 @@ def cached_peer_table(key: str) -> tuple[pd.DataFrame, LoadReport]:
 def cached_county_view(
     key: str, partnership: str, members: tuple[str, ...], group: str, start: str, end: str, comp_start: str,
     comp_end: str, rolling: int | None,
-) -> dict[str, Any]:
+) -> CountyView:
     """csp_data.trends.county.county_view over the dataset's comparator table."""
     ds = get_dataset(key)
     comp, _ = cached_comparators(key, partnership)

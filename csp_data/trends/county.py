@@ -11,6 +11,7 @@ the denominator (:func:`csp_data.trends.series.choose_denominator`).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Final
 
 import numpy as np
@@ -96,7 +97,10 @@ def county_ranks(
             "note": [n or note for n in rates["note"]],
         }))
     out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=RANK_COLUMNS)
-    return out.reindex(columns=RANK_COLUMNS)
+    out = out.reindex(columns=RANK_COLUMNS)
+    for col in ("rank", "group_size"):  # whole numbers, <NA> without a rate
+        out[col] = pd.to_numeric(out[col], errors="coerce").round().astype("Int64")
+    return out
 
 
 def rank_grid(ranks: pd.DataFrame, groups: CrimeGroups) -> pd.DataFrame:
@@ -145,19 +149,34 @@ def district_values(movers: pd.DataFrame) -> dict[str, float]:
     return {str(p): float(r) for p, r in zip(movers["partnership"], movers["rate"], strict=True) if np.isfinite(r)}
 
 
+@dataclass(frozen=True)
+class CountyView:
+    """Everything the county view shows: the denominator, the note when it fell back, and the tables."""
+
+    denominator: str
+    note: str
+    rates: pd.DataFrame  # county_rates
+    movers: pd.DataFrame  # county_movers
+    ranks: pd.DataFrame  # county_ranks
+
+    def table(self, name: str) -> pd.DataFrame:
+        """``rates``, ``movers`` or ``ranks`` by name (the CLI's ``--table``)."""
+        if name not in ("rates", "movers", "ranks"):
+            raise ValueError(f"table: expected rates, movers or ranks, got {name!r}")
+        return getattr(self, name)  # type: ignore[no-any-return]
+
+
 def county_view(
     comparators: pd.DataFrame, members: Sequence[str], group: str, period: Period, comparison: Period, *,
     groups: CrimeGroups, group_names: Sequence[str], rolling: int | None = None,
-) -> dict[str, object]:
-    """Everything the county view shows, in one call (the page, the benchmark): ``denominator``,
-    ``note`` (why the denominator fell back, if it did), ``rates`` (:func:`county_rates`), ``movers``
-    (:func:`county_movers`) and ``ranks`` (:func:`county_ranks`)."""
+) -> CountyView:
+    """Everything the county view shows, in one call (the page, the command, the benchmark)."""
     denominator, note = choose_denominator(comparators, members, group, groups)
-    return {
-        "denominator": denominator,
-        "note": note,
-        "rates": county_rates(comparators, members, group, denominator=denominator, groups=groups, rolling=rolling),
-        "movers": county_movers(comparators, members, group, period, comparison, denominator=denominator,
-                                groups=groups),
-        "ranks": county_ranks(comparators, members, period, groups=groups, group_names=group_names),
-    }
+    return CountyView(
+        denominator=denominator,
+        note=note,
+        rates=county_rates(comparators, members, group, denominator=denominator, groups=groups, rolling=rolling),
+        movers=county_movers(comparators, members, group, period, comparison, denominator=denominator,
+                             groups=groups),
+        ranks=county_ranks(comparators, members, period, groups=groups, group_names=group_names),
+    )

@@ -53,7 +53,7 @@ def test_ranks_lowest_first_and_a_member_without_a_rate_unranked():
     # A: 20, C: 12 over four months; B lacks March, so no rate for the period.
     assert by.at["A", "count"] == 20 and by.at["C", "count"] == 12
     assert by.at["C", "rank_label"] == "1st/2" and by.at["A", "rank_label"] == "2nd/2"
-    assert math.isnan(by.at["B", "rank"]) and by.at["B", "rank_label"] == "n/a"
+    assert pd.isna(by.at["B", "rank"]) and by.at["B", "rank_label"] == "n/a"
     assert "3 of 4 months" in by.at["B", "note"]
     grid = rank_grid(ranks, GROUPS)
     assert grid.columns.tolist() == ["crime_group", "A", "B", "C"]
@@ -112,12 +112,12 @@ def test_gwent_county_view_matches_the_readme():
     members = county_members(ds.peer_groups, "Newport")
     view = county_view(comp, members, "All crime (excluding ASB)", months("2024-04-01", "2025-03-01"),
                        months("2023-04-01", "2024-03-01"), groups=ds.groups, group_names=["All crime (excluding ASB)"])
-    ranks = view["ranks"].set_index("partnership")
+    ranks = view.ranks.set_index("partnership")
     # README: FY 2024/25 crimes excluding ASB
     readme = {"Newport": 19_623, "Caerphilly": 15_212, "Torfaen": 9_524, "Blaenau Gwent": 8_079, "Monmouthshire": 6_228}
     assert ranks["count"].to_dict() == readme
     assert {k: gwent_rows()[k] for k in readme} == readme
-    movers = view["movers"].set_index("partnership")
+    movers = view.movers.set_index("partnership")
     # FY 2023/24 (README): 17,597 · 14,055 · 8,426 · 6,984 · 5,333, over the ONS mid-2022 populations.
     assert movers.at["Newport", "rate_before"] == pytest.approx(17_597 / 161_500 * 1000)
     assert movers.at["Newport", "rate"] == pytest.approx(19_623 / 161_500 * 1000)
