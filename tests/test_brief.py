@@ -63,7 +63,8 @@ def test_cover_fields(html: str) -> None:
 
 
 def test_sections_present(html: str) -> None:
-    for heading in ("Overview", "Priority risk", "Partner indicators and targets", "Priority: Drugs", "Where: hot spots",
+    for heading in ("Overview", "Priority risk", "Partner indicators and targets", "Priority: Drugs",
+                    "Outcomes and ASB classes", "Where: hot spots",
                     "Data notes"):
         assert f"<h2>{heading}" in html
     assert "Why: the reasons for each score" in html
