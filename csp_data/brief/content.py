@@ -24,11 +24,11 @@ from csp_data.charts import trend_chart
 from csp_data.comparators import area_total, period_position
 from csp_data.disclosure import drop_small_rows, statement, suppress_chart_data, suppress_table, suppress_text
 from csp_data.engine import Engine
+from csp_data.format import na
 from csp_data.fund import fund_summary, ledger_table, spend_by_priority
 from csp_data.groups import ALL_CRIME, ALL_INCIDENTS, ASB
 from csp_data.hotspots import view as V
 from csp_data.indicators import indicator_summary, summary_display
-from csp_data.format import na
 from csp_data.model import Dataset
 from csp_data.outcomes import OutcomeData, load_outcome_classes, outcome_view, unmapped
 from csp_data.overview import headline_display, headline_table

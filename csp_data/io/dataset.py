@@ -73,7 +73,7 @@ CONFIG_KEYS: Final[dict[str, dict[str, str]]] = {
     "comparators": {"path": "string", "population": "string", "households": "string"},
     "limits": {f.name: "number" for f in fields(Limits)},  # io.common.Limits
     "disclosure": {"threshold": "number"},  # partner-safe mode (csp_data/disclosure.py)
-    "fund": {"budget": "number"},  # the partnership fund (csp_data/fund.py)
+    "fund": {"budget": "number", "ledger": "string"},  # the partnership fund (csp_data/fund.py)
     "indicators": {"path": "string", "source": "string", "unit": "string", "sheet": "string"},  # io/indicators.py
     "targets": TARGET_KEYS,  # csp_data/targets.py
 }
@@ -206,6 +206,7 @@ class DatasetConfig:
     raw: dict[str, Any] = field(default_factory=dict)  # the whole TOML, for other sections ([risk], ...)
     indicators: tuple[IndicatorSource, ...] = ()  # [[indicators]]: partner indicator tables
     targets: tuple[Target, ...] = ()  # [[targets]]
+    ledger: Path | None = None  # [fund] ledger: the fund ledger file (checked by `validate --config`)
 
     def with_partnership(self, name: str) -> DatasetConfig:
         return replace(self, partnership=name)
@@ -376,6 +377,7 @@ def parse_config(raw: dict[str, Any], *, base: Path, config_file: Path | None = 
         indicators=sources_from_config(raw.get("indicators"), where=where,
                                        resolve=lambda value, at: _path(base, value, where=at)),
         targets=parse_targets(raw.get("targets"), where=where),
+        ledger=_path(base, (raw.get("fund") or {}).get("ledger"), where=f"{where}: [fund] ledger"),
     )
 
 
