@@ -28,7 +28,7 @@ from csp_data.format import na
 from csp_data.fund import fund_summary, ledger_table, spend_by_priority
 from csp_data.groups import ALL_CRIME, ALL_INCIDENTS, ASB
 from csp_data.hotspots import view as V
-from csp_data.indicators import indicator_summary, summary_display
+from csp_data.indicators import dataset_indicator_summary, summary_display
 from csp_data.model import Dataset
 from csp_data.outcomes import OutcomeData, load_outcome_classes, outcome_view, unmapped
 from csp_data.overview import headline_display, headline_table
@@ -230,8 +230,7 @@ def indicators_section(dataset: Dataset, period: Period, comparison: Period) -> 
     partnership = dataset.partnership or dataset.name
     section = Section(f"{indicator_text.TITLE} and {indicator_text.TARGETS_TITLE.lower()}")
     if dataset.indicators is not None:
-        summary = indicator_summary(dataset.indicators, partnership=partnership, period=period, comparison=comparison,
-                                    county=dataset.peer_groups.get("county", ()))
+        summary = dataset_indicator_summary(dataset, period=period, comparison=comparison)
         section.paragraphs.extend(indicator_text.indicator_paragraphs(
             summary, partnership=partnership, period=period, comparison=comparison))
         section.tables.append((indicator_text.TITLE, summary_display(summary, period=period, comparison=comparison)))

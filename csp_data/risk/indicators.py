@@ -7,15 +7,25 @@ harm weight of the indicator's name in ``[harm]`` (csp_data/config/risk.toml), e
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
 import pandas as pd
 
 from csp_data.change import significance_test
 from csp_data.format import fmt_pct_change, fmt_rank, na
+from csp_data.indicators import dataset_indicator_summary
+from csp_data.model import Dataset
+from csp_data.periods import Period
 from csp_data.risk.config import RiskConfig
 from csp_data.risk.scoring import NOT_SCORED, combine_likelihood, rank_score, round_half_up, trend_score
 from csp_data.risk.table import TABLE_COLUMNS
+
+#: The heading and caption of the indicator priorities table (the Priorities page, the report).
+TITLE: Final = "Partner indicators as priorities"
+CAPTION: Final = (
+    "Scored as the crime groups are: likelihood from the trend and the county rank (no MSG for partner "
+    "indicators) × the harm weight of the indicator's name in [harm] (csp_data/config/risk.toml)."
+)
 
 
 def indicator_priority_rows(summary: pd.DataFrame, config: RiskConfig) -> pd.DataFrame:
@@ -66,4 +76,14 @@ def indicator_priority_rows(summary: pd.DataFrame, config: RiskConfig) -> pd.Dat
     return pd.DataFrame(rows, columns=[*TABLE_COLUMNS, "rate_denominator"])
 
 
-__all__ = ["indicator_priority_rows"]
+def dataset_indicator_priorities(dataset: Dataset, config: RiskConfig, *, period: Period,
+                                 comparison: Period) -> pd.DataFrame | None:
+    """:func:`indicator_priority_rows` of the dataset's indicators for ``period`` against ``comparison``
+    (:func:`csp_data.indicators.dataset_indicator_summary`); None when it has no indicators or no row."""
+    if dataset.indicators is None:
+        return None
+    rows = indicator_priority_rows(dataset_indicator_summary(dataset, period=period, comparison=comparison), config)
+    return rows if len(rows) else None
+
+
+__all__ = ["CAPTION", "TITLE", "dataset_indicator_priorities", "indicator_priority_rows"]
