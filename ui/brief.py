@@ -26,12 +26,11 @@ def briefing_buttons(dataset: Dataset, query: Query) -> None:
     config = default_config()
     fund = brief_fund()
     key = st.session_state["dataset_key"]
-    incident_format = get_config(key).incident_format
 
     def build() -> Brief:
         # the outcomes (cached once per process) are read on click, not on every Overview run
         return build_brief(dataset, query, config=config, threshold=threshold, fund=fund, outcomes=outcome_data(key),
-                           incident_format=incident_format)
+                           incident_format=get_config(key).incident_format)
 
     def build_html() -> str:
         return brief_html(build())
