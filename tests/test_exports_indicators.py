@@ -55,6 +55,7 @@ def test_report_holds_the_indicator_priorities(report: Any) -> None:
     assert rows["priority"].tolist() == [FIRES]
     fires = rows.iloc[0]
     assert (fires["previous"], fires["current"], fires["county_rank"]) == (100, 121, "3rd/3")
+    assert fires["pct_change"] == 21.0  # (121 - 100) / 100, to 1 decimal as the crime rows
     assert (fires["likelihood"], fires["impact"], fires["score"], fires["risk"]) == (4, 2, 8, "Medium")
     assert fires["why"].startswith("Medium (4 × 2 = 8): ")
     assert FIRES not in report.tables["Priorities"]["priority"].tolist()  # its own table, as on the page

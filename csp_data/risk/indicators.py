@@ -64,9 +64,9 @@ def indicator_priority_rows(summary: pd.DataFrame, config: RiskConfig) -> pd.Dat
             "current": r["current"] if pd.notna(r["current"]) else na("not in the table"),
             "change": r["change"] if pd.notna(r["change"]) else na("no comparison"),
             "pct_change": "new" if pd.notna(r["change"]) and pd.isna(r["pct_change"]) else (
-                r["pct_change"] if pd.notna(r["pct_change"]) else na("no comparison")),
+                round(r["pct_change"], 1) if pd.notna(r["pct_change"]) else na("no comparison")),
             "significant": significant,
-            "rate": r["rate"] if pd.notna(r["rate"]) else na("no denominator"),
+            "rate": round(r["rate"], 2) if pd.notna(r["rate"]) else na("no denominator"),  # as the crime rows
             "msg_average": na("no MSG for partner indicators"),
             "msg_rank": na("no MSG for partner indicators"),
             "county_rank": r["rank_label"],

@@ -37,3 +37,13 @@ def test_indicator_priority_rows_by_hand() -> None:
     assert (fires["likelihood"], fires["impact"], fires["score"], fires["risk"]) == (4, 2, 8, "Medium")
     assert "10th/10 in the county → 4" in fires["why"] and "harm weight 2" in fires["why"]
     assert iom["risk"] == "Not scored" and "default: IOM cohort not listed" in iom["why"] and iom["impact"] == 3
+
+
+def test_indicator_rows_round_as_the_crime_rows() -> None:
+    # 165 -> 175: +6.0606...% -> 6.1; 175 per 155,302 -> 1.12683... per 1,000 -> 1.13
+    base = {"unit": "count", "source": "t", "z": np.nan, "small_numbers": False, "note": "", "breakdown": "",
+            "significant": False, "rank": np.nan, "group_size": 0, "rank_label": "n/a"}
+    summary = pd.DataFrame([{**base, "indicator": "Deliberate fires", "previous": 165.0, "current": 175.0,
+                             "change": 10.0, "pct_change": 100 * 10 / 165, "rate": 1000 * 175 / 155_302}])
+    row = indicator_priority_rows(summary, RiskConfig()).iloc[0]
+    assert (row["pct_change"], row["rate"]) == (6.1, 1.13)
