@@ -154,19 +154,6 @@ def _doc_priorities(report: Report, name: str = "Priorities") -> pd.DataFrame:
     return table[[c for c in DOC_COLUMNS if c in table.columns]]
 
 
-#: The figures of an indicator priority row: floats in the table (a measure may be 12.5), shown
-#: without ".0" when whole, as the crime groups' counts are.
-_INDICATOR_FIGURES: Final = ("previous", "current", "change")
-
-
-def _doc_indicator_priorities(report: Report) -> pd.DataFrame:
-    table = _doc_priorities(report, INDICATOR_PRIORITIES).copy()
-    for col in _INDICATOR_FIGURES:
-        if col in table.columns:
-            table[col] = [int(v) if isinstance(v, float) and v.is_integer() else v for v in table[col]]
-    return table
-
-
 def to_markdown(report: Report) -> str:
     """The generated assessment as Markdown: title, summary, priority table with reasons, sections."""
     parts = [f"# {report.title}", "", f"_{report.subtitle}_", "", "## Executive summary", ""]
@@ -180,7 +167,7 @@ def to_markdown(report: Report) -> str:
     if INDICATOR_PRIORITIES in report.tables:
         rows = report.tables[INDICATOR_PRIORITIES]
         parts += [f"## {INDICATOR_TITLE}", "", INDICATOR_CAPTION, "",
-                  markdown_table(_doc_indicator_priorities(report)), ""]
+                  markdown_table(_doc_priorities(report, INDICATOR_PRIORITIES)), ""]
         parts += [f"- **{r}**: {w}" for r, w in zip(rows["priority"], rows["why"], strict=True)]
         parts.append("")
     for s in report.sections:
@@ -243,7 +230,7 @@ def to_docx(report: Report) -> bytes:
     if INDICATOR_PRIORITIES in report.tables:
         doc.add_heading(INDICATOR_TITLE, level=1)
         doc.add_paragraph(INDICATOR_CAPTION)
-        _docx_table(doc, _doc_indicator_priorities(report))
+        _docx_table(doc, _doc_priorities(report, INDICATOR_PRIORITIES))
         doc.add_paragraph()
         _docx_reasons(doc, report.tables[INDICATOR_PRIORITIES])
     for s in report.sections:

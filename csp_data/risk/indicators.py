@@ -60,9 +60,9 @@ def indicator_priority_rows(summary: pd.DataFrame, config: RiskConfig) -> pd.Dat
         significant = "n/a" if pd.isna(r["significant"]) else ("yes" if r["significant"] else "no")
         rows.append({
             "priority": f"{r['indicator']} (partner indicator)",
-            "previous": r["previous"] if pd.notna(r["previous"]) else na("not in the table"),
-            "current": r["current"] if pd.notna(r["current"]) else na("not in the table"),
-            "change": r["change"] if pd.notna(r["change"]) else na("no comparison"),
+            "previous": _whole(r["previous"]) if pd.notna(r["previous"]) else na("not in the table"),
+            "current": _whole(r["current"]) if pd.notna(r["current"]) else na("not in the table"),
+            "change": _whole(r["change"]) if pd.notna(r["change"]) else na("no comparison"),
             "pct_change": "new" if pd.notna(r["change"]) and pd.isna(r["pct_change"]) else (
                 round(r["pct_change"], 1) if pd.notna(r["pct_change"]) else na("no comparison")),
             "significant": significant,
@@ -73,7 +73,15 @@ def indicator_priority_rows(summary: pd.DataFrame, config: RiskConfig) -> pd.Dat
             "likelihood": likelihood, "impact": impact, "score": score, "risk": risk, "why": why,
             "rate_denominator": "per 1,000 population" if pd.notna(r["rate"]) else "",
         })
-    return pd.DataFrame(rows, columns=[*TABLE_COLUMNS, "rate_denominator"])
+    out = pd.DataFrame(rows, columns=[*TABLE_COLUMNS, "rate_denominator"])
+    for col in ("previous", "current", "change"):  # object columns: a float one would turn 165 back into 165.0
+        out[col] = pd.Series([r[col] for r in rows], index=out.index, dtype=object)
+    return out
+
+
+def _whole(value: float) -> float | int:
+    # a count read as a float (the table's values may be measures such as 12.5) shown as the crime rows' 165
+    return int(value) if float(value).is_integer() else float(value)
 
 
 def dataset_indicator_priorities(dataset: Dataset, config: RiskConfig, *, period: Period,
