@@ -35,6 +35,7 @@ from csp_data.overview import headline_display, headline_table
 from csp_data.periods import Period, comparable_period, fmt_month
 from csp_data.query import Query
 from csp_data.risk import RiskConfig, display_table, load_risk_config, priority_table
+from csp_data.risk import indicators as risk_indicators
 from csp_data.targets import dataset_progress, progress_display
 from csp_data.text import data as data_text
 from csp_data.text import indicators as indicator_text
@@ -159,7 +160,8 @@ def build_brief(
     risk = priority_table(dataset, period=period, comparison=comparison, config=config)
     sections = [
         overview_section(dataset, query, period, comparison, engine, threshold=threshold),
-        risk_section(risk),
+        risk_section(risk, risk_indicators.dataset_indicator_priorities(dataset, config, period=period,
+                                                                       comparison=comparison)),
         *priority_sections(dataset, risk, config, period, threshold=threshold),
         outcomes_section(dataset, period, outcomes, incident_format=incident_format),
         hotspot_section(dataset, query, period, comparison, threshold=threshold),
@@ -243,14 +245,24 @@ def indicators_section(dataset: Dataset, period: Period, comparison: Period) -> 
     return section
 
 
-def risk_section(risk: pd.DataFrame) -> Section:
-    """The priority risk table with its Why column (split in two so that each fits an A4 page's width)."""
+def risk_section(risk: pd.DataFrame, indicators: pd.DataFrame | None = None) -> Section:
+    """The priority risk table with its Why column (split in two so that each fits an A4 page's width);
+    with ``indicators`` (csp_data.risk.indicators.dataset_indicator_priorities), the partner indicators
+    scored as priorities after it, as on the Priorities page."""
     shown = display_table(risk)
     numbers = [c for c in shown.columns if c not in ("Why", "MSG average", "Likelihood", "Impact")]
-    return Section("Priority risk", tables=[
+    section = Section("Priority risk", tables=[
         ("Priorities: volume, change, position and risk", shown[numbers]),
         ("Why: the reasons for each score", shown[["Priority", "Risk", "Why"]]),
     ])
+    if indicators is not None:
+        rows = display_table(indicators)
+        section.tables += [
+            (risk_indicators.TITLE, rows[[c for c in numbers if c in rows.columns]]),
+            (f"Why: {risk_indicators.TITLE.lower()}", rows[["Priority", "Risk", "Why"]]),
+        ]
+        section.notes.append(risk_indicators.CAPTION)
+    return section
 
 
 def priority_sections(dataset: Dataset, risk: pd.DataFrame, config: RiskConfig, period: Period, *,
