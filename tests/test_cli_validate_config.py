@@ -121,3 +121,21 @@ def test_config_without_tables_and_no_arguments(tmp_path: Path) -> None:
     assert "config table(s) checked" not in err
     code, _, err = run("validate")
     assert code == 1 and "give files, folders or zips" in err
+
+
+SEED = Path(__file__).parent / "fund_data" / "seed_000_ledger.csv"
+
+
+def test_fund_reads_the_configured_ledger(tmp_path: Path) -> None:
+    # the seed's own table (000_*.txt): a budget of 34,569 and its eleven approved bids end at 15,982.20
+    (tmp_path / "street.csv").write_text(STREET, encoding="utf-8")
+    config = tmp_path / "csp.toml"
+    config.write_text(CONFIG.split("[fund]")[0] + f'[fund]\nbudget = 34569\nledger = "{SEED.as_posix()}"\n',
+                      encoding="utf-8")
+    code, out, _ = run("fund", "--config", str(config), "--format", "csv")
+    assert code == 0 and out.splitlines()[-1].endswith(",15982.20")
+    code, out, _ = run("validate", "--config", str(config), "--format", "csv")
+    assert code == 0
+    assert pd.read_csv(io.StringIO(out)).set_index("kind").loc["fund ledger", "rejected"] == 0
+    code, _, err = run("fund", "--budget", "10")
+    assert code == 1 and "give --ledger FILE" in err
