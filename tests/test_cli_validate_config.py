@@ -139,3 +139,15 @@ def test_fund_reads_the_configured_ledger(tmp_path: Path) -> None:
     assert pd.read_csv(io.StringIO(out)).set_index("kind").loc["fund ledger", "rejected"] == 0
     code, _, err = run("fund", "--budget", "10")
     assert code == 1 and "give --ledger FILE" in err
+
+
+def test_fund_ledger_key_follows_the_path_rules(tmp_path: Path) -> None:
+    from csp_data.io.dataset import load_config
+
+    (tmp_path / "street.csv").write_text(STREET, encoding="utf-8")
+    config = tmp_path / "csp.toml"
+    config.write_text(CONFIG.split("[fund]")[0] + '[fund]\nledger = "fund/l.csv"\n', encoding="utf-8")
+    assert load_config(config).ledger == tmp_path / "fund" / "l.csv"  # relative to the config
+    config.write_text(CONFIG.split("[fund]")[0] + '[fund]\nledger = "/proc/self/environ"\n', encoding="utf-8")
+    with pytest.raises(ValueError, match=r"\[fund\] ledger"):
+        load_config(config)
