@@ -18,7 +18,9 @@ import pandas as pd
 
 from csp_data.format import neutralise_cell, safe_text_frame
 from csp_data.risk import TABLE_COLUMNS
-from csp_data.text.priorities import Report
+from csp_data.risk.indicators import CAPTION as INDICATOR_CAPTION
+from csp_data.risk.indicators import TITLE as INDICATOR_TITLE
+from csp_data.text.priorities import INDICATOR_PRIORITIES, Report
 
 #: Header style of the Excel export (bold on a light grey-blue fill, readable in print and on screen).
 HEADER_FILL: Final = "DDE6F0"
@@ -147,8 +149,8 @@ def markdown_table(df: pd.DataFrame) -> str:
 DOC_COLUMNS: Final = tuple(c for c in TABLE_COLUMNS if c != "why")
 
 
-def _doc_priorities(report: Report) -> pd.DataFrame:
-    table = report.tables["Priorities"]
+def _doc_priorities(report: Report, name: str = "Priorities") -> pd.DataFrame:
+    table = report.tables[name]
     return table[[c for c in DOC_COLUMNS if c in table.columns]]
 
 
@@ -162,6 +164,12 @@ def to_markdown(report: Report) -> str:
     parts += ["Why each priority scored what it did:", ""]
     parts += [f"- **{r}**: {w}" for r, w in zip(table["priority"], table["why"], strict=True)]
     parts.append("")
+    if INDICATOR_PRIORITIES in report.tables:
+        rows = report.tables[INDICATOR_PRIORITIES]
+        parts += [f"## {INDICATOR_TITLE}", "", INDICATOR_CAPTION, "",
+                  markdown_table(_doc_priorities(report, INDICATOR_PRIORITIES)), ""]
+        parts += [f"- **{r}**: {w}" for r, w in zip(rows["priority"], rows["why"], strict=True)]
+        parts.append("")
     for s in report.sections:
         parts += [f"## {s.heading}", ""]
         for p in s.paragraphs:
@@ -189,6 +197,14 @@ def _docx_table(doc: Any, df: pd.DataFrame) -> None:
             cell.text = "" if v is None else str(v)
 
 
+def _docx_reasons(doc: Any, table: pd.DataFrame) -> None:
+    """Each priority's Why as a bullet: the name in bold, then the reason."""
+    for r, w in zip(table["priority"], table["why"], strict=True):
+        para = doc.add_paragraph(style="List Bullet")
+        para.add_run(f"{r}: ").bold = True
+        para.add_run(str(w))
+
+
 def to_docx(report: Report) -> bytes:
     """The generated assessment as a Word document (python-docx): headings, paragraphs, tables."""
     from docx import Document
@@ -210,10 +226,13 @@ def to_docx(report: Report) -> bytes:
     _docx_table(doc, _doc_priorities(report))
     doc.add_paragraph()
     table = report.tables["Priorities"]
-    for r, w in zip(table["priority"], table["why"], strict=True):
-        para = doc.add_paragraph(style="List Bullet")
-        para.add_run(f"{r}: ").bold = True
-        para.add_run(str(w))
+    _docx_reasons(doc, table)
+    if INDICATOR_PRIORITIES in report.tables:
+        doc.add_heading(INDICATOR_TITLE, level=1)
+        doc.add_paragraph(INDICATOR_CAPTION)
+        _docx_table(doc, _doc_priorities(report, INDICATOR_PRIORITIES))
+        doc.add_paragraph()
+        _docx_reasons(doc, report.tables[INDICATOR_PRIORITIES])
     for s in report.sections:
         doc.add_heading(s.heading, level=1)
         for p in s.paragraphs:

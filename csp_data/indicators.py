@@ -23,6 +23,7 @@ from csp_data.comparators.ranks import position_from_rates, rate_per_thousand
 from csp_data.comparators.tables import name_key, name_keys, with_partnership
 from csp_data.format import NA, fmt_change, fmt_count, fmt_number, fmt_pct_change, fmt_rate
 from csp_data.io.indicators import is_count_unit
+from csp_data.model import Dataset
 from csp_data.periods import Period, to_month
 
 SUMMARY_COLUMNS: Final = [
@@ -166,6 +167,15 @@ def indicator_summary(
     return pd.DataFrame(out, columns=SUMMARY_COLUMNS)
 
 
+def dataset_indicator_summary(dataset: Dataset, *, period: Period, comparison: Period) -> pd.DataFrame:
+    """:func:`indicator_summary` of the dataset's indicators for its partnership against its ``county``
+    peer group (the one set of arguments the pages, the briefing pack and the report use)."""
+    return indicator_summary(
+        dataset.indicators, partnership=dataset.partnership or dataset.name, period=period, comparison=comparison,
+        county=dataset.peer_groups.get("county", ()),
+    )
+
+
 def indicator_monthly(frame: pd.DataFrame, indicator: str, area: str) -> pd.DataFrame:
     """The monthly series of an indicator's monthly rows for an area (summed over breakdowns):
     ``month, count``; empty when the table has no monthly rows."""
@@ -213,6 +223,7 @@ def label_of(row: Mapping[str, Any]) -> str:
 
 __all__ = [
     "SUMMARY_COLUMNS",
+    "dataset_indicator_summary",
     "indicator_monthly",
     "indicator_names",
     "indicator_summary",

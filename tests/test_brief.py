@@ -63,7 +63,8 @@ def test_cover_fields(html: str) -> None:
 
 
 def test_sections_present(html: str) -> None:
-    for heading in ("Overview", "Priority risk", "Partner indicators and targets", "Priority: Drugs", "Where: hot spots",
+    for heading in ("Overview", "Priority risk", "Partner indicators and targets", "Priority: Drugs",
+                    "Outcomes and ASB classes", "Where: hot spots",
                     "Data notes"):
         assert f"<h2>{heading}" in html
     assert "Why: the reasons for each score" in html
@@ -167,3 +168,16 @@ def test_partner_indicators_and_targets_in_the_pack(html: str) -> None:
     assert "Progress against targets" in html
     assert "against a target of −4% by March 2027" in html
     assert "in the county for deliberate fires" in html
+
+
+def test_risk_section_has_the_indicator_priorities(html: str) -> None:
+    # the demo's deliberate fires in Nov 2025 to Oct 2026, summed here from the shipped indicator file
+    rows = pd.read_csv(DEMO_DIR / "demo_indicators.csv", dtype={"period": str})
+    fires = rows[(rows["indicator"] == "Deliberate fires") & (rows["area"] == "Demo Borough")]
+    current = int(fires.loc[(fires["period"] >= "2025-11") & (fires["period"] <= "2026-10"), "value"].sum())
+    risk = html.split("<h2>Priority risk</h2>", 1)[1].split("</section>", 1)[0]
+    assert "<h3>Partner indicators as priorities</h3>" in risk
+    table = risk.split("<h3>Partner indicators as priorities</h3>", 1)[1].split("</table>", 1)[0]
+    cells = re.findall(r"<td>([^<]*)</td>", table)
+    assert "Deliberate fires (partner indicator)" in cells and f"{current:,}" in cells
+    assert "no MSG for partner indicators" in risk

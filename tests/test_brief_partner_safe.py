@@ -232,6 +232,7 @@ class _FakeSt:
     def __init__(self) -> None:
         self.calls: list[dict] = []
         self.text: list[str] = []
+        self.session_state = {"dataset_key": "k"}
 
     def markdown(self, body: str, **_: object) -> None:
         self.text.append(body)
@@ -251,6 +252,8 @@ def test_overview_buttons_pass_the_sessions_mode(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(B, "st", fake)
     monkeypatch.setattr(B, "active_threshold", lambda: threshold)
     monkeypatch.setattr(B, "default_config", lambda: None)
+    monkeypatch.setattr(B, "outcome_data", lambda key: None)
+    monkeypatch.setattr(B, "get_config", lambda key: type("C", (), {"incident_format": "force"})())
     monkeypatch.setattr(B, "build_brief", lambda *a, **k: built.append(k.get("threshold")) or "brief")
     monkeypatch.setattr(B, "brief_html", lambda brief: "<html>")
     B.briefing_buttons(dataset, query)

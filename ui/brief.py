@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from csp_data.brief import brief_html, brief_pdf, build_brief
+from csp_data.brief import Brief, brief_html, brief_pdf, build_brief
 from csp_data.brief.html import chromium_path
 from csp_data.disclosure import statement
 from csp_data.model import Dataset
 from csp_data.query import Query
+from ui.cache import get_config, outcome_data
 from ui.fund import brief_fund
 from ui.priorities import default_config
 from ui.safe import active_threshold
@@ -24,12 +25,18 @@ def briefing_buttons(dataset: Dataset, query: Query) -> None:
         stem += "_partner_safe"
     config = default_config()
     fund = brief_fund()
+    key = st.session_state["dataset_key"]
+
+    def build() -> Brief:
+        # the outcomes (cached once per process) are read on click, not on every Overview run
+        return build_brief(dataset, query, config=config, threshold=threshold, fund=fund, outcomes=outcome_data(key),
+                           incident_format=get_config(key).incident_format)
 
     def build_html() -> str:
-        return brief_html(build_brief(dataset, query, config=config, threshold=threshold, fund=fund))
+        return brief_html(build())
 
     def build_pdf() -> bytes:
-        return brief_pdf(build_brief(dataset, query, config=config, threshold=threshold, fund=fund))
+        return brief_pdf(build())
 
     try:
         chromium_path()

@@ -20,7 +20,7 @@ from csp_data.aggregate import choropleth_counts, count_by, grid_counts
 from csp_data.auth import AttemptStore
 from csp_data.engine import Engine
 from csp_data.hotspots.nearrepeat import KnoxResult, knox_test
-from csp_data.indicators import indicator_summary
+from csp_data.indicators import dataset_indicator_summary
 from csp_data.io.dataset import DatasetConfig, build_dataset
 from csp_data.io.districts import load_districts
 from csp_data.io.peer_variables import peer_table
@@ -101,13 +101,8 @@ def cached_counts(key: str, by: tuple[str, ...], group: str | None, areas: tuple
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def cached_indicator_summary(key: str, start: str, end: str, comp_start: str, comp_end: str) -> pd.DataFrame:
-    """Partner indicators for a period against a comparison (csp_data.indicators.indicator_summary)."""
-    dataset = get_dataset(key)
-    partnership = dataset.partnership or dataset.name
-    return indicator_summary(
-        dataset.indicators, partnership=partnership, period=_period(start, end),
-        comparison=_period(comp_start, comp_end), county=dataset.peer_groups.get("county", ()),
-    )
+    """Partner indicators for a period against a comparison (csp_data.indicators.dataset_indicator_summary)."""
+    return dataset_indicator_summary(get_dataset(key), period=_period(start, end), comparison=_period(comp_start, comp_end))
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

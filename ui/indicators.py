@@ -11,6 +11,8 @@ from csp_data.indicators import indicator_monthly, summary_display
 from csp_data.model import Dataset
 from csp_data.query import Query
 from csp_data.risk import RiskConfig, display_table
+from csp_data.risk.indicators import CAPTION as PRIORITIES_CAPTION
+from csp_data.risk.indicators import TITLE as PRIORITIES_TITLE
 from csp_data.risk.indicators import indicator_priority_rows
 from csp_data.targets import (
     STATUS_COLOURS,
@@ -117,8 +119,7 @@ def indicator_priorities_section(dataset: Dataset, filters: Query, config: RiskC
     rows = indicator_priority_rows(_summary(dataset, filters), config)
     if rows.empty:
         return
-    st.subheader("Partner indicators as priorities")
+    st.subheader(PRIORITIES_TITLE)
     # an interactive grid as the crime groups' risk table above: as wide, it scrolls rather than overflows
     st.dataframe(safe_table(display_table(rows)), hide_index=True, width="stretch")
-    st.caption("Scored as the crime groups are: likelihood from the trend and the county rank (no MSG for partner "
-               "indicators) × the harm weight of the indicator's name in [harm] (csp_data/config/risk.toml).")
+    st.caption(PRIORITIES_CAPTION)

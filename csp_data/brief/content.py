@@ -19,19 +19,23 @@ from csp_data import classification as K
 from csp_data import hotspots
 from csp_data import images as I
 from csp_data import trends as tr
+from csp_data.asb import asb_split, no_class_reason, split_display, split_sentence
 from csp_data.charts import trend_chart
 from csp_data.comparators import area_total, period_position
 from csp_data.disclosure import drop_small_rows, statement, suppress_chart_data, suppress_table, suppress_text
 from csp_data.engine import Engine
+from csp_data.format import na
 from csp_data.fund import fund_summary, ledger_table, spend_by_priority
 from csp_data.groups import ALL_CRIME, ALL_INCIDENTS, ASB
 from csp_data.hotspots import view as V
-from csp_data.indicators import indicator_summary, summary_display
+from csp_data.indicators import dataset_indicator_summary, summary_display
 from csp_data.model import Dataset
+from csp_data.outcomes import OutcomeData, load_outcome_classes, outcome_view, unmapped
 from csp_data.overview import headline_display, headline_table
 from csp_data.periods import Period, comparable_period, fmt_month
 from csp_data.query import Query
 from csp_data.risk import RiskConfig, display_table, load_risk_config, priority_table
+from csp_data.risk import indicators as risk_indicators
 from csp_data.targets import dataset_progress, progress_display
 from csp_data.text import data as data_text
 from csp_data.text import indicators as indicator_text
@@ -104,6 +108,8 @@ def build_brief(
     threshold: int | None = None,
     made: datetime | None = None,
     fund: tuple[pd.DataFrame, int | None] | None = None,
+    outcomes: OutcomeData | None = None,
+    incident_format: str = "",
 ) -> Brief:
     """The briefing pack of ``dataset`` for ``query``'s period, comparison, group and areas.
 
@@ -126,6 +132,12 @@ def build_brief(
     fund
         The partnership fund's ledger (csp_data.fund) and budget in pence (None: balances n/a), for a
         "Partnership fund" section before the data notes; None (default): no such section.
+    outcomes
+        The dataset's outcomes (csp_data.outcomes.outcome_data) for the outcome mix against the county;
+        None (default): the mix is n/a with that reason.
+    incident_format
+        The dataset config's ``[incidents] format`` ("policeuk" or "force"): says why there is no ASB
+        class split when the incidents have no ``asb_class`` column.
     """
     period, comparison = query.window
     config = config or load_risk_config()
@@ -148,8 +160,10 @@ def build_brief(
     risk = priority_table(dataset, period=period, comparison=comparison, config=config)
     sections = [
         overview_section(dataset, query, period, comparison, engine, threshold=threshold),
-        risk_section(risk),
+        risk_section(risk, risk_indicators.dataset_indicator_priorities(dataset, config, period=period,
+                                                                       comparison=comparison)),
         *priority_sections(dataset, risk, config, period, threshold=threshold),
+        outcomes_section(dataset, period, outcomes, incident_format=incident_format),
         hotspot_section(dataset, query, period, comparison, threshold=threshold),
         *([fund_section(*fund)] if fund is not None else []),
         notes_section(dataset),
@@ -218,8 +232,7 @@ def indicators_section(dataset: Dataset, period: Period, comparison: Period) -> 
     partnership = dataset.partnership or dataset.name
     section = Section(f"{indicator_text.TITLE} and {indicator_text.TARGETS_TITLE.lower()}")
     if dataset.indicators is not None:
-        summary = indicator_summary(dataset.indicators, partnership=partnership, period=period, comparison=comparison,
-                                    county=dataset.peer_groups.get("county", ()))
+        summary = dataset_indicator_summary(dataset, period=period, comparison=comparison)
         section.paragraphs.extend(indicator_text.indicator_paragraphs(
             summary, partnership=partnership, period=period, comparison=comparison))
         section.tables.append((indicator_text.TITLE, summary_display(summary, period=period, comparison=comparison)))
@@ -232,14 +245,24 @@ def indicators_section(dataset: Dataset, period: Period, comparison: Period) -> 
     return section
 
 
-def risk_section(risk: pd.DataFrame) -> Section:
-    """The priority risk table with its Why column (split in two so that each fits an A4 page's width)."""
+def risk_section(risk: pd.DataFrame, indicators: pd.DataFrame | None = None) -> Section:
+    """The priority risk table with its Why column (split in two so that each fits an A4 page's width);
+    with ``indicators`` (csp_data.risk.indicators.dataset_indicator_priorities), the partner indicators
+    scored as priorities after it, as on the Priorities page."""
     shown = display_table(risk)
     numbers = [c for c in shown.columns if c not in ("Why", "MSG average", "Likelihood", "Impact")]
-    return Section("Priority risk", tables=[
+    section = Section("Priority risk", tables=[
         ("Priorities: volume, change, position and risk", shown[numbers]),
         ("Why: the reasons for each score", shown[["Priority", "Risk", "Why"]]),
     ])
+    if indicators is not None:
+        rows = display_table(indicators)
+        section.tables += [
+            (risk_indicators.TITLE, rows[[c for c in numbers if c in rows.columns]]),
+            (f"Why: {risk_indicators.TITLE.lower()}", rows[["Priority", "Risk", "Why"]]),
+        ]
+        section.notes.append(risk_indicators.CAPTION)
+    return section
 
 
 def priority_sections(dataset: Dataset, risk: pd.DataFrame, config: RiskConfig, period: Period, *,
@@ -318,6 +341,40 @@ def _priority_groups(config: RiskConfig, risk: pd.DataFrame) -> list[str]:
     if len(risk) != len(config.priorities):
         raise ValueError(f"risk: expected one row per priority ({len(config.priorities)}), got {len(risk)}")
     return [p.group for p in config.priorities]
+
+
+#: Why the outcome mix is n/a when the caller gave the pack no outcomes.
+NO_OUTCOMES: Final = "the outcomes were not loaded for this pack"
+
+
+def outcomes_section(dataset: Dataset, period: Period, outcomes: OutcomeData | None, *,
+                     incident_format: str = "") -> Section:
+    """The outcome mix per crime group against the county, with the lag warning, and the ASB class split
+    (Nuisance / Personal / Environmental); each n/a with its reason when the data cannot give it. The
+    same functions as the Trends and Priorities pages (ui/outcomes.py)."""
+    section = Section(f"Outcomes and ASB classes, {period.label}")
+    if outcomes is None or outcomes.crimes is None:
+        reason = NO_OUTCOMES if outcomes is None else outcomes.missing
+        section.paragraphs.append(f"Outcome mix: {na(reason)}.")
+    else:
+        classes = load_outcome_classes()
+        table, lag = outcome_view(outcomes, dataset.partnership, dataset.peer_groups, period, classes)
+        section.paragraphs.append(lag)
+        section.tables.append((f"Outcomes of the crimes recorded in {period.label}, per crime group", table))
+        other = unmapped(outcomes.crimes, classes)
+        section.notes.append(
+            "Each crime's latest outcome in the police.uk outcomes files (joined by Crime ID), else its street "
+            "file's last outcome category. Classes: csp_data/config/outcome_classes.toml."
+            + (f" Not in a class (counted as other): {', '.join(other)}." if other else "")
+        )
+    reason = no_class_reason(incident_format, has_column="asb_class" in dataset.incidents.columns)
+    if reason:
+        section.paragraphs.append(f"ASB by class: {na(reason)}.")
+    else:
+        split = asb_split(dataset.incidents, period)
+        section.paragraphs.append(split_sentence(split, period, dataset.partnership or dataset.name))
+        section.tables.append((f"ASB by class, {period.label}", split_display(split)))
+    return section
 
 
 def hotspot_section(dataset: Dataset, query: Query, period: Period, comparison: Period, *,

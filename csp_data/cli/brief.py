@@ -3,7 +3,8 @@
 `python -m csp_data brief [data options] [--group NAME] [--from YYYY-MM --to YYYY-MM] [--partner-safe]
 --out FILE.html|FILE.pdf` writes the pack of the Overview's one-click button (csp_data.brief): a
 self-contained HTML file, or a PDF printed from it by headless Chromium (`make browser-deps`).
-`--ledger FILE [--budget AMOUNT]` adds the partnership fund section (csp_data.fund).
+`--ledger FILE [--budget AMOUNT]` (or the config's `[fund] ledger`) adds the partnership fund section
+(csp_data.fund).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from csp_data.cli.common import (
     query_from_args,
 )
 from csp_data.cli.fund import ledger_from_args
+from csp_data.outcomes import load_outcome_classes, outcome_data
 
 SUFFIXES = (".html", ".htm", ".pdf")
 
@@ -54,8 +56,11 @@ def run(args: argparse.Namespace) -> int:
     dataset = dataset_from_args(args)
     query = query_from_args(args, dataset)
     started = time.perf_counter()
-    fund = ledger_from_args(args, config_from_args(args).raw) if args.ledger else None
-    brief = build_brief(dataset, query, threshold=partner_safe_threshold(args), fund=fund)
+    config = config_from_args(args)
+    fund = ledger_from_args(args, config.raw, default=config.ledger) if args.ledger or config.ledger else None
+    outcomes = outcome_data(config, dataset.groups, load_outcome_classes())
+    brief = build_brief(dataset, query, threshold=partner_safe_threshold(args), fund=fund, outcomes=outcomes,
+                        incident_format=config.incident_format)
     try:
         write_brief(brief, out)
     except RuntimeError as exc:  # no Chromium for the PDF

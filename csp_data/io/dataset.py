@@ -75,7 +75,7 @@ CONFIG_KEYS: Final[dict[str, dict[str, str]]] = {
     "comparators": {"path": "string", "population": "string", "households": "string"},
     "limits": {f.name: "number" for f in fields(Limits)},  # io.common.Limits
     "disclosure": {"threshold": "number"},  # partner-safe mode (csp_data/disclosure.py)
-    "fund": {"budget": "number"},  # the partnership fund (csp_data/fund.py)
+    "fund": {"budget": "number", "ledger": "string"},  # the partnership fund (csp_data/fund.py)
     "indicators": {"path": "string", "source": "string", "unit": "string", "sheet": "string"},  # io/indicators.py
     "targets": TARGET_KEYS,  # csp_data/targets.py
     "peers": PEERS_KEYS,  # the suggested MSG's variables (csp_data/io/peer_variables.py)
@@ -212,6 +212,7 @@ class DatasetConfig:
     targets: tuple[Target, ...] = ()  # [[targets]]
     peers: PeerSources = field(default_factory=PeerSources)  # [peers]: the suggested MSG's tables
     county: DistrictSources = field(default_factory=DistrictSources)  # [county]: the district map
+    ledger: Path | None = None  # [fund] ledger: the fund ledger file (checked by `validate --config`)
 
     def with_partnership(self, name: str) -> DatasetConfig:
         return replace(self, partnership=name)
@@ -386,6 +387,7 @@ def parse_config(raw: dict[str, Any], *, base: Path, config_file: Path | None = 
                            where=where),
         county=district_sources(raw.get("county"), resolve=lambda value, at: _path(base, value, where=at),
                                 where=where),
+        ledger=_path(base, (raw.get("fund") or {}).get("ledger"), where=f"{where}: [fund] ledger"),
     )
 
 

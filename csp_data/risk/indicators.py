@@ -7,15 +7,25 @@ harm weight of the indicator's name in ``[harm]`` (csp_data/config/risk.toml), e
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
 import pandas as pd
 
 from csp_data.change import significance_test
 from csp_data.format import fmt_pct_change, fmt_rank, na
+from csp_data.indicators import dataset_indicator_summary
+from csp_data.model import Dataset
+from csp_data.periods import Period
 from csp_data.risk.config import RiskConfig
 from csp_data.risk.scoring import NOT_SCORED, combine_likelihood, rank_score, round_half_up, trend_score
 from csp_data.risk.table import TABLE_COLUMNS
+
+#: The heading and caption of the indicator priorities table (the Priorities page, the report).
+TITLE: Final = "Partner indicators as priorities"
+CAPTION: Final = (
+    "Scored as the crime groups are: likelihood from the trend and the county rank (no MSG for partner "
+    "indicators) × the harm weight of the indicator's name in [harm] (csp_data/config/risk.toml)."
+)
 
 
 def indicator_priority_rows(summary: pd.DataFrame, config: RiskConfig) -> pd.DataFrame:
@@ -50,20 +60,38 @@ def indicator_priority_rows(summary: pd.DataFrame, config: RiskConfig) -> pd.Dat
         significant = "n/a" if pd.isna(r["significant"]) else ("yes" if r["significant"] else "no")
         rows.append({
             "priority": f"{r['indicator']} (partner indicator)",
-            "previous": r["previous"] if pd.notna(r["previous"]) else na("not in the table"),
-            "current": r["current"] if pd.notna(r["current"]) else na("not in the table"),
-            "change": r["change"] if pd.notna(r["change"]) else na("no comparison"),
+            "previous": _whole(r["previous"]) if pd.notna(r["previous"]) else na("not in the table"),
+            "current": _whole(r["current"]) if pd.notna(r["current"]) else na("not in the table"),
+            "change": _whole(r["change"]) if pd.notna(r["change"]) else na("no comparison"),
             "pct_change": "new" if pd.notna(r["change"]) and pd.isna(r["pct_change"]) else (
-                r["pct_change"] if pd.notna(r["pct_change"]) else na("no comparison")),
+                round(r["pct_change"], 1) if pd.notna(r["pct_change"]) else na("no comparison")),
             "significant": significant,
-            "rate": r["rate"] if pd.notna(r["rate"]) else na("no denominator"),
+            "rate": round(r["rate"], 2) if pd.notna(r["rate"]) else na("no denominator"),  # as the crime rows
             "msg_average": na("no MSG for partner indicators"),
             "msg_rank": na("no MSG for partner indicators"),
             "county_rank": r["rank_label"],
             "likelihood": likelihood, "impact": impact, "score": score, "risk": risk, "why": why,
             "rate_denominator": "per 1,000 population" if pd.notna(r["rate"]) else "",
         })
-    return pd.DataFrame(rows, columns=[*TABLE_COLUMNS, "rate_denominator"])
+    out = pd.DataFrame(rows, columns=[*TABLE_COLUMNS, "rate_denominator"])
+    for col in ("previous", "current", "change"):  # object columns: a float one would turn 165 back into 165.0
+        out[col] = pd.Series([r[col] for r in rows], index=out.index, dtype=object)
+    return out
 
 
-__all__ = ["indicator_priority_rows"]
+def _whole(value: float) -> float | int:
+    # a count read as a float (the table's values may be measures such as 12.5) shown as the crime rows' 165
+    return int(value) if float(value).is_integer() else float(value)
+
+
+def dataset_indicator_priorities(dataset: Dataset, config: RiskConfig, *, period: Period,
+                                 comparison: Period) -> pd.DataFrame | None:
+    """:func:`indicator_priority_rows` of the dataset's indicators for ``period`` against ``comparison``
+    (:func:`csp_data.indicators.dataset_indicator_summary`); None when it has no indicators or no row."""
+    if dataset.indicators is None:
+        return None
+    rows = indicator_priority_rows(dataset_indicator_summary(dataset, period=period, comparison=comparison), config)
+    return rows if len(rows) else None
+
+
+__all__ = ["CAPTION", "TITLE", "dataset_indicator_priorities", "indicator_priority_rows"]

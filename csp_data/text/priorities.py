@@ -27,6 +27,7 @@ from csp_data.format import fmt_count, is_number
 from csp_data.model import Dataset
 from csp_data.periods import Period
 from csp_data.risk import LEVELS, NOT_SCORED, LocalContext, RiskConfig
+from csp_data.risk.indicators import dataset_indicator_priorities
 
 #: Said wherever police.uk street-level data is reported.
 POLICEUK_CAVEAT: Final = (
@@ -439,6 +440,10 @@ def is_policeuk(dataset: Dataset) -> bool:
     return bool(files.astype("string").str.contains("-street.csv", regex=False).fillna(False).any())
 
 
+#: The report's table (and Excel sheet) of the partner indicators scored as priorities.
+INDICATOR_PRIORITIES: Final = "Indicator priorities"
+
+
 def build_report(
     dataset: Dataset,
     table: pd.DataFrame,
@@ -448,7 +453,9 @@ def build_report(
     comparison: Period,
     config: RiskConfig,
 ) -> Report:
-    """The whole generated assessment: summary, a section per priority and the tables behind them."""
+    """The whole generated assessment: summary, a section per priority and the tables behind them; with
+    partner indicators, their priority rows (csp_data.risk.indicators, the Priorities page's scoring) as
+    the table :data:`INDICATOR_PRIORITIES`."""
     partnership = dataset.partnership or dataset.name
     policeuk = is_policeuk(dataset)
     nouns = {name: ctx.noun for name, ctx in contexts.items()}
@@ -482,6 +489,9 @@ def build_report(
             tables[f"{name} months"] = ctx.months.assign(month=ctx.months["month"].dt.strftime("%Y-%m"))
             if len(ctx.locations):
                 tables[f"{name} locations"] = ctx.locations.copy()
+    indicators = dataset_indicator_priorities(dataset, config, period=period, comparison=comparison)
+    if indicators is not None:
+        tables[INDICATOR_PRIORITIES] = indicators
     tables["Scoring settings"] = settings_table(config)
     caveats = [
         f"Changes are tested with the {TEST_LABELS[config.test]}; a change is called statistically significant "
