@@ -64,6 +64,22 @@ def concentration(
     return pd.DataFrame(rows, columns=CONCENTRATION_COLUMNS)
 
 
+def hit_rate_and_pai(hot: np.ndarray, area: np.ndarray, count: np.ndarray) -> tuple[float, float, float]:
+    """The one PAI rule (Chainey et al. 2008): (hit share, area share, PAI) of the cells ``hot``.
+
+    hit share = incidents in the hot cells / all incidents; area share = their area / all the area;
+    PAI = hit share / area share. NaN where undefined: no hot cells, no incidents or no area.
+
+    >>> hit_rate_and_pai(np.array([True, False]), np.array([1.0, 3.0]), np.array([6.0, 2.0]))
+    (0.75, 0.25, 3.0)
+    """
+    total_area, total = float(area.sum()), float(count.sum())
+    area_share = float(area[hot].sum()) / total_area if total_area else np.nan
+    hit = float(count[hot].sum()) / total if total else np.nan
+    pai = hit / area_share if hot.any() and total and area_share else np.nan
+    return hit, area_share, pai
+
+
 def prediction_accuracy(
     previous_gistar: pd.DataFrame, current_counts: pd.DataFrame, *, min_confidence: float = 0.95
 ) -> pd.DataFrame:
@@ -88,9 +104,7 @@ def prediction_accuracy(
     count = current_counts["count"].to_numpy(dtype=float)
     total_area, total = float(area.sum()), float(count.sum())
     hot_area, hot_count = float(area[hot].sum()), float(count[hot].sum())
-    area_share = hot_area / total_area if total_area else np.nan
-    hit = hot_count / total if total else np.nan
-    pai = hit / area_share if hot.any() and total and area_share else np.nan
+    hit, area_share, pai = hit_rate_and_pai(hot, area, count)
     row = {
         "hot_cells": int(hot.sum()),
         "hot_area_km2": hot_area / 1e6,

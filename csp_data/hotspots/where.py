@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import spearmanr
 
-from csp_data.hotspots.concentration import concentration
+from csp_data.hotspots.concentration import concentration, hit_rate_and_pai
 from csp_data.hotspots.grid import Grid, located
 
 #: The ``concentration`` command's columns, in order (shares in percent).
@@ -280,9 +280,8 @@ def stability(windows: Sequence[tuple[str, pd.DataFrame]], top_pct: float) -> pd
         ca, cb = a["count"].to_numpy(dtype=float), b["count"].to_numpy(dtype=float)
         area = a["area_m2"].to_numpy(dtype=float)
         ta, tb, ha, hb = ca.sum(), cb.sum(), ca[hot].sum(), cb[hot].sum()
-        hit = hb / tb * 100.0 if tb else float("nan")
-        area_share = area[hot].sum() / area.sum() if hot.any() else float("nan")
-        pai = hit / 100.0 / area_share if hot.any() and tb else float("nan")
+        hit_share, _area_share, pai = hit_rate_and_pai(hot, area, cb)
+        hit = hit_share * 100.0
         rri = (hb / ha) / (tb / ta) if ha and ta and tb else float("nan")
         rho = float(spearmanr(ca, cb).statistic) if np.ptp(ca) > 0 and np.ptp(cb) > 0 else float("nan")
         rows.append({
