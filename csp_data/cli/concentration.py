@@ -23,12 +23,13 @@ from csp_data.periods import Period
 from csp_data.query import Query, filter_incidents
 
 
-def add_grid_options(parser: argparse.ArgumentParser) -> None:
-    """--cell-size and --shape, as the ``hotspots`` command has them."""
+def add_grid_options(parser: argparse.ArgumentParser, *, shape_help: str = "cell shape") -> None:
+    """--cell-size and --shape: the grid options of every grid command (``hotspots``, ``concentration``,
+    ``capture``, ``stability``)."""
     parser.add_argument(
         "--cell-size", type=float, metavar="METRES", help="grid cell size (default: DOMAIN rule, bbox / 50)"
     )
-    parser.add_argument("--shape", choices=["square", "hex"], default="square", help="cell shape")
+    parser.add_argument("--shape", choices=["square", "hex"], default="square", help=shape_help)
 
 
 def grid_of(args: argparse.Namespace, dataset: Dataset) -> hotspots.Grid:

@@ -13,6 +13,7 @@ from csp_data.cli.common import (
     query_from_args,
     write_table,
 )
+from csp_data.cli.concentration import add_grid_options, grid_of
 from csp_data.disclosure import suppress_text
 from csp_data.query import filter_incidents
 from csp_data.text.hotspots import gistar_caption
@@ -32,15 +33,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     add_data_options(parser)
     parser.add_argument("--method", choices=["count", "kde", "gistar"], required=True, help="what to compute")
-    parser.add_argument(
-        "--cell-size", type=float, metavar="METRES", help="grid cell size (default: DOMAIN rule, bbox / 50)"
-    )
-    parser.add_argument(
-        "--shape",
-        choices=["square", "hex"],
-        default="square",
-        help="cell shape for count and kde (gistar: square)",
-    )
+    add_grid_options(parser, shape_help="cell shape for count and kde (gistar: square)")
     parser.add_argument(
         "--bandwidth-multiplier",
         type=float,
@@ -59,8 +52,7 @@ def run(args: argparse.Namespace) -> int:
     if args.method == "gistar" and args.shape != "square":
         raise ValueError("--shape hex: Gi* needs a square grid; use --shape square")
     dataset = dataset_from_args(args)
-    if dataset.boundary is None:
-        raise ValueError("the dataset has no partnership outline: pass --boundaries (an area boundary layer)")
+    grid = grid_of(args, dataset)  # the partnership outline is needed
     filters = query_from_args(args, dataset)
     incidents = filter_incidents(
         dataset.incidents,
@@ -69,9 +61,6 @@ def run(args: argparse.Namespace) -> int:
         crime_types=filters.crime_types,
         period=filters.period,
     )
-    grid = hotspots.make_grid(dataset.boundary, cell_size=args.cell_size, shape=args.shape)
-    for note in grid.notes:
-        print(f"note: {note}", file=sys.stderr)
     threshold = partner_safe_threshold(args)
     say = (lambda s: s) if threshold is None else (lambda s: suppress_text(s, threshold))
     print(say(f"note: {filters.window[0].label}: {len(incidents):,} incidents ({filters.group})"), file=sys.stderr)
