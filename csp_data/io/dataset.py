@@ -503,6 +503,8 @@ def demo_config() -> DatasetConfig:
         targets=parse_targets(raw.get("targets"), where="demo peers file"),
         peers=peer_sources(raw.get("peers"), resolve=lambda value, at: _path(DEMO_DIR, value, where=at),
                            base=DEMO_DIR, where="demo peers file"),
+        county=district_sources(raw.get("county"), resolve=lambda value, at: _path(DEMO_DIR, value, where=at),
+                                where="demo peers file"),
     )
 
 

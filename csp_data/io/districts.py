@@ -68,7 +68,7 @@ def load_districts(sources: DistrictSources, *, limits: Limits = DEFAULT_LIMITS)
     report = LoadReport()
     parts = []
     for path in sources.boundaries:
-        areas, rep = load_boundaries(path, name_field=sources.name_field, limits=limits)
+        areas, rep = load_boundaries(path, code_field=sources.name_field, name_field=sources.name_field, limits=limits)
         report.extend(rep)
         names = areas["area_name"].astype("string")
         parts.append(gpd.GeoDataFrame({

@@ -28,6 +28,7 @@ DATA_FILES = (
     "data/demo_indicators.csv",
     "data/demo_iom.csv",
     "data/demo_peer_variables.csv",
+    "data/demo_county.geojson",
 )
 SHAPEFILE_FILES = tuple(f"shapefiles/demo_beats{s}" for s in (".shp", ".shx", ".dbf", ".prj", ".cpg"))
 
@@ -87,7 +88,8 @@ def _spot(kind: str) -> demo.HotSpot:
 def test_same_seed_gives_byte_identical_files(tmp_path: Path) -> None:
     a = demo.generate_demo(tmp_path / "a", seed=7, n_months=2)
     demo.generate_demo(tmp_path / "b", seed=7, n_months=2)
-    assert sorted(a) == ["beats", "comparators", "incidents", "indicators", "iom", "peer_variables", "peers", "population"]
+    assert sorted(a) == ["beats", "comparators", "county", "incidents", "indicators", "iom", "peer_variables", "peers",
+                         "population"]
     for rel in (*DATA_FILES, *SHAPEFILE_FILES):
         assert (tmp_path / "a" / rel).read_bytes() == (tmp_path / "b" / rel).read_bytes(), rel
     assert a["incidents"].read_bytes()[4:8] == b"\0\0\0\0"  # gzip mtime fixed at 0

@@ -4,6 +4,7 @@ population per beat and the map points (snap locations) incidents are placed on.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Final
 
 import geopandas as gpd
@@ -333,3 +334,24 @@ def make_map_points(
     points = pd.concat(frames, ignore_index=True)
     points.insert(0, "point_id", np.arange(len(points)))
     return points
+
+
+def make_county(outline: Polygon, names: Sequence[str], borough: str) -> list[tuple[str, BaseGeometry]]:
+    """Invented district outlines for the county view's map: the borough's own outline and one region per
+    neighbour around it (a Voronoi partition of seeds on a ring, clipped to a box and minus the borough).
+
+    Deterministic (no random draws): the seeds sit at equal angles, 1.6 borough radii from its centre.
+    """
+    centre = outline.centroid
+    radius = math.sqrt(outline.area / math.pi)
+    box = centre.buffer(3.2 * radius, quad_segs=16)
+    angles = np.linspace(0.0, 2 * math.pi, len(names), endpoint=False) + math.pi / 2
+    seeds = shapely.MultiPoint([(centre.x + 1.6 * radius * math.cos(a), centre.y + 1.6 * radius * math.sin(a))
+                               for a in angles])
+    cells = shapely.voronoi_polygons(seeds, extend_to=box)
+    out: list[tuple[str, BaseGeometry]] = [(borough, outline)]
+    for name, seed in zip(names, seeds.geoms, strict=True):
+        cell = next(c for c in cells.geoms if c.contains(seed))
+        region = shapely.make_valid(cell.intersection(box).difference(outline))
+        out.append((name, shapely.set_precision(region, 1.0)))
+    return out

@@ -122,6 +122,11 @@ def peers_toml() -> str:
         "# Area variables of the synthetic partnerships, for the suggested MSG (docs/peers.md).\n"
         "[peers]\n"
         'variables = "demo_peer_variables.csv"\n'
+        "\n"
+        "# Invented district outlines of the county (the County page's map).\n"
+        "[county]\n"
+        'boundaries = "demo_county.geojson"\n'
+        'name_field = "name"\n'
     )
 
 

@@ -28,6 +28,7 @@ OUTPUTS: Final[dict[str, str]] = {
     "indicators": "data/demo_indicators.csv",
     "iom": "data/demo_iom.csv",
     "peer_variables": "data/demo_peer_variables.csv",
+    "county": "data/demo_county.geojson",
 }
 SHAPEFILE_SIDECARS: Final = (".shx", ".dbf", ".prj", ".cpg")
 INCIDENT_FIELDS: Final = (

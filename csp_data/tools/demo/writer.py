@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -12,12 +13,29 @@ from typing import Final
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
+import shapely.geometry
+from pyproj import Transformer
+from shapely.geometry.base import BaseGeometry
 
-from csp_data.tools.demo.geography import make_beats, make_map_points, make_outline, make_population
+from csp_data.schema import ANALYSIS_CRS
+from csp_data.tools.demo.geography import (
+    make_beats,
+    make_county,
+    make_map_points,
+    make_outline,
+    make_population,
+)
 from csp_data.tools.demo.incidents import demo_months, make_incidents
 from csp_data.tools.demo.indicators import indicators_toml, make_indicators
-from csp_data.tools.demo.peers import make_comparators, make_peer_variables, peers_toml
-from csp_data.tools.demo.spec import DEFAULT_MONTHS, DEFAULT_SEED, OUTPUTS, SHAPEFILE_SIDECARS
+from csp_data.tools.demo.peers import COUNTY_NEIGHBOURS, make_comparators, make_peer_variables, peers_toml
+from csp_data.tools.demo.spec import (
+    DEFAULT_MONTHS,
+    DEFAULT_SEED,
+    DEMO_PARTNERSHIP,
+    OUTPUTS,
+    SHAPEFILE_SIDECARS,
+)
 
 
 @dataclass(frozen=True)
@@ -33,6 +51,7 @@ class DemoData:
     indicators: pd.DataFrame
     iom: pd.DataFrame
     peer_variables: pd.DataFrame
+    county: list[tuple[str, BaseGeometry]]
 
 
 def build_demo(*, seed: int = DEFAULT_SEED, n_months: int = DEFAULT_MONTHS) -> DemoData:
@@ -60,12 +79,24 @@ def build_demo(*, seed: int = DEFAULT_SEED, n_months: int = DEFAULT_MONTHS) -> D
     comparators = make_comparators(streams[5], incidents, population, months)
     indicators, iom = make_indicators(streams[6], months, int(population["population"].sum()))
     peer_variables = make_peer_variables(streams[7], comparators)
+    county = make_county(outline, COUNTY_NEIGHBOURS, DEMO_PARTNERSHIP)
     return DemoData(beats, population, points, incidents, comparators, peers_toml() + indicators_toml(), indicators, iom,
-                    peer_variables)
+                    peer_variables, county)
 
 
 def _csv_bytes(frame: pd.DataFrame) -> bytes:
     return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+
+def county_geojson(county: list[tuple[str, BaseGeometry]]) -> bytes:
+    """The invented district outlines as GeoJSON in WGS84 (6 decimals: the same bytes every time)."""
+    to_wgs84 = Transformer.from_crs(ANALYSIS_CRS, "EPSG:4326", always_xy=True)
+    features = []
+    for name, geom in county:
+        shown = shapely.transform(geom, lambda xy: np.round(np.column_stack(to_wgs84.transform(xy[:, 0], xy[:, 1])), 6))
+        features.append({"type": "Feature", "properties": {"name": name}, "geometry": shapely.geometry.mapping(shown)})
+    text = json.dumps({"type": "FeatureCollection", "name": "demo_county", "features": features}, separators=(",", ":"))
+    return (text + "\n").encode("utf-8")
 
 
 def _write_gzip(path: Path, data: bytes) -> None:
@@ -109,7 +140,7 @@ def generate_demo(
     -------
     dict[str, Path]
         Written files by key: ``beats`` (the .shp; its sidecars sit beside it), ``population``,
-        ``incidents``, ``comparators``, ``peers``, ``indicators``, ``iom``, ``peer_variables``.
+        ``incidents``, ``comparators``, ``peers``, ``indicators``, ``iom``, ``peer_variables``, ``county``.
 
     Examples
     --------
@@ -130,4 +161,5 @@ def generate_demo(
     paths["indicators"].write_bytes(_csv_bytes(demo.indicators))
     paths["iom"].write_bytes(_csv_bytes(demo.iom))
     paths["peer_variables"].write_bytes(_csv_bytes(demo.peer_variables))
+    paths["county"].write_bytes(county_geojson(demo.county))
     return paths
