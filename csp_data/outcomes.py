@@ -22,9 +22,11 @@ import pandas as pd
 
 from csp_data.format import fmt_count, fmt_number, na
 from csp_data.groups import ALL_CRIME, CrimeGroups
+from csp_data.io.comparator_tables import load_peer_groups
 from csp_data.io.dataset import DatasetConfig
 from csp_data.io.policeuk import load_policeuk
 from csp_data.io.policeuk_outcomes import latest_outcomes, load_outcomes
+from csp_data.io.store import crimes_with_ids
 from csp_data.io.toml import read_toml
 from csp_data.model import LoadReport
 from csp_data.periods import Period, fmt_month
@@ -201,8 +203,11 @@ def outcome_data(config: DatasetConfig, groups: CrimeGroups, classes: dict[str, 
     keeps the street files only), or no outcomes file among the paths."""
     if config.incident_format != "policeuk":
         return OutcomeData(missing="force extracts have no police.uk outcomes files")
-    if config.stored is not None or config.store == "parquet":
-        return OutcomeData(missing="imported datasets keep the street files only; load the archive folder with a csp.toml")
+    if config.stored is not None:
+        return stored_outcome_data(config, classes)
+    if config.store == "parquet":
+        return OutcomeData(missing="a parquet store keeps the street files only; load the archive folder without "
+                                   "`store = \"parquet\"`, or import it to the dataset library with its outcomes files")
     outcomes, report = load_outcomes(config.incident_paths, limits=config.limits)
     if not report.files:
         return OutcomeData(missing="no -outcomes.csv files among the dataset's police.uk files", report=report)
@@ -213,6 +218,26 @@ def outcome_data(config: DatasetConfig, groups: CrimeGroups, classes: dict[str, 
         crimes=crime_outcomes(incidents, latest, classes), latest_month=None if pd.isna(month) else pd.Timestamp(month),
         report=report,
     )
+
+
+def stored_outcome_data(config: DatasetConfig, classes: dict[str, list[str]]) -> OutcomeData:
+    """The outcomes of a library dataset: its ``outcomes`` layer (kept at import) joined by Crime ID to its
+    stored street rows; of the county group and the partnership when the config names a county (else of
+    every stored partnership)."""
+    assert config.stored is not None
+    if config.stored_outcomes is None:
+        return OutcomeData(missing="this library dataset was imported without -outcomes.csv files: import the "
+                                   "archive (or its outcomes files) again to add them")
+    latest = pd.read_parquet(config.stored_outcomes)
+    groups_of = config.peer_groups
+    if config.peer_groups_file is not None:
+        groups_of = load_peer_groups(config.peer_groups_file, partnership=config.partnership)
+    county = groups_of.get("county") or []
+    members = [*county, config.partnership] if county and config.partnership else None
+    crimes = crimes_with_ids(config.stored.files, members)
+    month = latest["outcome_month"].max()
+    return OutcomeData(crimes=crime_outcomes(crimes, latest, classes),
+                       latest_month=None if pd.isna(month) else pd.Timestamp(month))
 
 
 def county_scope(peer_groups: dict[str, list[str]]) -> tuple[list[str] | None, str]:

@@ -207,6 +207,8 @@ class DatasetConfig:
     limits: Limits = DEFAULT_LIMITS  # [limits]: size limits on every file read (io/common.py)
     #: Incidents already imported (a library dataset, csp_data/io/library.py): read, not imported again.
     stored: store_mod.StoredIncidents | None = None
+    #: A library dataset's outcomes layer (the latest outcome per Crime ID), None when it has none.
+    stored_outcomes: Path | None = None
     raw: dict[str, Any] = field(default_factory=dict)  # the whole TOML, for other sections ([risk], ...)
     indicators: tuple[IndicatorSource, ...] = ()  # [[indicators]]: partner indicator tables
     targets: tuple[Target, ...] = ()  # [[targets]]

@@ -244,6 +244,7 @@ class Library:
             source=POLICEUK_SOURCE if fmt == "policeuk" else "Force extract",
             limits=self.limits,
             stored=StoredIncidents(files, reports_from_dicts(manifest["reports"]), *recorded),
+            stored_outcomes=path("outcomes"),
         )
 
     def open(self, name: str, *, partnership: str | None = None) -> Dataset:

@@ -27,6 +27,7 @@ from csp_data.io.force import ColumnMapping, load_force_extract
 from csp_data.io.limits import Limits
 from csp_data.io.partnership_tables import load_population_table
 from csp_data.io.policeuk_import import import_policeuk_fast, parquet_schema
+from csp_data.io.policeuk_outcomes import latest_outcomes, load_outcomes
 from csp_data.io.population import load_area_values
 from csp_data.io.store import partnership_month_counts, report_from_json, report_to_json
 from csp_data.model import FileReport, LoadIssue, LoadReport
@@ -207,6 +208,10 @@ def make_plan(
     report = LoadReport()
     parts, reports, mapping = stage_incidents(name, paths, force, manifest, staging, report, limits)
     layers: dict[str, dict[str, Any]] = {}
+    if force is None:
+        outcomes = stage_outcomes(paths, folder, manifest, staging, report, limits)
+        if outcomes is not None:
+            layers["outcomes"] = outcomes
     new_areas: tuple[str, ...] = ()
     if boundaries is not None:
         layer, codes = stage_boundaries(boundaries, staging, report, limits)
@@ -284,6 +289,44 @@ def stage_incidents(
     staged.unlink(missing_ok=True)
     kept = {p["from"] for p in parts}
     return parts, reports_to_dicts([f for f in file_reports if f.path in kept]), mapping
+
+
+#: Columns of the library's outcomes layer: the latest outcome of each Crime ID.
+OUTCOME_LAYER_COLUMNS: Final = ["crime_id", "outcome_month", "outcome_type"]
+
+
+def stage_outcomes(
+    paths: Sequence[str | Path], folder: Path, manifest: dict[str, Any], staging: Path, report: LoadReport,
+    limits: Limits,
+) -> dict[str, Any] | None:
+    """Read the police.uk ``-outcomes.csv`` files among ``paths`` into the ``outcomes`` layer: the latest
+    outcome of each Crime ID, over this import's files and the dataset's earlier outcomes (a later
+    outcome month wins; in the same month, this import's). None when ``paths`` hold no outcomes file.
+
+    The street importer lists outcomes files as skipped; their reports are replaced here by the
+    outcomes loader's (rows accepted and rejected, with reasons).
+    """
+    existing = [p for p in paths if Path(p).exists()]
+    if not existing:
+        return None
+    outcomes, rep = load_outcomes(existing, limits=limits)
+    if not rep.files:
+        return None
+    read = {f.path for f in rep.files}
+    report.files[:] = [f for f in report.files if not (f.path in read and f.kind.endswith("(skipped)"))]
+    report.extend(rep)
+    frames = []
+    old = manifest["layers"].get("outcomes")
+    if old is not None:
+        frames.append(pd.read_parquet(folder / old["file"], columns=OUTCOME_LAYER_COLUMNS))
+    frames.append(outcomes[OUTCOME_LAYER_COLUMNS])
+    merged = latest_outcomes(pd.concat([f for f in frames if len(f)], ignore_index=True)) if any(
+        len(f) for f in frames) else outcomes[OUTCOME_LAYER_COLUMNS]
+    target = staging / disk.FILES / f"outcomes.{uuid.uuid4().hex[:12]}.parquet"
+    merged[OUTCOME_LAYER_COLUMNS].to_parquet(target, index=False)
+    month = merged["outcome_month"].max()
+    return {"file": f"{disk.FILES}/{target.name}", "rows": len(merged),
+            "latest_month": None if pd.isna(month) else pd.Timestamp(month).strftime("%Y-%m")}
 
 
 def stage_force(

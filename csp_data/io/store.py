@@ -374,3 +374,11 @@ def partnership_month_counts(parquet: StoreFiles, partnerships: Sequence[str] | 
         f"SELECT partnership, month, crime_group, count(*) AS count FROM {_from(parquet)} {where} "
         "GROUP BY ALL ORDER BY ALL"
     )
+
+
+def crimes_with_ids(parquet: StoreFiles, partnerships: Sequence[str] | None = None) -> pd.DataFrame:
+    """``crime_id, month, crime_group, partnership, outcome`` of every stored row with a Crime ID (of
+    ``partnerships`` if given): what the outcome mix joins the outcomes layer to."""
+    where = "WHERE crime_id IS NOT NULL" + (f" AND {sql_in('partnership', partnerships)}" if partnerships else "")
+    frame = _df(f"SELECT crime_id, month, crime_group, partnership, outcome FROM {_from(parquet)} {where}")
+    return frame.assign(month=pd.to_datetime(frame["month"]))
