@@ -95,6 +95,17 @@ def ledger_table(ledger: pd.DataFrame, budget: int | None) -> pd.DataFrame:
     return out.reset_index(drop=True)[list(TABLE_COLUMNS)]
 
 
+def priority_options(group_labels: list[str], indicators: list[str], ledger: pd.DataFrame) -> list[str]:
+    """The priorities a bid may name: the crime groups, the partner indicators, and any priority the
+    ledger already holds (so that an older spelling is kept, not lost), each once, in that order.
+
+    >>> priority_options(["ASB", "Burglary"], ["Deliberate fires"], pd.DataFrame({"priority": ["Youth work", None]}))
+    ['ASB', 'Burglary', 'Deliberate fires', 'Youth work']
+    """
+    held = [str(p) for p in ledger["priority"].dropna() if str(p).strip()] if "priority" in ledger else []
+    return list(dict.fromkeys([*group_labels, *indicators, *held]))
+
+
 def spend_by_priority(ledger: pd.DataFrame) -> pd.DataFrame:
     """Approved bids and their spend per priority (pounds, 2 decimals), most spent first; bids with no
     priority under :data:`NO_PRIORITY`. Pending amounts are shown beside, as not yet spent."""
@@ -142,6 +153,7 @@ __all__ = [
     "parse_budget",
     "parse_dates",
     "pounds",
+    "priority_options",
     "running_balance",
     "spend_by_priority",
     "validate_ledger",

@@ -11,4 +11,4 @@ from ui.navigation import current
 
 dataset, _ = current()
 demo_banner(dataset)
-fund_page()
+fund_page(dataset)

@@ -21,11 +21,13 @@ from csp_data.fund import (
     fund_summary,
     ledger_table,
     parse_budget,
+    priority_options,
     spend_by_priority,
     validate_ledger,
 )
 from csp_data.io.fund_ledger import read_ledger, save_ledger
 from csp_data.io.library import DEMO
+from csp_data.model import Dataset
 from ui.auth import may_edit_fund
 from ui.cache import get_config
 from ui.common import download_buttons, escape_markdown, show_table
@@ -120,8 +122,9 @@ def edited_raw(edited: pd.DataFrame) -> pd.DataFrame:
     return raw
 
 
-def edit_ledger(ledger: pd.DataFrame, data_dir: Path, name: str) -> None:
-    """The editable table and its Save button (analyst and admin)."""
+def edit_ledger(ledger: pd.DataFrame, data_dir: Path, name: str, priorities: list[str]) -> None:
+    """The editable table and its Save button (analyst and admin); the priority is picked from
+    ``priorities`` (csp_data.fund.priority_options), so that spend per priority adds up."""
     edited = st.data_editor(
         editor_frame(ledger), key=EDITOR_KEY, num_rows="dynamic", width="stretch", hide_index=True,
         column_config={
@@ -130,7 +133,9 @@ def edit_ledger(ledger: pd.DataFrame, data_dir: Path, name: str) -> None:
             "status": st.column_config.SelectboxColumn("Status", options=list(STATUSES), required=True),
             "approved_by": st.column_config.TextColumn("Approved by", help="e.g. JAG or RAG"),
             "approved_on": st.column_config.DateColumn("Approved on", format="DD/MM/YYYY"),
-            "priority": st.column_config.TextColumn("Priority"),
+            "priority": st.column_config.SelectboxColumn(
+                "Priority", options=priorities, help="a crime group or partner indicator (spend per priority adds "
+                "these up)"),
         },
     )
     if st.button("Save the ledger", type="primary", key="fund_save"):
@@ -143,7 +148,7 @@ def edit_ledger(ledger: pd.DataFrame, data_dir: Path, name: str) -> None:
         st.rerun()
 
 
-def fund_page() -> None:
+def fund_page(dataset: Dataset) -> None:
     """The Fund page: ledger (editable for analysts and admins), balance, spend per priority."""
     name = ledger_name()
     data_dir = library().data_dir
@@ -160,7 +165,9 @@ def fund_page() -> None:
     if may_edit_fund():
         st.subheader("Bids")
         st.caption("Add a row for a new bid, change a row to edit it, set its status to declined to decline it; then save.")
-        edit_ledger(ledger, data_dir, name)
+        indicators = sorted(set(dataset.indicators["indicator"].dropna().astype(str))) if dataset.indicators is not None else []
+        edit_ledger(ledger, data_dir, name,
+                    priority_options([dataset.groups.label(g) for g in dataset.groups.names()], indicators, ledger))
     else:
         st.caption("Your role may view the ledger, not change it.")
     st.subheader("Running balance")
