@@ -16,7 +16,7 @@ from ui import county as ui
 from ui.cache import cached_county_view, cached_districts, get_config
 from ui.common import demo_banner, source_caption
 from ui.navigation import current
-from ui.safe import safe_text
+from ui.safe import safe_chart_data, safe_text
 from ui.trends import peer_state_key
 
 dataset, filters = current()
@@ -46,7 +46,7 @@ result = cached_county_view(dataset_key, partnership, tuple(members), group, f"{
                             12 if view == "rolling" else None)
 measure = tr.measure_label(result.denominator)
 movers = result.movers
-st.markdown(safe_text("### " + text.movers_sentence(movers, group_label=group_label, period=period,
+st.markdown(safe_text("### " + text.movers_sentence(safe_chart_data(movers, ["count", "count_before"]), group_label=group_label, period=period,
                                                      comparison=comparison, measure=measure)))
 if result.note:
     st.caption(result.note)

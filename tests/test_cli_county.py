@@ -39,7 +39,8 @@ def test_ranks_on_the_demo_count_the_borough_independently():
 
 def test_movers_and_rates_tables():
     code, movers, _ = run("county", "--table", "movers", "--group", "Burglary", "--format", "csv")
-    assert code == 0 and list(movers[0]) == ["partnership", "rate", "rate_before", "change", "change_pct", "note"]
+    assert code == 0 and list(movers[0]) == ["partnership", "count", "count_before", "rate", "rate_before", "change",
+                                             "change_pct", "note"]
     changes = [float(r["change"]) for r in movers]
     assert changes == sorted(changes, reverse=True)
     code, rates, _ = run("county", "--table", "rates", "--county", "Neighbour A;Neighbour B", "--format", "csv")

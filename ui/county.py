@@ -13,14 +13,14 @@ from csp_data.periods import Period
 from csp_data.text import county as text
 from csp_data.trends.county import district_values, rank_grid
 from ui.common import download_buttons, image_downloads, show_chart, show_table
-from ui.safe import safe_table, safe_text
+from ui.safe import safe_chart_data, safe_table, safe_text
 
 
 def multiples_section(dataset: Dataset, rates: pd.DataFrame, *, group_label: str, measure: str, view: str) -> None:
     """One panel per partnership with the county average, its table behind a toggle, and downloads."""
     n = rates["partnership"].nunique()
     chart = charts.small_multiples_chart(
-        rates, title=text.small_multiples_title(group_label, n),
+        safe_chart_data(rates, ["count"]), title=text.small_multiples_title(group_label, n),
         subtitle=f"{'Rolling 12-month' if view == 'rolling' else 'Monthly'} {measure}; dashed: the county average "
                  "(the plain mean of the partnerships' rates). A gap is a month without data, not 0.",
         measure=measure)
@@ -37,7 +37,7 @@ def map_section(dataset: Dataset, districts: pd.DataFrame | None, movers: pd.Dat
     if districts is None:
         st.info(problem or text.NO_MAP)
         return
-    values = district_values(movers)
+    values = district_values(safe_chart_data(movers, ["count", "count_before"]))
     chart = charts.district_map_chart(
         districts, values, title=f"{group_label}: {measure}, {period.label}",
         subtitle="Darker = higher rate. Grey: no rate (n/a). The table below has the same figures.",
@@ -53,6 +53,8 @@ def movers_table(movers: pd.DataFrame, measure: str) -> None:
     """Rates now and a year before with the change; a missing figure reads 'n/a' (its note says why)."""
     shown = pd.DataFrame({
         "partnership": movers["partnership"],
+        "count": movers["count"].astype("Int64"),
+        "count_before": movers["count_before"].astype("Int64"),
         f"{measure} (period)": [fmt_number(v, 2) for v in movers["rate"]],
         f"{measure} (a year before)": [fmt_number(v, 2) for v in movers["rate_before"]],
         "change": [fmt_number(v, 2) for v in movers["change"]],

@@ -3,7 +3,7 @@
 `python -m csp_data county [data options] [--county "A;B;..."] [--table ranks|movers|rates] --format csv`:
 - ``ranks`` (default): ``crime_group, partnership, count, denominator, rate, rank, group_size, rank_label,
   note`` for every crime group over the period (rank 1 = the lowest rate, ties share the lowest rank);
-- ``movers``: ``partnership, rate, rate_before, change, change_pct, note`` for ``--group``, the period
+- ``movers``: ``partnership, count, count_before, rate, rate_before, change, change_pct, note`` for ``--group``, the period
   against the same months a year earlier, biggest rise first;
 - ``rates``: ``partnership, month, count, denom, rate, county_average`` for ``--group`` (``--rolling 12``).
 The county is ``--county``, else the dataset's ``[peer_groups] county``.

@@ -31,7 +31,7 @@ RATE_COLUMNS: Final = ["partnership", "month", "count", "denom", "rate", "county
 RANK_COLUMNS: Final = ["crime_group", "partnership", "count", "denominator", "rate", "rank", "group_size",
                        "rank_label", "note"]
 #: Columns of :func:`county_movers`.
-MOVER_COLUMNS: Final = ["partnership", "rate", "rate_before", "change", "change_pct", "note"]
+MOVER_COLUMNS: Final = ["partnership", "count", "count_before", "rate", "rate_before", "change", "change_pct", "note"]
 
 
 def county_members(peer_groups: dict[str, list[str]], partnership: str) -> list[str]:
@@ -121,12 +121,13 @@ def county_movers(
     comparators: pd.DataFrame, members: Sequence[str], group: str, period: Period, comparison: Period, *,
     denominator: str, groups: CrimeGroups,
 ) -> pd.DataFrame:
-    """Each member's rate in ``period`` and in ``comparison``, the change and the % change, biggest
-    rise first. A member without both rates has NaN changes and a note (n/a, never 0)."""
+    """Each member's count and rate in ``period`` and in ``comparison``, the change in rate and the % change,
+    biggest rise first (the counts let partner-safe mode suppress rates built on small numbers). A member without both rates has NaN changes and a note (n/a, never 0)."""
     now = period_rates(comparators, members, group, period, denominator=denominator, groups=groups)
     before = period_rates(comparators, members, group, comparison, denominator=denominator, groups=groups)
     out = pd.DataFrame({
-        "partnership": now["partnership"], "rate": now["rate"], "rate_before": before["rate"].to_numpy(),
+        "partnership": now["partnership"], "count": now["count"], "count_before": before["count"].to_numpy(),
+        "rate": now["rate"], "rate_before": before["rate"].to_numpy(),
     })
     out["change"] = out["rate"] - out["rate_before"]
     out["change_pct"] = [pct_change(a, b) for a, b in zip(out["rate"], out["rate_before"], strict=True)]
@@ -145,8 +146,9 @@ def county_movers(
 
 
 def district_values(movers: pd.DataFrame) -> dict[str, float]:
-    """Rate by partnership, for the district map (missing rates left out, drawn as n/a)."""
-    return {str(p): float(r) for p, r in zip(movers["partnership"], movers["rate"], strict=True) if np.isfinite(r)}
+    """Rate by partnership, for the district map (missing or suppressed rates left out, drawn as n/a)."""
+    rates = pd.to_numeric(movers["rate"], errors="coerce")
+    return {str(p): float(r) for p, r in zip(movers["partnership"], rates, strict=True) if np.isfinite(r)}
 
 
 @dataclass(frozen=True)

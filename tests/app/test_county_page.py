@@ -48,3 +48,24 @@ def test_no_district_outlines_says_why(monkeypatch: pytest.MonkeyPatch) -> None:
     at = run_page(PAGE, timeout=240)
     assert_no_errors(at)
     assert "District map n/a: no district boundaries are configured" in " ".join(i.value for i in at.info)
+
+
+@pytest.mark.usefixtures("demo_env")
+def test_partner_safe_suppresses_small_counts_and_their_rates() -> None:
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=240)
+    at.query_params["safe"] = "1"
+    at.query_params["group"] = "Possession of weapons"
+    at.query_params["preset"] = "custom"
+    at.query_params["start"] = "2026-10"
+    at.query_params["end"] = "2026-10"  # one month: several neighbours have 1-4 (shipped demo)
+    at.run()
+    at.switch_page(PAGE)
+    at.run()
+    assert_no_errors(at)
+    movers = at.dataframe[0].value
+    small = movers["count"].astype(str).eq("<5")
+    assert small.sum() >= 3  # Neighbours A, G and I had 3, 2 and 1 (`county --table movers`, Oct 2026)
+    # Every partnership with a small count shows no rate built on it.
+    assert (movers.loc[small, movers.columns[3]].astype(str) == "<5").all()
