@@ -20,8 +20,8 @@ from tests.app.conftest import ROOT, assert_no_errors
 
 PASSWORDS = {"partner": "partner-pw-1", "analyst": "analyst-pw-2", "admin": "admin-pw-3"}
 HASHES = {role: hash_password(pw) for role, pw in PASSWORDS.items()}
-PAGES = ["pages/home.py", "pages/hotspots.py", "pages/trends.py", "pages/priorities.py", "pages/data.py",
-         "pages/methods.py"]
+PAGES = ["pages/home.py", "pages/hotspots.py", "pages/nearrepeat.py", "pages/trends.py", "pages/county.py",
+         "pages/peers.py", "pages/priorities.py", "pages/fund.py", "pages/data.py", "pages/methods.py"]
 DEMO_NAME = "Demo Borough"
 FORM_ELEMENTS = {"title", "selectbox", "text_input", "button", "error", "warning", "info"}
 DATA_ELEMENTS = {"metric", "dataframe", "table", "arrow_vega_lite_chart", "vega_lite_chart", "deck_gl_json_chart",
@@ -201,6 +201,8 @@ def test_each_role_through_every_page(role):
             admin_only = "Checking, importing and deleting files needs the admin role." in [c.value for c in at.caption]
             assert (len(uploads) == 1) is (role == "admin")
             assert admin_only is (role != "admin")
+        if page == "pages/peers.py":  # saving a suggested MSG into the config: not for partners
+            assert at.button(key="peer_adopt_config").disabled is (role == "partner")
     assert DEMO_NAME in everything_sent(at)
 
 
