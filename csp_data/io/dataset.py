@@ -209,6 +209,8 @@ class DatasetConfig:
     stored: store_mod.StoredIncidents | None = None
     #: A library dataset's outcomes layer (the latest outcome per Crime ID), None when it has none.
     stored_outcomes: Path | None = None
+    #: A library force dataset's ASB classes by source row (its ``asb_classes`` layer), None without one.
+    stored_asb: Path | None = None
     raw: dict[str, Any] = field(default_factory=dict)  # the whole TOML, for other sections ([risk], ...)
     indicators: tuple[IndicatorSource, ...] = ()  # [[indicators]]: partner indicator tables
     targets: tuple[Target, ...] = ()  # [[targets]]
@@ -545,6 +547,8 @@ def build_dataset(config: DatasetConfig) -> Dataset:
     known_names: tuple[str, ...] | None = None
     if config.stored is not None and (config.store == "memory" or not config.stored.files):
         incidents, report = store_mod.read_incidents(config.stored.files), copy.deepcopy(config.stored.report)
+        if config.stored_asb is not None:  # a force extract's ASB classes, kept beside the parts
+            incidents = store_mod.with_asb_classes(incidents, config.stored_asb)
     elif config.stored is not None:
         store_files, report = config.stored.files, copy.deepcopy(config.stored.report)
         scan = config.stored.counts or store_mod.store_counts(store_files)

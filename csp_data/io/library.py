@@ -245,6 +245,7 @@ class Library:
             limits=self.limits,
             stored=StoredIncidents(files, reports_from_dicts(manifest["reports"]), *recorded),
             stored_outcomes=path("outcomes"),
+            stored_asb=path("asb_classes"),
         )
 
     def open(self, name: str, *, partnership: str | None = None) -> Dataset:

@@ -212,6 +212,10 @@ def make_plan(
         outcomes = stage_outcomes(paths, folder, manifest, staging, report, limits)
         if outcomes is not None:
             layers["outcomes"] = outcomes
+    else:
+        asb = stage_asb_classes(folder, manifest, staging, [str(r["path"]) for r in reports])
+        if asb is not None:
+            layers["asb_classes"] = asb
     new_areas: tuple[str, ...] = ()
     if boundaries is not None:
         layer, codes = stage_boundaries(boundaries, staging, report, limits)
@@ -346,10 +350,37 @@ def stage_force(
     report.files.extend(files)
     rows = sum(len(f) for f in frames)
     if rows:
-        table = pa.Table.from_pandas(pd.concat(frames, ignore_index=True), schema=parquet_schema(),
+        frame = pd.concat(frames, ignore_index=True)
+        table = pa.Table.from_pandas(frame.reindex(columns=parquet_schema().names), schema=parquet_schema(),
                                      preserve_index=False)
         pq.write_table(table, staged)
+        if "asb_class" in frame.columns:
+            classes = frame.loc[frame["asb_class"].notna(), list(ASB_LAYER_COLUMNS)]
+            classes.to_parquet(staged.with_name("asb_classes.parquet"), index=False)
     return files, rows
+
+
+#: Columns of the library's ``asb_classes`` layer: a force extract's ASB class by source row (the Parquet
+#: parts hold the canonical columns only).
+ASB_LAYER_COLUMNS: Final = ("source_file", "source_row", "asb_class")
+
+
+def stage_asb_classes(folder: Path, manifest: dict[str, Any], staging: Path, files: Sequence[str]) -> dict[str, Any] | None:
+    """The ``asb_classes`` layer: this import's classes (written by :func:`stage_force`) and the dataset's
+    earlier ones, less those of the source files this import replaces. None when this import has none."""
+    new = staging / "asb_classes.parquet"
+    if not new.exists():
+        return None
+    frames = [pd.read_parquet(new)]
+    old = manifest["layers"].get("asb_classes")
+    if old is not None:
+        earlier = pd.read_parquet(folder / old["file"])
+        frames.insert(0, earlier[~earlier["source_file"].isin(set(files))])
+    merged = pd.concat(frames, ignore_index=True)
+    target = staging / disk.FILES / f"asb_classes.{uuid.uuid4().hex[:12]}.parquet"
+    merged.to_parquet(target, index=False)
+    new.unlink()
+    return {"file": f"{disk.FILES}/{target.name}", "rows": len(merged)}
 
 
 def stage_boundaries(

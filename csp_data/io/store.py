@@ -382,3 +382,15 @@ def crimes_with_ids(parquet: StoreFiles, partnerships: Sequence[str] | None = No
     where = "WHERE crime_id IS NOT NULL" + (f" AND {sql_in('partnership', partnerships)}" if partnerships else "")
     frame = _df(f"SELECT crime_id, month, crime_group, partnership, outcome FROM {_from(parquet)} {where}")
     return frame.assign(month=pd.to_datetime(frame["month"]))
+
+
+def with_asb_classes(incidents: pd.DataFrame, layer: Path) -> pd.DataFrame:
+    """``incidents`` with the ``asb_class`` column of a library ``asb_classes`` layer, joined by source
+    file and row (rows without a class: <NA>)."""
+    classes = pd.read_parquet(layer).drop_duplicates(["source_file", "source_row"], keep="last")
+    key = pd.MultiIndex.from_frame(classes[["source_file", "source_row"]].astype({"source_file": "string",
+                                                                                "source_row": "Int64"}))
+    lookup = pd.Series(classes["asb_class"].astype("string").to_numpy(), index=key)
+    rows = pd.MultiIndex.from_frame(incidents[["source_file", "source_row"]].astype({"source_file": "string",
+                                                                                   "source_row": "Int64"}))
+    return incidents.assign(asb_class=pd.array(lookup.reindex(rows).to_numpy(), dtype="string"))

@@ -209,6 +209,6 @@ def guess_force_mapping(columns: Sequence[str]) -> dict[str, str | None]:
 
 
 def mapping_fields() -> list[str]:
-    """The ColumnMapping fields that name a column, required first. Not ``asb_class``: the library's
-    Parquet store keeps the canonical columns only (docs/fund-outcomes.md, "Left")."""
-    return [f.name for f in dataclasses.fields(ColumnMapping) if f.name not in ("crs", "date_format", "asb_class")]
+    """The ColumnMapping fields that name a column, required first (``asb_class`` included: the library
+    keeps it in an ``asb_classes`` layer beside the Parquet parts)."""
+    return [f.name for f in dataclasses.fields(ColumnMapping) if f.name not in ("crs", "date_format")]

@@ -65,3 +65,35 @@ def test_a_dataset_imported_without_outcomes_says_so(tmp_path: Path) -> None:
     library.import_files("north", [tmp_path / "a"])
     data = outcome_data(library.config("north", partnership="Alpha"), load_crime_groups(), load_outcome_classes())
     assert data.crimes is None and "imported without -outcomes.csv files" in data.missing
+
+
+def test_a_force_extracts_asb_class_is_kept(tmp_path: Path) -> None:
+    from csp_data.asb import asb_split
+    from csp_data.io.force import ColumnMapping
+    from csp_data.io.library import ForceInput
+
+    extract = tmp_path / "extract.csv"
+    extract.write_text(
+        "beat,category,date,asb type\n"
+        "B1,Anti-social behaviour,2021-01-05,Nuisance\n"
+        "B1,Anti-social behaviour,2021-01-06,Personal\n"
+        "B2,Anti-social behaviour,2021-01-07,nuisance\n"
+        "B2,Burglary,2021-01-08,\n",
+        encoding="utf-8",
+    )
+    library = Library(tmp_path / "lib")
+    mapping = ColumnMapping(area="beat", crime_type="category", date="date", asb_class="asb type")
+    _, summary = library.import_files("force", force=ForceInput((extract,), mapping))
+    assert summary is not None and summary.rows == 4
+    dataset = library.open("force")
+    assert dataset.incidents["asb_class"].tolist() == ["Nuisance", "Personal", "nuisance", pd.NA]
+    from csp_data.periods import Period
+
+    jan = Period(pd.Timestamp("2021-01-01"), pd.Timestamp("2021-01-01"))
+    split = asb_split(dataset.incidents, jan).set_index("asb_class")["incidents"]
+    assert (split["Nuisance"], split["Personal"]) == (2, 1)
+    # The next export of the same file replaces its classes; the mapping (with asb_class) is remembered.
+    extract.write_text("beat,category,date,asb type\nB1,Anti-social behaviour,2021-01-05,Environmental\n",
+                       encoding="utf-8")
+    library.import_files("force", force=ForceInput((extract,)))
+    assert library.open("force").incidents["asb_class"].tolist() == ["Environmental"]
