@@ -12,6 +12,7 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
+from csp_data.aggregate import count_by, frame_engine
 from csp_data.areas import partnership_from_lsoa_name
 from csp_data.groups import CrimeGroups, load_crime_groups
 from csp_data.schema import COMPARATOR_COLUMNS, conform
@@ -221,11 +222,13 @@ def comparators_from_incidents(
         group = groups.assign(frame["crime_type" if "crime_type" in frame.columns else "Crime type"].astype("string"))
     else:
         raise ValueError(f"incidents_all: needs 'crime_group' or a crime type column, found {list(frame.columns)}")
-    rows = pd.DataFrame({"partnership": part, "month": month, "crime_group": group})
-    counts = rows.groupby(["partnership", "month", "crime_group"], dropna=False, observed=True).size()
-    return comparators_from_counts(
-        counts.rename("count").reset_index(), population, households, groups=groups, partnerships=partnerships
-    )
+    rows = pd.DataFrame({"partnership": part, "month": month.dt.to_period("M").dt.to_timestamp(),
+                         "crime_group": group})
+    # counted by the engine, the one counting path (csp_data.aggregate)
+    counts = count_by(None, ["partnership", "month", "group"], groups=groups,
+                      engine=frame_engine(rows, ["partnership", "month", "crime_group"])).rename(
+        columns={"group": "crime_group"})
+    return comparators_from_counts(counts, population, households, groups=groups, partnerships=partnerships)
 
 
 def comparators_from_counts(
