@@ -514,6 +514,9 @@ def district_map_chart(districts: pd.DataFrame, values: dict[str, float], *, tit
     where = {"longitude": "properties.lon:Q", "latitude": "properties.lat:Q", "text": "properties.partnership:N"}
     halo = alt.Chart(data).mark_text(fontSize=12, stroke="#ffffff", strokeWidth=4, strokeJoin="round").encode(**where)
     labels = alt.Chart(data).mark_text(fontSize=12, color="#000000").encode(**where)
-    chart = alt.layer(missing, shaded, halo, labels).project(type="mercator").properties(
+    # only layers with features: an empty mark group has no accessible name (axe: svg-img-alt)
+    rated = [f["properties"]["rate"] is not None for f in features]
+    layers = [*([missing] if not all(rated) else []), *([shaded] if any(rated) else []), halo, labels]
+    chart = alt.layer(*layers).project(type="mercator").properties(
         title=alt.TitleParams(title, subtitle=subtitle, anchor="start"), width=width, height=width)
     return cast(alt.LayerChart, chart)

@@ -192,3 +192,38 @@ def test_peak_months_chart_draws_bars_and_keeps_every_month_on_the_axis() -> Non
     assert spec["title"]["text"] == "T" and spec["title"]["subtitle"] == "S"
     data = next(iter(spec["datasets"].values()))
     assert [r["label"] for r in data] == ["Jan", "Mar"]  # no bar for a month without data
+
+
+def test_distance_chart_nearest_first_and_msg_members_coloured():
+    from csp_data.charts import distance_chart
+
+    table = pd.DataFrame({"rank": [0, 1, 2], "partnership": ["Me", "B", "A"], "distance": [0.0, 0.4, 0.9],
+                          "in_msg": ["yes", "no", "yes"]})
+    spec = distance_chart(table, title="t", subtitle="s", msg_label="In the config's MSG").to_dict()
+    assert spec["encoding"]["y"]["sort"] == ["B", "A"]  # the partnership itself is not a bar
+    assert spec["encoding"]["color"]["field"] == "in_msg"
+    with pytest.raises(ValueError, match="missing column 'distance'"):
+        distance_chart(table.drop(columns="distance"), title="t", subtitle="s")
+
+
+def test_small_multiples_one_panel_per_partnership_with_the_county_average():
+    from csp_data.charts import small_multiples_chart
+
+    frame = pd.DataFrame({"partnership": ["A", "A", "B", "B"], "month": pd.to_datetime(["2021-01-01", "2021-02-01"] * 2),
+                          "rate": [1.0, 2.0, 3.0, float("nan")], "county_average": [2.0, 2.0, 2.0, 2.0]})
+    spec = small_multiples_chart(frame, title="t", subtitle="s", measure="per 1,000").to_dict()
+    assert spec["facet"]["field"] == "partnership" and spec["facet"]["sort"] == ["A", "B"]
+    marks = [layer["mark"]["strokeDash"] if "strokeDash" in layer["mark"] else None for layer in spec["spec"]["layer"]]
+    assert marks == [None, [4, 3]]  # the partnership solid, the county average dashed
+
+
+def test_district_map_draws_only_layers_with_features():
+    from shapely.geometry import box
+
+    from csp_data.charts import district_map_chart
+
+    districts = pd.DataFrame({"partnership": ["A", "B"], "geometry": [box(0, 51, 0.1, 51.1), box(0.1, 51, 0.2, 51.1)]})
+    spec = district_map_chart(districts, {"A": 1.5, "B": 2.5}, title="t", subtitle="s", measure="per 1,000").to_dict()
+    assert len(spec["layer"]) == 3  # shaded, halo, labels: no empty n/a layer
+    spec = district_map_chart(districts, {"A": 1.5}, title="t", subtitle="s", measure="per 1,000").to_dict()
+    assert len(spec["layer"]) == 4  # B has no rate: the grey n/a layer too
