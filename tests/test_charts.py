@@ -213,7 +213,7 @@ def test_small_multiples_one_panel_per_partnership_with_the_county_average():
                           "rate": [1.0, 2.0, 3.0, float("nan")], "county_average": [2.0, 2.0, 2.0, 2.0]})
     spec = small_multiples_chart(frame, title="t", subtitle="s", measure="per 1,000").to_dict()
     assert spec["facet"]["field"] == "partnership" and spec["facet"]["sort"] == ["A", "B"]
-    marks = [layer["mark"]["strokeDash"] if "strokeDash" in layer["mark"] else None for layer in spec["spec"]["layer"]]
+    marks = [layer["mark"].get("strokeDash") for layer in spec["spec"]["layer"]]
     assert marks == [None, [4, 3]]  # the partnership solid, the county average dashed
 
 
