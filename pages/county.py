@@ -14,7 +14,7 @@ from csp_data.text import trends as trends_text
 from csp_data.trends.county import county_members
 from ui import county as ui
 from ui.cache import cached_county_view, cached_districts, get_config
-from ui.common import demo_banner, source_caption
+from ui.common import demo_banner, escape_markdown, source_caption
 from ui.navigation import current
 from ui.safe import safe_chart_data, safe_text
 from ui.trends import peer_state_key
@@ -46,8 +46,9 @@ result = cached_county_view(dataset_key, partnership, tuple(members), group, f"{
                             12 if view == "rolling" else None)
 measure = tr.measure_label(result.denominator)
 movers = result.movers
-st.markdown(safe_text("### " + text.movers_sentence(safe_chart_data(movers, ["count", "count_before"]), group_label=group_label, period=period,
-                                                     comparison=comparison, measure=measure)))
+sentence = text.movers_sentence(safe_chart_data(movers, ["count", "count_before"]), group_label=group_label,
+                                period=period, comparison=comparison, measure=measure)
+st.markdown("### " + escape_markdown(safe_text(sentence)))  # names from the data are shown literally
 if result.note:
     st.caption(result.note)
 if filters.crime_types or filters.areas:

@@ -12,8 +12,8 @@ from csp_data.model import Dataset
 from csp_data.periods import Period
 from csp_data.text import county as text
 from csp_data.trends.county import district_values, rank_grid
-from ui.common import download_buttons, image_downloads, show_chart, show_table
-from ui.safe import safe_chart_data, safe_table, safe_text
+from ui.common import download_buttons, escape_markdown, image_downloads, show_chart, show_table
+from ui.safe import safe_chart_data, safe_table
 
 
 def multiples_section(dataset: Dataset, rates: pd.DataFrame, *, group_label: str, measure: str, view: str) -> None:
@@ -46,7 +46,7 @@ def map_section(dataset: Dataset, districts: pd.DataFrame | None, movers: pd.Dat
     image_downloads(chart, "county_map", source=dataset.source, key="county_map")
     unmapped = sorted(set(movers["partnership"]) - set(districts["partnership"]))
     if unmapped:
-        st.caption(safe_text(f"Not on the map (no boundary in [county] boundaries): {', '.join(unmapped)}."))
+        st.caption(escape_markdown(f"Not on the map (no boundary in [county] boundaries): {', '.join(unmapped)}."))
 
 
 def movers_table(movers: pd.DataFrame, measure: str) -> None:

@@ -16,8 +16,8 @@ from csp_data.io.peer_variables import save_adopted
 from csp_data.model import Dataset, LoadReport
 from csp_data.text import peers as text
 from ui.auth import current_role
-from ui.common import download_buttons, image_downloads, show_chart, show_table
-from ui.safe import safe_table, safe_text
+from ui.common import download_buttons, escape_markdown, image_downloads, show_chart, show_table
+from ui.safe import safe_table
 from ui.trends import adopt_for_session
 
 
@@ -38,11 +38,12 @@ def suggestion_section(dataset: Dataset, s: Suggestion, *, msg: list[str] | None
                        report: LoadReport, config: DatasetConfig) -> None:
     """The answer, the chart with its table, the downloads, the variables and the partnerships left out."""
     shared = shared_members(s.members, msg, s.partnership) if msg is not None else None
-    st.markdown(safe_text(text.suggestion_sentence(s)))
-    st.markdown(safe_text(text.overlap_sentence(shared, len(s.members) - 1, len(msg) - 1 if msg else 0)))
+    # partnership names come from the users' tables: shown literally (no links, no formatting)
+    st.markdown(escape_markdown(text.suggestion_sentence(s)))
+    st.markdown(escape_markdown(text.overlap_sentence(shared, len(s.members) - 1, len(msg) - 1 if msg else 0)))
     coverage = text.coverage_sentence(not_in(s.members, [*comparator_names, s.partnership]))
     if coverage:
-        st.caption(coverage)
+        st.caption(escape_markdown(coverage))
     table = text.display_table(s, msg=msg)
     chart = charts.distance_chart(
         s.table.assign(in_msg=table["in_msg"]) if "in_msg" in table.columns else s.table,
@@ -77,7 +78,7 @@ def adopt_section(dataset: Dataset, s: Suggestion, *, options: list[str], config
         st.success(f"The Trends, Priorities and briefing pages now compare {s.partnership} with these "
                    f"{len(s.members) - 1 - len(dropped)} peers for this session.")
         if dropped:
-            st.caption(safe_text(f"Left out for the session (no comparator rows): {', '.join(dropped)}."))
+            st.caption(escape_markdown(f"Left out for the session (no comparator rows): {', '.join(dropped)}."))
     target = config.peers.adopted
     may_save = current_role() != "partner" and target is not None
     if c2.button("Save as the MSG in the config", key="peer_adopt_config", disabled=not may_save,

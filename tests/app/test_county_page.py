@@ -13,7 +13,7 @@ PAGE = "pages/county.py"
 def test_demo_county_side_by_side() -> None:
     at = run_page(PAGE, timeout=240)
     assert_no_errors(at)
-    text = " ".join(m.value for m in at.markdown)
+    text = " ".join(m.value for m in at.markdown).replace("\\", "")  # sentences are markdown-escaped
     assert "Between Nov 2024 to Oct 2025 and Nov 2025 to Oct 2026, the All crime (excluding ASB) rate" in text
     assert not any("District map n/a" in i.value for i in at.info)  # data/demo_county.geojson
     movers, ranks = at.dataframe[0].value, at.dataframe[1].value
