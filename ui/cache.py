@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import altair as alt
 import geopandas as gpd
 import pandas as pd
 import shapely
@@ -18,9 +19,10 @@ import streamlit as st
 from csp_data import hotspots, maps
 from csp_data.aggregate import choropleth_counts, count_by, grid_counts
 from csp_data.auth import AttemptStore
+from csp_data.charts import target_chart
 from csp_data.engine import Engine
 from csp_data.hotspots.nearrepeat import KnoxResult, knox_test
-from csp_data.indicators import dataset_indicator_summary
+from csp_data.indicators import dataset_indicator_summary, indicator_monthly
 from csp_data.io.dataset import DatasetConfig, build_dataset
 from csp_data.io.districts import load_districts
 from csp_data.io.peer_variables import peer_table
@@ -28,12 +30,19 @@ from csp_data.model import Dataset, LoadReport
 from csp_data.outcomes import OutcomeData, load_outcome_classes
 from csp_data.outcomes import outcome_data as load_outcome_data
 from csp_data.overview import headline_table
-from csp_data.periods import Period, to_month
+from csp_data.periods import Period, month_range, to_month
 from csp_data.query import Query
 from csp_data.risk import RiskConfig, measure_priorities, priority_contexts, table_from_measures
-from csp_data.targets import dataset_progress
+from csp_data.targets import dataset_progress, target_series
 from csp_data.tools.demo.nearrepeat import near_repeat_burglaries
-from csp_data.trends import PositionInputs, comparators_with_partnership, position_inputs, position_table
+from csp_data.trends import (
+    PositionInputs,
+    comparators_with_partnership,
+    gap_report,
+    position_inputs,
+    position_table,
+    trend_frame,
+)
 from csp_data.trends.county import CountyView, county_view
 from csp_data.trends.view import whole_area_total
 from ui.hotspots import outline
@@ -395,3 +404,52 @@ def cached_districts(key: str) -> tuple[gpd.GeoDataFrame, LoadReport]:
     districts, report = load_districts(config.county, limits=config.limits)
     shown = districts.assign(geometry=districts.geometry.simplify(50.0)).to_crs(4326)
     return shown, report
+
+
+# ------------------------------------------------------------------------------------------ Trends reruns
+# A filter change reruns the page for every session; these pure results are shared by all of them.
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def cached_trend_frame(
+    key: str, partnership: str, group: str, msg: tuple[str, ...], county: tuple[str, ...], denominator: str,
+    rolling: int | None, k: float,
+) -> pd.DataFrame:
+    """csp_data.trends.trend_frame over the dataset's comparators (a ValueError is raised, not cached)."""
+    ds = get_dataset(key)
+    comp, _ = cached_comparators(key, partnership)
+    return trend_frame(comp, partnership, group, msg=list(msg), county=list(county), denominator=denominator,
+                       groups=ds.groups, rolling=rolling, k=k)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def cached_gap_report(key: str, partnership: str, peers: tuple[str, ...]) -> pd.DataFrame:
+    """csp_data.trends.gap_report of the partnership and its peers over the dataset's months."""
+    ds = get_dataset(key)
+    comp, _ = cached_comparators(key, partnership)
+    return gap_report(comp, list(peers), months=month_range(ds.first_month, ds.latest_month), partnership=partnership)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def cached_target_chart(key: str, index: int) -> alt.LayerChart | None:
+    """The trend chart of the dataset's ``index``-th target (its baseline level and trajectory), built once
+    and shared (a chart is read, never changed, by the pages); None when an indicator has no monthly rows."""
+    ds = get_dataset(key)
+    target = ds.targets[index]
+    if target.kind == "priority":
+        counts = cached_counts(key, ("month",), target.subject)
+        monthly, covered = counts[["month", "count"]], ds.months
+    else:
+        assert ds.indicators is not None
+        monthly = indicator_monthly(ds.indicators, target.subject, ds.partnership or ds.name)
+        covered = pd.DatetimeIndex(monthly["month"])
+        if monthly.empty:
+            return None
+    series = target_series(monthly, target, covered=covered)
+    n = target.baseline.n_months
+    return target_chart(
+        series, title=f"{target.subject}: against the {target.baseline_label} baseline",
+        subtitle=f"Rolling {n}-month total; grey dotted: baseline level; dashed: the path to {target.change:+g}% "
+        f"by {target.due_label}",
+        y_title=f"Total over {n} months",
+    )

@@ -6,8 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from csp_data.charts import target_chart
-from csp_data.indicators import indicator_monthly, summary_display
+from csp_data.indicators import summary_display
 from csp_data.model import Dataset
 from csp_data.query import Query
 from csp_data.risk import RiskConfig, display_table
@@ -16,14 +15,12 @@ from csp_data.risk.indicators import TITLE as PRIORITIES_TITLE
 from csp_data.risk.indicators import indicator_priority_rows
 from csp_data.targets import (
     STATUS_COLOURS,
-    Target,
     progress_display,
     progress_sentence,
     status_label,
-    target_series,
 )
 from csp_data.text import indicators as text
-from ui.cache import cached_counts, cached_indicator_summary, cached_progress
+from ui.cache import cached_indicator_summary, cached_progress, cached_target_chart
 from ui.common import download_buttons, escape_html, escape_markdown, image_downloads, show_chart, show_table
 from ui.safe import safe_table, safe_text
 
@@ -62,26 +59,13 @@ def _status_style(value: str) -> str:
     return f"color: {STATUS_COLOURS.get(status, STATUS_COLOURS['n/a'])}; font-weight: 600"
 
 
-def _target_chart(dataset: Dataset, target: Target) -> None:
+def _target_chart(dataset: Dataset, index: int) -> None:
     key = st.session_state.get("dataset_key", dataset.name)
-    if target.kind == "priority":
-        counts = cached_counts(key, ("month",), target.subject)
-        monthly, covered = counts[["month", "count"]], dataset.months
-    else:
-        assert dataset.indicators is not None
-        monthly = indicator_monthly(dataset.indicators, target.subject, dataset.partnership or dataset.name)
-        covered = pd.DatetimeIndex(monthly["month"])
-        if monthly.empty:
-            st.caption(f"{target.subject}: no monthly rows in the table to chart.")
-            return
-    series = target_series(monthly, target, covered=covered)
-    n = target.baseline.n_months
-    chart = target_chart(
-        series, title=f"{target.subject}: against the {target.baseline_label} baseline",
-        subtitle=f"Rolling {n}-month total; grey dotted: baseline level; dashed: the path to {target.change:+g}% "
-        f"by {target.due_label}",
-        y_title=f"Total over {n} months",
-    )
+    target = dataset.targets[index]
+    chart = cached_target_chart(key, index)
+    if chart is None:
+        st.caption(f"{target.subject}: no monthly rows in the table to chart.")
+        return
     show_chart(chart)
     image_downloads(chart, f"target_{target.subject}".replace(" ", "_").lower(), key=f"target-{target.subject}")
 
@@ -107,9 +91,9 @@ def targets_section(dataset: Dataset, *, subject: str | None = None, charts: boo
     st.caption(text.TARGETS_CAPTION)
     download_buttons(progress, "targets_progress", key=f"targets-{subject or 'all'}")
     if charts:
-        for target in dataset.targets:
+        for index, target in enumerate(dataset.targets):
             if subject is None or target.subject == subject:
-                _target_chart(dataset, target)
+                _target_chart(dataset, index)
 
 
 def indicator_priorities_section(dataset: Dataset, filters: Query, config: RiskConfig) -> None:

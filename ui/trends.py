@@ -16,6 +16,7 @@ from csp_data.model import Dataset
 from csp_data.periods import Period, month_range
 from csp_data.text import trends as text
 from csp_data.trends import view as view_of
+from ui.cache import cached_gap_report, cached_trend_frame
 from ui.common import download_buttons, image_downloads, show_chart
 from ui.safe import safe_chart_data, safe_table, safe_text
 
@@ -59,11 +60,10 @@ def trend_section(
     k: float, monthly_rows: bool,
 ) -> None:
     """The trend chart, its sentence, caption, table and downloads (a warning when none can be drawn)."""
-    groups = dataset.groups
     rolling = 12 if view == "rolling" else None
-    try:
-        frame = tr.trend_frame(comp, partnership, group, msg=primary, county=second if show_county else (),
-                               denominator=denominator, groups=groups, rolling=rolling, k=k)
+    try:  # shared by every session (ui.cache): a filter change by many sessions computes it once
+        frame = cached_trend_frame(st.session_state.get("dataset_key", dataset.name), partnership, group,
+                                   tuple(primary), tuple(second) if show_county else (), denominator, rolling, float(k))
     except ValueError as exc:
         st.warning(text.no_trend_sentence(group_label, exc))
         frame = None
@@ -143,7 +143,7 @@ def gaps_section(dataset: Dataset, comp: pd.DataFrame, *, partnership: str, peer
     st.subheader("What is missing")
     months = month_range(dataset.first_month, dataset.latest_month)
     st.markdown(text.no_gaps_sentence(text.gap_sentence(covered, months)))
-    gaps_table = tr.gap_report(comp, peers, months=months, partnership=partnership)
+    gaps_table = cached_gap_report(st.session_state.get("dataset_key", dataset.name), partnership, tuple(peers))
     st.dataframe(gaps_table, hide_index=True, width="stretch")
     download_buttons(gaps_table, "comparator_gaps", key="gaps")
     if group == ALL_CRIME:
