@@ -111,6 +111,14 @@ def _window(counts: pd.DataFrame, window: int) -> pd.DataFrame:
     Needs every period of the window present with a count (never a partial window); the denominator
     is the one at the window's last month. The finest granularity available wins.
     """
+    if window == 1 and len(counts) and (counts["period_months"] == 1).all():
+        # monthly rows, monthly rates (the common case, rerun on every filter change): each row is its own
+        # window, so the general path below would give the rows back as they are
+        res = counts.sort_values(["partnership", "month"], kind="stable").drop_duplicates(
+            ["partnership", "month"], keep="last")
+        res = res.assign(partnership=res["partnership"].astype(str), granularity=1)
+        cols = ["month", "count", *[c for c in ("population", "households") if c in res], "partnership", "granularity"]
+        return res[cols].reset_index(drop=True)
     out = []
     for key, rows in counts.groupby(["partnership", "period_months"], sort=False):
         partnership, p = str(key[0]), int(key[1])  # type: ignore[index, call-overload]
