@@ -79,12 +79,18 @@ def show_table(df: pd.DataFrame, *, height: int | None = None) -> None:
 
 
 def show_chart(chart: alt.TopLevelMixin) -> None:
-    """An Altair chart at full width; in presentation mode restyled to be readable from the back of a room."""
+    """An Altair chart at full width; in presentation mode restyled to be readable from the back of a room.
+
+    The spec is not validated against the Vega-Lite schema again here: every chart builder is validated
+    by its tests (``chart.to_dict()`` in tests/test_charts.py), and validating on every rerun of every
+    session cost about a fifth of a Trends rerun (docs/performance.md).
+    """
+    spec = chart.to_dict(validate=False)
     if presenting():  # large black text, thick lines, the high-contrast palette (csp_data.presentation)
         # theme=None: Streamlit's chart theme would override the presentation's font sizes and colours
-        st.vega_lite_chart(for_presentation(chart.to_dict()), width="stretch", theme=None)
+        st.vega_lite_chart(for_presentation(spec), width="stretch", theme=None)
     else:
-        st.altair_chart(chart, width="stretch")
+        st.vega_lite_chart(spec, width="stretch")
 
 
 def download_buttons(df: pd.DataFrame, name: str, *, key: str | None = None) -> None:
