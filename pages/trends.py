@@ -81,7 +81,7 @@ if pos["missing"]:
     st.caption(text.missing_rates_note(period, pos["missing"]))
 
 # ---------------------------------------------------------------------------------------- trend chart
-ui.trend_section(dataset, comp, partnership=partnership, group=group, group_label=group_label, primary=primary,
+ui.trend_section(dataset, dataset_key, partnership=partnership, group=group, group_label=group_label, primary=primary,
                  primary_label=primary_label, second=second, show_county=show_county, denominator=denominator,
                  measure=measure, view=view, k=k, monthly_rows=monthly_rows)
 source_caption(dataset, extra=f"Comparators: {len(set(comp['partnership']))} partnerships in the comparator table.")
@@ -125,7 +125,7 @@ targets_section(dataset)  # baseline level and target trajectory on each target'
 indicators_section(dataset, filters)  # county rank and rate of the partner indicators
 
 # ---------------------------------------------------------------------------------------- gaps
-ui.gaps_section(dataset, comp, partnership=partnership, peers=[*primary, *second], covered=covered, group=group)
+ui.gaps_section(dataset, dataset_key, partnership=partnership, peers=[*primary, *second], covered=covered, group=group)
 
 # ---------------------------------------------------------------------------------------- outcomes
 outcome_section(dataset, filters, key="trends")

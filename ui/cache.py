@@ -26,12 +26,19 @@ from csp_data.model import Dataset
 from csp_data.outcomes import OutcomeData, load_outcome_classes
 from csp_data.outcomes import outcome_data as load_outcome_data
 from csp_data.overview import headline_table
-from csp_data.periods import Period, to_month
+from csp_data.periods import Period, month_range, to_month
 from csp_data.query import Query
 from csp_data.risk import RiskConfig, measure_priorities, priority_contexts, table_from_measures
 from csp_data.targets import dataset_progress
 from csp_data.tools.demo.nearrepeat import near_repeat_burglaries
-from csp_data.trends import PositionInputs, comparators_with_partnership, position_inputs, position_table
+from csp_data.trends import (
+    PositionInputs,
+    comparators_with_partnership,
+    gap_report,
+    position_inputs,
+    position_table,
+    trend_frame,
+)
 from csp_data.trends.view import whole_area_total
 from ui.hotspots import outline
 from ui.registry import ConfigRegistry
@@ -148,6 +155,26 @@ def cached_positions(
         None, partnership, msg=list(msg), county=list(county), period=Period(start, end), groups=ds.groups, k=k,
         inputs=cached_position_inputs(dataset_key, partnership, msg, county),
     )
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def cached_trend_frame(
+    dataset_key: str, partnership: str, group: str, msg: tuple[str, ...], county: tuple[str, ...],
+    denominator: str, rolling: int | None, k: float,
+) -> pd.DataFrame:
+    """The partnership's rate against its MSG (and county) month by month (trends.trend_frame), shared by
+    every session: the heaviest pandas work of a Trends rerun (a ValueError, no trend, is not cached)."""
+    comp, _ = cached_comparators(dataset_key, partnership)
+    return trend_frame(comp, partnership, group, msg=list(msg), county=list(county), denominator=denominator,
+                       groups=get_dataset(dataset_key).groups, rolling=rolling, k=k)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def cached_gap_report(dataset_key: str, partnership: str, peers: tuple[str, ...]) -> pd.DataFrame:
+    """The comparator gaps of the peers over the dataset's months (trends.gap_report); no filter changes it."""
+    ds = get_dataset(dataset_key)
+    comp, _ = cached_comparators(dataset_key, partnership)
+    return gap_report(comp, list(peers), months=month_range(ds.first_month, ds.latest_month), partnership=partnership)
 
 
 # ------------------------------------------------------------------------------------------ Priorities

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import pandas as pd
 import streamlit as st
 
 from csp_data import trends as tr
@@ -16,6 +15,7 @@ from csp_data.model import Dataset
 from csp_data.periods import Period, month_range
 from csp_data.text import trends as text
 from csp_data.trends import view as view_of
+from ui.cache import cached_gap_report, cached_trend_frame
 from ui.common import download_buttons, image_downloads, show_chart
 from ui.safe import safe_chart_data, safe_table, safe_text
 
@@ -46,16 +46,15 @@ def peer_editor(dataset: Dataset, partnership: str, options: list[str]) -> tuple
 
 
 def trend_section(
-    dataset: Dataset, comp: pd.DataFrame, *, partnership: str, group: str, group_label: str, primary: list[str],
+    dataset: Dataset, dataset_key: str, *, partnership: str, group: str, group_label: str, primary: list[str],
     primary_label: str, second: list[str], show_county: bool, denominator: str, measure: str, view: str,
     k: float, monthly_rows: bool,
 ) -> None:
     """The trend chart, its sentence, caption, table and downloads (a warning when none can be drawn)."""
-    groups = dataset.groups
     rolling = 12 if view == "rolling" else None
-    try:
-        frame = tr.trend_frame(comp, partnership, group, msg=primary, county=second if show_county else (),
-                               denominator=denominator, groups=groups, rolling=rolling, k=k)
+    try:  # cached: shared by every session asking for the same trend
+        frame = cached_trend_frame(dataset_key, partnership, group, tuple(primary),
+                                   tuple(second) if show_county else (), denominator, rolling, float(k))
     except ValueError as exc:
         st.warning(text.no_trend_sentence(group_label, exc))
         frame = None
@@ -129,13 +128,13 @@ def profiles_section(
         t2.dataframe(safe_table(hours), hide_index=True, width="stretch")
 
 
-def gaps_section(dataset: Dataset, comp: pd.DataFrame, *, partnership: str, peers: list[str], covered: Any,
+def gaps_section(dataset: Dataset, dataset_key: str, *, partnership: str, peers: list[str], covered: Any,
                  group: str) -> None:
     """What is missing: the months without data and the comparator gaps."""
     st.subheader("What is missing")
     months = month_range(dataset.first_month, dataset.latest_month)
     st.markdown(text.no_gaps_sentence(text.gap_sentence(covered, months)))
-    gaps_table = tr.gap_report(comp, peers, months=months, partnership=partnership)
+    gaps_table = cached_gap_report(dataset_key, partnership, tuple(peers))
     st.dataframe(gaps_table, hide_index=True, width="stretch")
     download_buttons(gaps_table, "comparator_gaps", key="gaps")
     if group == ALL_CRIME:
