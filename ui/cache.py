@@ -18,6 +18,7 @@ import streamlit as st
 from csp_data import hotspots, maps
 from csp_data.aggregate import choropleth_counts, count_by, grid_counts
 from csp_data.auth import AttemptStore
+from csp_data.comparators import period_position
 from csp_data.engine import Engine
 from csp_data.hotspots.nearrepeat import KnoxResult, knox_test
 from csp_data.indicators import indicator_summary
@@ -34,10 +35,12 @@ from csp_data.tools.demo.nearrepeat import near_repeat_burglaries
 from csp_data.trends import (
     PositionInputs,
     comparators_with_partnership,
+    data_months,
     gap_report,
     position_inputs,
     position_table,
     trend_frame,
+    yoy_table,
 )
 from csp_data.trends.view import whole_area_total
 from ui.hotspots import outline
@@ -167,6 +170,26 @@ def cached_trend_frame(
     comp, _ = cached_comparators(dataset_key, partnership)
     return trend_frame(comp, partnership, group, msg=list(msg), county=list(county), denominator=denominator,
                        groups=get_dataset(dataset_key).groups, rolling=rolling, k=k)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def cached_period_position(
+    dataset_key: str, partnership: str, members: tuple[str, ...], group: str, start: pd.Timestamp,
+    end: pd.Timestamp, denominator: str, k: float,
+) -> dict[str, Any]:
+    """The partnership's position among ``members`` over a period (comparators.period_position)."""
+    comp, _ = cached_comparators(dataset_key, partnership)
+    return period_position(comp, partnership, list(members), group, Period(start, end), denominator=denominator,
+                           groups=get_dataset(dataset_key).groups, k=k)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def cached_yoy(key: str, start: str, end: str, comp_start: str, comp_end: str) -> pd.DataFrame:
+    """The year-on-year table of every crime group for a period against a comparison (trends.yoy_table,
+    by the engine, over the months the data covers)."""
+    engine = get_engine(key)
+    return yoy_table(None, get_dataset(key).groups, _period(start, end), _period(comp_start, comp_end),
+                     covered=data_months(None, engine=engine), engine=engine)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
