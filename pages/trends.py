@@ -10,11 +10,11 @@ import pandas as pd
 import streamlit as st
 
 from csp_data import trends as tr
-from csp_data.comparators import area_total, period_position, with_partnership
+from csp_data.comparators import area_total, with_partnership
 from csp_data.text import trends as text
 from csp_data.trends import view as view_of
 from ui import trends as ui
-from ui.cache import cached_comparators, cached_positions, get_engine
+from ui.cache import cached_comparators, cached_period_position, cached_positions, cached_yoy, get_engine
 from ui.common import demo_banner, download_buttons, show_table, source_caption
 from ui.indicators import indicators_section, targets_section
 from ui.navigation import current
@@ -64,13 +64,15 @@ denominator, denom_note = tr.choose_denominator(
 measure = tr.measure_label(denominator)
 
 # ---------------------------------------------------------------------------------------- the answer
-pos = period_position(comp, partnership, primary, group, period, denominator=denominator, groups=groups, k=k)
+pos = cached_period_position(dataset_key, partnership, tuple(primary), group, period.start, period.end, denominator,
+                             float(k))
 latest = (view_of.latest_frame(comp, partnership, group, msg=primary, denominator=denominator, groups=groups, k=k)
           if pd.isna(pos["rate"]) else None)
 st.markdown(safe_text("### " + text.answer(group_label, pos, period=period, primary_label=primary_label,
                                            denominator=denominator, latest=latest, has_peers=bool(primary))))
 if second:
-    cpos = period_position(comp, partnership, second, group, period, denominator=denominator, groups=groups, k=k)
+    cpos = cached_period_position(dataset_key, partnership, tuple(second), group, period.start, period.end,
+                                  denominator, float(k))
     st.markdown(safe_text(text.position_sentence(group_label, cpos, period=period, group_label="in the county",
                                                  denominator=denominator)))
 comp_notes = text.notes_with_population(comp_notes, partnership, area_total(dataset.areas, "population")[1])
@@ -99,7 +101,8 @@ download_buttons(positions, f"position_{period.start:%Y%m}_{period.end:%Y%m}", k
 st.subheader(f"Looking back: {period.label} against {filters.comparison.label}")
 engine = get_engine(dataset_key)  # year-on-year and monthly counts are pushed down to DuckDB
 covered = tr.data_months(None, engine=engine)
-yoy = tr.yoy_table(None, groups, period, filters.comparison, covered=covered, engine=engine)
+yoy = cached_yoy(dataset_key, f"{period.start:%Y-%m}", f"{period.end:%Y-%m}", f"{filters.comparison.start:%Y-%m}",
+                 f"{filters.comparison.end:%Y-%m}")
 show_table(tr.yoy_display(yoy))
 if yoy["current"].isna().all() or yoy["previous"].isna().all():
     st.markdown(text.YOY_NOT_COVERED)

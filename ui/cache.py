@@ -20,6 +20,7 @@ from csp_data import hotspots, maps
 from csp_data.aggregate import choropleth_counts, count_by, grid_counts
 from csp_data.auth import AttemptStore
 from csp_data.charts import target_chart
+from csp_data.comparators import period_position
 from csp_data.engine import Engine
 from csp_data.hotspots.nearrepeat import KnoxResult, knox_test
 from csp_data.indicators import dataset_indicator_summary, indicator_monthly
@@ -38,10 +39,12 @@ from csp_data.tools.demo.nearrepeat import near_repeat_burglaries
 from csp_data.trends import (
     PositionInputs,
     comparators_with_partnership,
+    data_months,
     gap_report,
     position_inputs,
     position_table,
     trend_frame,
+    yoy_table,
 )
 from csp_data.trends.county import CountyView, county_view
 from csp_data.trends.view import whole_area_total
@@ -155,6 +158,26 @@ def cached_positions(
         None, partnership, msg=list(msg), county=list(county), period=Period(start, end), groups=ds.groups, k=k,
         inputs=cached_position_inputs(dataset_key, partnership, msg, county),
     )
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def cached_period_position(
+    dataset_key: str, partnership: str, members: tuple[str, ...], group: str, start: pd.Timestamp,
+    end: pd.Timestamp, denominator: str, k: float,
+) -> dict[str, Any]:
+    """The partnership's position among ``members`` over a period (comparators.period_position)."""
+    comp, _ = cached_comparators(dataset_key, partnership)
+    return period_position(comp, partnership, list(members), group, Period(start, end), denominator=denominator,
+                           groups=get_dataset(dataset_key).groups, k=k)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def cached_yoy(key: str, start: str, end: str, comp_start: str, comp_end: str) -> pd.DataFrame:
+    """The year-on-year table of every crime group for a period against a comparison (trends.yoy_table,
+    by the engine, over the months the data covers)."""
+    engine = get_engine(key)
+    return yoy_table(None, get_dataset(key).groups, _period(start, end), _period(comp_start, comp_end),
+                     covered=data_months(None, engine=engine), engine=engine)
 
 
 # ------------------------------------------------------------------------------------------ Priorities
