@@ -22,6 +22,7 @@ from csp_data.auth import AttemptStore
 from csp_data.charts import target_chart
 from csp_data.comparators import period_position
 from csp_data.engine import Engine
+from csp_data.hotspots import where
 from csp_data.hotspots.nearrepeat import KnoxResult, knox_test
 from csp_data.indicators import dataset_indicator_summary, indicator_monthly
 from csp_data.io.dataset import DatasetConfig, build_dataset
@@ -330,6 +331,10 @@ def cell_areas_for(key: str, areas: tuple[str, ...], cell_size: float | None, sh
 @st.cache_data(max_entries=16, show_spinner="Counting incidents per cell…")
 def counts_for(key: str, query: Query, cell_size: float | None, shape: str) -> pd.DataFrame:
     """Incidents per grid cell."""
+    return _cell_counts(key, query, cell_size, shape)
+
+
+def _cell_counts(key: str, query: Query, cell_size: float | None, shape: str) -> pd.DataFrame:
     grid = grid_for(key, query.areas, cell_size, shape)
     if shape != "square":
         return hotspots.count_grid(filtered(key, query), grid)
@@ -476,3 +481,19 @@ def cached_target_chart(key: str, index: int) -> alt.LayerChart | None:
         f"by {target.due_label}",
         y_title=f"Total over {n} months",
     )
+
+
+@st.cache_data(max_entries=16, show_spinner="Comparing the windows' hot spots…")
+def stability_for(key: str, query: Query, cell_size: float | None, shape: str, window: int,
+                  top: float) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+    """Where to act, "Do hot spots last?": (csp_data.hotspots.where.stability table, the cells with the
+    number of windows each was hot, the number of windows) over the dataset's ``window``-month windows.
+    One cache entry for the whole comparison: the windows' counts are not kept one by one."""
+    ds = get_dataset(key)
+    spans = where.month_windows(list(ds.months), window)
+    windows = [(Period(a, b).label, _cell_counts(key, query.but(period=Period(a, b)), cell_size, shape)) for a, b in spans]
+    table = where.stability(windows if len(windows) > 1 else [], top)
+    if not windows:
+        return table, pd.DataFrame(columns=["cell_id", "x", "y", "windows_hot"]), 0
+    persistent = windows[0][1][["cell_id", "x", "y"]].merge(where.times_hot(windows, top), on="cell_id")
+    return table, persistent, len(windows)

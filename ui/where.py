@@ -4,6 +4,7 @@ and whether hot spots last (csp_data.hotspots.where; sentences in csp_data.text.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Final
 
 import altair as alt
 import pandas as pd
@@ -80,14 +81,20 @@ def where_to_act(key: str, dataset: Dataset, filters: Query, period: Period, mea
         chosen = cell_size_picker("where-size", default_size)
     shape = c2.radio("Cell shape", ["square", "hex"], horizontal=True, key="where-shape")
     grid = Cells(chosen, shape, chosen or default_size)
-    tab1, tab2, tab3 = st.tabs(["How concentrated?", "Area budget", "Do hot spots last?"])
+    # one question at a time: tabs would compute all three on every rerun of every session
+    question = st.radio("Question", list(QUESTIONS), horizontal=True, key="where-question",
+                        label_visibility="collapsed")
     cells = C.counts_for(key, filters.rows, grid.chosen, grid.shape)
-    with tab1:
+    if question == "How concentrated?":
         _concentration(cells, measures, grid.unit, area_label, period)
-    with tab2:
+    elif question == "Area budget":
         _capture(key, filters, cells, grid, period)
-    with tab3:
-        _stability(key, dataset, filters, grid)
+    else:
+        _stability(key, filters, grid)
+
+
+#: The section's three questions, shown one at a time.
+QUESTIONS: Final = ("How concentrated?", "Area budget", "Do hot spots last?")
 
 
 @dataclass(frozen=True)
@@ -153,14 +160,11 @@ def _capture(key: str, filters: Query, cells: pd.DataFrame, grid: Cells, period:
     download_buttons(table, f"captured_cells_{km2:g}km2", key="where-cap-csv")
 
 
-def _stability(key: str, dataset: Dataset, filters: Query, grid: Cells) -> None:
+def _stability(key: str, filters: Query, grid: Cells) -> None:
     c1, c2 = st.columns(2)
     window = c1.selectbox("Window (months)", list(W.WINDOW_MONTHS), index=1, key="where-window")
     top = c2.slider("Hot cells: the top %", min_value=1, max_value=20, value=5, key="where-top")
-    spans = W.month_windows(list(dataset.months), int(window))
-    windows = [(Period(a, b).label, C.counts_for(key, filters.rows.but(period=Period(a, b)), grid.chosen, grid.shape))
-               for a, b in spans]
-    table = W.stability(windows, float(top)) if len(windows) > 1 else W.stability([], float(top))
+    table, persistent, n_windows = C.stability_for(key, filters.rows, grid.chosen, grid.shape, int(window), float(top))
     st.markdown(safe_text(T.stability_sentence(table, window=int(window), top_pct=float(top))))
     if table.empty:
         return
@@ -170,10 +174,9 @@ def _stability(key: str, dataset: Dataset, filters: Query, grid: Cells) -> None:
                "RRI: their change against the whole area's (above 1: they kept more than their share); Spearman: "
                "rank agreement of all cells (1 = same order). Windows with a month the data lacks are left out.")
     download_buttons(table, f"stability_{window}m_top{top}", key="where-stab-csv")
-    persistent = windows[0][1][["cell_id", "x", "y"]].merge(W.times_hot(windows, float(top)), on="cell_id")
-    persistent["count"] = persistent["windows_hot"]
+    persistent = persistent.assign(count=persistent["windows_hot"])
     colour = alt.Color("windows_hot:Q", title="Windows hot", scale=alt.Scale(scheme="viridis"))
-    chart = cell_map(persistent, grid, colour, f"In how many of the {len(windows)} windows each cell was hot")
+    chart = cell_map(persistent, grid, colour, f"In how many of the {n_windows} windows each cell was hot")
     show_chart(chart)
     image_downloads(chart, f"hot_windows_{window}m_top{top}", key="where-stab")
     with st.expander("Cells hot in at least one window, as a table"):

@@ -190,3 +190,20 @@ def test_single_month_keeps_the_rest_of_the_page(page: AppTest) -> None:
     assert_no_errors(page)
     assert any("cannot be split into at least 2 whole" in i.value for i in page.info)
     assert any(h.value == "Top beats" for h in page.subheader)  # the page goes on below the map
+
+
+@pytest.mark.usefixtures("demo_env")
+def test_where_to_act_one_question_at_a_time() -> None:
+    from tests.app.conftest import run_page
+
+    at = run_page("pages/hotspots.py", timeout=240)
+    assert_no_errors(at)
+    assert list(at.radio(key="where-question").options) == ["How concentrated?", "Area budget", "Do hot spots last?"]
+    text = " ".join(m.value for m in at.markdown)
+    assert "Half of all" in text and "Gini" in text  # the first question's sentence
+    at.radio(key="where-question").set_value("Area budget").run()
+    assert_no_errors(at)
+    assert "km² in all" in " ".join(m.value for m in at.markdown)
+    at.radio(key="where-question").set_value("Do hot spots last?").run()
+    assert_no_errors(at)
+    assert any("Hit rate" in c.value for c in at.caption)
