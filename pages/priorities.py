@@ -15,7 +15,7 @@ from csp_data.text import priorities as text
 from ui import priorities as P
 from ui.cache import priority_measures
 from ui.common import demo_banner, source_caption
-from ui.indicators import indicator_priorities_section
+from ui.indicators import indicator_priorities_section, indicator_summary_for
 from ui.navigation import current
 from ui.outcomes import outcome_section
 from ui.safe import safe_contexts, safe_report, safe_table, safe_text
@@ -36,7 +36,8 @@ measures, contexts = priority_measures(st.session_state["dataset_key"], filters.
 contexts = safe_contexts(contexts)  # partner-safe mode: no repeat locations
 table = table_from_measures(measures, config)
 report = safe_report(text.build_report(
-    dataset, table, contexts, period=filters.period, comparison=filters.comparison, config=config
+    dataset, table, contexts, period=filters.period, comparison=filters.comparison, config=config,
+    indicator_summary=None if dataset.indicators is None else indicator_summary_for(dataset, filters),
 ))
 
 st.markdown(f"### {P.md(safe_text(text.headline(table)))}")

@@ -25,7 +25,8 @@ from ui.common import download_buttons, escape_html, escape_markdown, image_down
 from ui.safe import safe_table, safe_text
 
 
-def _summary(dataset: Dataset, filters: Query) -> pd.DataFrame:
+def indicator_summary_for(dataset: Dataset, filters: Query) -> pd.DataFrame:
+    """The partner indicators' summary for the filters' period and comparison (cached, shared)."""
     key = st.session_state.get("dataset_key", dataset.name)
     return cached_indicator_summary(
         key, f"{filters.period.start:%Y-%m}", f"{filters.period.end:%Y-%m}",
@@ -38,7 +39,7 @@ def indicators_section(dataset: Dataset, filters: Query) -> None:
     if dataset.indicators is None:
         return
     st.subheader(text.TITLE)
-    summary = _summary(dataset, filters)
+    summary = indicator_summary_for(dataset, filters)
     partnership = dataset.partnership or dataset.name
     for sentence in text.indicator_paragraphs(summary, partnership=partnership, period=filters.period,
                                               comparison=filters.comparison):
@@ -100,7 +101,7 @@ def indicator_priorities_section(dataset: Dataset, filters: Query, config: RiskC
     """The partner indicators scored as priorities (harm weights from the risk config's [harm])."""
     if dataset.indicators is None:
         return
-    rows = indicator_priority_rows(_summary(dataset, filters), config)
+    rows = indicator_priority_rows(indicator_summary_for(dataset, filters), config)
     if rows.empty:
         return
     st.subheader(PRIORITIES_TITLE)

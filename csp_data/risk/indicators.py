@@ -85,12 +85,15 @@ def _whole(value: float) -> float | int:
 
 
 def dataset_indicator_priorities(dataset: Dataset, config: RiskConfig, *, period: Period,
-                                 comparison: Period) -> pd.DataFrame | None:
+                                 comparison: Period, summary: pd.DataFrame | None = None) -> pd.DataFrame | None:
     """:func:`indicator_priority_rows` of the dataset's indicators for ``period`` against ``comparison``
-    (:func:`csp_data.indicators.dataset_indicator_summary`); None when it has no indicators or no row."""
+    (``summary``: their :func:`csp_data.indicators.dataset_indicator_summary` when the caller has it, e.g.
+    from the app's cache); None when it has no indicators or no row."""
     if dataset.indicators is None:
         return None
-    rows = indicator_priority_rows(dataset_indicator_summary(dataset, period=period, comparison=comparison), config)
+    if summary is None:
+        summary = dataset_indicator_summary(dataset, period=period, comparison=comparison)
+    rows = indicator_priority_rows(summary, config)
     return rows if len(rows) else None
 
 

@@ -452,10 +452,11 @@ def build_report(
     period: Period,
     comparison: Period,
     config: RiskConfig,
+    indicator_summary: pd.DataFrame | None = None,
 ) -> Report:
     """The whole generated assessment: summary, a section per priority and the tables behind them; with
     partner indicators, their priority rows (csp_data.risk.indicators, the Priorities page's scoring) as
-    the table :data:`INDICATOR_PRIORITIES`."""
+    the table :data:`INDICATOR_PRIORITIES` (``indicator_summary``: their summary when the caller has it)."""
     partnership = dataset.partnership or dataset.name
     policeuk = is_policeuk(dataset)
     nouns = {name: ctx.noun for name, ctx in contexts.items()}
@@ -489,7 +490,8 @@ def build_report(
             tables[f"{name} months"] = ctx.months.assign(month=ctx.months["month"].dt.strftime("%Y-%m"))
             if len(ctx.locations):
                 tables[f"{name} locations"] = ctx.locations.copy()
-    indicators = dataset_indicator_priorities(dataset, config, period=period, comparison=comparison)
+    indicators = dataset_indicator_priorities(dataset, config, period=period, comparison=comparison,
+                                              summary=indicator_summary)
     if indicators is not None:
         tables[INDICATOR_PRIORITIES] = indicators
     tables["Scoring settings"] = settings_table(config)
