@@ -497,3 +497,10 @@ def stability_for(key: str, query: Query, cell_size: float | None, shape: str, w
         return table, pd.DataFrame(columns=["cell_id", "x", "y", "windows_hot"]), 0
     persistent = windows[0][1][["cell_id", "x", "y"]].merge(where.times_hot(windows, top), on="cell_id")
     return table, persistent, len(windows)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def cached_target_spec(key: str, index: int) -> dict[str, Any] | None:
+    """The Vega-Lite spec of :func:`cached_target_chart` (no filter changes it: built once, shared)."""
+    chart = cached_target_chart(key, index)
+    return None if chart is None else chart.to_dict(validate=False)

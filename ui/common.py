@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
+from typing import Any
 
 import altair as alt
 import pandas as pd
@@ -78,14 +79,15 @@ def show_table(df: pd.DataFrame, *, height: int | None = None) -> None:
         st.dataframe(df, hide_index=True, width="stretch", height=height if height is not None else "auto")
 
 
-def show_chart(chart: alt.TopLevelMixin) -> None:
+def show_chart(chart: alt.TopLevelMixin, *, spec: dict[str, Any] | None = None) -> None:
     """An Altair chart at full width; in presentation mode restyled to be readable from the back of a room.
 
     The spec is not validated against the Vega-Lite schema again here: every chart builder is validated
     by its tests (``chart.to_dict()`` in tests/test_charts.py), and validating on every rerun of every
-    session cost about a fifth of a Trends rerun (docs/performance.md).
+    session cost about a fifth of a Trends rerun (docs/performance.md). ``spec``: the chart's
+    ``to_dict(validate=False)`` when the caller has it cached (a chart no filter changes).
     """
-    spec = chart.to_dict(validate=False)
+    spec = spec if spec is not None else chart.to_dict(validate=False)
     if presenting():  # large black text, thick lines, the high-contrast palette (csp_data.presentation)
         # theme=None: Streamlit's chart theme would override the presentation's font sizes and colours
         st.vega_lite_chart(for_presentation(spec), width="stretch", theme=None)

@@ -20,7 +20,7 @@ from csp_data.targets import (
     status_label,
 )
 from csp_data.text import indicators as text
-from ui.cache import cached_indicator_summary, cached_progress, cached_target_chart
+from ui.cache import cached_indicator_summary, cached_progress, cached_target_chart, cached_target_spec
 from ui.common import download_buttons, escape_html, escape_markdown, image_downloads, show_chart, show_table
 from ui.safe import safe_table, safe_text
 
@@ -67,7 +67,7 @@ def _target_chart(dataset: Dataset, index: int) -> None:
     if chart is None:
         st.caption(f"{target.subject}: no monthly rows in the table to chart.")
         return
-    show_chart(chart)
+    show_chart(chart, spec=cached_target_spec(key, index))
     image_downloads(chart, f"target_{target.subject}".replace(" ", "_").lower(), key=f"target-{target.subject}")
 
 
