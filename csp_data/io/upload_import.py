@@ -53,6 +53,7 @@ FORCE_GUESSES: Final[dict[str, tuple[str, ...]]] = {
     "crime_id": ("crimeid", "crimeref", "reference", "urn", "id"),
     "location": ("location", "street", "address"),
     "outcome": ("outcome", "status", "result"),
+    "asb_class": ("asbclass", "asbtype", "asbcategory", "asbclassification"),
 }
 
 

@@ -96,3 +96,9 @@ def test_real_month_and_dacorum_wards_uploaded(tmp_path: Path) -> None:
     summary = library.summary("herts")
     assert summary.months == ("2022-01",) and summary.sources == ("hertfordshire",)
     assert summary.rows == street_report.accepted
+
+
+def test_guess_force_mapping_proposes_the_asb_class() -> None:
+    guess = guess_force_mapping(["Beat", "Offence", "Date", "ASB Type"])
+    assert guess["asb_class"] == "ASB Type" and guess["crime_type"] == "Offence"
+    assert guess_force_mapping(["Beat", "Offence", "Date"])["asb_class"] is None
