@@ -4,26 +4,18 @@ from __future__ import annotations
 
 import csv
 import io
-from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pytest
 
-from csp_data.cli import main
 from csp_data.io.dataset import build_dataset, load_config
+from tests.test_cli import run
 
 ROOT = Path(__file__).resolve().parents[1]
 VARS = (
     "partnership,code,pct_social_rented,pct_private_rented\n"
     "U1,E1,10,10\nU2,E2,20,10\nU3,E3,30,20\nU4,E4,10,30\nU5,E5,40,40\nU6,E6,10,10\n"
 )
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with redirect_stdout(out), redirect_stderr(err):
-        code = main(list(argv))
-    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture
