@@ -147,3 +147,137 @@ def test_compose_healthcheck_volume_and_secret(compose):
     assert secret["target"] == "/app/.streamlit/secrets.toml"
     assert "file" in compose["secrets"][secret["source"]]
     assert all(p.startswith("127.0.0.1:") for p in service["ports"]), name  # the proxy faces the world
+
+
+def test_streamlit_config_skips_the_full_gc_after_each_rerun():
+    """runner.postScriptGC = false: Streamlit's gc.collect(2) after every rerun was ~45% of the server's
+    GIL time under 10 sessions (docs/performance.md, "The third pass"); the image ships the same config."""
+    from csp_data.io.toml import read_toml
+
+    cfg = read_toml(ROOT / ".streamlit" / "config.toml", what="Streamlit config")
+    assert cfg["runner"]["postScriptGC"] is False
+    assert ".streamlit/config.toml" not in (ROOT / ".dockerignore").read_text().split()
+
+
+# --- the image rehearsed without Docker -------------------------------------------------------------
+# No Docker daemon on the development machines (docs/deploy.md, "Verified"): the test below does what the
+# image does with the parts a machine without Docker has: the build context as .dockerignore leaves it,
+# the Dockerfile's ENV, CMD and HEALTHCHECK, on this checkout's interpreter (the same requirements.txt).
+
+
+def dockerignore_patterns() -> list[str]:
+    lines = (ROOT / ".dockerignore").read_text().splitlines()
+    patterns = [ln.strip() for ln in lines if ln.strip() and not ln.lstrip().startswith("#")]
+    assert not any(p.startswith("!") for p in patterns), "exceptions (!) are not handled by this rehearsal"
+    return [p.rstrip("/") for p in patterns]
+
+
+def ignored(rel: str, patterns: list[str]) -> bool:
+    """Docker's rule for a context path: a pattern matches the path or one of its parent folders (``**``
+    any folders, including none)."""
+    import fnmatch
+
+    parts = rel.split("/")
+    prefixes = ["/".join(parts[: i + 1]) for i in range(len(parts))]
+    for pat in patterns:
+        variants = {pat, pat[3:]} if pat.startswith("**/") else {pat}
+        if any(fnmatch.fnmatchcase(p, v) for p in prefixes for v in variants):
+            return True
+    return False
+
+
+def copy_context(dest: Path) -> list[str]:
+    """Copy the build context (the repository less what .dockerignore drops) to ``dest``; its files."""
+    import os
+    import shutil
+
+    patterns, files = dockerignore_patterns(), []
+    for top, dirs, names in os.walk(ROOT):
+        rel_top = Path(top).relative_to(ROOT).as_posix()
+        rel = "" if rel_top == "." else rel_top + "/"
+        dirs[:] = [d for d in dirs if not ignored(rel + d, patterns)]
+        for name in names:
+            if not ignored(rel + name, patterns):
+                (dest / rel).mkdir(parents=True, exist_ok=True)
+                shutil.copy2(Path(top) / name, dest / rel / name)
+                files.append(rel + name)
+    return files
+
+
+def test_dockerignore_rule_reads_folders_and_globs():
+    pats = ["**/__pycache__", "*.pyc", ".venv", "out", ".streamlit/secrets.toml"]
+    assert ignored("csp_data/__pycache__", pats) and ignored("__pycache__", pats)
+    assert ignored("a.pyc", pats) and ignored(".venv/bin/python", pats) and ignored("out/x.pdf", pats)
+    assert ignored(".streamlit/secrets.toml", pats) and not ignored(".streamlit/config.toml", pats)
+    assert not ignored("outline.md", pats) and not ignored("csp_data/io/out.py", pats)
+
+
+@pytest.mark.slow
+def test_the_image_context_serves_the_app(tmp_path):
+    """The image's files, environment, command and healthcheck, run without Docker: the app starts from
+    the context alone, the healthcheck passes, a session's Overview renders with no error, and nothing is
+    written outside the data directory and the Parquet store folder (the only paths the image's user owns).
+    """
+    import asyncio
+    import subprocess
+    import sys
+    import threading
+
+    from benchmarks.load import free_port
+    from benchmarks.load_ws import Session
+    from csp_data.tools.serve import wait_until_healthy
+
+    app, data = tmp_path / "app", tmp_path / "data"
+    app.mkdir()
+    data.mkdir()
+    files = copy_context(app)
+    for needed in ("app.py", "requirements.txt", ".streamlit/config.toml", "csp_data/__init__.py"):
+        assert needed in files
+    assert not any(f.startswith((".git/", ".venv/")) or f == ".streamlit/secrets.toml" for f in files)
+    before = {p.relative_to(app).as_posix() for p in app.rglob("*")}
+
+    instructions = dockerfile_instructions()
+    env_words = shlex.split(" ".join(a for i, a in instructions if i == "ENV"))
+    image_env = dict(w.split("=", 1) for w in env_words)
+    assert image_env["CSP_DATA_DIR"] == "/data"
+    port = str(free_port())
+    cmd = json.loads(next(a for i, a in instructions if i == "CMD"))
+    flags = dict(zip(cmd[5::2], cmd[6::2], strict=True))
+    flags.update({"--server.port": port, "--server.address": "127.0.0.1"})  # loopback here, 0.0.0.0 in a container
+    argv = [sys.executable, *cmd[1:5], *[x for kv in flags.items() for x in kv]]
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), **image_env, "CSP_DATA_DIR": str(data)}
+    log = open(tmp_path / "streamlit.log", "w")  # noqa: SIM115 - closed below
+    proc = subprocess.Popen(argv, cwd=app, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        assert wait_until_healthy(url, proc, 120), (tmp_path / "streamlit.log").read_text()[-2000:]
+        health = next(a for i, a in instructions if i == "HEALTHCHECK")
+        check = json.loads(health.split(" CMD ", 1)[1])
+        assert check[0] == "python"
+        done = subprocess.run([sys.executable, *[c.replace("8501", port) for c in check[1:]]], timeout=30)
+        assert done.returncode == 0
+
+        result: dict[str, object] = {}
+
+        async def overview() -> None:
+            from websockets.asyncio.client import connect
+            from websockets.typing import Subprotocol
+
+            ws_url = url.replace("http://", "ws://") + "/_stcore/stream"
+            async with connect(ws_url, subprotocols=[Subprotocol("streamlit")], max_size=None) as ws:
+                s = Session(ws, 120)
+                await s.rerun(query_string="")
+                result["errors"], result["texts"] = s.run.errors, s.run.texts
+
+        # a thread of its own: the browser tests' Playwright may leave an event loop running in this one
+        worker = threading.Thread(target=lambda: asyncio.run(overview()))
+        worker.start()
+        worker.join()
+        assert result["errors"] == []
+        assert any("All crime" in t for t in result["texts"])  # the Overview of the shipped demo dataset
+    finally:
+        proc.terminate()
+        proc.wait(30)
+        log.close()
+    after = {p.relative_to(app).as_posix() for p in app.rglob("*")}
+    assert {p for p in after - before if not p.startswith(".csp_store")} == set()
