@@ -21,6 +21,8 @@ from csp_data.schema import ANALYSIS_CRS, NO_LOCATION, OUTSIDE
 if TYPE_CHECKING:
     import geopandas as gpd
 
+    from csp_data.model import Dataset
+
 #: The " 012C" style suffix of an LSOA name ("Dacorum 012C" -> "Dacorum").
 LSOA_SUFFIX: Final = r"\s+\d{3}[A-Z]$"
 #: Buffer around a partnership boundary when selecting incidents by boundary (metres).
@@ -354,3 +356,18 @@ def partnership_boundary(areas: gpd.GeoDataFrame) -> BaseGeometry:
         raise ValueError("areas: the layer has no areas")
     layer = areas.to_crs(ANALYSIS_CRS)
     return shapely.make_valid(shapely.union_all(shapely.make_valid(np.asarray(layer.geometry.values))))
+
+
+def selection_outline(dataset: Dataset, areas: Sequence[str]) -> BaseGeometry | None:
+    """The outline a grid covers and a map draws: the selected ``areas`` (codes) merged, else the
+    partnership's boundary, else all the dataset's areas merged; None when the dataset has no shapes.
+    Codes not among the dataset's areas are ignored (none left: the partnership, as with no selection)."""
+    if areas and dataset.areas is not None:
+        sel = dataset.areas.loc[dataset.areas["area_code"].isin(list(areas))]
+        if len(sel):
+            return shapely.union_all(sel.geometry.to_numpy())
+    if dataset.boundary is not None:
+        return dataset.boundary
+    if dataset.areas is not None and len(dataset.areas):
+        return shapely.union_all(dataset.areas.geometry.to_numpy())
+    return None

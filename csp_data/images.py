@@ -15,7 +15,8 @@ drawn in British National Grid metres (EPSG:27700, identity projection, north up
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import copy
+from collections.abc import Mapping, Sequence
 from typing import Any, Final, cast
 
 import altair as alt
@@ -36,20 +37,26 @@ FOOTER_COLOUR: Final = "#444444"
 MAP_ROUNDING: Final = 1
 
 
-def chart_spec(chart: alt.TopLevelMixin, *, footer: str = "", width: int = IMAGE_WIDTH) -> dict[str, Any]:
+#: A chart, or its Vega-Lite spec (``chart.to_dict()``; the pages keep specs cached, see ui.cache.cached_chart_spec).
+ChartLike = alt.TopLevelMixin | Mapping[str, Any]
+
+
+def chart_spec(chart: ChartLike, *, footer: str = "", width: int = IMAGE_WIDTH) -> dict[str, Any]:
     """The Vega-Lite spec of ``chart`` ready to render off-screen: a fixed width when the chart fills its
     container, and ``footer`` (the source line) as a line of text under the plot.
 
     Parameters
     ----------
     chart
-        Any Altair chart (single, layered, concatenated; with or without ``configure_*``).
+        Any Altair chart (single, layered, concatenated; with or without ``configure_*``), or its
+        Vega-Lite spec (copied, never changed).
     footer
         Text drawn under the chart (left aligned, small grey); empty for none.
     width
         Width in pixels used when the chart has ``width="container"`` or no width.
     """
-    spec = chart.to_dict(validate=False)  # the builders' charts are valid; validation costs ~1 s a chart
+    # the builders' charts are valid (their tests validate them); validation costs ~1 s a chart
+    spec = copy.deepcopy(dict(chart)) if isinstance(chart, Mapping) else chart.to_dict(validate=False)
     if spec.get("width") in (None, "container") and not any(k in spec for k in ("hconcat", "vconcat", "concat")):
         spec["width"] = width
     if not footer:
@@ -86,12 +93,12 @@ def wrap(text: str, width: int) -> list[str]:
     return lines
 
 
-def chart_png(chart: alt.TopLevelMixin, scale: float = 2, *, footer: str = "") -> bytes:
+def chart_png(chart: ChartLike, scale: float = 2, *, footer: str = "") -> bytes:
     """The chart as a PNG (``scale`` × its pixel size), with ``footer`` as its source line."""
     return bytes(vlc.vegalite_to_png(chart_spec(chart, footer=footer), scale=scale, vl_version=VL_VERSION))
 
 
-def chart_svg(chart: alt.TopLevelMixin, *, footer: str = "") -> str:
+def chart_svg(chart: ChartLike, *, footer: str = "") -> str:
     """The chart as an SVG document (text kept as text), with ``footer`` as its source line."""
     return str(vlc.vegalite_to_svg(chart_spec(chart, footer=footer), vl_version=VL_VERSION))
 

@@ -13,7 +13,7 @@ from csp_data.text import overview as text
 from csp_data.trends import choose_denominator
 from ui.brief import briefing_buttons
 from ui.cache import cached_counts, cached_headline, measures_for
-from ui.common import demo_banner, download_buttons, image_downloads, show_chart, show_table, source_caption
+from ui.common import demo_banner, download_buttons, draw, show_table, source_caption
 from ui.indicators import indicators_section, targets_section
 from ui.navigation import current
 from ui.safe import safe_chart_data, safe_rows, safe_table, safe_text
@@ -89,12 +89,8 @@ monthly = monthly_series(
     {name: cached_counts(key, ("month",), name, tuple(filters.areas)) for name in series_names},
     months, covered=dataset.months,
 )
-chart = monthly_chart(
-    safe_chart_data(monthly, ["count"]), title=text.MONTHLY_TITLE,
-    colours={"All crime (excluding ASB)": "#0072B2", "ASB": "#E69F00"},
-)
-show_chart(chart)
-image_downloads(chart, "monthly_incidents")
+draw(monthly_chart, safe_chart_data(monthly, ["count"]), title=text.MONTHLY_TITLE,
+     colours={"All crime (excluding ASB)": "#0072B2", "ASB": "#E69F00"}, stem="monthly_incidents")
 st.markdown(safe_text(text.monthly_summary(monthly)))
 with st.expander("Table behind the chart"):
     st.dataframe(safe_table(monthly_wide(monthly, months, series_names)), hide_index=True, width="stretch")

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from csp_data import hotspots as H
+from csp_data.areas import selection_outline
 from csp_data.comparators import area_total
 from csp_data.hotspots import view as V
 from csp_data.periods import months_covered
@@ -27,7 +28,7 @@ st.title(f"{dataset.partnership or dataset.name}: hotspots")
 if dataset.latest_month is None:
     st.warning("No incidents are loaded. See the Data page for what was read and rejected.")
     st.stop()
-boundary = U.outline(dataset, filters.areas)
+boundary = selection_outline(dataset, filters.areas)
 if boundary is None:
     st.warning(
         "No area boundaries are loaded, so there is nothing to map. Add a boundary layer (see the Data page)."

@@ -86,7 +86,7 @@ if pos["missing"]:
 ui.trend_section(dataset, comp, partnership=partnership, group=group, group_label=group_label, primary=primary,
                  primary_label=primary_label, second=second, show_county=show_county, denominator=denominator,
                  measure=measure, view=view, k=k, monthly_rows=monthly_rows)
-source_caption(dataset, extra=f"Comparators: {len(set(comp['partnership']))} partnerships in the comparator table.")
+source_caption(dataset, extra=f"Comparators: {comp['partnership'].nunique()} partnerships in the comparator table.")
 
 # ---------------------------------------------------------------------------------------- position table
 st.subheader(f"Position: {period.label} against {period.year_earlier().label}")

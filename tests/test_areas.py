@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from types import SimpleNamespace
 
 import geopandas as gpd
 import numpy as np
@@ -18,6 +19,7 @@ from csp_data.areas import (
     partnership_boundary,
     partnership_from_lsoa_name,
     select_partnership,
+    selection_outline,
 )
 from csp_data.schema import INCIDENT_COLUMNS, NO_LOCATION, OUTSIDE, conform
 
@@ -297,3 +299,16 @@ def _inside(frame: pd.DataFrame, areas: gpd.GeoDataFrame) -> np.ndarray:
 
     union = shapely.union_all(areas.geometry.values)
     return shapely.intersects_xy(union, frame["x"].to_numpy(), frame["y"].to_numpy())
+
+
+def test_selection_outline_selected_areas_else_boundary_else_all_areas() -> None:
+    squares = gpd.GeoDataFrame({"area_code": ["A", "B"]}, geometry=[box(0, 0, 10, 10), box(10, 0, 20, 10)])
+    whole = box(-5, -5, 25, 15)
+    ds = SimpleNamespace(areas=squares, boundary=whole)
+    assert selection_outline(ds, ("A",)).equals(box(0, 0, 10, 10))
+    assert selection_outline(ds, ("A", "B")).area == 200.0  # merged: 2 squares of 100 m²
+    assert selection_outline(ds, ()).equals(whole)  # nothing selected: the partnership
+    assert selection_outline(ds, ("ZZ",)).equals(whole)  # an unknown code selects nothing
+    no_boundary = SimpleNamespace(areas=squares, boundary=None)
+    assert selection_outline(no_boundary, ()).equals(box(0, 0, 20, 10))
+    assert selection_outline(SimpleNamespace(areas=None, boundary=None), ("A",)) is None

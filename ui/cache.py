@@ -3,11 +3,15 @@
 The dataset and its query engine (DuckDB over the incidents, see csp_data/engine.py) are built once
 per process per config key (``st.cache_resource``); per-filter results are cached with bounded
 ``st.cache_data`` wrappers (every one has ``max_entries``) that take the key and plain filter values or
-a :class:`csp_data.query.Query` (frozen, hashed by value), never frames.
+a :class:`csp_data.query.Query` (frozen, hashed by value), never frames. One exception: a chart's
+Vega-Lite spec (:func:`cached_chart_spec`) is keyed by the chart's own (small) data, hashed by content,
+because that data is what partner-safe suppression and every filter have already shaped.
 """
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable
 from typing import Any
 
 import altair as alt
@@ -18,6 +22,7 @@ import streamlit as st
 
 from csp_data import hotspots, maps
 from csp_data.aggregate import choropleth_counts, count_by, grid_counts
+from csp_data.areas import selection_outline
 from csp_data.auth import AttemptStore
 from csp_data.charts import target_chart
 from csp_data.comparators import period_position
@@ -49,7 +54,6 @@ from csp_data.trends import (
 )
 from csp_data.trends.county import CountyView, county_view
 from csp_data.trends.view import whole_area_total
-from ui.hotspots import outline
 from ui.registry import ConfigRegistry
 
 # Configs by key, so a cached function that holds only the key can (re)build the dataset. Keys are
@@ -249,8 +253,8 @@ def display_areas(key: str) -> gpd.GeoDataFrame | None:
 
 @st.cache_resource(max_entries=16, show_spinner=False)
 def display_outline(key: str, areas: tuple[str, ...]) -> shapely.Geometry | None:
-    """The grid's outline (``ui.hotspots.outline``) simplified for drawing; shapely geometries are immutable."""
-    exact = outline(get_dataset(key), areas)
+    """The grid's outline (``csp_data.areas.selection_outline``) simplified for drawing; shapely geometries are immutable."""
+    exact = selection_outline(get_dataset(key), areas)
     return None if exact is None else maps.simplify_for_display(exact)[0]
 
 
@@ -312,7 +316,7 @@ def drill_for(
 def grid_for(key: str, areas: tuple[str, ...], cell_size: float | None, shape: str) -> hotspots.Grid:
     """The analysis grid over the outline of the (selected) areas."""
     dataset = get_dataset(key)
-    boundary = outline(dataset, areas)
+    boundary = selection_outline(dataset, areas)
     if boundary is None:
         raise ValueError("no boundary is loaded: the maps need an area boundary layer")
     return hotspots.make_grid(boundary, cell_size=cell_size, shape=shape)  # type: ignore[arg-type]
@@ -458,10 +462,53 @@ def cached_gap_report(key: str, partnership: str, peers: tuple[str, ...]) -> pd.
     return gap_report(comp, list(peers), months=month_range(ds.first_month, ds.latest_month), partnership=partnership)
 
 
-@st.cache_resource(max_entries=16, show_spinner=False)
-def cached_target_chart(key: str, index: int) -> alt.LayerChart | None:
-    """The trend chart of the dataset's ``index``-th target (its baseline level and trajectory), built once
-    and shared (a chart is read, never changed, by the pages); None when an indicator has no monthly rows."""
+@st.cache_data(max_entries=16, show_spinner="Comparing the windows' hot spots…")
+def stability_for(key: str, query: Query, cell_size: float | None, shape: str, window: int,
+                  top: float) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+    """Where to act, "Do hot spots last?": (csp_data.hotspots.where.stability table, the cells with the
+    number of windows each was hot, the number of windows) over the dataset's ``window``-month windows.
+    One cache entry for the whole comparison: the windows' counts are not kept one by one."""
+    ds = get_dataset(key)
+    spans = where.month_windows(list(ds.months), window)
+    windows = [(Period(a, b).label, _cell_counts(key, query.but(period=Period(a, b)), cell_size, shape)) for a, b in spans]
+    table = where.stability(windows if len(windows) > 1 else [], top)
+    if not windows:
+        return table, pd.DataFrame(columns=["cell_id", "x", "y", "windows_hot"]), 0
+    persistent = windows[0][1][["cell_id", "x", "y"]].merge(where.times_hot(windows, top), on="cell_id")
+    return table, persistent, len(windows)
+
+
+def _geo_digest(frame: gpd.GeoDataFrame) -> bytes:
+    """A content hash of a GeoDataFrame for :func:`cached_chart_spec` (Streamlit cannot hash one): its
+    attribute columns as pandas hashes them, its geometries as WKB, and its CRS."""
+    attrs = pd.DataFrame(frame.drop(columns=frame.geometry.name))
+    digest = hashlib.sha256(pd.util.hash_pandas_object(attrs, index=True).to_numpy().tobytes())
+    digest.update("|".join(map(str, attrs.columns)).encode())
+    for wkb in shapely.to_wkb(frame.geometry.to_numpy()):
+        digest.update(b"" if wkb is None else wkb)
+    digest.update(str(frame.crs).encode())
+    return digest.digest()
+
+
+@st.cache_data(max_entries=256, show_spinner=False, hash_funcs={gpd.GeoDataFrame: _geo_digest})
+def cached_chart_spec(name: str, _builder: Callable[..., alt.TopLevelMixin], data: pd.DataFrame,
+                      args: tuple[Any, ...], options: dict[str, Any]) -> dict[str, Any]:
+    """``_builder(data, *args, **options).to_dict(validate=False)``, shared by every session.
+
+    Building an Altair chart and turning it into a spec was the largest single cost of a Trends rerun
+    under many sessions (docs/performance.md, "The third pass"); the same chart data and options (the
+    data hashed by content, so a suppressed table is another key) give the same spec, whoever asks.
+    ``name`` (the builder's module and name) stands for the builder in the key (``_builder`` is not
+    hashed). The spec is not validated here: every builder's ``to_dict()`` is validated by its test.
+    """
+    return _builder(data, *args, **options).to_dict(validate=False)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def cached_target_spec(key: str, index: int) -> dict[str, Any] | None:
+    """The Vega-Lite spec of the chart of the dataset's ``index``-th target (its baseline level and
+    trajectory); no filter changes it, so it is built once and shared. None when an indicator has no
+    monthly rows."""
     ds = get_dataset(key)
     target = ds.targets[index]
     if target.kind == "priority":
@@ -480,27 +527,4 @@ def cached_target_chart(key: str, index: int) -> alt.LayerChart | None:
         subtitle=f"Rolling {n}-month total; grey dotted: baseline level; dashed: the path to {target.change:+g}% "
         f"by {target.due_label}",
         y_title=f"Total over {n} months",
-    )
-
-
-@st.cache_data(max_entries=16, show_spinner="Comparing the windows' hot spots…")
-def stability_for(key: str, query: Query, cell_size: float | None, shape: str, window: int,
-                  top: float) -> tuple[pd.DataFrame, pd.DataFrame, int]:
-    """Where to act, "Do hot spots last?": (csp_data.hotspots.where.stability table, the cells with the
-    number of windows each was hot, the number of windows) over the dataset's ``window``-month windows.
-    One cache entry for the whole comparison: the windows' counts are not kept one by one."""
-    ds = get_dataset(key)
-    spans = where.month_windows(list(ds.months), window)
-    windows = [(Period(a, b).label, _cell_counts(key, query.but(period=Period(a, b)), cell_size, shape)) for a, b in spans]
-    table = where.stability(windows if len(windows) > 1 else [], top)
-    if not windows:
-        return table, pd.DataFrame(columns=["cell_id", "x", "y", "windows_hot"]), 0
-    persistent = windows[0][1][["cell_id", "x", "y"]].merge(where.times_hot(windows, top), on="cell_id")
-    return table, persistent, len(windows)
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def cached_target_spec(key: str, index: int) -> dict[str, Any] | None:
-    """The Vega-Lite spec of :func:`cached_target_chart` (no filter changes it: built once, shared)."""
-    chart = cached_target_chart(key, index)
-    return None if chart is None else chart.to_dict(validate=False)
+    ).to_dict(validate=False)

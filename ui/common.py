@@ -12,11 +12,12 @@ import streamlit as st
 
 from csp_data.disclosure import statement, suppress_table
 from csp_data.exports import to_csv, to_excel
-from csp_data.images import chart_png, chart_svg, map_png
+from csp_data.images import ChartLike, chart_png, chart_svg, map_png
 from csp_data.model import Dataset
 from csp_data.periods import Period
 from csp_data.presentation import for_presentation
 from csp_data.text.data import attribution
+from ui.cache import cached_chart_spec
 from ui.safe import active_threshold, safe_table
 
 
@@ -79,15 +80,27 @@ def show_table(df: pd.DataFrame, *, height: int | None = None) -> None:
         st.dataframe(df, hide_index=True, width="stretch", height=height if height is not None else "auto")
 
 
-def show_chart(chart: alt.TopLevelMixin, *, spec: dict[str, Any] | None = None) -> None:
-    """An Altair chart at full width; in presentation mode restyled to be readable from the back of a room.
+def draw(builder: Callable[..., alt.TopLevelMixin], data: pd.DataFrame, *args: Any, stem: str,
+         source: str | None = None, key: str | None = None, **options: Any) -> None:
+    """The chart ``builder(data, *args, **options)`` at full width, with its PNG and SVG downloads.
+
+    Every chart of the pages goes through here. Its spec comes from :func:`ui.cache.cached_chart_spec`,
+    shared by every session: a chart some session has drawn with the same data and options costs no
+    Altair work. ``stem``, ``source``, ``key``: the downloads' file name, source line and widget key
+    (:func:`image_downloads`).
+    """
+    spec = cached_chart_spec(f"{builder.__module__}.{builder.__qualname__}", builder, data, args, options)
+    show_chart(spec)
+    image_downloads(spec, stem, source=source, key=key)
+
+
+def show_chart(spec: dict[str, Any]) -> None:
+    """A Vega-Lite spec at full width; in presentation mode restyled to be readable from the back of a room.
 
     The spec is not validated against the Vega-Lite schema again here: every chart builder is validated
     by its tests (``chart.to_dict()`` in tests/test_charts.py), and validating on every rerun of every
-    session cost about a fifth of a Trends rerun (docs/performance.md). ``spec``: the chart's
-    ``to_dict(validate=False)`` when the caller has it cached (a chart no filter changes).
+    session cost about a fifth of a Trends rerun (docs/performance.md).
     """
-    spec = spec if spec is not None else chart.to_dict(validate=False)
     if presenting():  # large black text, thick lines, the high-contrast palette (csp_data.presentation)
         # theme=None: Streamlit's chart theme would override the presentation's font sizes and colours
         st.vega_lite_chart(for_presentation(spec), width="stretch", theme=None)
@@ -125,7 +138,7 @@ def image_source(source: str | None = None) -> str:
     return attribution(source or "")
 
 
-def image_downloads(chart: alt.TopLevelMixin, stem: str, *, source: str | None = None, key: str | None = None) -> None:
+def image_downloads(chart: ChartLike, stem: str, *, source: str | None = None, key: str | None = None) -> None:
     """PNG and SVG downloads of a chart as shown, with the source line under it; built only when clicked."""
     k = key or stem
     footer = image_source(source)

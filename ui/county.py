@@ -12,20 +12,17 @@ from csp_data.model import Dataset
 from csp_data.periods import Period
 from csp_data.text import county as text
 from csp_data.trends.county import district_values, rank_grid
-from ui.common import download_buttons, escape_markdown, image_downloads, show_chart, show_table
+from ui.common import download_buttons, draw, escape_markdown, show_table
 from ui.safe import safe_chart_data, safe_table
 
 
 def multiples_section(dataset: Dataset, rates: pd.DataFrame, *, group_label: str, measure: str, view: str) -> None:
     """One panel per partnership with the county average, its table behind a toggle, and downloads."""
     n = rates["partnership"].nunique()
-    chart = charts.small_multiples_chart(
-        safe_chart_data(rates, ["count"]), title=text.small_multiples_title(group_label, n),
-        subtitle=f"{'Rolling 12-month' if view == 'rolling' else 'Monthly'} {measure}; dashed: the county average "
-                 "(the plain mean of the partnerships' rates). A gap is a month without data, not 0.",
-        measure=measure)
-    show_chart(chart)
-    image_downloads(chart, "county_small_multiples", source=dataset.source, key="county_multiples")
+    draw(charts.small_multiples_chart, safe_chart_data(rates, ["count"]), title=text.small_multiples_title(group_label, n),
+         subtitle=f"{'Rolling 12-month' if view == 'rolling' else 'Monthly'} {measure}; dashed: the county average "
+                  "(the plain mean of the partnerships' rates). A gap is a month without data, not 0.",
+         measure=measure, stem="county_small_multiples", source=dataset.source, key="county_multiples")
     if st.toggle("Show the table behind the panels", key="county_table"):
         st.dataframe(safe_table(rates), hide_index=True, width="stretch")
     download_buttons(rates.assign(crime_group=group_label), "county_rates", key="county_rates")
@@ -38,12 +35,9 @@ def map_section(dataset: Dataset, districts: pd.DataFrame | None, movers: pd.Dat
         st.info(problem or text.NO_MAP)
         return
     values = district_values(safe_chart_data(movers, ["count", "count_before"]))
-    chart = charts.district_map_chart(
-        districts, values, title=f"{group_label}: {measure}, {period.label}",
-        subtitle="Darker = higher rate. Grey: no rate (n/a). The table below has the same figures.",
-        measure=measure)
-    show_chart(chart)
-    image_downloads(chart, "county_map", source=dataset.source, key="county_map")
+    draw(charts.district_map_chart, districts, values, title=f"{group_label}: {measure}, {period.label}",
+         subtitle="Darker = higher rate. Grey: no rate (n/a). The table below has the same figures.",
+         measure=measure, stem="county_map", source=dataset.source, key="county_map")
     unmapped = sorted(set(movers["partnership"]) - set(districts["partnership"]))
     if unmapped:
         st.caption(escape_markdown(f"Not on the map (no boundary in [county] boundaries): {', '.join(unmapped)}."))

@@ -8,32 +8,16 @@ from __future__ import annotations
 
 from typing import Any
 
-import geopandas as gpd
 import pandas as pd
-import shapely
 import streamlit as st
 
 from csp_data import classification as K
 from csp_data.charts import monthly_chart
 from csp_data.hotspots import view as V
 from csp_data.maps import POINTS_CAP
-from csp_data.model import Dataset
 from csp_data.text import hotspots as T
-from ui.common import download_buttons, escape_html, image_downloads, presenting, show_chart, show_table
+from ui.common import download_buttons, draw, escape_html, presenting, show_table
 from ui.safe import partner_safe_active, safe_chart_data, safe_table, safe_text
-
-
-def outline(dataset: Dataset, areas: tuple[str, ...]) -> shapely.Geometry | None:
-    """The grid's outline: the selected areas, else the partnership (else all areas)."""
-    if areas and dataset.areas is not None:
-        sel = dataset.areas.loc[dataset.areas["area_code"].isin(list(areas))]
-        if len(sel):
-            return shapely.union_all(gpd.GeoSeries(sel.geometry).to_numpy())
-    if dataset.boundary is not None:
-        return dataset.boundary
-    if dataset.areas is not None and len(dataset.areas):
-        return shapely.union_all(gpd.GeoSeries(dataset.areas.geometry).to_numpy())
-    return None
 
 
 def legend_html(frame: pd.DataFrame, *, title: str) -> str:
@@ -203,10 +187,9 @@ def show_drill(
     (``snapped``: police.uk locations, which are map points, not addresses)."""
     d1, d2 = st.columns(2)
     with d1:
-        chart = monthly_chart(safe_chart_data(monthly, ["count"]), title=f"{name}, per month", series="period",
-                              mark="bar", colours={"Comparison": "#bdbdbd", "This period": "#0072B2"}, height=260)
-        show_chart(chart)
-        image_downloads(chart, f"{code}_monthly", key="hot-monthly")
+        draw(monthly_chart, safe_chart_data(monthly, ["count"]), title=f"{name}, per month", series="period",
+             mark="bar", colours={"Comparison": "#bdbdbd", "This period": "#0072B2"}, height=260,
+             stem=f"{code}_monthly", key="hot-monthly")
         peak = T.peak_caption(monthly)
         if peak:
             st.caption(safe_text(peak))

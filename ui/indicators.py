@@ -20,7 +20,7 @@ from csp_data.targets import (
     status_label,
 )
 from csp_data.text import indicators as text
-from ui.cache import cached_indicator_summary, cached_progress, cached_target_chart, cached_target_spec
+from ui.cache import cached_indicator_summary, cached_progress, cached_target_spec
 from ui.common import download_buttons, escape_html, escape_markdown, image_downloads, show_chart, show_table
 from ui.safe import safe_table, safe_text
 
@@ -63,12 +63,12 @@ def _status_style(value: str) -> str:
 def _target_chart(dataset: Dataset, index: int) -> None:
     key = st.session_state.get("dataset_key", dataset.name)
     target = dataset.targets[index]
-    chart = cached_target_chart(key, index)
-    if chart is None:
+    spec = cached_target_spec(key, index)
+    if spec is None:
         st.caption(f"{target.subject}: no monthly rows in the table to chart.")
         return
-    show_chart(chart, spec=cached_target_spec(key, index))
-    image_downloads(chart, f"target_{target.subject}".replace(" ", "_").lower(), key=f"target-{target.subject}")
+    show_chart(spec)
+    image_downloads(spec, f"target_{target.subject}".replace(" ", "_").lower(), key=f"target-{target.subject}")
 
 
 def targets_section(dataset: Dataset, *, subject: str | None = None, charts: bool = True) -> None:

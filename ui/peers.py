@@ -16,7 +16,7 @@ from csp_data.io.peer_variables import save_adopted
 from csp_data.model import Dataset, LoadReport
 from csp_data.text import peers as text
 from ui.auth import current_role
-from ui.common import download_buttons, escape_markdown, image_downloads, show_chart, show_table
+from ui.common import download_buttons, draw, escape_markdown, show_table
 from ui.safe import safe_table
 from ui.trends import adopt_for_session
 
@@ -45,15 +45,12 @@ def suggestion_section(dataset: Dataset, s: Suggestion, *, msg: list[str] | None
     if coverage:
         st.caption(escape_markdown(coverage))
     table = text.display_table(s, msg=msg)
-    chart = charts.distance_chart(
-        s.table.assign(in_msg=table["in_msg"]) if "in_msg" in table.columns else s.table,
-        title=f"The {len(s.members) - 1} partnerships most like {s.partnership}",
-        subtitle=f"Weighted distance on {len(s.used)} standardised area variables; 0 = identical. "
-                 f"{s.units - 1:,} partnerships compared.",
-        msg_label="In the config's MSG" if msg is not None else None,
-    )
-    show_chart(chart)
-    image_downloads(chart, "suggested_msg", source=dataset.source, key="peers")
+    draw(charts.distance_chart, s.table.assign(in_msg=table["in_msg"]) if "in_msg" in table.columns else s.table,
+         title=f"The {len(s.members) - 1} partnerships most like {s.partnership}",
+         subtitle=f"Weighted distance on {len(s.used)} standardised area variables; 0 = identical. "
+                  f"{s.units - 1:,} partnerships compared.",
+         msg_label="In the config's MSG" if msg is not None else None,
+         stem="suggested_msg", source=dataset.source, key="peers")
     show_table(table)
     download_buttons(s.table, "suggested_msg", key="peers")
     st.caption(text.METHOD_CAPTION)

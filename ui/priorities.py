@@ -27,7 +27,7 @@ from csp_data.text.priorities import (
     peak_chart_title,
     scoring_explanation,
 )
-from ui.common import escape_html, escape_markdown, image_downloads, show_chart
+from ui.common import draw, escape_html, escape_markdown
 from ui.safe import export_note, partner_safe_active, safe_chart_data, safe_table
 
 #: Background and text colour per risk level: a colour-blind-safe blue/orange ramp (Okabe-Ito family);
@@ -197,13 +197,10 @@ def context_panel(ctx: LocalContext, choice: str, period: Period) -> None:
         months, peak = mark_peak(ctx.months)
         if peak == 0:
             st.caption(no_peak_caption(ctx.noun, bool(ctx.months["count"].notna().any())))
-        chart = peak_months_chart(
-            safe_chart_data(months, ["count"]), domain=list(ctx.months["label"]),
-            title=peak_chart_title(choice, list(ctx.peak["label"])),
-            subtitle=f"{ctx.noun.capitalize()} per month, {period.label}",
-        )
-        show_chart(chart)
-        image_downloads(chart, f"{choice}_months".replace(" ", "_"), key="priority-months")
+        draw(peak_months_chart, safe_chart_data(months, ["count"]), domain=list(ctx.months["label"]),
+             title=peak_chart_title(choice, list(ctx.peak["label"])),
+             subtitle=f"{ctx.noun.capitalize()} per month, {period.label}",
+             stem=f"{choice}_months".replace(" ", "_"), key="priority-months")
         st.dataframe(
             safe_table(pd.DataFrame({"Month": ctx.months["label"], "Count": fmt_month_counts(ctx.months)})),
             hide_index=True,

@@ -17,7 +17,7 @@ from csp_data.periods import Period, month_range
 from csp_data.text import trends as text
 from csp_data.trends import view as view_of
 from ui.cache import cached_gap_report, cached_trend_frame
-from ui.common import download_buttons, image_downloads, show_chart
+from ui.common import download_buttons, draw
 from ui.safe import safe_chart_data, safe_table, safe_text
 
 
@@ -71,16 +71,14 @@ def trend_section(
         last = view_of.last_shown(frame)
         words: dict[str, Any] = {"partnership": partnership, "primary_label": primary_label,
                                  "group_label": group_label}
-        chart = trend_chart(
-            safe_chart_data(frame, ["count"]).assign(county_average=frame["county_average"] if show_county else float("nan")),
-            partnership=partnership, title=text.chart_title(last, measure=measure, **words),
-            subtitle=text.chart_subtitle(frame, group_label=group_label, view=view, rolling=rolling,
-                                         measure=measure, source=view_of.short_source(dataset)),
-            measure=measure, view="count" if view == "count" else "rate", show_county=show_county, k=k,
-            group_label="MSG" if primary_label == "MSG" else "County",
-        )
-        show_chart(chart)
-        image_downloads(chart, f"trend_{group}".replace(" ", "_"), source=dataset.source, key="trend")
+        draw(trend_chart,
+             safe_chart_data(frame, ["count"]).assign(county_average=frame["county_average"] if show_county else float("nan")),
+             partnership=partnership, title=text.chart_title(last, measure=measure, **words),
+             subtitle=text.chart_subtitle(frame, group_label=group_label, view=view, rolling=rolling,
+                                          measure=measure, source=view_of.short_source(dataset)),
+             measure=measure, view="count" if view == "count" else "rate", show_county=show_county, k=k,
+             group_label="MSG" if primary_label == "MSG" else "County",
+             stem=f"trend_{group}".replace(" ", "_"), source=dataset.source, key="trend")
         st.markdown(safe_text(text.chart_summary(last, view_of.gap_months(frame), measure=measure, k=k, view=view,
                                                  rolling=rolling, annual_only=not monthly_rows, **words)))
         st.caption(text.chart_caption(primary_label=primary_label, partnership=partnership, k=k,
@@ -100,10 +98,9 @@ def seasonality_section(
     profile = tr.seasonality(dataset.incidents, groups, group, latest=period.end, crime_types=crime_types,
                              covered=covered, engine=engine)
     peaks = view_of.peak_months(profile)
-    chart = seasonality_chart(safe_chart_data(profile), title=text.seasonality_title(group_label, peaks, period.end),
-                              subtitle=text.seasonality_subtitle(view_of.short_source(dataset)))
-    show_chart(chart)
-    image_downloads(chart, f"seasonality_{group}".replace(" ", "_"), source=dataset.source, key="season")
+    draw(seasonality_chart, safe_chart_data(profile), title=text.seasonality_title(group_label, peaks, period.end),
+         subtitle=text.seasonality_subtitle(view_of.short_source(dataset)),
+         stem=f"seasonality_{group}".replace(" ", "_"), source=dataset.source, key="season")
     st.markdown(safe_text(text.seasonality_sentence(profile, peaks)))
     if st.toggle("Show the seasonality table", key="season_table"):
         st.dataframe(safe_table(view_of.season_table(profile)), hide_index=True, width="stretch")
@@ -118,17 +115,13 @@ def profiles_section(
     dow = tr.day_of_week_profile(None, groups, group, period=period, crime_types=crime_types, engine=engine)
     hours = tr.hour_profile(None, groups, group, period=period, crime_types=crime_types, engine=engine)
     with c1:
-        dow_chart = profile_chart(safe_chart_data(dow), x="day", order=tr.WEEKDAYS, title="Day of the week",
-                                  subtitle=f"{group_label}, {period.label}")
-        show_chart(dow_chart)
-        image_downloads(dow_chart, "day_of_week", key="dow")
+        draw(profile_chart, safe_chart_data(dow), x="day", order=list(tr.WEEKDAYS), title="Day of the week",
+             subtitle=f"{group_label}, {period.label}", stem="day_of_week", key="dow")
         st.markdown(safe_text(text.busiest_day_sentence(view_of.busiest(dow), group_label)))
         download_buttons(dow, "day_of_week", key="dow")
     with c2:
-        hour_chart = profile_chart(safe_chart_data(hours), x="hour", order=[str(h) for h in range(24)],
-                                   title="Hour of the day", subtitle=f"{group_label}, {period.label}")
-        show_chart(hour_chart)
-        image_downloads(hour_chart, "hour_of_day", key="hours")
+        draw(profile_chart, safe_chart_data(hours), x="hour", order=[str(h) for h in range(24)],
+             title="Hour of the day", subtitle=f"{group_label}, {period.label}", stem="hour_of_day", key="hours")
         st.markdown(safe_text(text.busiest_hour_sentence(view_of.busiest(hours), hours.attrs.get("untimed", 0))))
         download_buttons(hours, "hour_of_day", key="hours")
     if st.toggle("Show the day and hour tables", key="profile_tables"):

@@ -4,7 +4,7 @@ and whether hot spots last (csp_data.hotspots.where; sentences in csp_data.text.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 import altair as alt
 import pandas as pd
@@ -17,7 +17,7 @@ from csp_data.periods import Period
 from csp_data.query import Query
 from csp_data.text import where as T
 from ui import cache as C
-from ui.common import download_buttons, image_downloads, show_chart, show_table
+from ui.common import download_buttons, draw, show_table
 from ui.hotspots import cell_size_picker
 from ui.safe import partner_safe_active, safe_text
 
@@ -52,16 +52,17 @@ def lorenz_chart(curve: pd.DataFrame, unit: str) -> alt.LayerChart:
     return (line + even).properties(height=320, title=f"Concentration curve ({unit}); dashed: an even spread")
 
 
-def cell_map(cells: pd.DataFrame, grid: Cells, colour: alt.Color, title: str) -> alt.Chart:
-    """Grid cells in map metres (EPSG:27700), north up: squares drawn to size; hexagons as dots at
-    their centres (the caption says so)."""
-    if grid.shape == "hex":
+def cell_map(cells: pd.DataFrame, shape: str, size: float, colour: dict[str, Any], title: str) -> alt.Chart:
+    """Grid cells in map metres (EPSG:27700), north up: squares of ``size`` m drawn to size; hexagons
+    (``shape`` "hex") as dots at their centres (the caption says so). ``colour``: the Vega-Lite colour
+    channel (plain values, so the chart's spec can be cached, ui.common.draw)."""
+    if shape == "hex":
         return alt.Chart(cells).mark_circle(size=28, opacity=1).encode(
             x=alt.X("x:Q", axis=None, scale=alt.Scale(zero=False)),
             y=alt.Y("y:Q", axis=None, scale=alt.Scale(zero=False)),
             color=colour, tooltip=["cell_id:Q", "count:Q"],
         ).properties(height=420, title=f"{title}; dots: hexagon centres")
-    half = grid.size / 2
+    half = size / 2
     frame = cells.assign(x1=cells["x"] - half, x2=cells["x"] + half, y1=cells["y"] - half, y2=cells["y"] + half)
     return alt.Chart(frame).mark_rect().encode(
         x=alt.X("x1:Q", axis=None, scale=alt.Scale(zero=False)), x2="x2:Q",
@@ -119,9 +120,7 @@ def _concentration(cells: pd.DataFrame, measures: pd.DataFrame | None, unit: str
     row = W.summary(counts, unit=name)
     st.markdown(safe_text(T.concentration_sentence(row.iloc[0])))
     curve = W.lorenz_curve(counts)
-    chart = lorenz_chart(curve, name)
-    show_chart(chart)
-    image_downloads(chart, f"concentration_curve_{period.start:%Y%m}_{period.end:%Y%m}", key="where-curve")
+    draw(lorenz_chart, curve, name, stem=f"concentration_curve_{period.start:%Y%m}_{period.end:%Y%m}", key="where-curve")
     show_table(_shares(row))
     st.caption(f"{period.label}. Every {name[:-1] if name.endswith('s') else name} counted, those with no "
                "incidents too. L50: the share of units that holds half the incidents. Gini beyond chance: "
@@ -144,11 +143,10 @@ def _capture(key: str, filters: Query, cells: pd.DataFrame, grid: Cells, period:
     st.markdown(safe_text(T.capture_sentence(row, prevented=W.prevented(int(row["incidents"]), reduction),
                                              reduction_pct=reduction)))
     marked = cells.assign(captured=cells["cell_id"].isin(taken["cell_id"]).map({True: "captured", False: "not captured"}))
-    colour = alt.Color("captured:N", title=None, scale=alt.Scale(domain=["captured", "not captured"],
-                                                                 range=[CAPTURED, NOT_CAPTURED]))
-    chart = cell_map(marked, grid, colour, f"The busiest cells within {km2:g} km² ({period.label})")
-    show_chart(chart)
-    image_downloads(chart, f"capture_{km2:g}km2_{period.start:%Y%m}_{period.end:%Y%m}", key="where-cap")
+    colour = {"field": "captured", "type": "nominal", "title": None,
+              "scale": {"domain": ["captured", "not captured"], "range": [CAPTURED, NOT_CAPTURED]}}
+    draw(cell_map, marked, grid.shape, grid.size, colour, f"The busiest cells within {km2:g} km² ({period.label})",
+         stem=f"capture_{km2:g}km2_{period.start:%Y%m}_{period.end:%Y%m}", key="where-cap")
     table = taken[["cell_id", "x", "y", "count"]].copy()
     if not partner_safe_active():  # no street-level text for partners
         locations = W.cell_locations(C.filtered(key, filters.rows), C.grid_for(key, filters.areas, grid.chosen, grid.shape),
@@ -175,10 +173,9 @@ def _stability(key: str, filters: Query, grid: Cells) -> None:
                "rank agreement of all cells (1 = same order). Windows with a month the data lacks are left out.")
     download_buttons(table, f"stability_{window}m_top{top}", key="where-stab-csv")
     persistent = persistent.assign(count=persistent["windows_hot"])
-    colour = alt.Color("windows_hot:Q", title="Windows hot", scale=alt.Scale(scheme="viridis"))
-    chart = cell_map(persistent, grid, colour, f"In how many of the {n_windows} windows each cell was hot")
-    show_chart(chart)
-    image_downloads(chart, f"hot_windows_{window}m_top{top}", key="where-stab")
+    colour = {"field": "windows_hot", "type": "quantitative", "title": "Windows hot", "scale": {"scheme": "viridis"}}
+    draw(cell_map, persistent, grid.shape, grid.size, colour, f"In how many of the {n_windows} windows each cell was hot",
+         stem=f"hot_windows_{window}m_top{top}", key="where-stab")
     with st.expander("Cells hot in at least one window, as a table"):
         show_table(persistent.loc[persistent["windows_hot"] > 0, ["cell_id", "x", "y", "windows_hot"]]
                    .sort_values("windows_hot", ascending=False))

@@ -44,7 +44,7 @@ def short_source(dataset: Dataset) -> str:
 def peer_options(comp: pd.DataFrame, peer_groups: Mapping[str, Sequence[str]], partnership: str) -> list[str]:
     """Every partnership that can be a peer: those in the comparator table or a configured peer group,
     sorted, the partnership itself left out."""
-    all_names = sorted(set(comp["partnership"].dropna().astype(str)) | {
+    all_names = sorted({str(n) for n in comp["partnership"].dropna().unique()} | {
         n for members in peer_groups.values() for n in members
     })
     return [n for n in all_names if n != partnership]
