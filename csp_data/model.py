@@ -149,15 +149,24 @@ class Dataset:
 
     @property
     def months(self) -> pd.DatetimeIndex:
-        """Months that have at least one incident, sorted."""
-        return pd.DatetimeIndex(sorted(self.incidents["month"].dropna().unique()))
+        """Months that have at least one incident, sorted.
+
+        Worked out once per ``incidents`` frame (the pages ask for it many times a rerun, and a loaded
+        dataset is shared and never changed); a new frame assigned to ``incidents`` is read afresh."""
+        frame = self.incidents
+        held = self.__dict__.get("_months_of")
+        if held is not None and held[0] is frame:
+            return held[1]
+        months = pd.DatetimeIndex(sorted(frame["month"].dropna().unique()))
+        self.__dict__["_months_of"] = (frame, months)
+        return months
 
     @property
     def latest_month(self) -> pd.Timestamp | None:
-        m = self.incidents["month"].max()
-        return None if pd.isna(m) else pd.Timestamp(m)
+        months = self.months
+        return pd.Timestamp(months[-1]) if len(months) else None
 
     @property
     def first_month(self) -> pd.Timestamp | None:
-        m = self.incidents["month"].min()
-        return None if pd.isna(m) else pd.Timestamp(m)
+        months = self.months
+        return pd.Timestamp(months[0]) if len(months) else None
