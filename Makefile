@@ -35,11 +35,14 @@ bench: $(STAMP) browser-deps
 
 # Many sessions at once (not part of make test): LOAD_LEVELS sessions, LOAD_SECONDS per level.
 # LOAD_CLIENT=ws (Streamlit's websocket protocol, the default) or browser (headless Chromium contexts).
+# LOAD_THINK: seconds each websocket session reads a page before its next click (0.5-1.5 x); 5 by default,
+# as people in a meeting do; LOAD_THINK=0 sends every click at once (the server's worst case).
 LOAD_LEVELS ?= 10,30
 LOAD_SECONDS ?= 120
 LOAD_CLIENT ?= ws
+LOAD_THINK ?= 5
 load: $(STAMP) browser-deps
-	$(PY) -m benchmarks.load --levels $(LOAD_LEVELS) --seconds $(LOAD_SECONDS) --client $(LOAD_CLIENT)
+	$(PY) -m benchmarks.load --levels $(LOAD_LEVELS) --seconds $(LOAD_SECONDS) --client $(LOAD_CLIENT) --think $(LOAD_THINK)
 
 demo: $(STAMP)
 	$(PY) -m csp_data demo

@@ -192,6 +192,45 @@ class Server:
         self.log.close()
 
 
+class Replicas:
+    """``n`` servers (replicas of the app, each its own process), as behind a load balancer with sticky
+    sessions (docs/deploy.md, set-up 3): session ``i`` stays on replica ``i % n`` for its whole life, which
+    is what stickiness gives. Memory and CPU are the replicas' sums (the peak: the sum of each one's peak,
+    an upper bound). One replica is the plain one-server run."""
+
+    def __init__(self, n: int = 1) -> None:
+        if n < 1:
+            raise ValueError(f"replicas: expected 1 or more, got {n}")
+        self.servers: list[Server] = []
+        try:
+            for _ in range(n):
+                self.servers.append(Server())
+        except BaseException:
+            self.stop()
+            raise
+
+    def url(self, i: int) -> str:
+        return self.servers[i % len(self.servers)].url
+
+    def rss_mb(self) -> float:
+        return sum(s.rss_mb() for s in self.servers)
+
+    @property
+    def peak_mb(self) -> float:
+        return sum(s.peak_mb for s in self.servers)
+
+    def reset_peak(self) -> None:
+        for s in self.servers:
+            s.reset_peak()
+
+    def cpu_s(self) -> float:
+        return sum(tree_cpu_s(s.proc.pid) for s in self.servers)
+
+    def stop(self) -> None:
+        for s in self.servers:
+            s.stop()
+
+
 @dataclass
 class Level:
     """What one level (n concurrent sessions) measured."""
@@ -325,24 +364,24 @@ def _ws_session(url: str, i: int, deadline: float, level: Level, timeout_ms: int
                            pages=[title for title, _path in PAGES], once=once)
 
 
-async def run_level(browser: Any, server: Server, n: int, seconds: float, timeout_ms: int,
+async def run_level(browser: Any, server: Replicas, n: int, seconds: float, timeout_ms: int,
                     think_s: float = 0.0) -> Level:
     """One level: ``n`` sessions for ``seconds``; ``browser`` a Playwright browser, or None for the
     websocket client (whose sessions pause ``think_s`` before each action)."""
     level = Level(sessions=n, think_s=think_s)
     server.reset_peak()
     level.start_mb = server.peak_mb
-    cpu0, t0, own0 = tree_cpu_s(server.proc.pid), time.monotonic(), time.process_time()
+    cpu0, t0, own0 = server.cpu_s(), time.monotonic(), time.process_time()
     deadline = time.monotonic() + seconds
     tasks = []
     for i in range(n):  # staggered by 0.25 s: people do not open the app in the same millisecond
-        one = (_session(browser, server.url, i, deadline, level, timeout_ms) if browser is not None
-               else _ws_session(server.url, i, deadline, level, timeout_ms))
+        one = (_session(browser, server.url(i), i, deadline, level, timeout_ms) if browser is not None
+               else _ws_session(server.url(i), i, deadline, level, timeout_ms))
         tasks.append(asyncio.create_task(one))
         await asyncio.sleep(0.25)
     await asyncio.gather(*tasks)
     level.peak_mb = server.peak_mb
-    level.server_cpu_s, level.wall_s = tree_cpu_s(server.proc.pid) - cpu0, time.monotonic() - t0
+    level.server_cpu_s, level.wall_s = server.cpu_s() - cpu0, time.monotonic() - t0
     level.client_cpu_s = time.process_time() - own0  # this process: the websocket clients (or Playwright's driver)
     return level
 
@@ -362,18 +401,23 @@ def _s(v: float | None) -> str:
 
 def marker(meta: dict[str, Any]) -> str:
     """The name of a run's RESULTS.md section: ``load`` (sessions back to back), ``load-think`` (with a
-    pause before each action, ``--think``), so that each kind of run replaces only its own."""
-    return "load-think" if meta.get("think_s") else "load"
+    pause before each action, ``--think``), with ``-replicasN`` for N servers (``--replicas``), so that each
+    kind of run replaces only its own."""
+    name = "load-think" if meta.get("think_s") else "load"
+    n = int(meta.get("replicas", 1))
+    return name if n == 1 else f"{name}-replicas{n}"
 
 
 def report(levels: list[Level], meta: dict[str, Any]) -> str:
     """The RESULTS.md section for a run."""
     ws = meta.get("client", "browser") == "ws"
     name = marker(meta)
+    replicas = int(meta.get("replicas", 1))
     lines = [
         f"<!-- {name}:start (written by `make load`, benchmarks/load.py; replaced on the next run) -->",
         "## (g) Many sessions at once (`make load`, demo dataset"
-        + (f", {meta['think_s']:g} s think time)" if meta.get("think_s") else ")"),
+        + (f", {meta['think_s']:g} s think time" if meta.get("think_s") else "")
+        + (f", {replicas} replicas)" if replicas > 1 else ")"),
         "",
         f"- Client: **{'websocket (Streamlit protocol, `--client ws`, the default)' if ws else 'browser (Playwright, `--client browser`)'}**.",
         f"- Date: {meta['date']}; {meta['cpus']} cores, load average at start {meta['load_start']}, at end "
@@ -382,7 +426,11 @@ def report(levels: list[Level], meta: dict[str, Any]) -> str:
         + "). The machine is shared with other engineers' tests and builds"
         + (", so these are upper bounds." if ws else ", and the headless Chromium driving the sessions runs on "
            "the same 2 cores as the server, so these are upper bounds."),
-        f"- One server (`streamlit run app.py` on 127.0.0.1), {meta['seconds']:.0f} s per level; each session "
+        ("- One server (`streamlit run app.py` on 127.0.0.1)" if replicas == 1 else
+         f"- {replicas} servers (replicas: `streamlit run app.py` each, on 127.0.0.1; `--replicas`), each session "
+         "on one of them for its whole life (sticky, as behind a load balancer: docs/deploy.md, set-up 3); "
+         "memory and CPU are their sums")
+        + f", {meta['seconds']:.0f} s per level; each session "
         + ("a websocket client of Streamlit's protocol (benchmarks/load_ws.py: `BackMsg` reruns with its "
            "widget states, every `ForwardMsg` read, nothing rendered)" if ws else
            "a Playwright browser context in one headless Chromium")
@@ -395,7 +443,7 @@ def report(levels: list[Level], meta: dict[str, Any]) -> str:
          "received). " if ws else
          "- Rerun = click on the new group to the page settled (script finished, no spinner, no running "
          "status widget), timed in the page. ")
-        + "Memory = RSS of the server and its children (/proc), sampled "
+        + f"Memory = RSS of the server{'' if replicas == 1 else 's'} and {'its' if replicas == 1 else 'their'} children (/proc), sampled "
         f"every 0.25 s; {meta['idle_mb']:.0f} MB idle after start, {meta['warm_mb']:.0f} MB after one "
         "warm-up session.",
         "",
@@ -477,15 +525,16 @@ def _loadavg() -> str:
     return "(" + ", ".join(f"{x:.2f}" for x in os.getloadavg()) + ")"
 
 
-async def _levels(browser: Any, server: Server, levels: list[int], seconds: float, timeout_ms: int,
+async def _levels(browser: Any, server: Replicas, levels: list[int], seconds: float, timeout_ms: int,
                   meta: dict[str, Any]) -> list[Level]:
     """A warm-up session (loads the dataset and fills the shared caches once, not measured), then each
     level in turn."""
-    warm = Level(sessions=1)
-    if browser is not None:
-        await _session(browser, server.url, 0, float("inf"), warm, timeout_ms, once=True)
-    else:
-        await _ws_session(server.url, 0, float("inf"), warm, timeout_ms, once=True)
+    warm = Level(sessions=len(server.servers))
+    for r in range(len(server.servers)):  # one warm-up session on each replica: each has its own caches
+        if browser is not None:
+            await _session(browser, server.url(r), r, float("inf"), warm, timeout_ms, once=True)
+        else:
+            await _ws_session(server.url(r), r, float("inf"), warm, timeout_ms, once=True)
     problems = warm.errors + warm.failures + warm.mixups
     if problems:
         raise RuntimeError(f"the warm-up session failed: {problems[0]}")
@@ -504,13 +553,13 @@ async def _levels(browser: Any, server: Server, levels: list[int], seconds: floa
     return results
 
 
-async def _main(levels: list[int], seconds: float, timeout_ms: int, client: str = "ws", think_s: float = 0.0
-                ) -> tuple[list[Level], dict[str, Any]]:
+async def _main(levels: list[int], seconds: float, timeout_ms: int, client: str = "ws", think_s: float = 0.0,
+                replicas: int = 1) -> tuple[list[Level], dict[str, Any]]:
     meta: dict[str, Any] = {"date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
                             "cpus": os.cpu_count(), "load_start": _loadavg(), "seconds": seconds,
                             "platform": platform.platform(), "client": client,
-                            "think_s": think_s if client == "ws" else 0.0}
-    server = Server()
+                            "think_s": think_s if client == "ws" else 0.0, "replicas": replicas}
+    server = Replicas(replicas)
     try:
         meta["idle_mb"] = server.rss_mb()
         if client == "browser":
@@ -537,15 +586,21 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--client", choices=("ws", "browser"), default="ws",
                     help="ws: Streamlit's websocket protocol (default; the load is the server's); "
                          "browser: Playwright contexts in headless Chromium (which also render each page)")
+    ap.add_argument("--replicas", type=int, default=1,
+                    help="servers (replicas) to start; session i stays on replica i mod N (default 1)")
     ap.add_argument("--think", type=float, default=0.0,
                     help="ws client: seconds a session pauses before each action (0.5-1.5 x; default 0, "
-                         "back to back, the server's worst case)")
+                         "back to back, the server's worst case; `make load` passes 5)")
     args = ap.parse_args(argv)
     if args.client == "browser" and not Path(CHROMIUM).exists():
         print(f"{CHROMIUM} not found: run `make browser-deps` first", file=sys.stderr)
         return 1
+    think = args.think if args.client == "ws" else 0.0
+    if think != args.think:  # `make load LOAD_CLIENT=browser` passes the default think time too
+        print(f"load: --think {args.think:g} is for the ws client; the browser sessions do not pause", file=sys.stderr)
     levels = [int(x) for x in args.levels.split(",") if x.strip()]
-    results, meta = asyncio.run(_main(levels, args.seconds, int(args.timeout * 1000), args.client, args.think))
+    results, meta = asyncio.run(_main(levels, args.seconds, int(args.timeout * 1000), args.client, think,
+                                      args.replicas))
     write_section(args.out, report(results, meta), marker(meta))
     TMP.mkdir(parents=True, exist_ok=True)
     (TMP / f"{marker(meta)}.json").write_text(json.dumps(

@@ -217,3 +217,18 @@ def test_report_states_the_client_and_the_verdicts(tmp_path) -> None:
     body = out.read_text()
     assert body.count("<!-- load:start") == 1 and body.count("<!-- load-think:start") == 1
     assert "5 s think time" in body
+
+
+def test_replicas_have_their_own_section_and_say_how_sessions_are_placed() -> None:
+    from benchmarks.load import Level, Replicas, marker, report
+
+    meta = {"date": "2026-12-04 19:00 UTC", "cpus": 2, "load_start": "(1.00, 1.00, 1.00)",
+            "load_end": "(2.00, 2.00, 2.00)", "seconds": 60.0, "idle_mb": 108.0, "warm_mb": 1000.0,
+            "client": "ws", "think_s": 0.0, "replicas": 2}
+    assert marker(meta) == "load-replicas2" and marker({**meta, "think_s": 5.0}) == "load-think-replicas2"
+    assert marker({**meta, "replicas": 1}) == "load"
+    text = report([Level(sessions=10, rerun_s=[1.0], peak_mb=1200.0, wall_s=60.0, server_cpu_s=90.0)], meta)
+    assert "2 replicas)" in text and "- 2 servers (replicas" in text and "sticky" in text
+    assert "One server" not in text
+    with pytest.raises(ValueError, match="replicas"):
+        Replicas(0)
