@@ -40,9 +40,12 @@ bench: $(STAMP) browser-deps
 LOAD_LEVELS ?= 10,30
 LOAD_SECONDS ?= 120
 LOAD_CLIENT ?= ws
+# LOAD_REPLICAS: servers started, each session staying on one (sticky, as behind a load balancer).
 LOAD_THINK ?= 5
+LOAD_REPLICAS ?= 1
 load: $(STAMP) browser-deps
-	$(PY) -m benchmarks.load --levels $(LOAD_LEVELS) --seconds $(LOAD_SECONDS) --client $(LOAD_CLIENT) --think $(LOAD_THINK)
+	$(PY) -m benchmarks.load --levels $(LOAD_LEVELS) --seconds $(LOAD_SECONDS) --client $(LOAD_CLIENT) \
+		--think $(LOAD_THINK) --replicas $(LOAD_REPLICAS)
 
 demo: $(STAMP)
 	$(PY) -m csp_data demo
