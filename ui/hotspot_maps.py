@@ -75,6 +75,21 @@ def map_image_button(
     )
 
 
+def cell_map_column(
+    ctx: MapContext, layers: list[Any], grid: Any, drawn: pd.DataFrame, colours: list[Any], legend: pd.DataFrame, *,
+    key: str, alt: str, cap_text: str | None, title: str, legend_title: str, stem: str, warning: str = "",
+) -> None:
+    """A grid-cell map in its column: the deck (``alt``: its text alternative), the note on capped cells,
+    an optional warning, and its PNG download (:func:`map_image_button`) of the cells drawn."""
+    st.pydeck_chart(M.make_deck(layers, ctx.bounds, basemap=ctx.base), key=key, alt=alt)
+    if cap_text:
+        st.info(cap_text)
+    if warning:
+        st.warning(warning)
+    map_image_button(ctx, lambda: I.cell_shapes(grid, drawn), colours, legend, title=title,
+                     legend_title=legend_title, stem=stem)
+
+
 def show_map(view: str, ctx: MapContext) -> None:
     {
         "areas": show_area_map,
@@ -169,13 +184,9 @@ def show_density_map(ctx: MapContext) -> None:
         points_note = f"Showing {shown:,} of {located:,} located incidents. {M.POINTS_NOTICE}"
     summary = T.density_summary(cells, value=value, cell_areas=names, cell_label=unit)
     with map_col:
-        st.pydeck_chart(M.make_deck(layers, ctx.bounds, basemap=ctx.base), key="hot_density_map", alt=summary)
-        if cap_text:
-            st.info(cap_text)
-        if points_note:
-            st.warning(points_note)
-        map_image_button(ctx, lambda: I.cell_shapes(grid, drawn), drawn_colours, legend, title=ctx.views["density"],
-                         legend_title="Incidents per km²" if kde else f"Incidents per {unit}", stem="density_map")
+        cell_map_column(ctx, layers, grid, drawn, drawn_colours, legend, key="hot_density_map", alt=summary,
+                        cap_text=cap_text, warning=points_note, title=ctx.views["density"],
+                        legend_title="Incidents per km²" if kde else f"Incidents per {unit}", stem="density_map")
     with side_col:
         st.markdown(safe_text(f"**{ctx.views['density']}, {ctx.period.label}.** {summary}"))
         st.caption(
@@ -203,12 +214,9 @@ def show_gistar_map(ctx: MapContext) -> None:
     caption = T.gistar_caption(result)
     with map_col:
         layers = [M.cell_layer(drawn, grid, drawn_colours, tips, layer_id="gistar"), *ctx.outline_layers]
-        st.pydeck_chart(M.make_deck(layers, ctx.bounds, basemap=ctx.base), key="hot_gistar_map", alt=caption)
-        cap_text = M.cap_note(len(drawn), coloured, most="the strongest z-scores")
-        if cap_text:
-            st.info(cap_text)
-        map_image_button(ctx, lambda: I.cell_shapes(grid, drawn), drawn_colours, legend,
-                         title="Getis-Ord Gi* hot and cold spots", legend_title="Gi* class", stem="gistar_map")
+        cell_map_column(ctx, layers, grid, drawn, drawn_colours, legend, key="hot_gistar_map", alt=caption,
+                        cap_text=M.cap_note(len(drawn), coloured, most="the strongest z-scores"),
+                        title="Getis-Ord Gi* hot and cold spots", legend_title="Gi* class", stem="gistar_map")
     with side_col:
         st.markdown(f"**Getis-Ord Gi\\*, {ctx.period.label}.** {caption}")
         st.caption(
@@ -243,18 +251,11 @@ def show_emerging_map(ctx: MapContext) -> None:
     )
     summary = T.emerging_summary(result, slice_label=V.SLICE_NAMES[slice_months])
     with map_col:
-        layers = [
-            M.cell_layer(drawn, grid, drawn_colours, T.emerging_tips(drawn), layer_id="emerging"),
-            *ctx.outline_layers,
-        ]
-        st.pydeck_chart(
-            M.make_deck(layers, ctx.bounds, basemap=ctx.base), key="hot_emerging_map", alt=summary
-        )
-        cap_text = M.cap_note(len(drawn), coloured, most="the most hot or cold slices")
-        if cap_text:
-            st.info(cap_text)
-        map_image_button(ctx, lambda: I.cell_shapes(grid, drawn), drawn_colours, legend,
-                         title="Emerging and persistent hot spots", legend_title="Pattern", stem="emerging_map")
+        layers = [M.cell_layer(drawn, grid, drawn_colours, T.emerging_tips(drawn), layer_id="emerging"),
+                  *ctx.outline_layers]
+        cell_map_column(ctx, layers, grid, drawn, drawn_colours, legend, key="hot_emerging_map", alt=summary,
+                        cap_text=M.cap_note(len(drawn), coloured, most="the most hot or cold slices"),
+                        title="Emerging and persistent hot spots", legend_title="Pattern", stem="emerging_map")
     with side_col:
         st.markdown(f"**Emerging and persistent hot spots, {window.label}.** {summary}")
         st.caption(
