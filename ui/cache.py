@@ -490,7 +490,7 @@ def _geo_digest(frame: gpd.GeoDataFrame) -> bytes:
     return digest.digest()
 
 
-@st.cache_data(max_entries=256, show_spinner=False, hash_funcs={gpd.GeoDataFrame: _geo_digest})
+@st.cache_data(max_entries=128, show_spinner=False, hash_funcs={gpd.GeoDataFrame: _geo_digest})
 def cached_chart_spec(name: str, _builder: Callable[..., alt.TopLevelMixin], data: pd.DataFrame,
                       args: tuple[Any, ...], options: dict[str, Any]) -> dict[str, Any]:
     """``_builder(data, *args, **options).to_dict(validate=False)``, shared by every session.
@@ -500,6 +500,8 @@ def cached_chart_spec(name: str, _builder: Callable[..., alt.TopLevelMixin], dat
     data hashed by content, so a suppressed table is another key) give the same spec, whoever asks.
     ``name`` (the builder's module and name) stands for the builder in the key (``_builder`` is not
     hashed). The spec is not validated here: every builder's ``to_dict()`` is validated by its test.
+    Bounded at 128 specs: most are a few kB (a trend is 36 rows); the largest, a grid-cell map of
+    Where to act, is about 0.1 kB a cell, so well under 1 MB for the 5,000 cells of a district.
     """
     return _builder(data, *args, **options).to_dict(validate=False)
 
