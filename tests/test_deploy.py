@@ -160,7 +160,7 @@ def test_streamlit_config_skips_the_full_gc_after_each_rerun():
 
 
 # --- the image rehearsed without Docker -------------------------------------------------------------
-# No Docker daemon on the development machines (docs/deploy.md, "Verified"): the test below does what the
+# No Docker daemon on the development machines (docs/deploy.md, "Verified without Docker"): the test below does what the
 # image does with the parts a machine without Docker has: the build context as .dockerignore leaves it,
 # the Dockerfile's ENV, CMD and HEALTHCHECK, on this checkout's interpreter (the same requirements.txt).
 
