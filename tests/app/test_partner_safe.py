@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 import pandas as pd
+import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -43,12 +44,23 @@ def small_cells(df: pd.DataFrame) -> list[tuple[str, object]]:
     return out
 
 
+def chart_frames(at: AppTest) -> list[pd.DataFrame]:
+    """The data of every Vega-Lite chart on the page, as the browser receives it (Arrow datasets)."""
+    frames = []
+    for chart in at.get("vega_lite_chart"):
+        for named in chart.proto.datasets:
+            frames.append(pa.ipc.open_stream(named.data.data).read_all().to_pandas())
+    return frames
+
+
 def scan(at: AppTest) -> tuple[list, list]:
-    """Small counts in the page's tables and sentences."""
+    """Small counts in the page's tables, charts' data and sentences."""
     cells = []
     for el in [*at.dataframe, *at.table]:
         value = el.value
         frame = value.data if hasattr(value, "data") and not isinstance(value, pd.DataFrame) else value
+        cells += small_cells(frame)
+    for frame in chart_frames(at):
         cells += small_cells(frame)
     texts = [m.value for m in [*at.markdown, *at.caption, *at.info, *at.warning]]
     said = [t for t in texts if SENTENCE_COUNT.search(str(t))]
@@ -166,3 +178,19 @@ def test_config_threshold_100(page: str, tmp_path, monkeypatch: pytest.MonkeyPat
     assert below(all_count_cells(at), 100) == []
     assert any("counts under 100 suppressed" in str(w.value) for w in at.warning)
     assert below(all_count_cells(run(page, {})), 100)
+
+
+@pytest.mark.usefixtures("demo_env")
+def test_area_budget_map_has_no_small_counts_in_the_mode() -> None:
+    """Where to act, "Area budget": the cell map's data (its tooltips) carries each cell's count."""
+    def budget(params: dict[str, str]) -> AppTest:
+        at = run("pages/hotspots.py", params)
+        at.radio(key="where-question").set_value("Area budget").run()
+        assert_no_errors(at)
+        return at
+
+    plain = [c for f in chart_frames(budget(SMALL)) if "captured" in f.columns for c in small_cells(f)]
+    assert plain, "the small area should have cells with 1-4 incidents (else this test cannot fail)"
+    safe = budget({**SMALL, "safe": "1"})
+    maps = [f for f in chart_frames(safe) if "captured" in f.columns]
+    assert len(maps) == 1 and [c for f in maps for c in small_cells(f)] == []
