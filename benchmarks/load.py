@@ -152,7 +152,8 @@ class Server:
         env = dict(os.environ)
         env.pop("CSP_CONFIG", None)
         TMP.mkdir(parents=True, exist_ok=True)
-        self.log = open(TMP / "load-streamlit.log", "w")  # noqa: SIM115 - closed in stop()
+        self.log_path = TMP / f"load-streamlit-{self.port}.log"  # one a replica
+        self.log = open(self.log_path, "w")  # noqa: SIM115 - closed in stop()
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
              "--server.address", "127.0.0.1", "--server.port", str(self.port),
@@ -164,10 +165,10 @@ class Server:
         self._stop = threading.Event()
         if not wait_until_healthy(self.url, self.proc, 120) and self.proc.poll() is None:
             self.stop()
-            raise RuntimeError(f"streamlit did not start in 120 s; see {TMP / 'load-streamlit.log'}")
+            raise RuntimeError(f"streamlit did not start in 120 s; see {self.log_path}")
         if self.proc.poll() is not None:
             self.stop()
-            raise RuntimeError(f"streamlit exited; see {TMP / 'load-streamlit.log'}")
+            raise RuntimeError(f"streamlit exited; see {self.log_path}")
         self._sampler = threading.Thread(target=self._sample, daemon=True)
         self._sampler.start()
 
@@ -592,6 +593,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="ws client: seconds a session pauses before each action (0.5-1.5 x; default 0, "
                          "back to back, the server's worst case; `make load` passes 5)")
     args = ap.parse_args(argv)
+    if args.think < 0 or args.replicas < 1:
+        ap.error("--think must be 0 or more and --replicas 1 or more")
     if args.client == "browser" and not Path(CHROMIUM).exists():
         print(f"{CHROMIUM} not found: run `make browser-deps` first", file=sys.stderr)
         return 1

@@ -42,6 +42,10 @@ def test_geo_digest_follows_geometry_attributes_and_crs() -> None:
     moved.loc[1, "geometry"] = box(1, 0, 2, 1.5)
     renamed = frame.assign(partnership=["A", "C"])
     assert len({_geo_digest(frame), _geo_digest(moved), _geo_digest(renamed), _geo_digest(frame.to_crs(3857))}) == 4
+    g = box(0, 0, 1, 1)
+    first = gpd.GeoDataFrame({"partnership": ["A", "A"]}, geometry=[None, g])
+    second = gpd.GeoDataFrame({"partnership": ["A", "A"]}, geometry=[g, None])
+    assert _geo_digest(first) != _geo_digest(second)  # a shape moved to another row
 
 
 def test_an_image_from_a_cached_spec_leaves_the_spec_alone() -> None:

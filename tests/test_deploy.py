@@ -172,44 +172,83 @@ def dockerignore_patterns() -> list[str]:
     return [p.rstrip("/") for p in patterns]
 
 
-def ignored(rel: str, patterns: list[str]) -> bool:
-    """Docker's rule for a context path: a pattern matches the path or one of its parent folders (``**``
-    any folders, including none)."""
-    import fnmatch
+def _docker_regex(pattern: str) -> re.Pattern[str]:
+    """Docker's .dockerignore glob as a regex: ``**`` any folders (none too), ``*`` and ``?`` never cross
+    a ``/``, other characters literal; the pattern must match a whole path."""
+    out, i = "", 0
+    while i < len(pattern):
+        if pattern.startswith("**/", i):
+            out, i = out + "(?:.*/)?", i + 3
+        elif pattern.startswith("**", i):
+            out, i = out + ".*", i + 2
+        elif pattern[i] == "*":
+            out, i = out + "[^/]*", i + 1
+        elif pattern[i] == "?":
+            out, i = out + "[^/]", i + 1
+        else:
+            out, i = out + re.escape(pattern[i]), i + 1
+    return re.compile(out + r"\Z")
 
+
+def ignored(rel: str, patterns: list[str]) -> bool:
+    """Docker's rule for a context path: a pattern (leading ``/`` dropped) matches the path or one of its
+    parent folders."""
     parts = rel.split("/")
     prefixes = ["/".join(parts[: i + 1]) for i in range(len(parts))]
-    for pat in patterns:
-        variants = {pat, pat[3:]} if pat.startswith("**/") else {pat}
-        if any(fnmatch.fnmatchcase(p, v) for p in prefixes for v in variants):
-            return True
-    return False
+    regexes = [_docker_regex(p.lstrip("/")) for p in patterns]
+    return any(r.match(p) for r in regexes for p in prefixes)
+
+
+def repository_files() -> list[str]:
+    """The files of a fresh clone (git's tracked files), or every file when this is not a git checkout."""
+    import os
+    import subprocess
+
+    if (ROOT / ".git").exists():
+        out = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout
+        return sorted(f for f in out.decode().split("\0") if f and (ROOT / f).is_file())
+    return sorted(Path(top, n).relative_to(ROOT).as_posix() for top, _d, names in os.walk(ROOT) for n in names)
 
 
 def copy_context(dest: Path) -> list[str]:
-    """Copy the build context (the repository less what .dockerignore drops) to ``dest``; its files."""
-    import os
+    """Copy the build context of a fresh clone (the repository's files less what .dockerignore drops) to
+    ``dest``; its files."""
     import shutil
 
-    patterns, files = dockerignore_patterns(), []
-    for top, dirs, names in os.walk(ROOT):
-        rel_top = Path(top).relative_to(ROOT).as_posix()
-        rel = "" if rel_top == "." else rel_top + "/"
-        dirs[:] = [d for d in dirs if not ignored(rel + d, patterns)]
-        for name in names:
-            if not ignored(rel + name, patterns):
-                (dest / rel).mkdir(parents=True, exist_ok=True)
-                shutil.copy2(Path(top) / name, dest / rel / name)
-                files.append(rel + name)
+    patterns = dockerignore_patterns()
+    files = [f for f in repository_files() if not ignored(f, patterns)]
+    for f in files:
+        (dest / f).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / f, dest / f)
     return files
 
 
 def test_dockerignore_rule_reads_folders_and_globs():
-    pats = ["**/__pycache__", "*.pyc", ".venv", "out", ".streamlit/secrets.toml"]
-    assert ignored("csp_data/__pycache__", pats) and ignored("__pycache__", pats)
-    assert ignored("a.pyc", pats) and ignored(".venv/bin/python", pats) and ignored("out/x.pdf", pats)
+    pats = ["**/__pycache__", "**/*.pyc", "*.md", ".venv", "out", "/.streamlit/secrets.toml"]
+    assert ignored("csp_data/__pycache__/x.cpython-311.pyc", pats) and ignored("__pycache__", pats)
+    assert ignored("a.pyc", pats) and ignored("csp_data/io/a.pyc", pats)
+    assert ignored("README.md", pats) and not ignored("docs/deploy.md", pats)  # * never crosses a /
+    assert ignored(".venv/bin/python", pats) and ignored("out/x.pdf", pats)
     assert ignored(".streamlit/secrets.toml", pats) and not ignored(".streamlit/config.toml", pats)
-    assert not ignored("outline.md", pats) and not ignored("csp_data/io/out.py", pats)
+    assert not ignored("outline.txt", pats) and not ignored("csp_data/io/out.py", pats)
+
+
+def test_what_git_ignores_stays_out_of_the_image():
+    """Local state git keeps out of the repository (environments, caches, secrets, stores, an adopted
+    MSG) is not in the build context either, so an image is the same whoever builds it."""
+    import subprocess
+
+    if not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout: git's ignored files cannot be listed")
+    out = subprocess.run(["git", "ls-files", "-z", "--others", "--ignored", "--exclude-standard", "--directory"],
+                         cwd=ROOT, capture_output=True, check=True).stdout
+    local = [f.rstrip("/") for f in out.decode().split("\0") if f]
+    patterns = dockerignore_patterns()
+    assert [f for f in local if not ignored(f, patterns)] == []
+    # and the patterns that keep secrets and local stores out are there whether or not such files exist now
+    for path in (".streamlit/secrets.toml", "csp.toml", "secrets/x.toml", ".csp_store/a.parquet",
+                 ".csp_data/lib.toml", "data/adopted_msg.toml"):
+        assert ignored(path, patterns), path
 
 
 @pytest.mark.slow
@@ -234,7 +273,10 @@ def test_the_image_context_serves_the_app(tmp_path):
     for needed in ("app.py", "requirements.txt", ".streamlit/config.toml", "csp_data/__init__.py"):
         assert needed in files
     assert not any(f.startswith((".git/", ".venv/")) or f == ".streamlit/secrets.toml" for f in files)
-    before = {p.relative_to(app).as_posix() for p in app.rglob("*")}
+    def state() -> dict[str, tuple[int, int]]:
+        return {p.relative_to(app).as_posix(): (p.stat().st_size, p.stat().st_mtime_ns) for p in app.rglob("*")}
+
+    before = state()
 
     instructions = dockerfile_instructions()
     env_words = shlex.split(" ".join(a for i, a in instructions if i == "ENV"))
@@ -279,5 +321,6 @@ def test_the_image_context_serves_the_app(tmp_path):
         proc.terminate()
         proc.wait(30)
         log.close()
-    after = {p.relative_to(app).as_posix() for p in app.rglob("*")}
-    assert {p for p in after - before if not p.startswith(".csp_store")} == set()
+    after = state()
+    changed = {p for p in after.keys() | before.keys() if before.get(p) != after.get(p)}
+    assert {p for p in changed if not p.startswith(".csp_store")} == set()  # nothing written, changed or removed

@@ -484,8 +484,8 @@ def _geo_digest(frame: gpd.GeoDataFrame) -> bytes:
     attrs = pd.DataFrame(frame.drop(columns=frame.geometry.name))
     digest = hashlib.sha256(pd.util.hash_pandas_object(attrs, index=True).to_numpy().tobytes())
     digest.update("|".join(map(str, attrs.columns)).encode())
-    for wkb in shapely.to_wkb(frame.geometry.to_numpy()):
-        digest.update(b"" if wkb is None else wkb)
+    for wkb in shapely.to_wkb(frame.geometry.to_numpy()):  # each row tagged and sized: no shifts between rows
+        digest.update(b"-" if wkb is None else b"+" + len(wkb).to_bytes(8, "little") + wkb)
     digest.update(str(frame.crs).encode())
     return digest.digest()
 
