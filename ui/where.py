@@ -71,6 +71,15 @@ def cell_map(cells: pd.DataFrame, shape: str, size: float, colour: dict[str, Any
     ).properties(height=420, title=title)
 
 
+def _drawn_note(drawn: int, valued: int, which: str, first: str) -> None:
+    """Over a cell map: which cells it draws (the rest are blank), and when a chart's limit left some out."""
+    if drawn < valued:
+        st.caption(f"Drawn: the {drawn:,} {first} of the {valued:,} cells {which} (a chart's limit is "
+                   f"{W.CHART_ROWS:,} rows); the table and downloads have them all. A larger cell size draws every cell.")
+    else:
+        st.caption(f"Drawn: the {valued:,} cells {which}; the others are blank.")
+
+
 def where_to_act(key: str, dataset: Dataset, filters: Query, period: Period, measures: pd.DataFrame | None,
                  area_label: str, default_size: float) -> None:
     """The three questions, one tab each."""
@@ -120,7 +129,11 @@ def _concentration(cells: pd.DataFrame, measures: pd.DataFrame | None, unit: str
     row = W.summary(counts, unit=name)
     st.markdown(safe_text(T.concentration_sentence(row.iloc[0])))
     curve = W.lorenz_curve(counts)
-    draw(lorenz_chart, curve, name, stem=f"concentration_curve_{period.start:%Y%m}_{period.end:%Y%m}", key="where-curve")
+    drawn = W.curve_for_chart(curve)
+    draw(lorenz_chart, drawn, name, stem=f"concentration_curve_{period.start:%Y%m}_{period.end:%Y%m}", key="where-curve")
+    if len(drawn) < len(curve):
+        st.caption(f"The line is drawn through {len(drawn):,} of the curve's {len(curve):,} points, evenly spaced; "
+                   "the table below has them all.")
     show_table(_shares(row))
     st.caption(f"{period.label}. Every {name[:-1] if name.endswith('s') else name} counted, those with no "
                "incidents too. L50: the share of units that holds half the incidents. Gini beyond chance: "
@@ -145,7 +158,9 @@ def _capture(key: str, filters: Query, cells: pd.DataFrame, grid: Cells, period:
     marked = cells.assign(captured=cells["cell_id"].isin(taken["cell_id"]).map({True: "captured", False: "not captured"}))
     colour = {"field": "captured", "type": "nominal", "title": None,
               "scale": {"domain": ["captured", "not captured"], "range": [CAPTURED, NOT_CAPTURED]}}
-    draw(cell_map, safe_chart_data(marked, ["count"]), grid.shape, grid.size, colour, f"The busiest cells within {km2:g} km² ({period.label})",
+    drawn, valued = W.cells_for_chart(safe_chart_data(marked, ["count"]), "count")
+    _drawn_note(len(drawn), valued, "with incidents", "busiest")
+    draw(cell_map, drawn, grid.shape, grid.size, colour, f"The busiest cells within {km2:g} km² ({period.label})",
          stem=f"capture_{km2:g}km2_{period.start:%Y%m}_{period.end:%Y%m}", key="where-cap")
     table = taken[["cell_id", "x", "y", "count"]].copy()
     if not partner_safe_active():  # no street-level text for partners
@@ -174,7 +189,9 @@ def _stability(key: str, filters: Query, grid: Cells) -> None:
     download_buttons(table, f"stability_{window}m_top{top}", key="where-stab-csv")
     persistent = persistent.assign(count=persistent["windows_hot"])
     colour = {"field": "windows_hot", "type": "quantitative", "title": "Windows hot", "scale": {"scheme": "viridis"}}
-    draw(cell_map, persistent, grid.shape, grid.size, colour, f"In how many of the {n_windows} windows each cell was hot",
+    drawn, valued = W.cells_for_chart(persistent, "windows_hot")
+    _drawn_note(len(drawn), valued, "hot in at least one window", "most often hot")
+    draw(cell_map, drawn, grid.shape, grid.size, colour, f"In how many of the {n_windows} windows each cell was hot",
          stem=f"hot_windows_{window}m_top{top}", key="where-stab")
     with st.expander("Cells hot in at least one window, as a table"):
         show_table(persistent.loc[persistent["windows_hot"] > 0, ["cell_id", "x", "y", "windows_hot"]]

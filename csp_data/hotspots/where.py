@@ -36,6 +36,9 @@ WINDOW_MONTHS: Final = (1, 3, 6, 12)
 #: Random allocations averaged for the Poisson-relative Gini (seeded: the same answer every run).
 POISSON_DRAWS: Final = 200
 POISSON_SEED: Final = 20170101
+#: Rows a chart of this section draws at most: Altair's own limit on a chart's inline data (its
+#: ``MaxRowsError`` beyond). Small cells over a district give tens of thousands of cells.
+CHART_ROWS: Final = 5_000
 
 
 def _values(counts: pd.Series | np.ndarray | Sequence[float]) -> np.ndarray:
@@ -317,3 +320,40 @@ def cell_locations(incidents: pd.DataFrame, grid: Grid, cell_ids: Sequence[int])
     out = pd.DataFrame({"cell_id": list(cell_ids)}).merge(top[["cell_id", "location"]], on="cell_id", how="left")
     out["location"] = out["location"].astype("object").where(out["location"].notna(), "n/a: no location text")
     return out
+
+
+def curve_for_chart(curve: pd.DataFrame, max_points: int = 1_000) -> pd.DataFrame:
+    """The rows of a :func:`lorenz_curve` to draw: all of them up to ``max_points``, else evenly spaced
+    ranks with the first and the last kept (the curve is monotone, so the line is the same to within
+    one step of ``100 / max_points`` % of units). The table behind the chart keeps every row.
+
+    Examples
+    --------
+    >>> c = lorenz_curve([5] * 10_000)
+    >>> t = curve_for_chart(c, max_points=5)
+    >>> t["rank"].tolist(), len(c)
+    ([0, 2500, 5000, 7500, 10000], 10001)
+    """
+    if max_points < 2:
+        raise ValueError(f"max_points: expected 2 or more, got {max_points}")
+    if len(curve) <= max_points:
+        return curve
+    keep = np.unique(np.round(np.linspace(0, len(curve) - 1, max_points)).astype(int))
+    return curve.iloc[keep].reset_index(drop=True)
+
+
+def cells_for_chart(cells: pd.DataFrame, by: str, *, limit: int = CHART_ROWS) -> tuple[pd.DataFrame, int]:
+    """The grid cells a map of this section draws, and how many cells have a value: those with ``by`` >
+    0, the largest first (ties: lower ``cell_id`` first), at most ``limit``. Cells left out are blank on
+    the map (no incidents, or never hot); the tables and downloads have every cell.
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"cell_id": [1, 2, 3, 4], "count": [0, 7, 2, 7]})
+    >>> drawn, with_value = cells_for_chart(c, "count", limit=2)
+    >>> drawn["cell_id"].tolist(), with_value
+    ([2, 4], 3)
+    """
+    valued = cells.loc[cells[by].fillna(0) > 0]
+    ranked = valued.sort_values([by, "cell_id"], ascending=[False, True], kind="mergesort")
+    return ranked.head(limit), len(valued)

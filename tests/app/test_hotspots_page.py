@@ -207,3 +207,18 @@ def test_where_to_act_one_question_at_a_time() -> None:
     at.radio(key="where-question").set_value("Do hot spots last?").run()
     assert_no_errors(at)
     assert any("Hit rate" in c.value for c in at.caption)
+
+
+def test_where_to_act_with_small_cells_stays_within_a_charts_limit() -> None:
+    """100 m cells over the demo partnership: ~21,500 cells, more than a chart may carry (Altair's 5,000
+    rows): the curve is thinned and the maps draw the busiest cells, with a note; no page error."""
+    from tests.app.conftest import run_page
+
+    at = run_page("pages/hotspots.py", timeout=300)
+    at.selectbox(key="where-size").set_value(100.0).run()
+    assert_no_errors(at)
+    assert any("The line is drawn through 1,000 of the curve's" in c.value for c in at.caption)
+    for question in ("Area budget", "Do hot spots last?"):
+        at.radio(key="where-question").set_value(question).run()
+        assert_no_errors(at)
+        assert any(c.value.startswith("Drawn: the ") for c in at.caption), question

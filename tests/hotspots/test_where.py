@@ -107,3 +107,23 @@ def test_windows_leave_out_months_the_data_does_not_have() -> None:
     assert len(W.month_windows(months, 1)) == 6
     with pytest.raises(ValueError, match=r"1, 3, 6, 12"):
         W.month_windows(months, 2)
+
+
+def test_curve_for_chart_keeps_the_ends_and_a_bounded_number_of_points() -> None:
+    curve = W.lorenz_curve([9, 1] + [0] * 20_000)  # 20,003 rows: the origin and one per cell
+    drawn = W.curve_for_chart(curve, max_points=1_000)
+    assert len(curve) == 20_003 and len(drawn) == 1_000
+    assert drawn.iloc[0].tolist() == [0, 0.0, 0.0] and drawn.iloc[-1]["rank"] == 20_002
+    assert drawn["rank"].is_monotonic_increasing
+    # every drawn point is a point of the curve
+    assert drawn.merge(curve, on=list(curve.columns)).shape[0] == len(drawn)
+    assert W.curve_for_chart(curve.head(10)).equals(curve.head(10))  # small curves unchanged
+
+
+def test_cells_for_chart_draws_cells_with_a_value_the_largest_first() -> None:
+    cells = pd.DataFrame({"cell_id": [5, 1, 2, 3, 4, 6], "count": [3, 0, 8, float("nan"), 3, 1]})
+    drawn, valued = W.cells_for_chart(cells, "count", limit=3)
+    assert valued == 4  # 0 and the missing count (a suppressed small count) are not drawn
+    assert drawn["cell_id"].tolist() == [2, 4, 5]  # 8, then the two 3s by cell id
+    everything, _ = W.cells_for_chart(cells, "count")
+    assert everything["cell_id"].tolist() == [2, 4, 5, 6]
