@@ -19,7 +19,7 @@ from csp_data.text import where as T
 from ui import cache as C
 from ui.common import download_buttons, draw, show_table
 from ui.hotspots import cell_size_picker
-from ui.safe import partner_safe_active, safe_chart_data, safe_text
+from ui.safe import active_threshold, partner_safe_active, safe_chart_data, safe_text
 
 #: Colour-blind-safe pair (Okabe-Ito): captured cells in vermilion, the rest in light grey.
 CAPTURED, NOT_CAPTURED = "#D55E00", "#D9D9D9"
@@ -159,7 +159,9 @@ def _capture(key: str, filters: Query, cells: pd.DataFrame, grid: Cells, period:
     colour = {"field": "captured", "type": "nominal", "title": None,
               "scale": {"domain": ["captured", "not captured"], "range": [CAPTURED, NOT_CAPTURED]}}
     drawn, valued = W.cells_for_chart(safe_chart_data(marked, ["count"]), "count")
-    _drawn_note(len(drawn), valued, "with incidents", "busiest")
+    t = active_threshold()
+    _drawn_note(len(drawn), valued, "with incidents" if t is None else
+                f"with {t} or more incidents (partner-safe: cells with fewer are not drawn)", "busiest")
     draw(cell_map, drawn, grid.shape, grid.size, colour, f"The busiest cells within {km2:g} km² ({period.label})",
          stem=f"capture_{km2:g}km2_{period.start:%Y%m}_{period.end:%Y%m}", key="where-cap")
     table = taken[["cell_id", "x", "y", "count"]].copy()
