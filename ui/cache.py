@@ -24,7 +24,6 @@ from csp_data import hotspots, maps
 from csp_data.aggregate import choropleth_counts, count_by, grid_counts
 from csp_data.areas import selection_outline
 from csp_data.auth import AttemptStore
-from csp_data.charts import target_chart
 from csp_data.comparators import period_position
 from csp_data.engine import Engine
 from csp_data.hotspots import where
@@ -507,10 +506,10 @@ def cached_chart_spec(name: str, _builder: Callable[..., alt.TopLevelMixin], dat
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def cached_target_spec(key: str, index: int) -> dict[str, Any] | None:
-    """The Vega-Lite spec of the chart of the dataset's ``index``-th target (its baseline level and
-    trajectory); no filter changes it, so it is built once and shared. None when an indicator has no
-    monthly rows."""
+def cached_target_series(key: str, index: int) -> pd.DataFrame | None:
+    """The rolling totals, baseline level and trajectory of the dataset's ``index``-th target
+    (csp_data.targets.target_series); no filter changes them, so they are worked out once and shared.
+    None when an indicator has no monthly rows."""
     ds = get_dataset(key)
     target = ds.targets[index]
     if target.kind == "priority":
@@ -522,11 +521,4 @@ def cached_target_spec(key: str, index: int) -> dict[str, Any] | None:
         covered = pd.DatetimeIndex(monthly["month"])
         if monthly.empty:
             return None
-    series = target_series(monthly, target, covered=covered)
-    n = target.baseline.n_months
-    return target_chart(
-        series, title=f"{target.subject}: against the {target.baseline_label} baseline",
-        subtitle=f"Rolling {n}-month total; grey dotted: baseline level; dashed: the path to {target.change:+g}% "
-        f"by {target.due_label}",
-        y_title=f"Total over {n} months",
-    ).to_dict(validate=False)
+    return target_series(monthly, target, covered=covered)

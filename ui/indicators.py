@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from csp_data.charts import target_chart
 from csp_data.indicators import summary_display
 from csp_data.model import Dataset
 from csp_data.query import Query
@@ -20,8 +21,8 @@ from csp_data.targets import (
     status_label,
 )
 from csp_data.text import indicators as text
-from ui.cache import cached_indicator_summary, cached_progress, cached_target_spec
-from ui.common import download_buttons, escape_html, escape_markdown, image_downloads, show_chart, show_table
+from ui.cache import cached_indicator_summary, cached_progress, cached_target_series
+from ui.common import download_buttons, draw, escape_html, escape_markdown, show_table
 from ui.safe import safe_table, safe_text
 
 
@@ -63,12 +64,16 @@ def _status_style(value: str) -> str:
 def _target_chart(dataset: Dataset, index: int) -> None:
     key = st.session_state.get("dataset_key", dataset.name)
     target = dataset.targets[index]
-    spec = cached_target_spec(key, index)
-    if spec is None:
+    series = cached_target_series(key, index)
+    if series is None:
         st.caption(f"{target.subject}: no monthly rows in the table to chart.")
         return
-    show_chart(spec)
-    image_downloads(spec, f"target_{target.subject}".replace(" ", "_").lower(), key=f"target-{target.subject}")
+    n = target.baseline.n_months
+    draw(target_chart, series, title=f"{target.subject}: against the {target.baseline_label} baseline",
+         subtitle=f"Rolling {n}-month total; grey dotted: baseline level; dashed: the path to {target.change:+g}% "
+                  f"by {target.due_label}",
+         y_title=f"Total over {n} months",
+         stem=f"target_{target.subject}".replace(" ", "_").lower(), key=f"target-{target.subject}")
 
 
 def targets_section(dataset: Dataset, *, subject: str | None = None, charts: bool = True) -> None:
